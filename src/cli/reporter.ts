@@ -1,0 +1,97 @@
+import { Chalk, type ChalkInstance } from 'chalk'
+import ora from 'ora'
+
+/**
+ * Everything a command prints goes through a Reporter: human text on a terminal, or one JSON
+ * document with --json. Commands never call console.* directly, so tests can capture output.
+ */
+export interface Reporter {
+  readonly json: boolean
+  readonly color: ChalkInstance
+  info(message: string): void
+  success(message: string): void
+  warn(message: string): void
+  /** Human output only: suppressed with --json. */
+  table(rows: readonly (readonly unknown[])[], options?: { header?: readonly string[] }): void
+  /** The --json result of a command; ignored in human mode. */
+  result(data: unknown): void
+  /** A spinner on a terminal; plain progress lines elsewhere; silent with --json. */
+  spinner(text: string): Spinner
+}
+
+export interface Spinner {
+  update(text: string): void
+  succeed(text?: string): void
+  fail(text?: string): void
+  stop(): void
+}
+
+export interface ReporterOptions {
+  readonly json?: boolean
+  readonly stdout?: NodeJS.WritableStream & { isTTY?: boolean }
+  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean }
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+export function createReporter(options: ReporterOptions = {}): Reporter {
+  const stdout = options.stdout ?? process.stdout
+  const stderr = options.stderr ?? process.stderr
+  const env = options.env ?? process.env
+  const json = options.json ?? false
+  const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== ''
+  const color = new Chalk({ level: noColor || !stdout.isTTY ? 0 : env['FORCE_COLOR'] === '0' ? 0 : 1 })
+  const out = (line: string) => void stdout.write(`${line}\n`)
+  // Status lines go to stderr in --json mode so stdout stays one parseable document.
+  const note = (line: string) => void (json ? stderr : stdout).write(`${line}\n`)
+  const interactive = !json && Boolean(stderr.isTTY) && env['CI'] === undefined
+
+  return {
+    json,
+    color,
+    info: (message) => note(message),
+    success: (message) => note(`${color.green('✔')} ${message}`),
+    warn: (message) => void stderr.write(`${color.yellow('⚠')} ${message}\n`),
+    table(rows, tableOptions = {}) {
+      if (json) return
+      const all = tableOptions.header === undefined ? rows : [tableOptions.header, ...rows]
+      for (const line of formatTable(all)) out(line)
+    },
+    result(data) {
+      if (json) out(JSON.stringify(data, null, 2))
+    },
+    spinner(text) {
+      if (interactive) {
+        const spin = ora({ text, stream: stderr, color: 'cyan', isEnabled: !noColor || true }).start()
+        return {
+          update: (next) => void (spin.text = next),
+          succeed: (done) => void spin.succeed(done),
+          fail: (done) => void spin.fail(done),
+          stop: () => void spin.stop(),
+        }
+      }
+      if (!json) note(`… ${text}`)
+      return {
+        update: () => undefined,
+        succeed: (done) => (json ? undefined : note(`${color.green('✔')} ${done ?? text}`)),
+        fail: (done) => void stderr.write(`${color.red('✖')} ${done ?? text}\n`),
+        stop: () => undefined,
+      }
+    },
+  }
+}
+
+/** Left-aligned columns, numbers right-aligned. */
+export function formatTable(rows: readonly (readonly unknown[])[]): string[] {
+  const cells = rows.map((row) => row.map((cell) => (cell == null ? '' : String(cell))))
+  const widths: number[] = []
+  for (const row of cells) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)))
+  return cells.map((row, r) =>
+    row
+      .map((cell, i) => {
+        const numeric = r > 0 && typeof rows[r]?.[i] === 'number'
+        return numeric ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)
+      })
+      .join('  ')
+      .trimEnd(),
+  )
+}

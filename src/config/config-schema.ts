@@ -1,0 +1,77 @@
+import { z } from 'zod'
+
+/**
+ * One schema for the config file and the DIP_* environment. Every key has a default, so dip runs
+ * with no config file at all; `dip.config.yaml` at the project root documents them.
+ */
+const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. localhost:9092')
+const port = z.number().int().min(1).max(65535)
+
+export const feedSchema = z.strictObject({
+  topic: z.string().min(1),
+  kind: z.enum(['stream', 'table']),
+  enabled: z.boolean().default(true),
+  /** MySQL table for a table feed (default: the topic lower-cased). */
+  warehouseTable: z.string().min(1).optional(),
+  /** Column renames for the warehouse, e.g. { WINDOWSTART: window_start_time }. */
+  columns: z.record(z.string(), z.string()).optional(),
+})
+
+export const configSchema = z.strictObject({
+  stack: z
+    .strictObject({
+      /** auto: Docker when an engine answers, native otherwise. */
+      mode: z.enum(['auto', 'native', 'docker']).default('auto'),
+      /** Seconds to wait for a service to become healthy. */
+      startTimeoutSeconds: z.number().int().min(1).default(120),
+      /** Seconds between SIGTERM and SIGKILL on `dip down`. */
+      stopTimeoutSeconds: z.number().int().min(1).default(30),
+    })
+    .prefault({}),
+  kafka: z
+    .strictObject({
+      brokers: z.array(hostPort).min(1).default(['localhost:9092']),
+      /** The KRaft controller listener of the native broker. */
+      controllerPort: port.default(9093),
+      clientId: z.string().min(1).default('dip'),
+      /** Apache Kafka release the native stack provisions from Maven Central. */
+      version: z
+        .string()
+        .regex(/^\d+\.\d+\.\d+$/, 'a release such as 4.1.1')
+        .default('4.1.1'),
+    })
+    .prefault({}),
+  ksql: z
+    .strictObject({
+      url: z.url().default('http://localhost:8088'),
+    })
+    .prefault({}),
+  mysql: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: port.default(3306),
+      user: z.string().min(1).default('root'),
+      password: z.string().default('admin123'),
+      database: z
+        .string()
+        .regex(/^[A-Za-z0-9_]{1,64}$/, 'letters, digits and _ (at most 64)')
+        .default('tp3'),
+    })
+    .prefault({}),
+  lake: z
+    .strictObject({
+      root: z.string().min(1).default('data_lake'),
+      format: z.enum(['jsonl', 'parquet']).default('jsonl'),
+      /** Time zone of the year=/month=/day= partitions. */
+      timeZone: z.string().min(1).default('UTC'),
+    })
+    .prefault({}),
+  /** Pid files, logs, data dirs of the native stack, sink checkpoints. */
+  stateDir: z.string().min(1).default('.dip'),
+  /** Topics sunk in addition to what the ksqlDB server reports. */
+  feeds: z.array(feedSchema).default([]),
+})
+
+export type DipConfig = z.infer<typeof configSchema>
+export type FeedConfig = z.infer<typeof feedSchema>
+export type StackMode = DipConfig['stack']['mode']

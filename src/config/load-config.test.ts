@@ -1,0 +1,72 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { DipError } from '../shared/errors.ts'
+import { loadConfig } from './load-config.ts'
+
+function dirWith(files: Record<string, string>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'dip-config-'))
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text)
+  return dir
+}
+
+describe('loadConfig', () => {
+  it('uses the lab defaults when there is no file', () => {
+    const { config, file } = loadConfig({ cwd: dirWith({}), env: {} })
+    expect(file).toBeUndefined()
+    expect(config.mysql).toMatchObject({ user: 'root', password: 'admin123', database: 'tp3', port: 3306 })
+    expect(config.kafka.brokers).toEqual(['localhost:9092'])
+    expect(config.lake.root).toBe('data_lake')
+  })
+
+  it('layers file, then DIP_* env, then flags', () => {
+    const cwd = dirWith({ 'dip.config.yaml': 'mysql:\n  port: 3310\n  database: lab\n' })
+    const { config } = loadConfig({
+      cwd,
+      env: { DIP_MYSQL_PORT: '3320', DIP_KAFKA_BROKERS: 'a:1,b:2' },
+      overrides: { mysql: { database: 'fromflag' } },
+    })
+    expect(config.mysql.port).toBe(3320)
+    expect(config.mysql.database).toBe('fromflag')
+    expect(config.kafka.brokers).toEqual(['a:1', 'b:2'])
+  })
+
+  it('resolves the state dir and lake root against the config file folder', () => {
+    const cwd = dirWith({ 'dip.config.yaml': 'stateDir: state\n' })
+    const loaded = loadConfig({ cwd, env: {} })
+    expect(loaded.stateDir).toBe(join(cwd, 'state'))
+    expect(loaded.lakeRoot).toBe(join(cwd, 'data_lake'))
+  })
+
+  it('lists every bad key with its value and what is expected, in one error', () => {
+    const cwd = dirWith({
+      'dip.config.yaml': 'mysql:\n  port: 99999\n  password: hunter2x\nstack:\n  mode: podman\nbogus: 1\n',
+    })
+    let error: unknown
+    try {
+      loadConfig({ cwd, env: { DIP_KAFKA_CONTROLLER_PORT: 'abc' } })
+    } catch (caught) {
+      error = caught
+    }
+    expect(error).toBeInstanceOf(DipError)
+    const message = (error as DipError).message
+    expect((error as DipError).code).toBe('DIP_CONFIG')
+    expect(message).toContain('mysql.port: got 99999; expected at most 65535')
+    expect(message).toContain('stack.mode: got "podman"; expected one of "auto", "native", "docker"')
+    expect(message).toContain('bogus: unknown key')
+    expect(message).toContain('DIP_KAFKA_CONTROLLER_PORT: got "abc"; expected a number')
+    expect(message).not.toContain('hunter2x')
+  })
+
+  it('never prints a password, even when it is the bad value', () => {
+    const cwd = dirWith({ 'dip.config.yaml': 'mysql:\n  password: 12345\n' })
+    expect(() => loadConfig({ cwd, env: {} })).toThrow(/mysql\.password: got \*\*\*\*; expected string/)
+  })
+
+  it('names a missing explicit config file', () => {
+    expect(() => loadConfig({ cwd: dirWith({}), env: {}, file: 'nope.yaml' })).toThrow(
+      /nope\.yaml does not exist/,
+    )
+  })
+})

@@ -1,0 +1,55 @@
+import type { SqlType } from '../types/sql-type.ts'
+
+/**
+ * Contracts between the analyzer/runtime and the built-in function library. The analyzer calls
+ * `resolve` once per call site with the argument types (and literal values, for functions such
+ * as TOPK(col, 3) whose behaviour depends on a constant); the runtime only calls the returned
+ * closures. A resolve failure is a statement error with ksqlDB's wording; an invoke failure is a
+ * record-level error (processing log, NULL result).
+ */
+export interface ArgumentInfo {
+  readonly type: SqlType | null // null: the literal NULL, type not known yet
+  /** Present when the argument is a literal. */
+  readonly literal?: { readonly value: unknown }
+}
+
+export type Resolution<T> =
+  { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string }
+
+export interface ScalarFunction {
+  readonly name: string // upper-case, e.g. MASK_LEFT
+  resolve(args: readonly ArgumentInfo[]): Resolution<ResolvedScalar>
+}
+
+export interface ResolvedScalar {
+  readonly returnType: SqlType
+  /** null-in → null-out is the function's own business (most functions return null). */
+  invoke(args: readonly unknown[]): unknown
+}
+
+export interface AggregateFunction {
+  readonly name: string
+  resolve(args: readonly ArgumentInfo[]): Resolution<ResolvedAggregate<unknown>>
+}
+
+/**
+ * An aggregate over a group. `undo` exists when the function supports table sources (retractions);
+ * the analyzer rejects aggregates without it on tables ("... does not support undo" in ksqlDB).
+ * Accumulators are treated as immutable values: every step returns a new or the same accumulator.
+ */
+export interface ResolvedAggregate<A> {
+  readonly returnType: SqlType
+  /** Only the non-literal arguments are passed to add/undo (TOPK(col, 3) → [col]). */
+  initial(): A
+  add(acc: A, args: readonly unknown[]): A
+  undo?(acc: A, args: readonly unknown[]): A
+  /** Session windows merge accumulators of merged sessions. */
+  merge?(a: A, b: A): A
+  result(acc: A): unknown
+}
+
+export interface FunctionRegistry {
+  scalar(name: string): ScalarFunction | undefined
+  aggregate(name: string): AggregateFunction | undefined
+  isAggregate(name: string): boolean
+}
