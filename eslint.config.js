@@ -6,7 +6,9 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
-    languageOptions: { globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' } },
+    languageOptions: {
+      globals: { process: 'readonly', console: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+    },
     rules: {
       '@typescript-eslint/consistent-type-imports': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
@@ -14,7 +16,10 @@ export default tseslint.config(
       'no-restricted-syntax': [
         'error',
         { selector: 'ExportDefaultDeclaration', message: 'Use named exports.' },
-        { selector: 'CallExpression[callee.property.name="only"]', message: 'Focused tests are not allowed.' },
+        {
+          selector: 'CallExpression[callee.property.name="only"]',
+          message: 'Focused tests are not allowed.',
+        },
       ],
     },
   },
@@ -23,7 +28,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': [
         'error',
-        { patterns: [{ group: ['**/cli/**', '**/commands/**'], message: 'The engine never imports the CLI.' }] },
+        {
+          patterns: [
+            { group: ['**/cli/**', '**/commands/**'], message: 'The engine never imports the CLI.' },
+          ],
+        },
       ],
     },
   },
