@@ -89,3 +89,33 @@ export interface ProcessingLogEntry {
   readonly offset: number
   readonly message: string
 }
+
+export type EngineErrorKind = 'parse' | 'statement' | 'unsupported'
+
+/** Statement-level failure: the REST layer maps it to a 400 statement_error (40001). */
+export interface EngineErrorInfo {
+  readonly kind: EngineErrorKind
+  readonly message: string // ksqlDB's wording, e.g. "line 1:8: Syntax Error" or "Cannot add stream 'S': ..."
+  readonly statementText: string
+}
+
+export interface EngineOptions {
+  /** Server-level properties, e.g. { 'ksql.service.id': 'default_', 'auto.offset.reset': 'latest' }. */
+  readonly properties?: Readonly<Record<string, string>>
+}
+
+/**
+ * The in-process engine over in-memory topics: produce() appends a record and runs every query that
+ * reads the topic to completion before returning (QTT semantics: cache off, every update emitted).
+ */
+export interface Engine {
+  /** Parses, validates (all statements first, in a sandbox) and executes; throws EngineError. */
+  execute(sql: string, options?: ExecuteOptions): StatementResult[]
+  createTopic(name: string, partitions?: number): void
+  produce(record: Omit<EngineRecord, 'partition'> & { readonly partition?: number }): void
+  records(topic: string): readonly EngineRecord[]
+  topics(): string[]
+  sources(): SourceInfo[]
+  queries(): QueryInfo[]
+  processingLog(): readonly ProcessingLogEntry[]
+}
