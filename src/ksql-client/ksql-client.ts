@@ -1,0 +1,111 @@
+import axios, { type AxiosInstance, isAxiosError } from 'axios'
+import { KsqlRequestError } from './ksql-error.ts'
+import { toSourceSchema, type SourceSchema } from './source-schema.ts'
+import type { KsqlEntity, KsqlErrorBody, KsqlSourceDescription, KsqlSourceSummary } from './wire-types.ts'
+
+export interface KsqlClientOptions {
+  /** e.g. http://localhost:8088 */
+  readonly url: string
+  readonly timeoutMs?: number
+}
+
+export interface KsqlClient {
+  readonly url: string
+  /** POST /ksql: runs non-query statements, returns one entity per statement. */
+  execute(
+    sql: string,
+    options?: { readonly streamsProperties?: Readonly<Record<string, unknown>> },
+  ): Promise<KsqlEntity[]>
+  /** `SHOW STREAMS; SHOW TABLES;` */
+  listSources(): Promise<KsqlSourceSummary[]>
+  describe(name: string): Promise<SourceSchema>
+}
+
+const KSQL_CONTENT_TYPE = 'application/vnd.ksql.v1+json'
+
+/** A small ksqlDB REST client; works against real ksqlDB and dip's embedded server alike. */
+export function createKsqlClient(options: KsqlClientOptions): KsqlClient {
+  const url = options.url.replace(/\/+$/, '')
+  const http: AxiosInstance = axios.create({
+    baseURL: url,
+    timeout: options.timeoutMs ?? 30_000,
+    headers: { 'Content-Type': KSQL_CONTENT_TYPE, Accept: KSQL_CONTENT_TYPE },
+    // Success is decided by the HTTP status (spec A1 "Client rule"); error bodies are parsed below.
+    validateStatus: () => true,
+    proxy: false,
+  })
+
+  async function execute(
+    sql: string,
+    executeOptions: { readonly streamsProperties?: Readonly<Record<string, unknown>> } = {},
+  ): Promise<KsqlEntity[]> {
+    let response
+    try {
+      response = await http.post('/ksql', {
+        ksql: sql,
+        streamsProperties: executeOptions.streamsProperties ?? {},
+      })
+    } catch (error) {
+      throw unreachableError(url, error)
+    }
+    if (response.status >= 200 && response.status < 300) {
+      if (!Array.isArray(response.data))
+        throw new KsqlRequestError(`ksqlDB at ${url} answered /ksql with an unexpected body (not an array).`)
+      return response.data as KsqlEntity[]
+    }
+    throw answeredError(url, response.status, response.data as KsqlErrorBody | string | undefined)
+  }
+
+  return {
+    url,
+    execute,
+    async listSources() {
+      const entities = await execute('SHOW STREAMS; SHOW TABLES;')
+      const sources: KsqlSourceSummary[] = []
+      for (const entity of entities) {
+        if (entity['@type'] === 'streams') sources.push(...(entity['streams'] as KsqlSourceSummary[]))
+        if (entity['@type'] === 'tables') sources.push(...(entity['tables'] as KsqlSourceSummary[]))
+      }
+      return sources
+    },
+    async describe(name) {
+      const entities = await execute(`DESCRIBE ${quoteIdentifier(name)};`)
+      const entity = entities.find((e) => e['@type'] === 'sourceDescription')
+      if (entity === undefined)
+        throw new KsqlRequestError(`ksqlDB at ${url} returned no description for ${name}.`)
+      return toSourceSchema(entity['sourceDescription'] as KsqlSourceDescription)
+    },
+  }
+}
+
+/** Source names from SHOW STREAMS are stored names; back-quote them so lower-case names survive. */
+function quoteIdentifier(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``
+}
+
+function unreachableError(url: string, error: unknown): KsqlRequestError {
+  const code = isAxiosError(error) ? (error.code ?? '') : ''
+  const reason = isAxiosError(error) ? error.message : String(error)
+  return new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${code || reason}).`, {
+    unreachable: true,
+    hint: 'start it with `dip up`, or point ksql.url (env DIP_KSQL_URL) at a running server',
+    cause: error,
+  })
+}
+
+function answeredError(
+  url: string,
+  status: number,
+  body: KsqlErrorBody | string | undefined,
+): KsqlRequestError {
+  if (typeof body === 'object' && body !== null && typeof body.message === 'string') {
+    return new KsqlRequestError(`ksqlDB error ${body.error_code ?? status}: ${body.message}`, {
+      errorCode: body.error_code ?? status * 100,
+      statementText: body.statementText ?? null,
+    })
+  }
+  const text = typeof body === 'string' ? body.slice(0, 200) : ''
+  return new KsqlRequestError(`ksqlDB at ${url} answered HTTP ${status}${text === '' ? '' : `: ${text}`}`, {
+    errorCode: status * 100,
+  })
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest'
+import type { SourceSchema } from '../ksql-client/source-schema.ts'
+import { mergeFeeds } from './feeds.ts'
+
+function source(name: string, kind: 'stream' | 'table', topic = name): SourceSchema {
+  return {
+    name,
+    kind,
+    topic,
+    keyFormat: 'KAFKA',
+    valueFormat: 'JSON',
+    keyColumns: [],
+    valueColumns: [],
+    windowType: null,
+    windowSizeMs: null,
+  }
+}
+
+describe('mergeFeeds', () => {
+  it('takes every ksqlDB source plus the enabled config feeds, one feed per topic', () => {
+    const { feeds } = mergeFeeds({
+      sources: [source('S1', 'stream'), source('T1', 'table')],
+      configFeeds: [
+        { topic: 'transaction_log', kind: 'stream', enabled: true },
+        { topic: 'old', kind: 'table', enabled: false },
+        { topic: 'T1', kind: 'stream', enabled: true },
+      ],
+    })
+    expect(feeds.map((f) => [f.topic, f.kind, f.origin])).toEqual([
+      ['S1', 'stream', 'ksql'],
+      ['T1', 'table', 'ksql'],
+      ['transaction_log', 'stream', 'config'],
+    ])
+  })
+
+  it('drops a ksqlDB source whose topic is disabled in the config', () => {
+    const { feeds } = mergeFeeds({
+      sources: [source('S1', 'stream')],
+      configFeeds: [{ topic: 'S1', kind: 'stream', enabled: false }],
+    })
+    expect(feeds).toEqual([])
+  })
+
+  it('uses only --topics when given, with the ksqlDB schema where one matches', () => {
+    const { feeds } = mergeFeeds({
+      sources: [source('S1', 'stream'), source('T1', 'table')],
+      configFeeds: [{ topic: 'raw', kind: 'table', enabled: false }],
+      topics: ['T1', 'raw', 'other'],
+    })
+    expect(feeds.map((f) => [f.topic, f.kind, f.origin, f.schema?.name ?? null])).toEqual([
+      ['T1', 'table', 'ksql', 'T1'],
+      ['raw', 'table', 'flag', null],
+      ['other', 'stream', 'flag', null],
+    ])
+  })
+
+  it('warns when two sources read the same topic and keeps the first', () => {
+    const { feeds, warnings } = mergeFeeds({
+      sources: [source('A', 'stream', 'x'), source('B', 'table', 'x')],
+      configFeeds: [],
+    })
+    expect(feeds.map((f) => f.schema?.name)).toEqual(['A'])
+    expect(warnings[0]).toMatch(/B and A both read topic x/)
+  })
+})
