@@ -102,12 +102,21 @@ export interface RecordBatch {
   readonly records: readonly ConsumedRecord[]
   /** The partition's high watermark when the batch was fetched. */
   readonly highWatermark: bigint
+  /**
+   * Where this partition resumes after the batch: past the last record and past any transaction
+   * markers or aborted records that followed it. Commit this, and compare it with
+   * `topicOffsets().high` to know when a partition is caught up. `records` is empty when a fetch
+   * held only markers or aborted records: such a batch only moves `nextOffset`.
+   */
+  readonly nextOffset: bigint
 }
 
 export interface RecordSource {
   /**
-   * Reads `topics` batch by batch until `signal` aborts. `startAt` overrides the group's committed
-   * position per partition (e.g. a position recovered from the lake's file names).
+   * Reads `topics` batch by batch until `signal` aborts, then leaves the group and resolves.
+   * `startAt` overrides the group's committed position per partition (e.g. a position recovered
+   * from the lake's file names). Nothing is committed unless the caller commits. If `eachBatch`
+   * throws, reading stops and `run` rejects with that error (the batch is not retried).
    */
   run(options: {
     readonly topics: readonly string[]
@@ -115,8 +124,19 @@ export interface RecordSource {
     readonly signal: AbortSignal
     readonly eachBatch: (batch: RecordBatch) => Promise<void>
   }): Promise<void>
+  /** Commits the group's next offsets (while running: as a group member; otherwise the group must be empty). */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>
   close(): Promise<void>
+}
+
+export type KafkaLogLevel = 'nothing' | 'error' | 'warn' | 'info' | 'debug'
+
+/** A message from the client library, routed to the caller instead of the terminal. */
+export interface KafkaLogEntry {
+  readonly level: Exclude<KafkaLogLevel, 'nothing'>
+  /** The library's component, e.g. 'Consumer'. */
+  readonly source: string
+  readonly message: string
 }
 
 export interface KafkaPorts {

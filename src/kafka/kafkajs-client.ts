@@ -1,0 +1,436 @@
+import kafkajs from 'kafkajs'
+import type {
+  Admin,
+  Consumer,
+  EachBatchPayload,
+  IHeaders,
+  Kafka as KafkaClient,
+  Message,
+  Producer,
+  TopicMessages,
+} from 'kafkajs'
+import { DipError, errorMessage } from '../shared/errors.ts'
+import type {
+  Headers,
+  KafkaLogEntry,
+  KafkaLogLevel,
+  KafkaPorts,
+  PartitionOffsets,
+  ProducedRecord,
+  ProducerOptions,
+  RecordBatch,
+  RecordSink,
+  RecordSource,
+  SinkTransaction,
+  SourceOptions,
+  TopicAdmin,
+  TopicDescription,
+  TopicPartitionOffset,
+  TopicSpec,
+} from './ports.ts'
+
+// kafkajs is CommonJS; its named exports are read from the default export.
+const { Kafka, Partitioners, logLevel: KafkaJsLogLevel } = kafkajs
+
+export interface KafkaClientOptions {
+  readonly brokers: readonly string[]
+  readonly clientId: string
+  /** Least severe kafkajs message passed to `log`. Default 'warn'. */
+  readonly logLevel?: KafkaLogLevel
+  /** Where kafkajs messages go. Default: dropped, so commands print only their own output. */
+  readonly log?: (entry: KafkaLogEntry) => void
+  /** Milliseconds to wait for a broker connection. Default 5000. */
+  readonly connectionTimeoutMs?: number
+}
+
+const LEVELS: Record<KafkaLogLevel, number> = {
+  nothing: KafkaJsLogLevel.NOTHING,
+  error: KafkaJsLogLevel.ERROR,
+  warn: KafkaJsLogLevel.WARN,
+  info: KafkaJsLogLevel.INFO,
+  debug: KafkaJsLogLevel.DEBUG,
+}
+
+function levelName(level: number): Exclude<KafkaLogLevel, 'nothing'> {
+  if (level <= KafkaJsLogLevel.ERROR) return 'error'
+  if (level <= KafkaJsLogLevel.WARN) return 'warn'
+  if (level <= KafkaJsLogLevel.INFO) return 'info'
+  return 'debug'
+}
+
+/** The Kafka ports backed by kafkajs: the only module (with the stack's health probe) that imports it. */
+export function createKafkaPorts(options: KafkaClientOptions): KafkaPorts {
+  const log = options.log ?? (() => undefined)
+  const kafka = new Kafka({
+    clientId: options.clientId,
+    brokers: [...options.brokers],
+    connectionTimeout: options.connectionTimeoutMs ?? 5000,
+    retry: { initialRetryTime: 200, retries: 5 },
+    logLevel: LEVELS[options.logLevel ?? 'warn'],
+    logCreator: () => (entry) => {
+      // Retries are bounded on purpose so a command fails instead of hanging on a dead broker.
+      if (entry.log.message.startsWith('Limiting retries for the idempotent producer')) return
+      log({ level: levelName(entry.level), source: entry.namespace, message: entry.log.message })
+    },
+  })
+  const context = { kafka, brokers: options.brokers.join(',') }
+  return {
+    admin: () => createTopicAdmin(context),
+    sink: (sinkOptions) => createRecordSink(context, sinkOptions ?? {}),
+    source: (sourceOptions) => createRecordSource(context, sourceOptions),
+  }
+}
+
+interface ClientContext {
+  readonly kafka: KafkaClient
+  readonly brokers: string
+}
+
+/** A connection error names the brokers and the usual fix; other errors keep kafkajs's message. */
+function kafkaError(context: ClientContext, action: string, error: unknown): DipError {
+  if (error instanceof DipError) return error
+  const name = error instanceof Error ? error.name : ''
+  const unreachable =
+    name === 'KafkaJSConnectionError' ||
+    name === 'KafkaJSNumberOfRetriesExceeded' ||
+    name === 'KafkaJSBrokerNotFound' ||
+    /ECONNREFUSED|ETIMEDOUT|Connection timeout/i.test(errorMessage(error))
+  if (unreachable)
+    return new DipError('DIP_KAFKA', `cannot reach Kafka at ${context.brokers} (${action})`, {
+      hint: 'start the stack with `dip up`, or point kafka.brokers (DIP_KAFKA_BROKERS) at a running broker',
+      cause: error,
+    })
+  return new DipError('DIP_KAFKA', `Kafka ${action} failed: ${errorMessage(error)}`, { cause: error })
+}
+
+/** Connects once, on first use; later calls share the same connection. */
+function lazyConnect<T extends { connect(): Promise<void> }>(client: T): () => Promise<T> {
+  let connected: Promise<T> | undefined
+  return () => {
+    connected ??= client.connect().then(
+      () => client,
+      (error: unknown) => {
+        connected = undefined
+        throw error
+      },
+    )
+    return connected
+  }
+}
+
+function createTopicAdmin(context: ClientContext): TopicAdmin {
+  const client: Admin = context.kafka.admin()
+  const connect = lazyConnect(client)
+  const run = async <T>(action: string, work: (admin: Admin) => Promise<T>): Promise<T> => {
+    try {
+      return await work(await connect())
+    } catch (error) {
+      throw kafkaError(context, action, error)
+    }
+  }
+
+  return {
+    clusterId: () => run('describe cluster', async (admin) => (await admin.describeCluster()).clusterId),
+    listTopics: () => run('list topics', (admin) => admin.listTopics()),
+    describeTopics: (names) =>
+      run('describe topics', async (admin): Promise<TopicDescription[]> => {
+        if (names.length === 0) return []
+        const missing = await missingTopics(admin, names)
+        if (missing.length > 0)
+          throw new DipError('DIP_KAFKA', `topic not found: ${missing.join(', ')}`, {
+            hint: 'create it first (dip produce creates transaction_log) or check the name',
+          })
+        const { topics } = await admin.fetchTopicMetadata({ topics: [...names] })
+        return topics.map((topic) => ({
+          name: topic.name,
+          partitions: topic.partitions.length,
+          replicationFactor: topic.partitions[0]?.replicas.length ?? 0,
+        }))
+      }),
+    createTopics: (specs) =>
+      run('create topics', async (admin) => {
+        const existing = new Set(await admin.listTopics())
+        const wanted = specs.filter((spec) => !existing.has(spec.name))
+        if (wanted.length === 0) return []
+        await admin.createTopics({ topics: wanted.map(toTopicConfig), waitForLeaders: true })
+        return wanted.map((spec) => spec.name)
+      }),
+    deleteTopics: (names) =>
+      run('delete topics', async (admin) => {
+        const existing = new Set(await admin.listTopics())
+        const present = names.filter((name) => existing.has(name))
+        if (present.length > 0) await admin.deleteTopics({ topics: present })
+      }),
+    topicOffsets: (topic) =>
+      run(`read offsets of ${topic}`, async (admin): Promise<PartitionOffsets[]> => {
+        const offsets = await admin.fetchTopicOffsets(topic)
+        return offsets
+          .map((entry) => ({ partition: entry.partition, low: BigInt(entry.low), high: BigInt(entry.high) }))
+          .sort((a, b) => a.partition - b.partition)
+      }),
+    groupOffsets: (groupId, topic) =>
+      run(`read offsets of group ${groupId}`, async (admin): Promise<TopicPartitionOffset[]> => {
+        const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] })
+        return (entry?.partitions ?? [])
+          .filter((partition) => BigInt(partition.offset) >= 0n)
+          .map((partition) => ({ topic, partition: partition.partition, offset: BigInt(partition.offset) }))
+          .sort((a, b) => a.partition - b.partition)
+      }),
+    close: () => client.disconnect(),
+  }
+}
+
+async function missingTopics(admin: Admin, names: readonly string[]): Promise<string[]> {
+  const existing = new Set(await admin.listTopics())
+  return names.filter((name) => !existing.has(name))
+}
+
+function toTopicConfig(spec: TopicSpec) {
+  return {
+    topic: spec.name,
+    numPartitions: spec.partitions ?? 1,
+    replicationFactor: spec.replicationFactor ?? 1,
+    configEntries: Object.entries(spec.config ?? {}).map(([name, value]) => ({ name, value })),
+  }
+}
+
+function createRecordSink(context: ClientContext, options: ProducerOptions): RecordSink {
+  const transactional = options.transactionalId !== undefined
+  const producer: Producer = context.kafka.producer({
+    // Java's murmur2 partitioner, so keys land where ksqlDB and Java clients expect them.
+    createPartitioner: Partitioners.DefaultPartitioner,
+    idempotent: transactional || (options.idempotent ?? true),
+    // kafkajs keeps ordering under retries for idempotent producers only with one request in flight.
+    maxInFlightRequests: 1,
+    allowAutoTopicCreation: false,
+    ...(transactional ? { transactionalId: options.transactionalId } : {}),
+  })
+  const connect = lazyConnect(producer)
+  // A transactional producer runs one transaction at a time; callers may overlap, so queue them.
+  let queue: Promise<unknown> = Promise.resolve()
+
+  return {
+    async send(records) {
+      if (records.length === 0) return
+      try {
+        const client = await connect()
+        await client.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 })
+      } catch (error) {
+        throw kafkaError(context, `send to ${topicNames(records)}`, error)
+      }
+    },
+    transaction<T>(work: (tx: SinkTransaction) => Promise<T>): Promise<T> {
+      if (!transactional)
+        return Promise.reject(
+          new DipError('DIP_INTERNAL', 'RecordSink.transaction needs a sink created with a transactionalId'),
+        )
+      const next = queue.then(async () => {
+        let client: Producer
+        try {
+          client = await connect()
+        } catch (error) {
+          throw kafkaError(context, 'connect the transactional producer', error)
+        }
+        const tx = await client.transaction()
+        try {
+          const result = await work({
+            send: async (records) => {
+              if (records.length > 0)
+                await tx.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 })
+            },
+            sendOffsets: async (groupId, offsets) => {
+              await tx.sendOffsets({ consumerGroupId: groupId, topics: groupByTopic(offsets) })
+            },
+          })
+          await tx.commit()
+          return result
+        } catch (error) {
+          // The transaction may already be unusable (e.g. fenced); the original error matters more.
+          await tx.abort().catch(() => undefined)
+          throw error instanceof Error && error.name.startsWith('KafkaJS')
+            ? kafkaError(context, 'transaction', error)
+            : error
+        }
+      })
+      queue = next.catch(() => undefined)
+      return next
+    },
+    close: async () => {
+      await queue
+      await producer.disconnect()
+    },
+  }
+}
+
+function topicNames(records: readonly ProducedRecord[]): string {
+  return [...new Set(records.map((record) => record.topic))].join(', ')
+}
+
+function toTopicMessages(records: readonly ProducedRecord[]): TopicMessages[] {
+  const byTopic = new Map<string, Message[]>()
+  for (const record of records) {
+    const messages = byTopic.get(record.topic) ?? []
+    if (messages.length === 0) byTopic.set(record.topic, messages)
+    messages.push({
+      key: record.key,
+      value: record.value,
+      ...(record.partition === undefined ? {} : { partition: record.partition }),
+      ...(record.timestamp === undefined ? {} : { timestamp: String(record.timestamp) }),
+      ...(record.headers === undefined ? {} : { headers: { ...record.headers } }),
+    })
+  }
+  return [...byTopic].map(([topic, messages]) => ({ topic, messages }))
+}
+
+function groupByTopic(offsets: readonly TopicPartitionOffset[]) {
+  const byTopic = new Map<string, { partition: number; offset: string }[]>()
+  for (const { topic, partition, offset } of offsets) {
+    const partitions = byTopic.get(topic) ?? []
+    if (partitions.length === 0) byTopic.set(topic, partitions)
+    partitions.push({ partition, offset: offset.toString() })
+  }
+  return [...byTopic].map(([topic, partitions]) => ({ topic, partitions }))
+}
+
+function createRecordSource(context: ClientContext, options: SourceOptions): RecordSource {
+  let consumer: Consumer | undefined
+  let running = false
+
+  return {
+    async run({ topics, startAt = [], signal, eachBatch }) {
+      if (running) throw new DipError('DIP_INTERNAL', 'RecordSource.run is already running')
+      if (signal.aborted) return
+      running = true
+      const client = context.kafka.consumer({
+        groupId: options.groupId,
+        readUncommitted: options.isolation === 'read_uncommitted',
+        allowAutoTopicCreation: false,
+      })
+      consumer = client
+      let failure: unknown
+      let stop: () => void = () => undefined
+      const stopped = new Promise<void>((resolve) => (stop = resolve))
+      const onAbort = () => stop()
+      signal.addEventListener('abort', onAbort, { once: true })
+
+      // Every delivery (fetched batches and the progress-only ones below) runs through one queue,
+      // so eachBatch never overlaps itself and each partition's batches arrive in offset order.
+      let deliveries: Promise<void> = Promise.resolve()
+      const deliver = (batch: RecordBatch): Promise<void> => {
+        const next = deliveries.then(async () => {
+          if (failure !== undefined || signal.aborted) return
+          try {
+            await eachBatch(batch)
+          } catch (error) {
+            failure = error
+            stop()
+          }
+        })
+        deliveries = next
+        return next
+      }
+
+      // A fetch holding only transaction markers or aborted records never reaches eachBatch in
+      // kafkajs, but the position moves past it; report it so callers can tell they caught up.
+      client.on(client.events.END_BATCH_PROCESS, ({ payload }) => {
+        if (payload.batchSize !== 0) return
+        void deliver({
+          topic: payload.topic,
+          partition: payload.partition,
+          records: [],
+          highWatermark: BigInt(payload.highWatermark),
+          nextOffset: BigInt(payload.lastOffset) + 1n,
+        })
+      })
+      client.on(client.events.CRASH, ({ payload }) => {
+        if (payload.restart) return
+        failure ??= kafkaError(context, `consume ${topics.join(', ')}`, payload.error)
+        stop()
+      })
+
+      try {
+        await client.connect()
+        await client.subscribe({ topics: [...topics], fromBeginning: options.fromBeginning ?? false })
+        await client.run({
+          autoCommit: false,
+          eachBatchAutoResolve: false,
+          eachBatch: async (payload: EachBatchPayload) => {
+            const { batch } = payload
+            if (failure !== undefined || signal.aborted || !payload.isRunning() || payload.isStale()) return
+            await deliver({
+              topic: batch.topic,
+              partition: batch.partition,
+              records: batch.messages.map((message) => ({
+                topic: batch.topic,
+                partition: batch.partition,
+                offset: BigInt(message.offset),
+                timestamp: Number(message.timestamp),
+                key: message.key,
+                value: message.value,
+                headers: toHeaders(message.headers),
+              })),
+              highWatermark: BigInt(batch.highWatermark),
+              nextOffset: BigInt(batch.lastOffset()) + 1n,
+            })
+            if (failure !== undefined || signal.aborted) return
+            // Resolving the last record also resolves a trailing transaction marker (kafkajs).
+            const last = batch.messages.at(-1)
+            if (last !== undefined) payload.resolveOffset(last.offset)
+            await payload.heartbeat()
+          },
+        })
+        // Seeks wait in kafkajs until their partition is assigned to this member; a fetch that
+        // raced the seek is marked stale and skipped above.
+        for (const { topic, partition, offset } of startAt)
+          client.seek({ topic, partition, offset: offset.toString() })
+        await stopped
+      } catch (error) {
+        failure ??= kafkaError(context, `consume ${topics.join(', ')}`, error)
+      } finally {
+        signal.removeEventListener('abort', onAbort)
+        await client.disconnect().catch(() => undefined)
+        await deliveries
+        consumer = undefined
+        running = false
+      }
+      if (failure !== undefined) throw failure
+    },
+
+    async commit(offsets) {
+      if (offsets.length === 0) return
+      try {
+        if (consumer !== undefined && running) {
+          await consumer.commitOffsets(
+            offsets.map(({ topic, partition, offset }) => ({ topic, partition, offset: offset.toString() })),
+          )
+          return
+        }
+        // Not a group member right now: write the offsets as an admin (the group must be empty).
+        const admin = context.kafka.admin()
+        await admin.connect()
+        try {
+          for (const { topic, partitions } of groupByTopic(offsets))
+            await admin.setOffsets({ groupId: options.groupId, topic, partitions })
+        } finally {
+          await admin.disconnect()
+        }
+      } catch (error) {
+        throw kafkaError(context, `commit offsets of group ${options.groupId}`, error)
+      }
+    },
+
+    close: async () => {
+      await consumer?.disconnect()
+    },
+  }
+}
+
+function toHeaders(headers: IHeaders | undefined): Headers {
+  const result: Record<string, Buffer> = {}
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (value === undefined) continue
+    const first = Array.isArray(value) ? value[0] : value
+    if (first !== undefined) result[name] = Buffer.isBuffer(first) ? first : Buffer.from(first)
+  }
+  return result
+}
