@@ -1,0 +1,243 @@
+import { mkdir, rename, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { ConsumedRecord } from '../kafka/ports.ts'
+import { decodeRecord, type DecodeTarget } from '../sinks/decode-record.ts'
+import type { LakeEncoder } from './encoders/lake-encoder.ts'
+import { formatLakeFileName, tempFileName } from './file-name.ts'
+import { partitionPath, type LakeArea } from './partition-path.ts'
+
+/** One topic the lake sinks, and how to decode it. */
+export interface LakeTopic extends DecodeTarget {
+  readonly topic: string
+  readonly area: Exclude<LakeArea, '_errors'>
+}
+
+export interface LakeSinkOptions {
+  readonly root: string
+  readonly timeZone: string
+  readonly encoder: LakeEncoder
+  /** Dead letters are always JSON Lines: raw bytes and reasons read best as text. */
+  readonly errorEncoder: LakeEncoder
+  /** A window is flushed when it holds this many records... */
+  readonly maxRecords: number
+  /** ...or this many bytes of JSON rows. */
+  readonly maxBytes: number
+  /** Called after a window's files are all in place: the partition's position may be committed. */
+  readonly onFlushed?: (flushed: FlushedWindow) => Promise<void> | void
+  readonly now?: () => number
+}
+
+export interface FlushedWindow {
+  readonly topic: string
+  readonly partition: number
+  readonly nextOffset: bigint
+  readonly files: readonly string[]
+}
+
+export interface TopicStats {
+  records: number
+  deleted: number
+  errors: number
+  files: number
+  bytes: number
+}
+
+interface Bucket {
+  readonly area: LakeArea
+  readonly lines: string[]
+}
+
+interface Window {
+  readonly first: bigint
+  last: bigint
+  records: number
+  bytes: number
+  readonly openedAt: number
+  lastAppendAt: number
+  readonly buckets: Map<string, Bucket>
+}
+
+/**
+ * The lake's write path. Records of one partition accumulate in a "window"; a flush writes one file
+ * per date folder (plus one for dead letters), each to a temp name, then renames them all into
+ * place, named by the window's offset range. Windows are flushed one at a time and in offset order,
+ * which is what lets lake-position.ts recover the exact position after a crash.
+ *
+ * Not safe for concurrent calls: the caller serializes append/flush (consume-lake does).
+ */
+export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOptions) {
+  const byTopic = new Map(topics.map((t) => [t.topic, t]))
+  const windows = new Map<string, Window>()
+  const positions = new Map<string, bigint>()
+  const stats = new Map<string, TopicStats>(
+    topics.map((t) => [t.topic, { records: 0, deleted: 0, errors: 0, files: 0, bytes: 0 }]),
+  )
+  const createdDirs = new Set<string>()
+  const now = options.now ?? Date.now
+  const id = (topic: string, partition: number) => `${topic}\u0000${partition}`
+
+  function statsOf(topic: string): TopicStats {
+    const existing = stats.get(topic)
+    if (existing !== undefined) return existing
+    const fresh = { records: 0, deleted: 0, errors: 0, files: 0, bytes: 0 }
+    stats.set(topic, fresh)
+    return fresh
+  }
+
+  async function flush(topic: string, partition: number): Promise<FlushedWindow | null> {
+    const key = id(topic, partition)
+    const window = windows.get(key)
+    if (window === undefined) return null
+    // Part numbers follow the sorted folder names, so a rerun over the same data names files alike.
+    const dirs = [...window.buckets.keys()].sort()
+    const staged: { temp: string; final: string }[] = []
+    const topicStats = statsOf(topic)
+    for (const [index, dir] of dirs.entries()) {
+      const bucket = window.buckets.get(dir)
+      if (bucket === undefined) continue
+      const encoder = bucket.area === '_errors' ? options.errorEncoder : options.encoder
+      const fileName = formatLakeFileName({
+        topic,
+        partition,
+        firstOffset: window.first,
+        lastOffset: window.last,
+        part: index + 1,
+        parts: dirs.length,
+        extension: encoder.extension,
+      })
+      const absoluteDir = join(options.root, dir)
+      if (!createdDirs.has(absoluteDir)) {
+        await mkdir(absoluteDir, { recursive: true })
+        createdDirs.add(absoluteDir)
+      }
+      const temp = join(absoluteDir, tempFileName(fileName))
+      await encoder.write(temp, bucket.lines)
+      topicStats.bytes += (await stat(temp)).size
+      staged.push({ temp, final: join(absoluteDir, fileName) })
+    }
+    for (const { temp, final } of staged) await rename(temp, final)
+    windows.delete(key)
+    const nextOffset = window.last + 1n
+    positions.set(key, nextOffset)
+    topicStats.files += staged.length
+    const flushed = { topic, partition, nextOffset, files: staged.map((s) => s.final) }
+    await options.onFlushed?.(flushed)
+    return flushed
+  }
+
+  return {
+    /** The next offset this sink expects for a partition (set from the lake before reading). */
+    setPosition(topic: string, partition: number, offset: bigint): void {
+      positions.set(id(topic, partition), offset)
+    },
+
+    position(topic: string, partition: number): bigint | undefined {
+      const window = windows.get(id(topic, partition))
+      return window === undefined ? positions.get(id(topic, partition)) : window.last + 1n
+    },
+
+    /** Adds records of one partition in offset order; records already in the lake are skipped. */
+    async append(records: readonly ConsumedRecord[]): Promise<number> {
+      let added = 0
+      for (const record of records) {
+        const target = byTopic.get(record.topic)
+        if (target === undefined) continue
+        const key = id(record.topic, record.partition)
+        let window = windows.get(key)
+        const expected = window === undefined ? positions.get(key) : window.last + 1n
+        // Redelivered records (a consumer restart re-reads from the committed offset) are already held.
+        if (expected !== undefined && record.offset < expected) continue
+        const decoded = decodeRecord(record, target)
+        const topicStats = statsOf(record.topic)
+        let area: LakeArea
+        let line: string
+        if (decoded.ok) {
+          area = target.area
+          line = JSON.stringify(decoded.row)
+          topicStats.records++
+          if (decoded.deleted) topicStats.deleted++
+        } else {
+          area = '_errors'
+          line = JSON.stringify({
+            topic: record.topic,
+            partition: record.partition,
+            offset: Number(record.offset),
+            timestamp: record.timestamp,
+            reason: decoded.error.message,
+            key: record.key === null ? null : record.key.toString('base64'),
+            value: record.value === null ? null : record.value.toString('base64'),
+          })
+          topicStats.errors++
+        }
+        const dir = partitionPath(area, record.topic, record.timestamp, options.timeZone)
+        const at = now()
+        if (window === undefined) {
+          window = {
+            first: record.offset,
+            last: record.offset,
+            records: 0,
+            bytes: 0,
+            openedAt: at,
+            lastAppendAt: at,
+            buckets: new Map(),
+          }
+          windows.set(key, window)
+        }
+        let bucket = window.buckets.get(dir)
+        if (bucket === undefined) {
+          bucket = { area, lines: [] }
+          window.buckets.set(dir, bucket)
+        }
+        bucket.lines.push(line)
+        window.last = record.offset
+        window.records++
+        window.bytes += line.length + 1
+        window.lastAppendAt = at
+        added++
+        if (window.records >= options.maxRecords || window.bytes >= options.maxBytes)
+          await flush(record.topic, record.partition)
+      }
+      return added
+    },
+
+    flush,
+
+    /** Flushes windows idle for `idleMs` or open for `maxAgeMs` (streaming mode's timer). */
+    async flushStale(idleMs: number, maxAgeMs: number): Promise<FlushedWindow[]> {
+      const at = now()
+      const due = [...windows.entries()].filter(
+        ([, w]) => at - w.lastAppendAt >= idleMs || at - w.openedAt >= maxAgeMs,
+      )
+      const flushed: FlushedWindow[] = []
+      for (const [key] of due) {
+        const [topic, partition] = key.split('\u0000') as [string, string]
+        const done = await flush(topic, Number(partition))
+        if (done !== null) flushed.push(done)
+      }
+      return flushed
+    },
+
+    async flushAll(): Promise<FlushedWindow[]> {
+      const flushed: FlushedWindow[] = []
+      for (const key of [...windows.keys()]) {
+        const [topic, partition] = key.split('\u0000') as [string, string]
+        const done = await flush(topic, Number(partition))
+        if (done !== null) flushed.push(done)
+      }
+      return flushed
+    },
+
+    /** Records held in memory, not yet in the lake. */
+    pendingRecords(): number {
+      let total = 0
+      for (const window of windows.values()) total += window.records
+      return total
+    },
+
+    stats(): ReadonlyMap<string, TopicStats> {
+      return stats
+    },
+  }
+}
+
+export type LakeSink = ReturnType<typeof createLakeSink>

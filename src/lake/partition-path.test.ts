@@ -1,0 +1,19 @@
+import { describe, expect, it } from 'vitest'
+import { assertTimeZone, partitionPath } from './partition-path.ts'
+
+describe('partitionPath', () => {
+  it('puts a record in the UTC date of its timestamp', () => {
+    expect(partitionPath('streams', 'S1', Date.UTC(2025, 3, 8, 23, 59, 59), 'UTC')).toBe(
+      'streams/S1/year=2025/month=04/day=08',
+    )
+  })
+  it('uses the configured time zone for the date', () => {
+    // 23:30 UTC on 8 April is already 9 April in Paris (UTC+2 in summer).
+    expect(partitionPath('tables', 'T', Date.UTC(2025, 3, 8, 23, 30), 'Europe/Paris')).toBe(
+      'tables/T/year=2025/month=04/day=09',
+    )
+  })
+  it('rejects an unknown time zone with its name', () => {
+    expect(() => assertTimeZone('Mars/Olympus')).toThrow(/Mars\/Olympus/)
+  })
+})
