@@ -37,8 +37,8 @@ export const configSchema = z.strictObject({
       /** Apache Kafka release the native stack provisions from Maven Central. */
       version: z
         .string()
-        .regex(/^\d+\.\d+\.\d+$/, 'a release such as 4.1.1')
-        .default('4.1.1'),
+        .regex(/^\d+\.\d+\.\d+$/, 'a release such as 4.3.1')
+        .default('4.3.1'),
     })
     .prefault({}),
   ksql: z

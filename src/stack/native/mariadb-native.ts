@@ -1,0 +1,215 @@
+import { accessSync, constants, existsSync, readdirSync } from 'node:fs'
+import { mkdir, writeFile } from 'node:fs/promises'
+import { delimiter, join } from 'node:path'
+import mysql from 'mysql2/promise'
+import { DipError, errorMessage } from '../../shared/errors.ts'
+import type { CommandRunner } from '../command-runner.ts'
+import type { NativePaths } from './native-paths.ts'
+import { spawnDetached, type Spawned } from './processes.ts'
+
+/**
+ * A private MariaDB (or MySQL) server: its own data dir, socket and port, no option files read
+ * (--no-defaults), so a system server on the same machine is never touched.
+ */
+export interface MysqlNativeSettings {
+  readonly port: number
+  readonly user: string
+  readonly password: string
+  readonly database: string
+}
+
+export interface MysqlBinaries {
+  readonly server: string
+  readonly installDb: string
+}
+
+const SERVER_NAMES = ['mariadbd', 'mysqld']
+const INSTALL_DB_NAMES = ['mariadb-install-db', 'mysql_install_db']
+// Server binaries live in sbin or libexec on most distributions, often outside a user's PATH.
+const EXTRA_DIRS = [
+  '/usr/sbin',
+  '/usr/local/sbin',
+  '/usr/libexec',
+  '/usr/local/mysql/bin',
+  '/opt/homebrew/bin',
+]
+const BOOTSTRAPPED_MARKER = '.dip-bootstrapped'
+
+export function findExecutable(
+  names: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  const dirs = [...(env['PATH'] ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS]
+  for (const name of names) {
+    for (const dir of dirs) {
+      const candidate = join(dir, name)
+      try {
+        accessSync(candidate, constants.X_OK)
+        return candidate
+      } catch {
+        // not here
+      }
+    }
+  }
+  return undefined
+}
+
+export function findMysqlBinaries(env: Readonly<Record<string, string | undefined>> = process.env) {
+  const server = findExecutable(SERVER_NAMES, env)
+  const installDb = findExecutable(INSTALL_DB_NAMES, env)
+  if (server === undefined || installDb === undefined) {
+    throw new DipError(
+      'DIP_PREREQUISITE',
+      `No MariaDB/MySQL server found (looked for ${[...SERVER_NAMES, ...INSTALL_DB_NAMES].join(', ')} on PATH and in ${EXTRA_DIRS.join(', ')}).`,
+      {
+        hint: 'Install it: `apt-get install mariadb-server` (or `sudo dip setup --install-system-packages`).',
+      },
+    )
+  }
+  return { server, installDb } satisfies MysqlBinaries
+}
+
+const runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0
+
+/** Creates the system tables once. A non-empty data dir without them is reported as corrupt. */
+export async function prepareMysql(
+  paths: NativePaths,
+  binaries: MysqlBinaries,
+  runner: CommandRunner,
+): Promise<{ initialized: boolean }> {
+  if (checkMysqlDataDir(paths.mysqlDataDir) === 'initialized') return { initialized: false }
+  await mkdir(paths.mysqlDataDir, { recursive: true })
+  await mkdir(paths.logsDir, { recursive: true })
+  const result = await runner.run(binaries.installDb, [
+    '--no-defaults',
+    `--datadir=${paths.mysqlDataDir}`,
+    '--auth-root-authentication-method=normal',
+    '--skip-test-db',
+    ...(runningAsRoot() ? ['--user=root'] : []),
+  ])
+  await writeFile(join(paths.logsDir, 'mysql-install.log'), `${result.stdout}\n${result.stderr}\n`)
+  if (result.exitCode !== 0) {
+    throw new DipError(
+      'DIP_STACK',
+      `${binaries.installDb} failed (exit ${result.exitCode}) for ${paths.mysqlDataDir}:\n${result.stderr.trim().split('\n').slice(-8).join('\n')}`,
+      { hint: `See ${join(paths.logsDir, 'mysql-install.log')}; then \`dip down --purge\` and \`dip up\`.` },
+    )
+  }
+  return { initialized: true }
+}
+
+export function checkMysqlDataDir(dataDir: string): 'empty' | 'initialized' {
+  if (!existsSync(dataDir) || readdirSync(dataDir).length === 0) return 'empty'
+  if (existsSync(join(dataDir, 'mysql')) && readdirSync(join(dataDir, 'mysql')).length > 0)
+    return 'initialized'
+  throw new DipError(
+    'DIP_DATA_DIR',
+    `The MySQL data dir ${dataDir} is not usable: it is not empty but has no system tables (mysql/).`,
+    { hint: 'Delete the native stack state with `dip down --purge` (databases are lost), then `dip up`.' },
+  )
+}
+
+export function startMysql(
+  paths: NativePaths,
+  binaries: MysqlBinaries,
+  settings: MysqlNativeSettings,
+): Promise<Spawned> {
+  return spawnDetached({
+    command: binaries.server,
+    args: [
+      '--no-defaults',
+      `--datadir=${paths.mysqlDataDir}`,
+      `--socket=${paths.mysqlSocket}`,
+      `--port=${settings.port}`,
+      '--bind-address=127.0.0.1',
+      `--pid-file=${join(paths.mysqlDir, 'mariadbd.pid')}`,
+      '--skip-name-resolve',
+      '--character-set-server=utf8mb4',
+      '--collation-server=utf8mb4_unicode_ci',
+      '--innodb-buffer-pool-size=64M',
+      '--max-connections=300',
+      ...(runningAsRoot() ? ['--user=root'] : []),
+    ],
+    logFile: paths.mysqlLog,
+    pidFile: paths.mysqlPid,
+    cwd: paths.mysqlDir,
+  })
+}
+
+/**
+ * Once per data dir: give root and the configured user the configured password, allow TCP logins
+ * from 127.0.0.1 and localhost, and create the database. Runs over the private socket as root,
+ * whose password is still empty right after mariadb-install-db.
+ */
+export async function bootstrapMysql(paths: NativePaths, settings: MysqlNativeSettings): Promise<void> {
+  const marker = join(paths.mysqlDir, BOOTSTRAPPED_MARKER)
+  if (existsSync(marker)) return
+  const connection = await connectSocket(paths, ['', settings.password])
+  try {
+    const users = settings.user === 'root' ? ['root'] : ['root', settings.user]
+    for (const user of users) {
+      for (const host of ['localhost', '127.0.0.1']) {
+        await connection.query('CREATE USER IF NOT EXISTS ?@? IDENTIFIED BY ?', [
+          user,
+          host,
+          settings.password,
+        ])
+        await connection.query('ALTER USER ?@? IDENTIFIED BY ?', [user, host, settings.password])
+        await connection.query('GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', [user, host])
+      }
+    }
+    await connection.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(settings.database)}`)
+    await connection.query('FLUSH PRIVILEGES')
+  } finally {
+    await connection.end().catch(() => undefined)
+  }
+  await writeFile(marker, `${new Date().toISOString()}\n`)
+}
+
+/** Creates the configured database if a later config names another one. */
+export async function ensureDatabase(settings: MysqlNativeSettings): Promise<void> {
+  const connection = await mysql.createConnection({
+    host: '127.0.0.1',
+    port: settings.port,
+    user: settings.user,
+    password: settings.password,
+  })
+  try {
+    await connection.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(settings.database)}`)
+  } finally {
+    await connection.end().catch(() => undefined)
+  }
+}
+
+/** Connects as root over the socket, trying each password in turn; undefined until the server answers. */
+export async function tryConnectSocket(paths: NativePaths, passwords: readonly string[]) {
+  try {
+    return await connectSocket(paths, passwords)
+  } catch {
+    return undefined
+  }
+}
+
+async function connectSocket(paths: NativePaths, passwords: readonly string[]): Promise<mysql.Connection> {
+  let lastError: unknown
+  for (const password of passwords) {
+    try {
+      return await mysql.createConnection({
+        socketPath: paths.mysqlSocket,
+        user: 'root',
+        password,
+        connectTimeout: 3000,
+      })
+    } catch (error) {
+      lastError = error
+    }
+  }
+  throw new DipError(
+    'DIP_MYSQL',
+    `Cannot log in as root over ${paths.mysqlSocket}: ${errorMessage(lastError)}`,
+    {
+      hint: 'The data dir was set up with another password: `dip down --purge` resets it (databases are lost).',
+      cause: lastError,
+    },
+  )
+}

@@ -1,0 +1,334 @@
+import { existsSync, statSync } from 'node:fs'
+import { open, rm } from 'node:fs/promises'
+import { DipError } from '../../shared/errors.ts'
+import type { LoadedConfig } from '../../config/load-config.ts'
+import type { CommandRunner } from '../command-runner.ts'
+import { kafkaProbe, mysqlProbe, waitUntilHealthy, type ProbeResult } from '../health.ts'
+import { findProvisionedKafka, kafkaRuntime, notProvisionedError } from '../provision/kafka-provision.ts'
+import type {
+  DownOptions,
+  DownResult,
+  LogsOptions,
+  ServiceEndpoint,
+  ServiceName,
+  ServiceStatus,
+  StackDriver,
+  UpOptions,
+  UpResult,
+} from '../stack-driver.ts'
+import { brokerAddress } from './kafka-server-config.ts'
+import { javaCommand, prepareKafka, startKafka, type KafkaNativeSettings } from './kafka-native.ts'
+import { tailFile, tailForError } from './log-tail.ts'
+import {
+  bootstrapMysql,
+  ensureDatabase,
+  findMysqlBinaries,
+  prepareMysql,
+  startMysql,
+  tryConnectSocket,
+  type MysqlNativeSettings,
+} from './mariadb-native.ts'
+import { nativePaths, type NativePaths } from './native-paths.ts'
+import { findPortHolder, isPortFree } from './port-check.ts'
+import {
+  findProcesses,
+  isAlive,
+  readPidFile,
+  removePidFile,
+  sleep,
+  stopProcess,
+  type PidState,
+  type Spawned,
+} from './processes.ts'
+
+/** The services of the native stack, in start order. The embedded ksqlDB engine joins here later. */
+const NATIVE_SERVICES = ['kafka', 'mysql'] as const satisfies readonly ServiceName[]
+type NativeService = (typeof NATIVE_SERVICES)[number]
+
+export interface NativeStackOptions {
+  readonly loaded: LoadedConfig
+  readonly runner: CommandRunner
+  readonly env?: Readonly<Record<string, string | undefined>>
+}
+
+export function createNativeStack(
+  options: NativeStackOptions,
+): StackDriver & { readonly paths: NativePaths } {
+  const { loaded, runner } = options
+  const env = options.env ?? process.env
+  const config = loaded.config
+  const paths = nativePaths(loaded.stateDir)
+  const broker = brokerAddress(config.kafka.brokers)
+  const mysqlSettings: MysqlNativeSettings = {
+    port: config.mysql.port,
+    user: config.mysql.user,
+    password: config.mysql.password,
+    database: config.mysql.database,
+  }
+  const stopTimeoutMs = config.stack.stopTimeoutSeconds * 1000
+
+  // The pid marker: a process is ours when its command line names our config or data dir.
+  const markers: Record<NativeService, string> = { kafka: paths.kafkaConfig, mysql: paths.mysqlDataDir }
+  const pidFiles: Record<NativeService, string> = { kafka: paths.kafkaPid, mysql: paths.mysqlPid }
+  const logFiles: Record<NativeService, string> = { kafka: paths.kafkaLog, mysql: paths.mysqlLog }
+  const ports: Record<NativeService, readonly { port: number; key: string }[]> = {
+    kafka: [
+      { port: broker.port, key: 'kafka.brokers' },
+      { port: config.kafka.controllerPort, key: 'kafka.controllerPort' },
+    ],
+    mysql: [{ port: config.mysql.port, key: 'mysql.port' }],
+  }
+  const probes = {
+    kafka: kafkaProbe({ brokers: [`${broker.host}:${broker.port}`] }),
+    mysql: mysqlProbe({
+      host: '127.0.0.1',
+      port: mysqlSettings.port,
+      user: mysqlSettings.user,
+      password: mysqlSettings.password,
+    }),
+  }
+  const pidState = (service: NativeService): PidState => readPidFile(pidFiles[service], markers[service])
+
+  async function up(upOptions: UpOptions): Promise<UpResult> {
+    const progress = upOptions.onProgress ?? (() => undefined)
+    assertLocalBroker(broker.host)
+    const states = { kafka: pidState('kafka'), mysql: pidState('mysql') }
+    for (const service of NATIVE_SERVICES) {
+      const state = states[service]
+      if (state.kind === 'stale') {
+        progress({
+          kind: 'note',
+          message: `removed stale pid file ${pidFiles[service]} (pid ${state.pid ?? '?'} is not a running ${service})`,
+        })
+        await removePidFile(pidFiles[service])
+      }
+    }
+    const toStart = NATIVE_SERVICES.filter((service) => states[service].kind !== 'running')
+    // Check everything before starting anything, so a conflict leaves nothing half-started.
+    for (const service of toStart) await assertPortsFree(service)
+    const kafkaSettings: KafkaNativeSettings | undefined = toStart.includes('kafka')
+      ? kafkaSettingsOrThrow()
+      : undefined
+    const mysqlBinaries = toStart.includes('mysql') ? findMysqlBinaries(env) : undefined
+
+    const started = new Map<NativeService, Spawned>()
+    try {
+      if (kafkaSettings !== undefined) {
+        progress({ kind: 'starting', service: 'kafka' })
+        await prepareKafka(paths, kafkaSettings, runner)
+        started.set('kafka', await startKafka(paths, kafkaSettings))
+      }
+      if (mysqlBinaries !== undefined) {
+        progress({ kind: 'starting', service: 'mysql' })
+        await prepareMysql(paths, mysqlBinaries, runner)
+        started.set('mysql', await startMysql(paths, mysqlBinaries, mysqlSettings))
+      }
+      for (const service of NATIVE_SERVICES)
+        if (!started.has(service)) progress({ kind: 'already-running', service })
+      await Promise.all(NATIVE_SERVICES.map((service) => waitFor(service, started.get(service), upOptions)))
+    } catch (error) {
+      // Leave no half-started stack behind: stop what this run started.
+      for (const [service, spawned] of started) {
+        if (isAlive(spawned.pid)) await stopProcess(spawned.pid, stopTimeoutMs)
+        await removePidFile(pidFiles[service])
+      }
+      throw error
+    }
+    const services: ServiceEndpoint[] = NATIVE_SERVICES.map((service) => {
+      const state = pidState(service)
+      return {
+        name: service,
+        endpoint: endpointOf(service),
+        pid: state.kind === 'running' ? state.pid : null,
+        started: started.has(service),
+      }
+    })
+    return { mode: 'native', services, alreadyRunning: started.size === 0 }
+  }
+
+  async function waitFor(service: NativeService, spawned: Spawned | undefined, upOptions: UpOptions) {
+    const progress = upOptions.onProgress ?? (() => undefined)
+    const giveUp = () => {
+      if (spawned === undefined) return undefined
+      const exit = spawned.exited()
+      if (exit === undefined && isAlive(spawned.pid)) return undefined
+      const how = exit === undefined ? 'exited' : `exited with ${exit.signal ?? `code ${String(exit.code)}`}`
+      return `${how}; ${tailForError(logFiles[service])}`
+    }
+    const waitOptions = {
+      timeoutMs: upOptions.timeoutMs,
+      what: service,
+      giveUp,
+      onAttempt: (_result: ProbeResult, elapsedMs: number) =>
+        progress({ kind: 'waiting', service, elapsedMs }),
+      ...(upOptions.signal === undefined ? {} : { signal: upOptions.signal }),
+    }
+    if (service === 'mysql' && spawned !== undefined) {
+      // Before the bootstrap only root over the socket can log in; the TCP probe needs the user's password.
+      let connection = await tryConnectSocket(paths, ['', mysqlSettings.password])
+      await waitUntilHealthy(async () => {
+        connection ??= await tryConnectSocket(paths, ['', mysqlSettings.password])
+        return { healthy: connection !== undefined, version: null, detail: 'socket not answering yet' }
+      }, waitOptions)
+      await connection?.end().catch(() => undefined)
+      await bootstrapMysql(paths, mysqlSettings)
+    }
+    await waitUntilHealthy(probes[service], waitOptions)
+    if (service === 'mysql') await ensureDatabase(mysqlSettings)
+    progress({ kind: 'healthy', service })
+  }
+
+  async function down(downOptions: DownOptions): Promise<DownResult> {
+    const progress = downOptions.onProgress ?? (() => undefined)
+    const timeoutMs = downOptions.timeoutMs ?? stopTimeoutMs
+    const stopped: ServiceName[] = []
+    const forced: ServiceName[] = []
+    // Reverse start order; also catch our processes whose pid file was lost.
+    for (const service of [...NATIVE_SERVICES].reverse()) {
+      const state = pidState(service)
+      const pids = new Set(findProcesses(markers[service]))
+      if (state.kind === 'running') pids.add(state.pid)
+      if (pids.size > 0) progress({ kind: 'stopping', service })
+      let wasForced = false
+      for (const pid of pids) wasForced = (await stopProcess(pid, timeoutMs)).forced || wasForced
+      await removePidFile(pidFiles[service])
+      if (pids.size > 0) {
+        stopped.push(service)
+        if (wasForced) forced.push(service)
+        progress({ kind: 'stopped', service, forced: wasForced })
+      }
+    }
+    if (downOptions.purge) {
+      for (const dir of [paths.kafkaDir, paths.mysqlDir, paths.logsDir, paths.runDir, paths.modeFile])
+        await rm(dir, { recursive: true, force: true })
+      await rm(paths.mysqlSocket, { force: true })
+    }
+    return { stopped, forced, purged: downOptions.purge }
+  }
+
+  async function status(): Promise<ServiceStatus[]> {
+    return Promise.all(
+      NATIVE_SERVICES.map(async (service): Promise<ServiceStatus> => {
+        const state = pidState(service)
+        const probe = await probes[service]()
+        const port = ports[service][0]?.port ?? 0
+        const version = service === 'kafka' ? config.kafka.version : probe.version
+        const base = {
+          name: service,
+          mode: 'native' as const,
+          pid: state.kind === 'running' ? state.pid : null,
+          port,
+          version: probe.healthy ? version : null,
+          healthy: probe.healthy && state.kind === 'running',
+          ...(probe.topicCount === undefined ? {} : { topicCount: probe.topicCount }),
+        }
+        if (state.kind === 'none')
+          return {
+            ...base,
+            detail: probe.healthy ? `port ${port} answers, but not a server started by dip` : 'not running',
+          }
+        if (state.kind === 'stale')
+          return {
+            ...base,
+            detail: `stale pid file ${pidFiles[service]} (process ${state.pid ?? '?'} is gone)`,
+          }
+        return probe.healthy ? base : { ...base, detail: probe.detail ?? 'not answering' }
+      }),
+    )
+  }
+
+  async function logs(service: ServiceName, logOptions: LogsOptions): Promise<void> {
+    if (service === 'ksqldb') {
+      throw new DipError('DIP_USAGE', 'The native stack has no ksqldb service yet.', {
+        hint: 'Use `dip logs kafka` or `dip logs mysql`.',
+      })
+    }
+    const file = logFiles[service]
+    if (!existsSync(file)) {
+      throw new DipError('DIP_STACK_NOT_RUNNING', `No ${service} log yet (${file}).`, {
+        hint: 'Start the stack with `dip up`.',
+      })
+    }
+    for (const line of tailFile(file, logOptions.tail ?? 100)) logOptions.onLine(line)
+    if (logOptions.follow === true) await followFile(file, logOptions)
+  }
+
+  function kafkaSettingsOrThrow(): KafkaNativeSettings {
+    const runtime = findProvisionedKafka(config.kafka.version, env)
+    if (runtime === undefined)
+      throw notProvisionedError(config.kafka.version, kafkaRuntime(config.kafka.version, env).home)
+    return {
+      host: broker.host,
+      brokerPort: broker.port,
+      controllerPort: config.kafka.controllerPort,
+      runtime,
+      javaCommand: javaCommand(env),
+    }
+  }
+
+  async function assertPortsFree(service: NativeService): Promise<void> {
+    for (const { port, key } of ports[service]) {
+      if (await isPortFree(port)) continue
+      const holder = findPortHolder(port)
+      const by = holder === undefined ? 'another process' : `pid ${holder.pid} (${holder.command})`
+      throw new DipError(
+        'DIP_PORT_IN_USE',
+        `Port ${port} (${key}) is already in use by ${by}; ${service} cannot start.`,
+        {
+          hint: `Stop that process, or choose another port: set ${key} in dip.config.yaml (env ${envNameOf(key)}).`,
+          details: { port, key, service, ...(holder === undefined ? {} : { holderPid: holder.pid }) },
+        },
+      )
+    }
+  }
+
+  function endpointOf(service: NativeService): string {
+    return service === 'kafka'
+      ? `${broker.host}:${broker.port}`
+      : `mysql://${mysqlSettings.user}@127.0.0.1:${mysqlSettings.port}/${mysqlSettings.database}`
+  }
+
+  return { mode: 'native', paths, up, down, status, logs }
+}
+
+function assertLocalBroker(host: string): void {
+  if (['127.0.0.1', 'localhost', '::1', '0.0.0.0'].includes(host)) return
+  throw new DipError(
+    'DIP_CONFIG',
+    `kafka.brokers[0] points at ${host}; the native stack can only run a local broker.`,
+    {
+      hint: 'Use localhost:<port> in kafka.brokers, or run without `dip up` against your remote cluster.',
+    },
+  )
+}
+
+function envNameOf(key: string): string {
+  return `DIP_${key
+    .replace(/\./g, '_')
+    .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
+    .toUpperCase()}`
+}
+
+/** Prints lines appended to a file until the signal aborts (polling: works on every file system). */
+async function followFile(file: string, options: LogsOptions): Promise<void> {
+  let position = statSync(file).size
+  let partial = ''
+  while (options.signal?.aborted !== true) {
+    await sleep(300)
+    if (!existsSync(file)) continue
+    const size = statSync(file).size
+    if (size < position) position = 0
+    if (size === position) continue
+    const handle = await open(file, 'r')
+    try {
+      const buffer = Buffer.alloc(size - position)
+      await handle.read(buffer, 0, buffer.length, position)
+      position = size
+      const lines = (partial + buffer.toString('utf8')).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) options.onLine(line)
+    } finally {
+      await handle.close()
+    }
+  }
+}
