@@ -9,6 +9,9 @@ export function formatJavaDouble(value: number): string {
   if (value === Infinity) return 'Infinity'
   if (value === -Infinity) return '-Infinity'
   if (value === 0) return Object.is(value, -0) ? '-0.0' : '0.0'
+  // Fast paths: in [10^-3, 10^7) JavaScript's plain notation has the same digits as Java's.
+  const abs = Math.abs(value)
+  if (abs >= 1e-3 && abs < 1e7) return Number.isInteger(value) ? `${value}.0` : String(value)
   return layoutJava(value, shortestDigits(value))
 }
 

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest'
+
+import { Decimal } from '../types/decimal.ts'
+import { RecordError } from '../types/record-error.ts'
+import { BIGINT, BOOLEAN, DOUBLE, INTEGER, STRING, array, decimal, map, struct } from '../types/sql-type.ts'
+import { createJsonSerde } from './json-serde.ts'
+
+const bytes = (text: string): Buffer => Buffer.from(text, 'utf8')
+const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'))
+
+describe('JSON serde', () => {
+  const columns = [
+    { name: 'ID', type: BIGINT },
+    { name: 'NAME', type: STRING },
+    { name: 'AMOUNT', type: decimal(6, 2) },
+    { name: 'RATE', type: DOUBLE },
+  ]
+  const serde = createJsonSerde(columns, { wrapped: true })
+
+  it('matches field names case-insensitively and fills missing fields with NULL', () => {
+    expect(serde.deserialize(bytes('{"id": 1, "Name": "a", "amount": 1.5}'))).toEqual([
+      1,
+      'a',
+      Decimal.parse('1.50'),
+      null,
+    ])
+  })
+
+  it('writes an object with the column names and ksqlDB number forms', () => {
+    expect(text(serde.serialize([1, 'a', Decimal.parse('1.50'), 10]))).toBe(
+      '{"ID":1,"NAME":"a","AMOUNT":1.50,"RATE":10.0}',
+    )
+    expect(text(serde.serialize([1, null, null, Number.NaN]))).toBe(
+      '{"ID":1,"NAME":null,"AMOUNT":null,"RATE":"NaN"}',
+    )
+  })
+
+  it('treats null bytes and a JSON null as a null row', () => {
+    expect(serde.deserialize(null)).toBeNull()
+    expect(serde.deserialize(bytes('null'))).toBeNull()
+    expect(serde.serialize(null)).toBeNull()
+  })
+
+  it('coerces text and numbers across types', () => {
+    const s = createJsonSerde(
+      [
+        { name: 'I', type: INTEGER },
+        { name: 'S', type: array(STRING) },
+        { name: 'B', type: BOOLEAN },
+      ],
+      { wrapped: true },
+    )
+    expect(s.deserialize(bytes('{"I": "10", "S": [1, 2.5, true], "B": "TRUE"}'))).toEqual([
+      10,
+      ['1', '2.5', 'true'],
+      true,
+    ])
+  })
+
+  it('fails the record on unparseable JSON or incompatible values', () => {
+    expect(() => serde.deserialize(bytes('{not json'))).toThrow(RecordError)
+    expect(() => serde.deserialize(bytes('{"ID": "abc"}'))).toThrow(RecordError)
+    expect(() => serde.deserialize(bytes('[1]'))).toThrow(RecordError)
+  })
+
+  it('reads nested structs case-insensitively and maps keep their keys', () => {
+    const s = createJsonSerde(
+      [
+        { name: 'S', type: struct([{ name: 'F', type: DOUBLE }]) },
+        { name: 'M', type: map(STRING, INTEGER) },
+      ],
+      { wrapped: true },
+    )
+    const row = s.deserialize(bytes('{"s": {"f": 45.67}, "m": {"a": 1, "B": null}}'))
+    expect(row).toEqual([
+      { F: 45.67 },
+      new Map([
+        ['a', 1],
+        ['B', null],
+      ]),
+    ])
+    expect(text(s.serialize(row))).toBe('{"S":{"F":45.67},"M":{"a":1,"B":null}}')
+  })
+
+  it('unwraps a single column when asked, mapping a NULL value to null bytes', () => {
+    const s = createJsonSerde([{ name: 'V', type: BOOLEAN }], { wrapped: false })
+    expect(s.deserialize(bytes('true'))).toEqual([true])
+    expect(s.deserialize(bytes('null'))).toBeNull()
+    expect(text(s.serialize([false]))).toBe('false')
+    expect(s.serialize([null])).toBeNull()
+  })
+})

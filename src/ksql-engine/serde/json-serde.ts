@@ -1,0 +1,88 @@
+import { RecordError } from '../types/record-error.ts'
+import { createJsonReader, createJsonTextWriter, foldKeys } from './json-values.ts'
+import type { Serde, SerdeColumn } from './serde-types.ts'
+
+/**
+ * JSON format. Several columns (or a wrapped single column) ↔ a JSON object keyed by column name,
+ * read case-insensitively (`{"name": 1}` fills NAME), missing fields → NULL. An unwrapped single
+ * column ↔ the bare JSON value (WRAP_SINGLE_VALUE=false, and every single-column key).
+ */
+export function createJsonSerde(
+  columns: readonly SerdeColumn[],
+  options: { readonly wrapped: boolean },
+): Serde {
+  const only = columns[0]
+  if (!options.wrapped && columns.length === 1 && only !== undefined) return unwrappedSerde(only)
+  return objectSerde(columns)
+}
+
+function unwrappedSerde(column: SerdeColumn): Serde {
+  const read = createJsonReader(column.type)
+  const write = createJsonTextWriter(column.type)
+  return {
+    serialize(values) {
+      const value = values?.[0]
+      return value === null || value === undefined ? null : Buffer.from(write(value), 'utf8')
+    },
+    deserialize(bytes) {
+      if (bytes === null) return null
+      const json = parseJson(bytes)
+      return json === null ? null : [read(json)]
+    },
+  }
+}
+
+function objectSerde(columns: readonly SerdeColumn[]): Serde {
+  const readers = columns.map((c) => ({
+    name: c.name,
+    upper: c.name.toUpperCase(),
+    read: createJsonReader(c.type),
+  }))
+  const writers = columns.map((c, i) => ({
+    prefix: `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`,
+    write: createJsonTextWriter(c.type),
+  }))
+  return {
+    serialize(values) {
+      if (values === null) return null
+      if (writers.length === 0) return Buffer.from('{}', 'utf8')
+      let out = ''
+      for (let i = 0; i < writers.length; i++) {
+        const w = writers[i] as (typeof writers)[number]
+        out += w.prefix + w.write(values[i])
+      }
+      return Buffer.from(`${out}}`, 'utf8')
+    },
+    deserialize(bytes) {
+      if (bytes === null) return null
+      const json = parseJson(bytes)
+      if (json === null) return null
+      if (typeof json !== 'object' || Array.isArray(json)) {
+        throw new RecordError(
+          `Can't convert type. sourceType: ${Array.isArray(json) ? 'ArrayNode' : 'ValueNode'}, requiredType: STRUCT, value: ${JSON.stringify(json)}`,
+        )
+      }
+      const record = json as Record<string, unknown>
+      const out = new Array<unknown>(readers.length)
+      let folded: Map<string, unknown> | undefined
+      for (let i = 0; i < readers.length; i++) {
+        const r = readers[i] as (typeof readers)[number]
+        let raw = record[r.name]
+        if (raw === undefined) {
+          folded ??= foldKeys(record)
+          raw = folded.get(r.upper)
+        }
+        out[i] = r.read(raw)
+      }
+      return out
+    },
+  }
+}
+
+function parseJson(bytes: Buffer): unknown {
+  try {
+    return JSON.parse(bytes.toString('utf8'))
+  } catch (error) {
+    throw new RecordError(`Failed to deserialize JSON: ${(error as Error).message}`, { cause: error })
+  }
+}

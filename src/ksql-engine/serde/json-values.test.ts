@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest'
+
+import { Decimal } from '../types/decimal.ts'
+import { RecordError } from '../types/record-error.ts'
+import { BYTES, DOUBLE, INTEGER, STRING, TIMESTAMP, decimal, map, struct } from '../types/sql-type.ts'
+import { createJsonTextWriter, fromEngineValue, toEngineValue } from './json-values.ts'
+
+describe('toEngineValue / fromEngineValue', () => {
+  it('round-trips QTT-style JSON through engine values', () => {
+    const type = struct([
+      { name: 'M', type: map(STRING, decimal(4, 2)) },
+      { name: 'B', type: BYTES },
+    ])
+    const engine = toEngineValue({ m: { a: 1.5 }, b: 'AQI=' }, type)
+    expect(engine).toEqual({ M: new Map([['a', Decimal.parse('1.50')]]), B: Buffer.from([1, 2]) })
+    expect(fromEngineValue(engine, type)).toEqual({ M: { a: 1.5 }, B: 'AQI=' })
+  })
+
+  it('renders non-finite doubles as text like Jackson', () => {
+    expect(fromEngineValue(Number.NaN, DOUBLE)).toBe('NaN')
+    expect(fromEngineValue(-Infinity, DOUBLE)).toBe('-Infinity')
+    expect(toEngineValue('NaN', DOUBLE)).toBeNaN()
+  })
+
+  it('accepts epoch or ISO text for TIMESTAMP and rejects bad values', () => {
+    expect(toEngineValue(1651182287943, TIMESTAMP)).toBe(1651182287943)
+    expect(toEngineValue('2022-04-28T21:44:47.943', TIMESTAMP)).toBe(1651182287943)
+    expect(() => toEngineValue(true, INTEGER)).toThrow(RecordError)
+    expect(() => toEngineValue(123.456, decimal(4, 2))).toThrow(/Numeric field overflow/)
+  })
+})
+
+describe('createJsonTextWriter', () => {
+  it('writes Java-style doubles and exact decimals', () => {
+    expect(createJsonTextWriter(DOUBLE)(1e10)).toBe('1.0E10')
+    expect(createJsonTextWriter(decimal(5, 3))(Decimal.parse('10.120'))).toBe('10.120')
+    expect(createJsonTextWriter(map(STRING, INTEGER))(new Map([['a"b', 1]]))).toBe('{"a\\"b":1}')
+  })
+})

@@ -1,0 +1,272 @@
+import { assertNever } from '../../shared/assert-never.ts'
+import { formatAsString } from '../types/cast.ts'
+import { Decimal, fitDecimal } from '../types/decimal.ts'
+import { formatJavaDouble } from '../types/java-format.ts'
+import { RecordError } from '../types/record-error.ts'
+import { formatSqlType, type SqlType } from '../types/sql-type.ts'
+import { parseDateText, parseTimeText, parseTimestampText } from '../types/time-text.ts'
+
+/**
+ * Conversions between parsed JSON (what JSON.parse returns, and what QTT files contain) and the
+ * engine's runtime values, with ksqlDB's JSON coercions: numbers and text cross over ("10" → INT 10,
+ * 10 → STRING "10"), object fields match case-insensitively, DECIMAL is a JSON number, TIMESTAMP
+ * epoch ms, DATE epoch days, TIME ms of day, BYTES base64 text. Readers/writers are built once per
+ * type and reused for every record.
+ */
+export type JsonReader = (json: unknown) => unknown
+export type JsonWriter = (value: unknown) => unknown
+
+export function toEngineValue(json: unknown, type: SqlType): unknown {
+  return createJsonReader(type)(json)
+}
+
+export function fromEngineValue(value: unknown, type: SqlType): unknown {
+  return createJsonWriter(type)(value)
+}
+
+export function createJsonReader(type: SqlType): JsonReader {
+  const read = readerFor(type)
+  return (json) => (json === null || json === undefined ? null : read(json))
+}
+
+function jsonNodeName(json: unknown): string {
+  if (typeof json === 'string') return 'TextNode'
+  if (typeof json === 'boolean') return 'BooleanNode'
+  if (typeof json === 'number') return Number.isInteger(json) ? 'IntNode' : 'DoubleNode'
+  if (Array.isArray(json)) return 'ArrayNode'
+  return 'ObjectNode'
+}
+
+function mismatch(json: unknown, type: SqlType): RecordError {
+  return new RecordError(
+    `Can't convert type. sourceType: ${jsonNodeName(json)}, requiredType: ${formatSqlType(type)}, value: ${JSON.stringify(json)}`,
+  )
+}
+
+const INTEGER_TEXT = /^[+-]?\d+$/
+
+function readerFor(type: SqlType): JsonReader {
+  switch (type.kind) {
+    case 'BOOLEAN':
+      return (j) => {
+        if (typeof j === 'boolean') return j
+        if (typeof j === 'string') {
+          const lower = j.toLowerCase()
+          if (lower === 'true' || lower === 'false') return lower === 'true'
+        }
+        throw mismatch(j, type)
+      }
+    case 'INTEGER':
+      return (j) => {
+        if (typeof j === 'number') return Math.trunc(j) | 0
+        if (typeof j === 'string' && INTEGER_TEXT.test(j.trim())) return Number(j.trim()) | 0
+        throw mismatch(j, type)
+      }
+    case 'BIGINT':
+    case 'TIMESTAMP':
+      return (j) => {
+        if (typeof j === 'number') return Math.trunc(j)
+        if (typeof j === 'string') {
+          const t = j.trim()
+          if (INTEGER_TEXT.test(t)) return Number(t)
+          if (type.kind === 'TIMESTAMP') return parseTimestampText(t)
+        }
+        throw mismatch(j, type)
+      }
+    case 'DOUBLE':
+      return (j) => {
+        if (typeof j === 'number') return j
+        if (typeof j === 'string') {
+          const n = Number(j.trim())
+          if (j.trim() !== '' && !Number.isNaN(n)) return n
+          if (j === 'NaN') return Number.NaN
+        }
+        throw mismatch(j, type)
+      }
+    case 'DECIMAL':
+      return (j) => {
+        if (typeof j === 'number') return fitDecimal(Decimal.fromNumber(j), type.precision, type.scale)
+        if (typeof j === 'string') return fitDecimal(Decimal.parse(j.trim()), type.precision, type.scale)
+        throw mismatch(j, type)
+      }
+    case 'STRING':
+      return (j) => {
+        if (typeof j === 'string') return j
+        if (typeof j === 'number') return Number.isInteger(j) ? String(j) : formatJavaDouble(j)
+        if (typeof j === 'boolean') return String(j)
+        return JSON.stringify(j)
+      }
+    case 'BYTES':
+      return (j) => {
+        if (typeof j === 'string') return Buffer.from(j, 'base64')
+        throw mismatch(j, type)
+      }
+    case 'DATE':
+      return (j) => {
+        if (typeof j === 'number') return Math.trunc(j)
+        if (typeof j === 'string') return parseDateText(j)
+        throw mismatch(j, type)
+      }
+    case 'TIME':
+      return (j) => {
+        if (typeof j === 'number') return Math.trunc(j)
+        if (typeof j === 'string') return parseTimeText(j)
+        throw mismatch(j, type)
+      }
+    case 'ARRAY': {
+      const element = createJsonReader(type.element)
+      return (j) => {
+        if (!Array.isArray(j)) throw mismatch(j, type)
+        return j.map(element)
+      }
+    }
+    case 'MAP': {
+      const value = createJsonReader(type.value)
+      return (j) => {
+        if (typeof j !== 'object' || Array.isArray(j)) throw mismatch(j, type)
+        const out = new Map<string, unknown>()
+        for (const [k, v] of Object.entries(j as Record<string, unknown>)) out.set(k, value(v))
+        return out
+      }
+    }
+    case 'STRUCT': {
+      const fields = type.fields.map((f) => ({ name: f.name, read: createJsonReader(f.type) }))
+      return (j) => {
+        if (typeof j !== 'object' || Array.isArray(j)) throw mismatch(j, type)
+        const record = j as Record<string, unknown>
+        const out: Record<string, unknown> = {}
+        let folded: Map<string, unknown> | undefined
+        for (const f of fields) {
+          let raw = record[f.name]
+          if (raw === undefined) {
+            folded ??= foldKeys(record)
+            raw = folded.get(f.name.toUpperCase())
+          }
+          out[f.name] = f.read(raw)
+        }
+        return out
+      }
+    }
+    default:
+      return assertNever(type)
+  }
+}
+
+/** Upper-cased field name → value, for ksqlDB's case-insensitive field matching. */
+export function foldKeys(record: Record<string, unknown>): Map<string, unknown> {
+  const folded = new Map<string, unknown>()
+  for (const key of Object.keys(record)) {
+    const upper = key.toUpperCase()
+    if (!folded.has(upper)) folded.set(upper, record[key])
+  }
+  return folded
+}
+
+/** Engine value → plain JSON value (numbers, strings, arrays, objects); DECIMAL becomes a number. */
+export function createJsonWriter(type: SqlType): JsonWriter {
+  const write = writerFor(type)
+  return (value) => (value === null || value === undefined ? null : write(value))
+}
+
+function writerFor(type: SqlType): JsonWriter {
+  switch (type.kind) {
+    case 'DOUBLE':
+      return (v) => (Number.isFinite(v) ? v : formatJavaDouble(v as number))
+    case 'DECIMAL':
+      return (v) => (v as Decimal).toNumber()
+    case 'BYTES':
+      return (v) => (v as Buffer).toString('base64')
+    case 'ARRAY': {
+      const element = createJsonWriter(type.element)
+      return (v) => (v as unknown[]).map(element)
+    }
+    case 'MAP': {
+      const value = createJsonWriter(type.value)
+      const key = (k: unknown): string => (typeof k === 'string' ? k : formatAsString(k, type.key))
+      return (v) => {
+        const out: Record<string, unknown> = {}
+        for (const [k, x] of v as Map<unknown, unknown>) out[key(k)] = value(x)
+        return out
+      }
+    }
+    case 'STRUCT': {
+      const fields = type.fields.map((f) => ({ name: f.name, write: createJsonWriter(f.type) }))
+      return (v) => {
+        const record = v as Record<string, unknown>
+        const out: Record<string, unknown> = {}
+        for (const f of fields) out[f.name] = f.write(record[f.name])
+        return out
+      }
+    }
+    default:
+      return (v) => v
+  }
+}
+
+/**
+ * Engine value → JSON text as ksqlDB (Jackson) writes it: doubles in Java form (`1.0`, `1.0E10`,
+ * `"NaN"`), decimals exact with their scale (`10.120`), field names as stored.
+ */
+export type JsonTextWriter = (value: unknown) => string
+
+export function createJsonTextWriter(type: SqlType): JsonTextWriter {
+  const write = textWriterFor(type)
+  return (value) => (value === null || value === undefined ? 'null' : write(value))
+}
+
+function textWriterFor(type: SqlType): JsonTextWriter {
+  switch (type.kind) {
+    case 'BOOLEAN':
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME':
+      return (v) => String(v)
+    case 'DOUBLE':
+      return (v) =>
+        Number.isFinite(v) ? formatJavaDouble(v as number) : `"${formatJavaDouble(v as number)}"`
+    case 'DECIMAL':
+      return (v) => (v as Decimal).setScale(type.scale).toString()
+    case 'STRING':
+      return (v) => JSON.stringify(v)
+    case 'BYTES':
+      return (v) => `"${(v as Buffer).toString('base64')}"`
+    case 'ARRAY': {
+      const element = createJsonTextWriter(type.element)
+      return (v) => `[${(v as unknown[]).map(element).join(',')}]`
+    }
+    case 'MAP': {
+      const value = createJsonTextWriter(type.value)
+      return (v) => {
+        const parts: string[] = []
+        for (const [k, x] of v as Map<unknown, unknown>) {
+          parts.push(`${JSON.stringify(typeof k === 'string' ? k : formatAsString(k, type.key))}:${value(x)}`)
+        }
+        return `{${parts.join(',')}}`
+      }
+    }
+    case 'STRUCT':
+      return createObjectTextWriter(type.fields)
+    default:
+      return assertNever(type)
+  }
+}
+
+/** `{"F1":…,"F2":…}` for a fixed field list; the quoted names are computed once. */
+export function createObjectTextWriter(
+  fields: readonly { readonly name: string; readonly type: SqlType }[],
+): JsonTextWriter {
+  const parts = fields.map((f, i) => ({
+    prefix: `${i === 0 ? '{' : ','}${JSON.stringify(f.name)}:`,
+    name: f.name,
+    write: createJsonTextWriter(f.type),
+  }))
+  if (parts.length === 0) return () => '{}'
+  return (v) => {
+    const record = v as Record<string, unknown>
+    let out = ''
+    for (const p of parts) out += p.prefix + p.write(record[p.name])
+    return `${out}}`
+  }
+}
