@@ -1,0 +1,106 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { TestProject } from 'vitest/node'
+import { stringify } from 'yaml'
+import { loadConfig } from '../../src/config/load-config.ts'
+import { createExecaRunner } from '../../src/stack/command-runner.ts'
+import { createNativeStack } from '../../src/stack/native/native-stack.ts'
+import { freePort } from '../../src/stack/native/port-check.ts'
+import { findProcesses } from '../../src/stack/native/processes.ts'
+import { provisionKafka } from '../../src/stack/provision/kafka-provision.ts'
+
+/**
+ * Starts one real Kafka broker and one real MariaDB server for the integration tests, with dip's
+ * own native-stack code, on free ports and in a temp state dir so a developer's own stack (on the
+ * default ports, in ./.dip) is never touched. Tests read the endpoints with `inject('stack')`.
+ */
+export interface IntegrationStack {
+  /** `host:port` of the broker. */
+  readonly brokers: string[]
+  readonly mysql: {
+    readonly host: string
+    readonly port: number
+    readonly user: string
+    readonly password: string
+    readonly database: string
+  }
+  readonly stateDir: string
+  /** The provisioned Kafka runtime (libs/ holds the jars, for the perf tools). */
+  readonly kafkaHome: string
+  /** A dip.config.yaml pointing at this stack: `node bin/dip.js --config <configFile> …`. */
+  readonly configFile: string
+  /** Temp folder the config file lives in; tests may create files under it. */
+  readonly workDir: string
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    stack: IntegrationStack
+  }
+}
+
+// Everything DIP_* in the developer's shell is ignored, so the tests see exactly this config.
+const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_')))
+let teardownStack: (() => Promise<void>) | undefined
+
+export async function setup(project: TestProject): Promise<void> {
+  const workDir = await mkdtemp(join(tmpdir(), 'dip-it-'))
+  const stateDir = join(workDir, 'state')
+  const [brokerPort, controllerPort, mysqlPort, ksqlPort] = await distinctFreePorts()
+  const config = {
+    kafka: { brokers: [`127.0.0.1:${brokerPort}`], controllerPort, clientId: 'dip-it' },
+    mysql: { host: '127.0.0.1', port: mysqlPort, user: 'root', password: 'admin123', database: 'tp3' },
+    ksql: { url: `http://127.0.0.1:${ksqlPort}` },
+    lake: { root: join(workDir, 'data_lake') },
+    stateDir,
+  }
+  const configFile = join(workDir, 'dip.config.yaml')
+  await writeFile(configFile, stringify(config))
+  const loaded = loadConfig({ file: configFile, env: cleanEnv })
+  const runner = createExecaRunner()
+
+  const runtime = await provisionKafka({ version: loaded.config.kafka.version, runner }).catch(
+    (error: unknown) => {
+      throw new Error(
+        `Integration tests need Apache Kafka ${loaded.config.kafka.version}: run \`node bin/dip.js setup\` first. ${String(error)}`,
+        { cause: error },
+      )
+    },
+  )
+  const stack = createNativeStack({ loaded, runner, env: cleanEnv })
+  teardownStack = async () => {
+    await stack.down({ purge: true, timeoutMs: 20_000 })
+    const left = findProcesses(stateDir)
+    await rm(workDir, { recursive: true, force: true })
+    if (left.length > 0) throw new Error(`dip down left processes running: ${left.join(', ')}`)
+  }
+  try {
+    await stack.up({ timeoutMs: 180_000 })
+  } catch (error) {
+    await teardownStack()
+    teardownStack = undefined
+    throw error
+  }
+
+  project.provide('stack', {
+    brokers: [`127.0.0.1:${brokerPort}`],
+    mysql: { ...config.mysql },
+    stateDir,
+    kafkaHome: runtime.home,
+    configFile,
+    workDir,
+  })
+}
+
+export async function teardown(): Promise<void> {
+  await teardownStack?.()
+  teardownStack = undefined
+}
+
+async function distinctFreePorts(): Promise<[number, number, number, number]> {
+  const ports = new Set<number>()
+  while (ports.size < 4) ports.add(await freePort())
+  const [a = 0, b = 0, c = 0, d = 0] = [...ports]
+  return [a, b, c, d]
+}
