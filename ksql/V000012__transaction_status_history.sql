@@ -13,14 +13,15 @@ CREATE TABLE transaction_status_history AS
   EMIT CHANGES;
 
 -- A source TABLE with a PRIMARY KEY needs keyed records: re-key the events by transaction_id first
--- (the raw topic has no key), then declare the table over that topic: the latest event per id wins.
+-- (the raw topic has no key), then declare a read-only SOURCE TABLE over that topic: the latest event per
+-- id wins, and the table is materialized, so pull queries (SELECT * FROM transaction_latest;) work.
 CREATE STREAM transactions_by_id AS
   SELECT *
   FROM transactions_flat
   PARTITION BY transaction_id
   EMIT CHANGES;
 
-CREATE TABLE transaction_latest (
+CREATE SOURCE TABLE transaction_latest (
   transaction_id VARCHAR PRIMARY KEY,
   status VARCHAR,
   amount DOUBLE,
