@@ -160,7 +160,7 @@ describe('runCase', () => {
             const rows = self
               .records('in')
               .map((r) => [r.key?.toString() ?? null, Number(r.value?.readBigInt64BE(0))])
-            return [{ kind: 'queryRows', columns: [], rows }]
+            return [{ kind: 'queryRows', columns: self.registered[0]!.columns, rows }]
           }
           self.registered.push(
             fakeSource(
@@ -199,6 +199,16 @@ describe('runCase', () => {
     ).toMatchObject({
       kind: 'failed',
       category: 'query rows',
+    })
+    const header = {
+      query: [{ header: { schema: '`K` STRING, `C` BIGINT' } }, { row: { columns: ['a', 1] } }],
+    }
+    const wrongHeader = { ...test, responses: [test.responses![0]!, header] }
+    expect(
+      runCase(factory, { file: 'rqtt/x.json', name: 'pull', format: null, test: wrongHeader }),
+    ).toMatchObject({
+      kind: 'failed',
+      category: 'query header schema',
     })
   })
 

@@ -5,7 +5,8 @@
  */
 import type { Engine, EngineRecord, SourceInfo, StatementResult } from '../../src/ksql-engine/engine-api.ts'
 import { compareTopic, valuesEqual } from './compare.ts'
-import { postProblems } from './post-checks.ts'
+import { formatSqlType } from '../../src/ksql-engine/types/sql-type.ts'
+import { normalizeSchema, postProblems } from './post-checks.ts'
 import type { QttCase, QttExpectedError, QttRecord, QttResponse } from './qtt-case.ts'
 import { decodeRecord, encodeKey, encodeValue } from './record-codec.ts'
 
@@ -188,6 +189,21 @@ function responsesProblem(
       .map((entry) => entry['row'] as { columns?: unknown[] } | undefined)
       .filter((row): row is { columns?: unknown[] } => row !== undefined)
       .map((row) => row.columns ?? [])
+    const header = response.query
+      .map((entry) => entry['header'] as { schema?: string } | undefined)
+      .find(Boolean)
+    if (header?.schema !== undefined) {
+      const actualSchema = result.columns
+        .map((c) => `\`${c.name}\` ${formatSqlType(c.type)}${c.namespace === 'KEY' ? ' KEY' : ''}`)
+        .join(', ')
+      if (normalizeSchema(actualSchema) !== normalizeSchema(header.schema)) {
+        return {
+          kind: 'failed',
+          category: 'query header schema',
+          detail: `statement ${i}: expected ${header.schema} got ${actualSchema}`,
+        }
+      }
+    }
     const actualRows = result.rows.map((row) => [...row])
     if (!rowsEqual(expectedRows, actualRows)) {
       return {
