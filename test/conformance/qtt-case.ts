@@ -62,6 +62,9 @@ export interface QttExpectedError {
   readonly type?: string
   readonly message?: string
   readonly status?: number
+  /** Runtime failures (StreamsException) name the underlying error here. */
+  readonly cause?: string
+  readonly causeMessage?: string
 }
 
 export type QttResponse =

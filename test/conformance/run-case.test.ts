@@ -123,6 +123,26 @@ describe('runCase', () => {
     })
   })
 
+  it('accepts a runtime failure (StreamsException) seen in the processing log or thrown by produce', () => {
+    const expectedException = {
+      type: 'org.apache.kafka.streams.errors.StreamsException',
+      message: 'Exception caught in process',
+      causeMessage: 'Numeric field overflow',
+    }
+    const logging: EngineFactory = () => {
+      const engine = new FakeEngine({})
+      engine.processingLog = () =>
+        [{ queryId: 'Q', topic: 'in', partition: 0, offset: 0, message: 'Numeric field overflow' }] as never
+      return engine
+    }
+    const test = qttCase({ inputs: [{ topic: 'in', value: 'x' }], expectedException })
+    expect(runCase(logging, test)).toEqual({ kind: 'passed' })
+    expect(runCase(() => new FakeEngine({}), test)).toMatchObject({
+      kind: 'failed',
+      category: 'expected error not raised',
+    })
+  })
+
   it('classifies engine "unsupported" errors and other statement errors', () => {
     expect(runCase(upperCasingEngine(), qttCase({ statements: ['UNSUPPORTED;'] })).kind).toBe('unsupported')
     expect(runCase(upperCasingEngine(), qttCase({ statements: ['BROKEN;'] }))).toMatchObject({
