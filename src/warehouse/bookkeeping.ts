@@ -1,7 +1,7 @@
 import { buildUpsert, type SqlStatement } from '../mysql/build-upsert.ts'
 import type { TopicPartitionOffset } from '../kafka/ports.ts'
 import type { Reject } from './warehouse-record.ts'
-import { rowsOf, type WarehouseConnection } from './warehouse-connection.ts'
+import type { WarehouseConnection } from './warehouse-connection.ts'
 
 /**
  * dip_offsets holds, per consumer and partition, the next offset to read; it is written in the
@@ -45,11 +45,9 @@ export async function loadPositions(
   topics: readonly string[],
 ): Promise<TopicPartitionOffset[]> {
   if (topics.length === 0) return []
-  const rows = rowsOf(
-    await connection.query(
-      `SELECT topic, \`partition\`, next_offset FROM dip_offsets WHERE consumer = ? AND topic IN (${topics.map(() => '?').join(', ')})`,
-      [consumer, ...topics],
-    ),
+  const { rows } = await connection.query(
+    `SELECT topic, \`partition\`, next_offset FROM dip_offsets WHERE consumer = ? AND topic IN (${topics.map(() => '?').join(', ')})`,
+    [consumer, ...topics],
   )
   return rows.map((row) => ({
     topic: String(row['topic']),

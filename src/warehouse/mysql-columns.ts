@@ -9,6 +9,8 @@ export interface MysqlColumn {
   readonly primaryKey: boolean
   /** Has a default, is generated or auto-incremented: an INSERT may leave it out. */
   readonly optional: boolean
+  /** Has a default value, or is generated or auto-incremented. */
+  readonly hasDefault: boolean
   readonly numericScale: number | null
   readonly maxLength: number | null
 }
@@ -28,13 +30,15 @@ export function toMysqlColumn(row: Readonly<Record<string, unknown>>): MysqlColu
   const rawDefault = row['columnDefault']
   const hasDefault = rawDefault != null && !(text(rawDefault) === 'NULL' && nullable)
   const extra = text(row['extra']).toLowerCase()
+  const generated = hasDefault || extra.includes('auto_increment') || extra.includes('generated')
   return {
     name: text(row['name']),
     dataType: text(row['dataType']).toLowerCase(),
     columnType: text(row['columnType']).toLowerCase(),
     nullable,
     primaryKey: text(row['columnKey']).toUpperCase() === 'PRI',
-    optional: nullable || hasDefault || extra.includes('auto_increment') || extra.includes('generated'),
+    optional: nullable || generated,
+    hasDefault: generated,
     numericScale: number(row['numericScale']),
     maxLength: number(row['maxLength']),
   }

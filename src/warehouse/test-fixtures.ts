@@ -16,6 +16,7 @@ export function mysqlColumn(name: string, columnType: string, extra: Partial<Mys
     nullable: true,
     primaryKey: false,
     optional: true,
+    hasDefault: false,
     numericScale: scale === undefined ? null : Number(scale),
     maxLength: length === undefined ? null : Number(length),
     ...extra,
@@ -23,7 +24,12 @@ export function mysqlColumn(name: string, columnType: string, extra: Partial<Mys
 }
 
 export function keyColumn(name: string, columnType: string): MysqlColumn {
-  return mysqlColumn(name, columnType, { nullable: false, primaryKey: true, optional: false })
+  return mysqlColumn(name, columnType, {
+    nullable: false,
+    primaryKey: true,
+    optional: false,
+    hasDefault: false,
+  })
 }
 
 export function bound(mapping: TableMapping, columns: readonly MysqlColumn[]): BoundTable {

@@ -32,7 +32,7 @@ function fakeConnection(options: { failOn?: (sql: string) => unknown } = {}) {
           Object.assign(new Error("Out of range value for column 'n' at row 1"), { errno: 1264 }),
         )
       }
-      return Promise.resolve({ affectedRows: 1 })
+      return Promise.resolve({ rows: [], affectedRows: 1, warningCount: 0 })
     },
     close: () => Promise.resolve(),
   }

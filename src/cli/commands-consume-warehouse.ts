@@ -1,0 +1,59 @@
+import type { Command } from 'commander'
+import type { GlobalOptions } from './context.ts'
+import { commaList, durationMs, positiveInt } from './parse-flags.ts'
+
+const EXAMPLES = `
+Examples:
+  $ dip consume warehouse --batch                 write what is new since the last run, then exit
+  $ dip consume warehouse                         stream until Ctrl-C (SIGINT/SIGTERM flush and exit 0)
+  $ dip consume warehouse --batch --auto-create   create missing MySQL tables from the ksqlDB schema
+  $ dip consume warehouse --batch --topics TOTAL_PAR_TYPE_5MIN --json
+
+Every ksqlDB TABLE (and every config feed of kind table) is upserted into one MySQL table:
+key columns + value columns, lower-cased (rename with feeds[].columns, e.g. WINDOWSTART:
+window_start_time; feeds[].warehouseTable names the table). Rows and the consumed offsets are
+committed in one transaction (table dip_offsets), so a crash and a restart write each record once.
+Rows MySQL refuses go to dip_rejects with the reason; the run continues.`
+
+interface WarehouseFlags {
+  readonly batch?: boolean
+  readonly autoCreate?: boolean
+  readonly topics?: string[]
+  readonly consumer?: string
+  readonly maxRows?: number
+  readonly retryFor?: number
+}
+
+export function registerWarehouseCommand(consume: Command): void {
+  consume
+    .command('warehouse')
+    .description('upsert every ksqlDB table into MySQL, exactly once (positions in dip_offsets)')
+    .option('--batch', 'read up to the end offsets seen at start, write, print a summary and exit')
+    .option('--auto-create', 'create missing MySQL tables and columns from the ksqlDB schema (DESCRIBE)')
+    .option('--topics <list>', 'only these topics, comma-separated', commaList)
+    .option('--consumer <name>', "this sink's name in dip_offsets (consumer group dip-<name>)", 'warehouse')
+    .option('--max-rows <n>', 'rows per INSERT statement', positiveInt)
+    .option('--retry-for <duration>', 'give up when MySQL stays unreachable this long', durationMs)
+    .addHelpText('after', EXAMPLES)
+    .action(async (flags: WarehouseFlags, command: Command) => {
+      if (flags.consumer !== undefined && !/^[A-Za-z0-9_.-]{1,100}$/.test(flags.consumer)) {
+        const { usageError } = await import('../shared/errors.ts')
+        throw usageError(
+          `--consumer ${JSON.stringify(flags.consumer)} is not a valid name.`,
+          'Use letters, digits, _ . or - (at most 100).',
+        )
+      }
+      const { consumeWarehouse } = await import('../commands/consume-warehouse.ts')
+      await consumeWarehouse(
+        {
+          batch: flags.batch === true,
+          autoCreate: flags.autoCreate === true,
+          ...(flags.topics === undefined ? {} : { topics: flags.topics }),
+          ...(flags.consumer === undefined ? {} : { consumer: flags.consumer }),
+          ...(flags.maxRows === undefined ? {} : { maxRows: flags.maxRows }),
+          ...(flags.retryFor === undefined ? {} : { retryForMs: flags.retryFor }),
+        },
+        command.optsWithGlobals<GlobalOptions>(),
+      )
+    })
+}

@@ -1,0 +1,265 @@
+import { createContext, type GlobalOptions } from '../cli/context.ts'
+import type { Reporter } from '../cli/reporter.ts'
+import type { DipConfig } from '../config/config-schema.ts'
+import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
+import type { KafkaPorts } from '../kafka/ports.ts'
+import { createKsqlClient } from '../ksql-client/index.ts'
+import { connectMysql } from '../mysql/connect.ts'
+import type { MysqlPool } from '../mysql/mysql-port.ts'
+import { resolveFeeds } from '../sinks/feeds.ts'
+import { DipError, errorMessage, isDipError } from '../shared/errors.ts'
+import { ensureBookkeepingTables } from '../warehouse/bookkeeping.ts'
+import { classifyMysqlError } from '../warehouse/classify-mysql-error.ts'
+import { prepareTables } from '../warehouse/prepare-tables.ts'
+import {
+  createReconnectingSession,
+  DEFAULT_RETRY,
+  type RetryPolicy,
+} from '../warehouse/reconnecting-session.ts'
+import { runWarehouseSink, type WarehouseSummary } from '../warehouse/run-warehouse-sink.ts'
+import { connectFromPool } from '../warehouse/warehouse-connection.ts'
+
+export interface ConsumeWarehouseOptions {
+  /** Read up to the end offsets seen at start, write, stop. Otherwise stream until SIGINT/SIGTERM. */
+  readonly batch?: boolean
+  /** Create missing tables / columns from the ksqlDB schema. */
+  readonly autoCreate?: boolean
+  /** Only these topics (ksqlDB tables or table feeds). */
+  readonly topics?: readonly string[]
+  /** Name of this sink in dip_offsets / dip_rejects; the consumer group is `dip-<name>`. */
+  readonly consumer?: string
+  readonly maxRows?: number
+  /** Give up after MySQL stayed unreachable this long. */
+  readonly retryForMs?: number
+}
+
+export interface ConsumeWarehouseTableResult {
+  readonly table: string
+  readonly topic: string
+  readonly records: number
+  readonly upserted: number
+  readonly deleted: number
+  readonly rejected: number
+}
+
+export interface ConsumeWarehouseResult {
+  readonly mode: 'batch' | 'stream'
+  readonly consumer: string
+  readonly tables: readonly ConsumeWarehouseTableResult[]
+  readonly records: number
+  readonly durationMs: number
+  readonly recordsPerSecond: number
+  readonly upToDate: boolean
+  readonly created: readonly string[]
+}
+
+export interface ConsumeWarehouseDeps {
+  readonly config: DipConfig
+  readonly reporter: Reporter
+  readonly signal: AbortSignal
+  readonly kafka?: KafkaPorts
+  readonly connect?: (config: DipConfig['mysql']) => Promise<MysqlPool>
+}
+
+const DEFAULT_CONSUMER = 'warehouse'
+
+/** `dip consume warehouse`: every ksqlDB table → its MySQL table, exactly once. */
+export async function consumeWarehouse(
+  options: ConsumeWarehouseOptions,
+  global: GlobalOptions,
+): Promise<ConsumeWarehouseResult> {
+  const { loaded, reporter } = createContext(global)
+  const controller = new AbortController()
+  const stop = () => controller.abort()
+  process.once('SIGINT', stop)
+  process.once('SIGTERM', stop)
+  try {
+    const result = await runConsumeWarehouse(options, {
+      config: loaded.config,
+      reporter,
+      signal: controller.signal,
+    })
+    reporter.result(result)
+    return result
+  } finally {
+    process.off('SIGINT', stop)
+    process.off('SIGTERM', stop)
+  }
+}
+
+export async function runConsumeWarehouse(
+  options: ConsumeWarehouseOptions,
+  deps: ConsumeWarehouseDeps,
+): Promise<ConsumeWarehouseResult> {
+  const { config, reporter } = deps
+  const started = Date.now()
+  const mode = options.batch === true ? 'batch' : 'stream'
+  const consumer = options.consumer ?? DEFAULT_CONSUMER
+  const retry: RetryPolicy = {
+    ...DEFAULT_RETRY,
+    giveUpAfterMs: options.retryForMs ?? DEFAULT_RETRY.giveUpAfterMs,
+  }
+  const kafka =
+    deps.kafka ??
+    createKafkaPorts({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-warehouse` })
+
+  const spinner = reporter.spinner('Finding ksqlDB tables')
+  const resolved = await resolveFeeds({
+    topics: options.topics,
+    configFeeds: config.feeds,
+    ksql: createKsqlClient({ url: config.ksql.url, timeoutMs: 10_000 }),
+  }).catch((error: unknown) => {
+    spinner.fail()
+    throw error
+  })
+  for (const warning of resolved.warnings) reporter.warn(warning)
+  const streams = resolved.feeds.filter((feed) => feed.origin === 'ksql' && feed.kind === 'stream')
+  if (options.topics !== undefined && streams.length > 0) {
+    spinner.fail()
+    throw new DipError(
+      'DIP_USAGE',
+      `--topics names ksqlDB stream(s), not tables: ${streams.map((f) => `${f.topic} (${f.schema?.name ?? ''})`).join(', ')}.`,
+      {
+        hint: 'The warehouse upserts tables; streams go to the lake (`dip consume lake`).',
+      },
+    )
+  }
+  // Topics named by --topics without a ksqlDB schema are read as tables: a null value deletes the row.
+  const feeds = resolved.feeds
+    .filter((feed) => feed.kind === 'table' || feed.origin === 'flag')
+    .map((feed) => ({ ...feed, kind: 'table' as const }))
+  if (feeds.length === 0) {
+    spinner.stop()
+    throw new DipError(
+      'DIP_USAGE',
+      'There is no ksqlDB table (and no table feed in the config) to sink into MySQL.',
+      {
+        hint: 'Apply the ksqlDB statements (`dip ksql apply`), add a feed of kind table to the config, or pass --topics.',
+      },
+    )
+  }
+  const admin = kafka.admin()
+  try {
+    const existing = new Set(await admin.listTopics())
+    const unknown = feeds.filter((feed) => !existing.has(feed.topic)).map((feed) => feed.topic)
+    if (unknown.length > 0) {
+      spinner.fail()
+      throw new DipError('DIP_USAGE', `Unknown topic(s): ${unknown.join(', ')}.`, {
+        hint: 'Check the names with `dip topics` / SHOW TABLES; a CTAS creates its topic when it is applied.',
+        details: { unknownTopics: unknown },
+      })
+    }
+    spinner.update('Connecting to MySQL')
+    const pool = await connectWithRetry(deps, retry)
+    const session = createReconnectingSession(connectFromPool(pool), {
+      retry,
+      signal: deps.signal,
+      onRetry: ({ attempt, delayMs, error }) =>
+        reporter.warn(`MySQL unavailable (${errorMessage(error)}); retry ${attempt} in ${delayMs} ms`),
+    })
+    try {
+      const prepared = await session.run(async (connection) => {
+        await ensureBookkeepingTables(connection)
+        return prepareTables(connection, {
+          database: config.mysql.database,
+          feeds,
+          configFeeds: config.feeds,
+          autoCreate: options.autoCreate === true,
+        })
+      })
+      for (const ddl of prepared.created) reporter.info(`created: ${ddl.split('\n')[0] ?? ddl}`)
+      spinner.update(
+        mode === 'batch' ? 'Writing new records to MySQL' : 'Streaming records into MySQL (Ctrl-C to stop)',
+      )
+      const source = kafka.source({ groupId: `dip-${consumer}`, fromBeginning: true })
+      let summary: WarehouseSummary
+      try {
+        summary = await runWarehouseSink(
+          {
+            consumer,
+            mode,
+            tables: prepared.tables,
+            ...(options.maxRows === undefined ? {} : { maxRowsPerStatement: options.maxRows }),
+          },
+          {
+            admin,
+            source,
+            session,
+            signal: deps.signal,
+            onBatch: ({ records }) => spinner.update(`${records} records written to MySQL`),
+            onWarning: (message) => reporter.warn(message),
+          },
+        )
+      } catch (error) {
+        spinner.fail()
+        throw error
+      } finally {
+        await source.close().catch(() => undefined)
+      }
+      const durationMs = Date.now() - started
+      const tables = prepared.tables.map(({ table }) => ({
+        table: table.table,
+        topic: table.topic,
+        ...(summary.tables.get(table.table) ?? { records: 0, upserted: 0, deleted: 0, rejected: 0 }),
+      }))
+      const result: ConsumeWarehouseResult = {
+        mode,
+        consumer,
+        tables,
+        records: summary.records,
+        durationMs,
+        recordsPerSecond: durationMs > 0 ? Math.round((summary.records * 1000) / durationMs) : 0,
+        upToDate: summary.upToDate,
+        created: prepared.created,
+      }
+      if (summary.upToDate) spinner.succeed('MySQL is up to date: no new records, nothing written')
+      else spinner.succeed(`${summary.records} records → MySQL in ${(durationMs / 1000).toFixed(1)} s`)
+      printSummary(reporter, result)
+      return result
+    } finally {
+      await session.close()
+      await pool.end().catch(() => undefined)
+    }
+  } finally {
+    await admin.close().catch(() => undefined)
+  }
+}
+
+async function connectWithRetry(deps: ConsumeWarehouseDeps, retry: RetryPolicy): Promise<MysqlPool> {
+  const connect = deps.connect ?? ((mysql: DipConfig['mysql']) => connectMysql(mysql))
+  const startedAt = Date.now()
+  let delayMs = retry.initialDelayMs
+  for (;;) {
+    try {
+      return await connect(deps.config.mysql)
+    } catch (error) {
+      const cause = isDipError(error) ? error.cause : error
+      if (
+        classifyMysqlError(cause) !== 'connection' ||
+        Date.now() - startedAt >= retry.giveUpAfterMs ||
+        deps.signal.aborted
+      )
+        throw error
+      deps.reporter.warn(`${errorMessage(error)}; retrying in ${delayMs} ms`)
+      await new Promise((resolve) => setTimeout(resolve, delayMs))
+      delayMs = Math.min(retry.maxDelayMs, delayMs * 2)
+    }
+  }
+}
+
+function printSummary(reporter: Reporter, result: ConsumeWarehouseResult): void {
+  if (result.tables.length === 0) return
+  reporter.table(
+    result.tables.map((t) => [t.table, t.topic, t.records, t.upserted, t.deleted, t.rejected]),
+    { header: ['table', 'topic', 'records', 'upserted', 'deleted', 'rejected'] },
+  )
+  const rejected = result.tables.reduce((sum, t) => sum + t.rejected, 0)
+  if (rejected > 0)
+    reporter.warn(
+      `${rejected} record(s) rejected: see the dip_rejects table (consumer = '${result.consumer}')`,
+    )
+  if (!result.upToDate)
+    reporter.info(
+      `${result.records} records in ${(result.durationMs / 1000).toFixed(1)} s (${result.recordsPerSecond} records/s)`,
+    )
+}

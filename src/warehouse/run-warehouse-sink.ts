@@ -1,0 +1,166 @@
+import type {
+  ConsumedRecord,
+  RecordBatch,
+  RecordSource,
+  TopicAdmin,
+  TopicPartitionOffset,
+} from '../kafka/ports.ts'
+import type { BoundTable } from './bind-table.ts'
+import { loadPositions } from './bookkeeping.ts'
+import { planBatch } from './plan-batch.ts'
+import type { ReconnectingSession } from './reconnecting-session.ts'
+import type { WarehouseRecord } from './warehouse-record.ts'
+import { writeBatch, type TableCounts } from './write-batch.ts'
+
+/** One topic and the MySQL table it feeds. */
+export interface SinkTable {
+  readonly table: BoundTable
+  readonly decode: (record: ConsumedRecord) => WarehouseRecord
+}
+
+export interface RunWarehouseOptions {
+  /** Names this sink's rows in dip_offsets / dip_rejects (several sinks can share a database). */
+  readonly consumer: string
+  /** batch: up to the end offsets captured at start, then stop; stream: until the signal aborts. */
+  readonly mode: 'batch' | 'stream'
+  readonly tables: readonly SinkTable[]
+  readonly maxRowsPerStatement?: number
+}
+
+export interface RunWarehouseDeps {
+  readonly admin: TopicAdmin
+  readonly source: RecordSource
+  readonly session: ReconnectingSession
+  /** Stops a streaming run (SIGINT/SIGTERM); the batch in progress is written first. */
+  readonly signal: AbortSignal
+  readonly onBatch?: (progress: {
+    readonly records: number
+    readonly tables: ReadonlyMap<string, TableCounts>
+  }) => void
+  readonly onWarning?: (message: string) => void
+}
+
+export interface WarehouseSummary {
+  readonly tables: ReadonlyMap<string, TableCounts>
+  readonly records: number
+  readonly batches: number
+  /** Batch mode: there was nothing new to read. */
+  readonly upToDate: boolean
+  readonly positions: readonly TopicPartitionOffset[]
+}
+
+const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`
+
+/**
+ * The warehouse sink loop. Positions come from dip_offsets (not the consumer group), every batch
+ * is written with its positions in one transaction, and records below the stored position are
+ * skipped, so a crash at any point followed by a restart leaves MySQL as an uninterrupted run would.
+ * Group offsets are committed after MySQL, for lag monitoring only.
+ */
+export async function runWarehouseSink(
+  options: RunWarehouseOptions,
+  deps: RunWarehouseDeps,
+): Promise<WarehouseSummary> {
+  const byTopic = new Map(options.tables.map((sink) => [sink.table.topic, sink]))
+  const topics = [...byTopic.keys()]
+  const stored = await deps.session.run((connection) => loadPositions(connection, options.consumer, topics))
+  const positions = new Map<string, bigint>()
+  for (const position of stored)
+    positions.set(partitionKey(position.topic, position.partition), position.offset)
+
+  // Every partition starts at its stored position, or at the beginning when it has none.
+  const startAt: TopicPartitionOffset[] = []
+  const targets = new Map<string, bigint>()
+  for (const topic of topics) {
+    for (const { partition, low, high } of await deps.admin.topicOffsets(topic)) {
+      const key = partitionKey(topic, partition)
+      let start = positions.get(key) ?? low
+      if (start < low) {
+        deps.onWarning?.(
+          `${topic}[${partition}]: records ${start}..${low - 1n} were deleted by retention; resuming at ${low}.`,
+        )
+        start = low
+      }
+      positions.set(key, start)
+      startAt.push({ topic, partition, offset: start })
+      if (options.mode === 'batch' && start < high) targets.set(key, high)
+    }
+  }
+
+  const totals = new Map<string, TableCounts>()
+  let records = 0
+  let batches = 0
+  const summary = (upToDate: boolean): WarehouseSummary => ({
+    tables: totals,
+    records,
+    batches,
+    upToDate,
+    positions: [...positions].map(([key, offset]) => {
+      const [topic = '', partition = '0'] = key.split('\u0000')
+      return { topic, partition: Number(partition), offset }
+    }),
+  })
+  if (options.mode === 'batch' && targets.size === 0) return summary(true)
+
+  const stop = new AbortController()
+  const onAbort = () => stop.abort()
+  deps.signal.addEventListener('abort', onAbort, { once: true })
+  if (deps.signal.aborted) stop.abort()
+  let commitWarned = false
+
+  const eachBatch = async (batch: RecordBatch) => {
+    const key = partitionKey(batch.topic, batch.partition)
+    const sink = byTopic.get(batch.topic)
+    const from = positions.get(key) ?? 0n
+    const target = targets.get(key)
+    if (sink === undefined || (options.mode === 'batch' && target === undefined)) return
+    let next = batch.nextOffset
+    if (target !== undefined && next > target) next = target
+    if (next <= from) return
+    const fresh = batch.records.filter((record) => record.offset >= from && record.offset < next)
+    const plan = planBatch(sink.table, fresh.map(sink.decode))
+    const position = { topic: batch.topic, partition: batch.partition, offset: next }
+    const counts = await deps.session.run((connection) =>
+      writeBatch(
+        connection,
+        { consumer: options.consumer, plans: fresh.length === 0 ? [] : [plan], positions: [position] },
+        options.maxRowsPerStatement === undefined ? {} : { maxRowsPerStatement: options.maxRowsPerStatement },
+      ),
+    )
+    positions.set(key, next)
+    batches += 1
+    records += fresh.length
+    for (const [table, c] of counts) {
+      const t = totals.get(table) ?? { records: 0, upserted: 0, deleted: 0, rejected: 0 }
+      totals.set(table, {
+        records: t.records + c.records,
+        upserted: t.upserted + c.upserted,
+        deleted: t.deleted + c.deleted,
+        rejected: t.rejected + c.rejected,
+      })
+    }
+    deps.onBatch?.({ records, tables: totals })
+    await deps.source.commit([position]).catch((error: unknown) => {
+      if (commitWarned) return
+      commitWarned = true
+      deps.onWarning?.(
+        `could not commit consumer-group offsets (MySQL holds the real position): ${String(error)}`,
+      )
+    })
+    if (target !== undefined && next >= target) {
+      targets.delete(key)
+      if (targets.size === 0) stop.abort()
+    }
+  }
+
+  try {
+    const pendingTopics =
+      options.mode === 'batch'
+        ? topics.filter((t) => [...targets.keys()].some((k) => k.startsWith(`${t}\u0000`)))
+        : topics
+    await deps.source.run({ topics: pendingTopics, startAt, signal: stop.signal, eachBatch })
+  } finally {
+    deps.signal.removeEventListener('abort', onAbort)
+  }
+  return summary(false)
+}
