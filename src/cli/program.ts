@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { registerConfigCommands } from './commands-config.ts'
+import { registerDbCommands } from './commands-db.ts'
 
 const EXAMPLES = `
 Examples:
@@ -27,5 +28,6 @@ export function buildProgram(): Command {
     .exitOverride()
   program.configureHelp({ sortSubcommands: false })
   registerConfigCommands(program)
+  registerDbCommands(program)
   return program
 }

@@ -1,0 +1,226 @@
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
+import { partitionForKey } from '../../src/kafka/murmur2-partition.ts'
+import type {
+  ConsumedRecord,
+  KafkaLogEntry,
+  KafkaPorts,
+  RecordSource,
+  TopicAdmin,
+  TopicPartitionOffset,
+} from '../../src/kafka/ports.ts'
+
+/** Test-only escape hatch: a broken consumer fails the test instead of hanging until the suite timeout. */
+const SAFETY_STOP_MS = 90_000
+
+let ports: KafkaPorts
+let admin: TopicAdmin
+const logs: KafkaLogEntry[] = []
+let topicSeq = 0
+const uniqueTopic = (name: string) => `it-${name}-${process.pid}-${++topicSeq}`
+
+beforeAll(() => {
+  ports = createKafkaPorts({
+    brokers: inject('stack').brokers,
+    clientId: 'dip-it-kafka',
+    log: (entry) => void logs.push(entry),
+  })
+  admin = ports.admin()
+})
+
+afterAll(async () => {
+  await admin.close()
+})
+
+interface ReadResult {
+  readonly records: ConsumedRecord[]
+  /** Per partition, where the source would resume. */
+  readonly positions: Map<number, bigint>
+  readonly batches: number
+}
+
+/**
+ * Reads `topic` until every partition's position reaches the high watermark it had when called,
+ * committing each batch's nextOffset (unless told not to).
+ */
+async function readToEnd(
+  source: RecordSource,
+  topic: string,
+  options: {
+    readonly commit?: boolean
+    readonly from?: readonly TopicPartitionOffset[]
+    readonly startAt?: readonly TopicPartitionOffset[]
+  } = {},
+): Promise<ReadResult> {
+  const high = await admin.topicOffsets(topic)
+  const positions = new Map<number, bigint>(
+    [...(options.from ?? []), ...(options.startAt ?? [])].map((entry) => [entry.partition, entry.offset]),
+  )
+  const records: ConsumedRecord[] = []
+  let batches = 0
+  const caughtUp = () => high.every((entry) => (positions.get(entry.partition) ?? 0n) >= entry.high)
+  if (caughtUp()) return { records, positions, batches }
+  const controller = new AbortController()
+  const safety = setTimeout(() => controller.abort(new Error('safety stop')), SAFETY_STOP_MS)
+  try {
+    await source.run({
+      topics: [topic],
+      ...(options.startAt === undefined ? {} : { startAt: options.startAt }),
+      signal: controller.signal,
+      eachBatch: async (batch) => {
+        batches++
+        records.push(...batch.records)
+        positions.set(batch.partition, batch.nextOffset)
+        if (options.commit !== false)
+          await source.commit([{ topic, partition: batch.partition, offset: batch.nextOffset }])
+        if (caughtUp()) controller.abort()
+      },
+    })
+  } finally {
+    clearTimeout(safety)
+  }
+  if (!caughtUp()) throw new Error(`did not reach the end of ${topic}: ${JSON.stringify([...positions])}`)
+  return { records, positions, batches }
+}
+
+const text = (records: readonly ConsumedRecord[]) => records.map((record) => String(record.value))
+
+describe('kafkajs ports against the real broker', () => {
+  it('creates a topic once and describes it', async () => {
+    const topic = uniqueTopic('create')
+    expect(await admin.createTopics([{ name: topic, partitions: 3 }])).toEqual([topic])
+    expect(await admin.createTopics([{ name: topic, partitions: 3 }])).toEqual([])
+    expect(await admin.describeTopics([topic])).toEqual([
+      { name: topic, partitions: 3, replicationFactor: 1 },
+    ])
+    expect(await admin.listTopics()).toContain(topic)
+    expect((await admin.clusterId()).length).toBeGreaterThan(0)
+  })
+
+  it('produces keyed records and consumes them with a group whose offsets are committed', async () => {
+    const topic = uniqueTopic('produce')
+    await admin.createTopics([{ name: topic, partitions: 3 }])
+    const sink = ports.sink()
+    const sent = Array.from({ length: 60 }, (_, i) => ({
+      topic,
+      key: `USER-${1000 + (i % 7)}`,
+      value: JSON.stringify({ n: i }),
+      headers: { source: Buffer.from('it') },
+    }))
+    await sink.send(sent.slice(0, 30))
+    await sink.send(sent.slice(30))
+    await sink.close()
+
+    const groupId = `${topic}-group`
+    const result = await readToEnd(ports.source({ groupId, fromBeginning: true }), topic)
+    expect(text(result.records).sort()).toEqual(sent.map((record) => record.value).sort())
+    for (const record of result.records) {
+      // The broker-side placement matches Kafka's murmur2 partitioner (what ksqlDB and Java use).
+      expect(record.partition).toBe(partitionForKey(record.key ?? Buffer.alloc(0), 3))
+      expect(record.headers['source']?.toString()).toBe('it')
+    }
+    const high = await admin.topicOffsets(topic)
+    expect(high.reduce((sum, entry) => sum + entry.high, 0n)).toBe(60n)
+    expect(await admin.groupOffsets(groupId, topic)).toEqual(
+      high.map((entry) => ({ topic, partition: entry.partition, offset: entry.high })),
+    )
+  })
+
+  it('shows a committed transaction to read_committed consumers and hides an aborted one', async () => {
+    const topic = uniqueTopic('tx')
+    const input = uniqueTopic('tx-input')
+    await admin.createTopics([{ name: topic }, { name: input }])
+    const groupId = `${topic}-processor`
+    const sink = ports.sink({ transactionalId: `${topic}-tx` })
+    await sink.transaction(async (tx) => {
+      await tx.send(['c1', 'c2'].map((value) => ({ topic, key: 'k', value })))
+      await tx.sendOffsets(groupId, [{ topic: input, partition: 0, offset: 5n }])
+    })
+    await expect(
+      sink.transaction(async (tx) => {
+        await tx.send(['a1', 'a2'].map((value) => ({ topic, key: 'k', value })))
+        await tx.sendOffsets(groupId, [{ topic: input, partition: 0, offset: 9n }])
+        throw new Error('processing failed')
+      }),
+    ).rejects.toThrow('processing failed')
+    await sink.transaction(async (tx) => {
+      await tx.send([{ topic, key: 'k', value: 'c3' }])
+    })
+    await sink.close()
+
+    const committed = await readToEnd(ports.source({ groupId: `${topic}-rc`, fromBeginning: true }), topic)
+    expect(text(committed.records)).toEqual(['c1', 'c2', 'c3'])
+    // The aborted records were written (read_uncommitted sees them), so hiding them was the isolation level.
+    const uncommitted = await readToEnd(
+      ports.source({ groupId: `${topic}-ru`, fromBeginning: true, isolation: 'read_uncommitted' }),
+      topic,
+    )
+    expect(text(uncommitted.records)).toEqual(['c1', 'c2', 'a1', 'a2', 'c3'])
+    // Positions step over the transaction markers, up to the high watermark.
+    const [high] = await admin.topicOffsets(topic)
+    expect(committed.positions.get(0)).toBe(high?.high)
+    expect(high?.high).toBeGreaterThan(5n)
+    // Offsets sent in a transaction are committed with it, and only then.
+    expect(await admin.groupOffsets(groupId, input)).toEqual([{ topic: input, partition: 0, offset: 5n }])
+  })
+
+  it('resumes batch by batch from the committed offsets and re-reads what was not committed', async () => {
+    const topic = uniqueTopic('resume')
+    await admin.createTopics([{ name: topic, partitions: 2 }])
+    const sink = ports.sink()
+    const groupId = `${topic}-group`
+    await sink.send(['a', 'b', 'c', 'd'].map((value, i) => ({ topic, key: null, value, partition: i % 2 })))
+
+    const first = await readToEnd(ports.source({ groupId, fromBeginning: true }), topic)
+    expect(text(first.records).sort()).toEqual(['a', 'b', 'c', 'd'])
+
+    await sink.send(['e', 'f'].map((value, i) => ({ topic, key: null, value, partition: i % 2 })))
+    const second = await readToEnd(ports.source({ groupId }), topic, {
+      from: await admin.groupOffsets(groupId, topic),
+    })
+    expect(text(second.records).sort()).toEqual(['e', 'f'])
+
+    // A failing batch handler stops the run, commits nothing, and the next run gets the records again.
+    await sink.send([{ topic, key: null, value: 'g', partition: 0 }])
+    const failing = ports.source({ groupId })
+    await expect(
+      failing.run({
+        topics: [topic],
+        signal: AbortSignal.timeout(SAFETY_STOP_MS),
+        eachBatch: () => Promise.reject(new Error('warehouse down')),
+      }),
+    ).rejects.toThrow('warehouse down')
+    const retried = await readToEnd(ports.source({ groupId }), topic, {
+      from: await admin.groupOffsets(groupId, topic),
+    })
+    expect(text(retried.records)).toEqual(['g'])
+    await sink.close()
+  })
+
+  it('starts at explicit positions instead of the group’s committed offsets', async () => {
+    const topic = uniqueTopic('start-at')
+    await admin.createTopics([{ name: topic }])
+    const sink = ports.sink()
+    await sink.send(['r0', 'r1', 'r2', 'r3'].map((value) => ({ topic, key: null, value })))
+    await sink.close()
+    const groupId = `${topic}-group`
+    await readToEnd(ports.source({ groupId, fromBeginning: true }), topic)
+    expect(await admin.groupOffsets(groupId, topic)).toEqual([{ topic, partition: 0, offset: 4n }])
+
+    const replay = await readToEnd(ports.source({ groupId }), topic, {
+      startAt: [{ topic, partition: 0, offset: 2n }],
+      commit: false,
+    })
+    expect(text(replay.records)).toEqual(['r2', 'r3'])
+  })
+
+  it('names the brokers and the fix when Kafka is unreachable', async () => {
+    const offline = createKafkaPorts({ brokers: ['127.0.0.1:1'], clientId: 'dip-it-offline' }).admin()
+    await expect(offline.listTopics()).rejects.toMatchObject({
+      code: 'DIP_KAFKA',
+      message: expect.stringContaining('cannot reach Kafka at 127.0.0.1:1'),
+      hint: expect.stringContaining('dip up'),
+    })
+    await offline.close()
+  })
+})
