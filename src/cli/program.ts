@@ -1,5 +1,6 @@
 import { Command } from 'commander'
 import { registerConfigCommands } from './commands-config.ts'
+import { registerStackCommands } from './commands-stack.ts'
 import { registerDbCommands } from './commands-db.ts'
 
 const EXAMPLES = `
@@ -27,6 +28,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXAMPLES)
     .exitOverride()
   program.configureHelp({ sortSubcommands: false })
+  registerStackCommands(program)
   registerConfigCommands(program)
   registerDbCommands(program)
   return program
