@@ -2,6 +2,8 @@ import { Command } from 'commander'
 import { registerConfigCommands } from './commands-config.ts'
 import { registerStackCommands } from './commands-stack.ts'
 import { registerDbCommands } from './commands-db.ts'
+import { registerProduceCommands } from './commands-produce.ts'
+import { registerConsumeCommands } from './commands-consume.ts'
 
 const EXAMPLES = `
 Examples:
@@ -31,5 +33,7 @@ export function buildProgram(): Command {
   registerStackCommands(program)
   registerConfigCommands(program)
   registerDbCommands(program)
+  registerProduceCommands(program)
+  registerConsumeCommands(program)
   return program
 }

@@ -1,0 +1,67 @@
+import { Option, type Command } from 'commander'
+import type { GlobalOptions } from './context.ts'
+import { choice, commaList, durationMs, positiveInt } from './parse-flags.ts'
+
+const LAKE_EXAMPLES = `
+Examples:
+  $ dip consume lake --batch                        sink what is new in every ksqlDB stream and table, then exit
+  $ dip consume lake                                keep sinking until Ctrl-C (flushes, then exits 0)
+  $ dip consume lake --batch --topics transaction_log --format parquet
+  $ dip consume lake --batch --json                 per-topic records, files, bytes, errors as JSON
+
+Layout: <lake>/<streams|tables>/<TOPIC>/year=YYYY/month=MM/day=DD/<TOPIC>-p<PART>-<FIRST>-<LAST>.jsonl
+(date of the Kafka record time, lake.timeZone). Bad records go to <lake>/_errors/<TOPIC>/… with the reason.
+Exactly once: the position is read back from the file names, so a restart after a crash continues
+where the lake ends, with no offset lost or written twice.`
+
+interface LakeCliOptions {
+  readonly batch?: boolean
+  readonly topics?: string[]
+  readonly format?: 'jsonl' | 'parquet'
+  readonly lakeRoot?: string
+  readonly timeZone?: string
+  readonly maxFileRecords?: number
+  readonly maxFileMb?: number
+  readonly idleFlush?: number
+  readonly group?: string
+}
+
+export function registerConsumeCommands(program: Command): Command {
+  const consume = program
+    .command('consume')
+    .description('sink Kafka topics into the data lake or the warehouse')
+  consume
+    .command('lake')
+    .description('sink ksqlDB streams and tables (and config feeds) into the date-partitioned data lake')
+    .option('--batch', 'read up to the end offsets seen at start, write, commit, exit')
+    .option(
+      '--topics <list>',
+      'comma-separated topics (instead of ksqlDB discovery + config feeds)',
+      commaList,
+    )
+    .addOption(
+      new Option('--format <format>', 'file format (default: lake.format, jsonl)')
+        .choices(['jsonl', 'parquet'])
+        .argParser(choice(['jsonl', 'parquet'] as const)),
+    )
+    .option('--lake-root <dir>', 'lake folder (default: lake.root, data_lake)')
+    .option('--time-zone <zone>', 'time zone of the date folders (default: lake.timeZone, UTC)')
+    .option(
+      '--max-file-records <n>',
+      'rotate a partition file after this many records (default 50000)',
+      positiveInt,
+    )
+    .option('--max-file-mb <n>', 'rotate a partition file after this many MiB (default 64)', positiveInt)
+    .option(
+      '--idle-flush <time>',
+      'streaming: flush a quiet partition after this long (default 5s)',
+      durationMs,
+    )
+    .option('--group <id>', 'consumer group the position is committed to (default dip-lake)')
+    .addHelpText('after', LAKE_EXAMPLES)
+    .action(async (options: LakeCliOptions, command: Command) => {
+      const { runConsumeLake } = await import('../commands/consume-lake.ts')
+      await runConsumeLake(command.optsWithGlobals<GlobalOptions>(), options)
+    })
+  return consume
+}

@@ -1,0 +1,82 @@
+import type { ProducedRecord, RecordSink } from '../kafka/ports.ts'
+import { createRateLimiter } from './rate-limiter.ts'
+
+export interface SendProgress {
+  readonly records: number
+  readonly bytes: number
+  readonly elapsedMs: number
+}
+
+export interface SendSummary extends SendProgress {
+  /** Stopped by the signal (Ctrl-C) or the duration before the plan was done. */
+  readonly interrupted: boolean
+}
+
+export interface SendLoopOptions {
+  readonly chunks: Iterable<ProducedRecord[]>
+  readonly sink: RecordSink
+  readonly ratePerSecond: number | null
+  /** Stop at this instant (epoch ms), for --duration. */
+  readonly deadlineMs: number | null
+  readonly signal: AbortSignal
+  /** Records per send request. */
+  readonly batchSize?: number
+  readonly now?: () => number
+  readonly sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  readonly onProgress?: (progress: SendProgress) => void
+}
+
+/**
+ * Sends chunks in batches, paced by the rate; each batch is awaited (acks=all), so when the signal
+ * aborts, everything counted as sent is on the broker and nothing is left half-sent.
+ */
+export async function runSendLoop(options: SendLoopOptions): Promise<SendSummary> {
+  const now = options.now ?? Date.now
+  const sleep = options.sleep ?? abortableSleep
+  const batchSize = options.batchSize ?? 1000
+  const start = now()
+  const limiter = createRateLimiter(options.ratePerSecond, start)
+  let records = 0
+  let bytes = 0
+  const stopped = () => options.signal.aborted || (options.deadlineMs !== null && now() >= options.deadlineMs)
+  const progress = () => ({ records, bytes, elapsedMs: now() - start })
+
+  for (const chunk of options.chunks) {
+    let at = 0
+    while (at < chunk.length) {
+      if (stopped()) return { ...progress(), interrupted: true }
+      const allowed = Math.min(batchSize, chunk.length - at, limiter.allowance(now()))
+      if (allowed <= 0) {
+        const waitMs = limiter.waitMs(now())
+        const untilDeadline = options.deadlineMs === null ? waitMs : Math.max(0, options.deadlineMs - now())
+        await sleep(Math.max(1, Math.min(waitMs, untilDeadline)), options.signal)
+        continue
+      }
+      const batch = chunk.slice(at, at + allowed)
+      await options.sink.send(batch)
+      at += allowed
+      limiter.record(allowed)
+      records += allowed
+      for (const record of batch) bytes += size(record.key) + size(record.value)
+      options.onProgress?.(progress())
+    }
+  }
+  return { ...progress(), interrupted: false }
+}
+
+function size(value: Buffer | string | null): number {
+  if (value === null) return 0
+  return typeof value === 'string' ? Buffer.byteLength(value) : value.length
+}
+
+function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms)
+    signal.addEventListener('abort', done, { once: true })
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+  })
+}
