@@ -1,0 +1,670 @@
+import type { KeyFormat, ValueFormat } from '../engine-api.ts'
+import { compileExpression, type Compiled } from '../expression/compile-expression.ts'
+import { scopeOverSlots, slotsOf, type ColumnSlot } from '../expression/schema-scope.ts'
+import { StatementError } from '../expression/statement-error.ts'
+import type { FunctionRegistry } from '../functions/function-types.ts'
+import type { Metastore } from '../metastore/metastore.ts'
+import type { Column, DataSource, LogicalSchema, WindowInfo } from '../metastore/source.ts'
+import type { Expression, Query } from '../parser/ast.ts'
+import { formatExpression } from '../parser/format-sql.ts'
+import type { AggregateCall, ExecutionStep, ProjectedColumn, SourceStep } from '../planner/execution-plan.ts'
+import { formatSqlType, type SqlType } from '../types/sql-type.ts'
+import { expressionKey, stripQualifiers, visitExpression } from './expression-utils.ts'
+
+export interface QueryAnalysis {
+  readonly source: DataSource
+  readonly sourceStep: SourceStep
+  readonly steps: readonly ExecutionStep[]
+  readonly schema: LogicalSchema
+  readonly isAggregate: boolean
+  readonly isTable: boolean
+  readonly window: WindowInfo | null
+  readonly warnings: readonly string[]
+}
+
+export interface AnalyzeOptions {
+  readonly functions: FunctionRegistry
+  /** Sink name for messages ("The query used to build `OUTPUT` ..."). */
+  readonly sinkName: string
+  readonly sinkType: 'STREAM' | 'TABLE' | null
+}
+
+interface SelectEntry {
+  readonly expr: Expression
+  readonly alias: string | null
+}
+
+/** AST query + metastore → typed projection and the ordered execution steps (all errors raised here). */
+export function analyzeQuery(query: Query, metastore: Metastore, options: AnalyzeOptions): QueryAnalysis {
+  const source = metastore.get(query.from.name)
+  if (source === undefined) {
+    throw new StatementError(`${query.from.name} does not exist.`)
+  }
+  const alias = query.from.alias ?? source.name
+  const qualifiers = [source.name, alias]
+  const functions = options.functions
+  const windowedSource = source.window !== null
+  const inputSlots = slotsOf(source.schema)
+  const inputScope = (clause: string): ReturnType<typeof scopeOverSlots> =>
+    scopeOverSlots(inputSlots, {
+      functions,
+      qualifiers,
+      windowBounds: windowedSource,
+      clause,
+      onAggregate: (e) => aggregateNotAllowed(e, clause),
+    })
+
+  const entries = expandSelect(query, source)
+  const steps: ExecutionStep[] = []
+  const warnings: string[] = []
+
+  if (query.where !== null) {
+    checkNoWindowBounds(query.where, windowedSource, 'WHERE')
+    const where = compileExpression(query.where, inputScope('WHERE'))
+    if (where.type !== null && where.type.kind !== 'BOOLEAN') {
+      throw new StatementError(
+        `Type error in WHERE expression: Should evaluate to boolean but is ${formatExpression(query.where)} (${formatSqlType(where.type)}) instead.`,
+      )
+    }
+    steps.push({ kind: 'filterV1', predicate: query.where })
+  }
+
+  const aggregateCalls = collectAggregates(
+    [...entries.map((e) => e.expr), ...(query.having === null ? [] : [query.having])],
+    functions,
+  )
+  const isAggregate = query.groupBy !== null || aggregateCalls.length > 0
+
+  if (!isAggregate) {
+    if (query.having !== null) throw new StatementError('HAVING clause requires a GROUP BY clause.')
+    if (query.window !== null) throw new StatementError('WINDOW clause requires a GROUP BY clause.')
+    return analyzeProjection(query, source, entries, steps, { ...options, qualifiers, inputSlots, warnings })
+  }
+
+  // ------------------------------------------------------------------ aggregation
+  if (source.formats.valueFormat === 'KAFKA') {
+    throw new StatementError(
+      `Source(s) ${source.name} are using the 'KAFKA' value format. This format does not yet support GROUP BY.`,
+    )
+  }
+  const groupBy = query.groupBy ?? []
+  if (query.groupBy === null) {
+    throw new StatementError(
+      `${options.sinkType === 'STREAM' ? 'CREATE STREAM' : 'CREATE TABLE'} AS SELECT statement does not support aggregate function [${aggregateCalls.map(formatExpression).join(', ')}] without a GROUP BY clause.`,
+    )
+  }
+  if (groupBy.length === 0) throw new StatementError('GROUP BY requires at least one expression')
+  const seenGroup = new Set<string>()
+  for (const g of groupBy) {
+    visitExpression(g, (e) => {
+      if (e.kind === 'call' && functions.isAggregate(e.name)) {
+        throw new StatementError(
+          `GROUP BY does not support aggregate functions: ${e.name} is an aggregate function.`,
+        )
+      }
+    })
+    const k = expressionKey(g)
+    if (seenGroup.has(k))
+      throw new StatementError(`Duplicate GROUP BY expression: ${formatExpression(qualify(g, alias))}`)
+    seenGroup.add(k)
+    checkNoWindowBounds(g, windowedSource, 'GROUP BY')
+  }
+  if (aggregateCalls.length === 0) {
+    throw new StatementError('GROUP BY requires aggregate functions in either the SELECT or HAVING clause.')
+  }
+  if (source.type === 'TABLE') {
+    const noUndo = aggregateCalls
+      .map((c) => c.name)
+      .filter((n, i, all) => all.indexOf(n) === i)
+      .filter((n) => {
+        const resolved = functions.aggregate(n)?.resolve([])
+        return (
+          ['LATEST_BY_OFFSET', 'EARLIEST_BY_OFFSET', 'MIN', 'MAX', 'TOPK', 'TOPKDISTINCT'].includes(n) ||
+          (resolved?.ok === true && resolved.value.undo === undefined && n !== 'COUNT')
+        )
+      })
+    if (noUndo.length > 0) {
+      const names = [...noUndo].sort()
+      const list =
+        names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
+      throw new StatementError(
+        `The aggregation function${names.length > 1 ? 's' : ''} ${list} cannot be applied to a table source, only to a stream source.`,
+      )
+    }
+  }
+  // Type-check grouping expressions and aggregate arguments against the input.
+  const groupTypes = groupBy.map(
+    (g) => compileExpression(g, inputScope('GROUP BY')).type ?? { kind: 'STRING' as const },
+  )
+  const aggTypes = aggregateCalls.map((call) => resolveAggregateType(call, functions, inputScope('SELECT')))
+  warnings.push(...maskedGroupingWarnings(groupBy))
+
+  const groupKeys = groupBy.map(expressionKey)
+  const aggKeys = aggregateCalls.map((c) => expressionKey(c))
+  const windowed = query.window !== null
+  const substitute = (e: Expression): Compiled | undefined => {
+    const k = expressionKey(e)
+    const gi = groupKeys.indexOf(k)
+    if (gi >= 0) return { type: groupTypes[gi] as SqlType, evaluate: (row) => row.key[gi] ?? null }
+    if (e.kind === 'call' && functions.isAggregate(e.name)) {
+      const ai = aggKeys.indexOf(k)
+      return {
+        type: aggTypes[ai] as SqlType,
+        evaluate: (row) => (row.value === null ? null : (row.value[ai] ?? null)),
+      }
+    }
+    return undefined
+  }
+  const offending: string[] = []
+  const aggScope = (clause: string, onColumn: (name: string) => void): ReturnType<typeof scopeOverSlots> =>
+    scopeOverSlots(inputSlots, {
+      functions,
+      qualifiers,
+      windowBounds: windowed || windowedSource,
+      clause,
+      substitute,
+      onColumn,
+    })
+
+  // Keys: each grouping expression must be selected exactly once.
+  const keyColumns: ProjectedColumn[] = []
+  const keyEntryIndexes = new Set<number>()
+  const usedNames = new Set<string>([...source.schema.key, ...source.schema.value].map((c) => c.name))
+  const missing: string[] = []
+  const namer = createColumnNamer(usedNames)
+  const keySchema: Column[] = []
+  groupBy.forEach((g, gi) => {
+    const k = groupKeys[gi] as string
+    const matches = entries.map((e, i) => ({ e, i })).filter(({ e }) => expressionKey(e.expr) === k)
+    if (matches.length === 0) {
+      missing.push(formatExpression(stripQualifiers(g)))
+      return
+    }
+    if (matches.length > 1) {
+      const names = matches.map(({ e }) => e.alias ?? defaultName(e.expr) ?? formatExpression(e.expr))
+      throw new StatementError(
+        `The projection contains a key column more than once: \`${names[0]}\` and \`${names[1]}\`.`,
+      )
+    }
+    const { e, i } = matches[0] as { e: SelectEntry; i: number }
+    keyEntryIndexes.add(i)
+    const name = e.alias ?? defaultName(e.expr) ?? null
+    keyColumns.push({ name: name ?? '', expression: e.expr })
+    keySchema.push({ name: name ?? '', type: groupTypes[gi] as SqlType })
+  })
+  if (missing.length > 0) {
+    const plural = missing.length > 1
+    const list = plural ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0]
+    throw new StatementError(
+      `The query used to build \`${options.sinkName}\` must include the grouping expression${plural ? 's' : ''} ${list} in its projection (eg, SELECT ${missing.join(', ')}...).`,
+    )
+  }
+  // Name generated keys and value columns in SELECT order (KSQL_COL_n counts generated names only).
+  const valueColumns: ProjectedColumn[] = []
+  const valueSchema: Column[] = []
+  entries.forEach((e, i) => {
+    if (keyEntryIndexes.has(i)) {
+      const ki = keyColumns.findIndex((kc) => kc.expression === e.expr)
+      const kc = keyColumns[ki] as ProjectedColumn
+      if (kc.name === '') {
+        const name = namer.generated()
+        keyColumns[ki] = { name, expression: kc.expression }
+        keySchema[ki] = { name, type: (keySchema[ki] as Column).type }
+      } else namer.claim(kc.name)
+      return
+    }
+    let bad = false
+    const compiled = compileExpression(
+      e.expr,
+      aggScope('SELECT', () => (bad = true)),
+    )
+    if (bad) {
+      offending.push(formatExpression(stripQualifiers(e.expr)))
+      return
+    }
+    const name = e.alias ?? namer.nameFor(e.expr)
+    if (e.alias !== null) namer.claim(e.alias)
+    valueColumns.push({ name, expression: e.expr })
+    valueSchema.push({ name, type: compiled.type ?? { kind: 'STRING' } })
+  })
+  if (offending.length > 0) {
+    const asValue = offending.some((o) => o.startsWith('AS_VALUE('))
+    throw new StatementError(
+      `Non-aggregate SELECT expression(s) not part of GROUP BY: ${offending.join(', ')}${asValue ? '\nEither add the column(s) to the GROUP BY or remove them from the SELECT.' : ''}`,
+    )
+  }
+  if (query.having !== null) {
+    const badColumns: string[] = []
+    const having = compileExpression(
+      query.having,
+      aggScope('HAVING', (n) => badColumns.push(n)),
+    )
+    if (badColumns.length > 0)
+      throw new StatementError(
+        `Non-aggregate HAVING expression not part of GROUP BY: ${badColumns.join(', ')}`,
+      )
+    if (having.type !== null && having.type.kind !== 'BOOLEAN')
+      throw new StatementError('HAVING clause must evaluate to a boolean')
+  }
+  checkDuplicates(keySchema, valueSchema)
+  if (valueSchema.length === 0) throw new StatementError('The projection contains no value columns.')
+  const aggregates: AggregateCall[] = aggregateCalls.map((c) => ({
+    name: c.name,
+    args: c.args,
+    star: c.star,
+  }))
+  steps.push({
+    kind: 'aggregateV1',
+    groupBy,
+    aggregates,
+    window: query.window,
+    having: query.having,
+    keyColumns,
+    valueColumns,
+    emitFinal: query.emit === 'FINAL',
+  })
+  if (query.window !== null) validateWindow(query.window)
+  return {
+    source,
+    sourceStep: sourceStepOf(source, alias),
+    steps,
+    schema: { key: keySchema, value: valueSchema },
+    isAggregate: true,
+    isTable: true,
+    window:
+      query.window === null
+        ? source.window
+        : { type: query.window.type, sizeMs: query.window.type === 'SESSION' ? null : query.window.sizeMs },
+    warnings,
+  }
+}
+
+function validateWindow(window: NonNullable<Query['window']>): void {
+  if (window.type === 'HOPPING' && window.advanceMs !== null) {
+    if (window.advanceMs <= 0) throw new StatementError('ADVANCE BY must be positive.')
+    if (window.advanceMs > window.sizeMs) {
+      throw new StatementError(
+        `ADVANCE BY (${window.advanceMs}) must be less than or equal to SIZE (${window.sizeMs})`,
+      )
+    }
+  }
+}
+
+function analyzeProjection(
+  query: Query,
+  source: DataSource,
+  entries: readonly SelectEntry[],
+  steps: ExecutionStep[],
+  options: AnalyzeOptions & { qualifiers: string[]; inputSlots: ColumnSlot[]; warnings: string[] },
+): QueryAnalysis {
+  const { functions, qualifiers } = options
+  const windowedSource = source.window !== null
+  let slots = options.inputSlots
+  let keyExpressions: readonly Expression[] | null = null
+  let partitionTypes: SqlType[] = []
+  if (query.partitionBy !== null) {
+    if (source.type === 'TABLE')
+      throw new StatementError('Unsupported: PARTITION BY on a TABLE. Use GROUP BY to re-key a table.')
+    if (query.partitionBy.length === 0)
+      throw new StatementError('PARTITION BY requires at least one expression')
+    const isNull = query.partitionBy.map((e) => e.kind === 'literal' && e.type === 'NULL')
+    if (isNull.some(Boolean) && query.partitionBy.length > 1)
+      throw new StatementError('Cannot PARTITION BY multiple columns including NULL')
+    keyExpressions = isNull[0] === true ? [] : query.partitionBy
+    const scope = scopeOverSlots(slots, {
+      functions,
+      qualifiers,
+      windowBounds: windowedSource,
+      clause: 'PARTITION BY',
+      onAggregate: (e) => aggregateNotAllowed(e, 'PARTITION BY'),
+    })
+    partitionTypes = keyExpressions.map((e) => {
+      try {
+        return compileExpression(e, scope).type ?? { kind: 'STRING' as const }
+      } catch (error) {
+        const m = /column '([^']+)' cannot be resolved/.exec((error as Error).message)
+        if (m !== null) {
+          throw new StatementError(
+            `PARTITION BY column '${m[1]}' cannot be resolved. '${m[1]}' must be a column in the source schema since PARTITION BY is applied on the input.`,
+          )
+        }
+        throw error
+      }
+    })
+    steps.push({ kind: 'partitionByV1', keyExpressions })
+    // After re-keying, old key and value columns are all in the value, in that order.
+    slots = options.inputSlots.map((s) => ({
+      ...s,
+      namespace: 'value' as const,
+      index: s.namespace === 'key' ? s.index : source.schema.key.length + s.index,
+    }))
+  }
+  const partitionKeys = keyExpressions?.map(expressionKey) ?? []
+  const substitute =
+    keyExpressions === null
+      ? undefined
+      : (e: Expression): Compiled | undefined => {
+          const i = partitionKeys.indexOf(expressionKey(e))
+          return i < 0
+            ? undefined
+            : { type: partitionTypes[i] as SqlType, evaluate: (row) => row.key[i] ?? null }
+        }
+  const scope = scopeOverSlots(slots, {
+    functions,
+    qualifiers,
+    windowBounds: windowedSource,
+    ...(substitute === undefined ? {} : { substitute }),
+    onAggregate: (e) => aggregateNotAllowed(e, 'SELECT'),
+  })
+  const usedNames = new Set<string>([...source.schema.key, ...source.schema.value].map((c) => c.name))
+  const namer = createColumnNamer(usedNames)
+  const keyColumns: ProjectedColumn[] = []
+  const keySchema: Column[] = []
+  const valueColumns: ProjectedColumn[] = []
+  const valueSchema: Column[] = []
+  const sourceKeyNames = source.schema.key.map((c) => c.name)
+
+  const keyEntry = new Map<number, number>() // entry index → key position
+  if (keyExpressions !== null) {
+    const missing: string[] = []
+    keyExpressions.forEach((k, ki) => {
+      const kk = partitionKeys[ki] as string
+      const matches = entries.map((e, i) => ({ e, i })).filter(({ e }) => expressionKey(e.expr) === kk)
+      if (matches.length === 0) missing.push(formatExpression(qualify(k, query.from.alias ?? source.name)))
+      else if (matches.length > 1) {
+        const names = matches.map(({ e }) => e.alias ?? defaultName(e.expr) ?? '')
+        throw new StatementError(
+          `The projection contains a key column (\`${formatExpression(stripQualifiers(k))}\`) more than once, aliased as: ${names.join(' and ')}.`,
+        )
+      } else keyEntry.set((matches[0] as { i: number }).i, ki)
+    })
+    if (missing.length > 0) {
+      const plural = missing.length > 1
+      const list = plural
+        ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`
+        : missing[0]
+      throw new StatementError(
+        `The query used to build \`${options.sinkName}\` must include the partitioning expression${plural ? 's' : ''} ${list} in its projection (eg, SELECT ${missing.join(', ')}...).`,
+      )
+    }
+  } else {
+    entries.forEach((e, i) => {
+      const expr = e.expr
+      if (
+        expr.kind === 'column' &&
+        sourceKeyNames.includes(expr.name) &&
+        ![...keyEntry.keys()].some(
+          (j) =>
+            (entries[j] as SelectEntry).expr.kind === 'column' &&
+            ((entries[j] as SelectEntry).expr as { name: string }).name === expr.name,
+        )
+      ) {
+        keyEntry.set(i, sourceKeyNames.indexOf(expr.name))
+      }
+    })
+    if (source.type === 'TABLE' || options.sinkType === 'TABLE') {
+      const selectedKeys = new Set(
+        [...keyEntry.keys()].map((i) => ((entries[i] as SelectEntry).expr as { name: string }).name),
+      )
+      const missing = sourceKeyNames.filter((n) => !selectedKeys.has(n))
+      if (missing.length > 0) {
+        const plural = missing.length > 1
+        const list = plural
+          ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`
+          : missing[0]
+        throw new StatementError(
+          `The query used to build \`${options.sinkName}\` must include the key column${plural ? 's' : ''} ${list} in its projection (eg, SELECT ${missing.join(', ')}...).`,
+        )
+      }
+    }
+  }
+  // Key columns are ordered as the source key / partition expressions, not as selected.
+  const keyOrder = [...keyEntry.entries()].sort((a, b) => a[1] - b[1])
+  for (const [i] of keyOrder) {
+    const e = entries[i] as SelectEntry
+    const compiled = compileExpression(e.expr, scope)
+    const name = e.alias ?? defaultName(e.expr) ?? ''
+    keyColumns.push({ name, expression: e.expr })
+    keySchema.push({ name, type: compiled.type ?? { kind: 'STRING' } })
+  }
+  entries.forEach((e, i) => {
+    if (keyEntry.has(i)) {
+      const pos = keyOrder.findIndex(([j]) => j === i)
+      const kc = keyColumns[pos] as ProjectedColumn
+      if (kc.name === '') {
+        const name = namer.generated()
+        keyColumns[pos] = { name, expression: kc.expression }
+        keySchema[pos] = { name, type: (keySchema[pos] as Column).type }
+      } else namer.claim(kc.name)
+      return
+    }
+    checkNoWindowBounds(e.expr, windowedSource, 'SELECT')
+    const compiled = compileExpression(e.expr, scope)
+    const name = e.alias ?? namer.nameFor(e.expr)
+    if (e.alias !== null) namer.claim(e.alias)
+    valueColumns.push({ name, expression: e.expr })
+    valueSchema.push({ name, type: compiled.type ?? { kind: 'STRING' } })
+  })
+  checkDuplicates(keySchema, valueSchema)
+  steps.push({ kind: 'projectV1', keyColumns, valueColumns })
+  const alias = query.from.alias ?? source.name
+  return {
+    source,
+    sourceStep: sourceStepOf(source, alias),
+    steps,
+    schema: { key: keySchema, value: valueSchema },
+    isAggregate: false,
+    isTable: source.type === 'TABLE',
+    window: source.window,
+    warnings: options.warnings,
+  }
+}
+
+function sourceStepOf(source: DataSource, alias: string): SourceStep {
+  return {
+    kind: 'sourceV1',
+    name: source.name,
+    alias,
+    sourceType: source.type,
+    topic: source.topic,
+    schema: source.schema,
+    formats: source.formats,
+    window: source.window,
+    timestampColumn: source.timestampColumn,
+    timestampFormat: source.timestampFormat,
+  }
+}
+
+function qualify(expr: Expression, qualifier: string): Expression {
+  return expr.kind === 'column' && expr.qualifier === null ? { ...expr, qualifier } : expr
+}
+
+function aggregateNotAllowed(expr: Expression & { kind: 'call' }, clause: string): never {
+  if (clause === 'WHERE')
+    throw new StatementError(
+      `Aggregate functions can not be used in the WHERE clause: ${formatExpression(expr)}`,
+    )
+  throw new StatementError(`Use of aggregate function ${expr.name} requires a GROUP BY clause.`)
+}
+
+function checkNoWindowBounds(expr: Expression, windowedSource: boolean, clause: string): void {
+  if (windowedSource) return
+  visitExpression(expr, (e) => {
+    if (e.kind === 'column' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND') && clause !== 'SELECT') {
+      throw new StatementError(
+        `Window bounds column ${e.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.`,
+      )
+    }
+  })
+}
+
+function expandSelect(query: Query, source: DataSource): SelectEntry[] {
+  const entries: SelectEntry[] = []
+  for (const item of query.select) {
+    if (item.kind === 'all') {
+      if (item.qualifier !== null && item.qualifier !== source.name && item.qualifier !== query.from.alias) {
+        throw new StatementError(`Source ${item.qualifier} does not exist.`)
+      }
+      for (const c of [...source.schema.key, ...source.schema.value]) {
+        entries.push({ expr: { kind: 'column', qualifier: null, name: c.name }, alias: null })
+      }
+      if (source.window !== null) {
+        entries.push({ expr: { kind: 'column', qualifier: null, name: 'WINDOWSTART' }, alias: null })
+        entries.push({ expr: { kind: 'column', qualifier: null, name: 'WINDOWEND' }, alias: null })
+      }
+    } else entries.push({ expr: item.expr, alias: item.alias })
+  }
+  return entries
+}
+
+function collectAggregates(
+  exprs: readonly Expression[],
+  functions: FunctionRegistry,
+): (Expression & { kind: 'call' })[] {
+  const found: (Expression & { kind: 'call' })[] = []
+  const keys = new Set<string>()
+  for (const expr of exprs) {
+    visitExpression(expr, (e) => {
+      if (e.kind === 'call' && functions.isAggregate(e.name)) {
+        for (const arg of e.args) {
+          visitExpression(arg, (inner) => {
+            if (inner.kind === 'call' && functions.isAggregate(inner.name)) {
+              throw new StatementError(
+                `Aggregate functions can not be nested: ${formatExpression(stripQualifiers(e))}`,
+              )
+            }
+          })
+        }
+        const k = expressionKey(e)
+        if (!keys.has(k)) {
+          keys.add(k)
+          found.push(e)
+        }
+        return false
+      }
+      return undefined
+    })
+  }
+  return found
+}
+
+function resolveAggregateType(
+  call: Expression & { kind: 'call' },
+  functions: FunctionRegistry,
+  scope: ReturnType<typeof scopeOverSlots>,
+): SqlType {
+  const fn = functions.aggregate(call.name)
+  if (fn === undefined) throw new StatementError(`Can't find any functions with the name '${call.name}'`)
+  const args = call.args.map((a) => compileExpression(a, scope))
+  for (const a of call.args) {
+    visitExpression(a, (e) => {
+      if (e.kind === 'column' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND')) {
+        throw new StatementError(
+          `Window bounds column ${e.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.`,
+        )
+      }
+    })
+  }
+  const resolution = fn.resolve(
+    args.map((a) => (a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type })),
+  )
+  if (!resolution.ok) throw new StatementError(resolution.message)
+  return resolution.value.returnType
+}
+
+/** The name ksqlDB gives an unaliased select expression, or undefined when it generates KSQL_COL_n. */
+export function defaultName(expr: Expression): string | undefined {
+  if (expr.kind === 'column') return expr.name
+  if (expr.kind === 'deref') return expr.field
+  return undefined
+}
+
+interface ColumnNamer {
+  nameFor(expr: Expression): string
+  generated(): string
+  claim(name: string): void
+}
+
+function createColumnNamer(sourceNames: ReadonlySet<string>): ColumnNamer {
+  const used = new Set<string>()
+  let counter = 0
+  const generated = (): string => {
+    for (;;) {
+      const name = `KSQL_COL_${counter++}`
+      if (!sourceNames.has(name) && !used.has(name)) {
+        used.add(name)
+        return name
+      }
+    }
+  }
+  return {
+    generated,
+    claim: (name) => {
+      used.add(name)
+    },
+    nameFor(expr) {
+      if (expr.kind === 'column') {
+        used.add(expr.name)
+        return expr.name
+      }
+      if (expr.kind === 'deref') {
+        let name = expr.field
+        for (let i = 1; used.has(name); i++) name = `${expr.field}_${i}`
+        used.add(name)
+        return name
+      }
+      return generated()
+    },
+  }
+}
+
+function checkDuplicates(key: readonly Column[], value: readonly Column[]): void {
+  const seen = new Set<string>()
+  for (const c of key) seen.add(c.name)
+  for (const c of value) {
+    if (seen.has(c.name)) {
+      throw new StatementError(
+        `Duplicate value columns found in schema: \`${c.name}\` ${formatSqlType(c.type)}`,
+      )
+    }
+    seen.add(c.name)
+  }
+}
+
+/** Lab trap (lab.md §4): grouping by a masked column merges distinct entities into one key. */
+function maskedGroupingWarnings(groupBy: readonly Expression[]): string[] {
+  const warnings: string[] = []
+  for (const g of groupBy) {
+    visitExpression(g, (e) => {
+      if (e.kind === 'call' && e.name.startsWith('MASK')) {
+        warnings.push(
+          `GROUP BY ${formatExpression(stripQualifiers(g))} groups by a masked value: ${e.name} maps many distinct values to the same key, so their rows merge into one group. Group by the unmasked column and mask it in the projection instead.`,
+        )
+        return false
+      }
+      return undefined
+    })
+  }
+  return warnings
+}
+
+export function keyFormatSupports(format: KeyFormat, columns: readonly Column[]): string | null {
+  if (format === 'KAFKA' && columns.length > 1) {
+    return `The 'KAFKA' format only supports a single field. Got: [${columns.map((c) => `\`${c.name}\` ${formatSqlType(c.type)}`).join(', ')}]`
+  }
+  if (format === 'KAFKA' || format === 'DELIMITED') {
+    for (const c of columns) {
+      if (format === 'KAFKA' && !['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES'].includes(c.type.kind)) {
+        return `The 'KAFKA' format does not support type '${c.type.kind}'`
+      }
+      if (format === 'DELIMITED' && ['ARRAY', 'MAP', 'STRUCT'].includes(c.type.kind)) {
+        return `The 'DELIMITED' format does not support type '${c.type.kind}', column: \`${c.name}\``
+      }
+    }
+  }
+  return null
+}
+
+export function valueFormatName(format: ValueFormat): string {
+  return format
+}

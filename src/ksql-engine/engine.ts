@@ -1,0 +1,825 @@
+import { assertNever } from '../shared/assert-never.ts'
+import {
+  checkKeyColumns,
+  checkValueColumns,
+  analyzeCreateSource,
+  propertyString,
+  resolveFormats,
+} from './analyzer/analyze-create-source.ts'
+import { analyzeQuery, type QueryAnalysis } from './analyzer/analyze-query.ts'
+import type {
+  ColumnInfo,
+  Engine,
+  EngineErrorKind,
+  EngineOptions,
+  EngineRecord,
+  ExecuteOptions,
+  KeyFormat,
+  ProcessingLogEntry,
+  QueryInfo,
+  SourceInfo,
+  StatementResult,
+} from './engine-api.ts'
+import { EngineError } from './engine-error.ts'
+import { createBasicFunctionRegistry } from './expression/basic-function-registry.ts'
+import { compileExpression } from './expression/compile-expression.ts'
+import { castValue } from './expression/cast-value.ts'
+import type { Row } from './expression/row.ts'
+import { scopeOverSlots } from './expression/schema-scope.ts'
+import { StatementError } from './expression/statement-error.ts'
+import type { FunctionRegistry } from './functions/function-types.ts'
+import { Metastore } from './metastore/metastore.ts'
+import type { DataSource, LogicalSchema } from './metastore/source.ts'
+import type { ParsedStatement, Query, Statement } from './parser/ast.ts'
+import { ParseError } from './parser/parse-error.ts'
+import { parseStatement, UnsupportedStatementError } from './parser/parser.ts'
+import { splitStatements } from './parser/split-statements.ts'
+import { substituteVariables } from './parser/substitute-variables.ts'
+import type { ExecutionPlan, SinkStep } from './planner/execution-plan.ts'
+import { buildTopology } from './runtime/build-topology.ts'
+import { createKeyCodec, createValueCodec } from './runtime/codec/record-codec.ts'
+import { InMemoryTopics } from './runtime/in-memory-topics.ts'
+import { partitionForKey } from './runtime/murmur2.ts'
+import type { Downstream, OperatorContext } from './runtime/operators/operator.ts'
+import { ProcessingLog } from './runtime/processing-log.ts'
+import { formatSqlType } from './types/sql-type.ts'
+
+export interface EmbeddedEngineOptions extends EngineOptions {
+  /** Function library; defaults to the small built-in registry. */
+  readonly functions?: FunctionRegistry
+}
+
+interface RunningQuery {
+  readonly info: QueryInfo
+  readonly plan: ExecutionPlan
+  stop: () => void
+}
+
+/** State a batch of statements runs against: the real one, or a sandbox copy for validation. */
+interface ExecutionState {
+  readonly metastore: Metastore
+  readonly queries: Map<string, RunningQuery>
+  commandSeq: number
+  readonly dryRun: boolean
+  /** Topics created by the sandbox, so later statements of the same batch can see them. */
+  readonly sandboxTopics: Set<string>
+}
+
+/** Request-scoped settings: SET/DEFINE affect only the rest of one execute() call. */
+interface RequestScope {
+  readonly properties: Map<string, string>
+  readonly variables: Map<string, string>
+}
+
+const DEFAULT_PROPERTIES: Readonly<Record<string, string>> = {
+  'ksql.service.id': 'default_',
+  'auto.offset.reset': 'latest',
+  'ksql.output.topic.name.prefix': '',
+  'ksql.persistence.default.format.key': 'KAFKA',
+  'ksql.variable.substitution.enable': 'true',
+  'ksql.streams.cache.max.bytes.buffering': '0',
+}
+
+/** Creates the in-process ksqlDB-compatible engine over in-memory topics. */
+export function createEngine(
+  options: EmbeddedEngineOptions = {},
+): Engine & { warnings(): readonly string[] } {
+  const functions = options.functions ?? createBasicFunctionRegistry()
+  const serverProperties = new Map(Object.entries({ ...DEFAULT_PROPERTIES, ...(options.properties ?? {}) }))
+  const topics = new InMemoryTopics()
+  const log = new ProcessingLog()
+  const state: ExecutionState = {
+    metastore: new Metastore(),
+    queries: new Map(),
+    commandSeq: 0,
+    dryRun: false,
+    sandboxTopics: new Set(),
+  }
+  const warnings: string[] = []
+
+  const property = (scope: RequestScope, name: string): string | undefined => {
+    const bare = name.replace(/^ksql\.streams\./, '')
+    return (
+      scope.properties.get(name) ??
+      scope.properties.get(bare) ??
+      scope.properties.get(`ksql.streams.${bare}`) ??
+      serverProperties.get(name) ??
+      serverProperties.get(bare)
+    )
+  }
+
+  const fail = (kind: EngineErrorKind, message: string, statementText: string): never => {
+    throw new EngineError({ kind, message, statementText })
+  }
+
+  const topicExists = (s: ExecutionState, name: string): boolean =>
+    topics.has(name) || s.sandboxTopics.has(name)
+  const ensureTopic = (s: ExecutionState, name: string, partitions: number): void => {
+    if (s.dryRun) s.sandboxTopics.add(name)
+    else topics.create(name, partitions)
+  }
+
+  function execute(sql: string, executeOptions: ExecuteOptions = {}): StatementResult[] {
+    const slices = splitStatements(sql)
+    const newScope = (): RequestScope => ({
+      properties: new Map(Object.entries(executeOptions.properties ?? {})),
+      variables: new Map(
+        Object.entries(executeOptions.variables ?? {}).map(([k, v]) => [k.toUpperCase(), v]),
+      ),
+    })
+    const parseSlice = (slice: (typeof slices)[number], scope: RequestScope): ParsedStatement => {
+      let text = slice.text
+      try {
+        if (property(scope, 'ksql.variable.substitution.enable') !== 'false')
+          text = substituteVariables(text, scope.variables)
+        return parseStatement({ ...slice, text })
+      } catch (error) {
+        if (error instanceof ParseError) return fail('parse', error.message, slice.text)
+        if (error instanceof UnsupportedStatementError) return fail('unsupported', error.message, slice.text)
+        return fail('statement', (error as Error).message, slice.text)
+      }
+    }
+    // 1. Validate everything in a sandbox: nothing runs unless every statement is valid.
+    const sandbox: ExecutionState = {
+      metastore: state.metastore.copy(),
+      queries: new Map(state.queries),
+      commandSeq: state.commandSeq,
+      dryRun: true,
+      sandboxTopics: new Set(),
+    }
+    const sandboxScope = newScope()
+    for (const slice of slices) runStatement(parseSlice(slice, sandboxScope), sandbox, sandboxScope)
+    // 2. Execute for real.
+    const scope = newScope()
+    const results: StatementResult[] = []
+    for (const slice of slices) {
+      const result = runStatement(parseSlice(slice, scope), state, scope)
+      if (result !== null) results.push(result)
+    }
+    return results
+  }
+
+  function runStatement(
+    parsed: ParsedStatement,
+    s: ExecutionState,
+    scope: RequestScope,
+  ): StatementResult | null {
+    try {
+      return executeStatement(parsed.statement, parsed.text, s, scope)
+    } catch (error) {
+      if (error instanceof EngineError) throw error
+      if (error instanceof UnsupportedStatementError) return fail('unsupported', error.message, parsed.text)
+      if (error instanceof StatementError) return fail('statement', error.message, parsed.text)
+      throw error
+    }
+  }
+
+  function executeStatement(
+    statement: Statement,
+    text: string,
+    s: ExecutionState,
+    scope: RequestScope,
+  ): StatementResult | null {
+    switch (statement.kind) {
+      case 'createSource':
+        return createSource(statement, text, s)
+      case 'createAsSelect':
+        return createAsSelect(statement, text, s, scope)
+      case 'insertInto':
+        return insertInto(statement, text, s, scope)
+      case 'insertValues':
+        return insertValues(statement, s, scope)
+      case 'select':
+        return select(statement.query, s, scope)
+      case 'setProperty':
+        scope.properties.set(statement.name, statement.value)
+        return { kind: 'propertySet', name: statement.name, value: statement.value }
+      case 'unsetProperty':
+        scope.properties.delete(statement.name)
+        return { kind: 'propertySet', name: statement.name, value: null }
+      case 'defineVariable':
+        scope.variables.set(statement.name.toUpperCase(), statement.value)
+        return { kind: 'variableSet', name: statement.name, value: statement.value }
+      case 'undefineVariable':
+        scope.variables.delete(statement.name.toUpperCase())
+        return { kind: 'variableSet', name: statement.name, value: null }
+      case 'show':
+        return show(statement, s, scope)
+      case 'describe': {
+        const source = s.metastore.get(statement.name)
+        if (source === undefined)
+          throw new StatementError(`Could not find STREAM/TABLE '${statement.name}' in the Metastore`)
+        return { kind: 'description', source: sourceInfo(source), extended: statement.extended }
+      }
+      case 'drop':
+        return drop(statement, s)
+      case 'terminate':
+        return terminate(statement.queryId, s)
+      default:
+        return assertNever(statement, 'statement')
+    }
+  }
+
+  function checkNameFree(
+    name: string,
+    type: 'STREAM' | 'TABLE',
+    s: ExecutionState,
+    orReplace: boolean,
+  ): boolean {
+    const existing = s.metastore.get(name)
+    if (existing === undefined) return true
+    if (orReplace) {
+      if (existing.type !== type) {
+        throw new StatementError(
+          `Cannot add ${type.toLowerCase()} '${name}': A ${existing.type.toLowerCase()} with the same name already exists`,
+        )
+      }
+      return true
+    }
+    return false
+  }
+
+  function createSource(
+    statement: Statement & { kind: 'createSource' },
+    text: string,
+    s: ExecutionState,
+  ): StatementResult {
+    const typeWord = statement.sourceType === 'STREAM' ? 'stream' : 'table'
+    const existing = s.metastore.get(statement.name)
+    if (existing !== undefined && !statement.orReplace) {
+      const message = `Cannot add ${typeWord} '${statement.name}': A ${existing.type.toLowerCase()} with the same name already exists`
+      if (statement.ifNotExists)
+        return { kind: 'sourceCreated', source: sourceInfo(existing), queryId: null, message: `${message}.` }
+      throw new StatementError(message)
+    }
+    checkNameFree(statement.name, statement.sourceType, s, statement.orReplace)
+    const { source, partitions } = analyzeCreateSource(statement, text, {
+      defaultKeyFormat: (serverProperties.get('ksql.persistence.default.format.key') ?? 'KAFKA') as KeyFormat,
+      defaultValueFormat: serverProperties.get('ksql.persistence.default.format.value') as never,
+    })
+    if (!topicExists(s, source.topic)) ensureTopic(s, source.topic, partitions ?? 1)
+    s.commandSeq++
+    s.metastore.put(source)
+    return {
+      kind: 'sourceCreated',
+      source: sourceInfo(source),
+      queryId: null,
+      message: statement.sourceType === 'STREAM' ? 'Stream created' : 'Table created',
+    }
+  }
+
+  function queryIdFor(
+    prefix: string,
+    sink: string | null,
+    s: ExecutionState,
+    props: Readonly<Record<string, unknown>>,
+  ): string {
+    const explicit = props.QUERY_ID
+    if (explicit !== undefined) return String(explicit).toUpperCase()
+    return sink === null
+      ? `${prefix}_${s.commandSeq}`
+      : `${prefix}_${sink.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase()}_${s.commandSeq}`
+  }
+
+  function createAsSelect(
+    statement: Statement & { kind: 'createAsSelect' },
+    text: string,
+    s: ExecutionState,
+    scope: RequestScope,
+  ): StatementResult {
+    const typeWord = statement.sourceType === 'STREAM' ? 'stream' : 'table'
+    const existing = s.metastore.get(statement.name)
+    if (existing !== undefined && !statement.orReplace) {
+      const message = `Cannot add ${typeWord} '${statement.name}': A ${existing.type.toLowerCase()} with the same name already exists`
+      if (statement.ifNotExists)
+        return { kind: 'sourceCreated', source: sourceInfo(existing), queryId: null, message: `${message}.` }
+      throw new StatementError(message)
+    }
+    checkNameFree(statement.name, statement.sourceType, s, statement.orReplace)
+    const analysis = analyzeQuery(statement.query, s.metastore, {
+      functions,
+      sinkName: statement.name,
+      sinkType: statement.sourceType,
+    })
+    if (statement.sourceType === 'STREAM' && analysis.isTable) {
+      throw new StatementError(
+        analysis.isAggregate
+          ? 'Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.'
+          : 'Invalid result type. Your SELECT query produces a TABLE. Please use CREATE TABLE AS SELECT statement instead.',
+      )
+    }
+    if (statement.sourceType === 'TABLE' && !analysis.isTable) {
+      throw new StatementError(
+        'Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.',
+      )
+    }
+    warnings.push(...analysis.warnings)
+    const props = statement.properties
+    const sink = buildSink(statement.name, statement.sourceType, analysis, props, scope, s)
+    const prefix = statement.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'
+    const isReplace = existing !== undefined
+    s.commandSeq++
+    const queryId =
+      isReplace && existing.createdBy !== null
+        ? existing.createdBy
+        : queryIdFor(prefix, statement.name, s, props)
+    const source: DataSource = {
+      name: statement.name,
+      type: statement.sourceType,
+      topic: sink.topic,
+      schema: sink.schema,
+      formats: sink.formats,
+      window: sink.window,
+      timestampColumn: propertyString(props, 'TIMESTAMP')?.toUpperCase() ?? null,
+      timestampFormat: propertyString(props, 'TIMESTAMP_FORMAT') ?? null,
+      isSource: false,
+      statement: text,
+      createdBy: queryId,
+    }
+    if (isReplace && existing.createdBy !== null) stopQuery(existing.createdBy, s)
+    s.metastore.put(source)
+    startQuery(queryId, text, analysis, sink, s, scope)
+    return {
+      kind: 'sourceCreated',
+      source: sourceInfo(source),
+      queryId,
+      message: `Created query with ID ${queryId}`,
+    }
+  }
+
+  function buildSink(
+    name: string,
+    type: 'STREAM' | 'TABLE',
+    analysis: QueryAnalysis,
+    props: Readonly<Record<string, string | number | boolean>>,
+    scope: RequestScope,
+    s: ExecutionState,
+  ): SinkStep {
+    const src = analysis.source
+    const formats = resolveFormats(props, {
+      keyFormat:
+        src.formats.keyFormat === 'NONE'
+          ? ((serverProperties.get('ksql.persistence.default.format.key') ?? 'KAFKA') as KeyFormat)
+          : src.formats.keyFormat,
+      valueFormat: src.formats.valueFormat,
+      formats: src.formats,
+    })
+    const explicitKey = propertyString(props, 'KEY_FORMAT') ?? propertyString(props, 'FORMAT')
+    let keyFormat = formats.keyFormat
+    if (analysis.schema.key.length === 0) {
+      if (
+        propertyString(props, 'KEY_FORMAT') !== undefined &&
+        type === 'STREAM' &&
+        propertyString(props, 'KEY_FORMAT')?.toUpperCase() !== 'NONE'
+      ) {
+        throw new StatementError('Key format specified for stream without key columns.')
+      }
+      keyFormat = 'NONE'
+    } else if (explicitKey === undefined && src.formats.keyFormat === 'NONE') {
+      keyFormat = (serverProperties.get('ksql.persistence.default.format.key') ?? 'KAFKA') as KeyFormat
+    }
+    checkKeyColumns(analysis.schema.key, keyFormat)
+    checkValueColumns(analysis.schema.value, formats.valueFormat)
+    const prefix = property(scope, 'ksql.output.topic.name.prefix') ?? ''
+    const topic = propertyString(props, 'KAFKA_TOPIC') ?? `${prefix}${name}`
+    const partitions =
+      props.PARTITIONS === undefined ? (topics.partitions(src.topic) ?? 1) : Number(props.PARTITIONS)
+    if (!topicExists(s, topic)) ensureTopic(s, topic, partitions)
+    const window = analysis.window
+    return {
+      kind: 'sinkV1',
+      name,
+      topic,
+      schema: analysis.schema,
+      keyFormat,
+      valueFormat: formats.valueFormat,
+      formats: { ...formats, keyFormat },
+      window,
+      isTable: type === 'TABLE',
+    }
+  }
+
+  function startQuery(
+    queryId: string,
+    text: string,
+    analysis: QueryAnalysis,
+    sink: SinkStep,
+    s: ExecutionState,
+    scope: RequestScope,
+  ): void {
+    const plan: ExecutionPlan = {
+      version: 1,
+      queryId,
+      statement: text,
+      source: analysis.sourceStep,
+      steps: analysis.steps,
+      sink,
+    }
+    const info: QueryInfo = {
+      id: queryId,
+      statement: text,
+      sinks: [sink.name],
+      sinkTopics: [sink.topic],
+      sources: [analysis.source.name],
+      state: 'RUNNING',
+    }
+    const running: RunningQuery = { info, plan, stop: () => undefined }
+    s.queries.set(queryId, running)
+    if (s.dryRun) return
+    const context = operatorContext(queryId, analysis.source.topic)
+    const handler = buildTopology(plan, context, createSinkTerminal(sink, context))
+    const fromEarliest = (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
+    if (fromEarliest) for (const record of [...topics.records(analysis.source.topic)]) handler(record)
+    running.stop = topics.subscribe(analysis.source.topic, (record) => {
+      try {
+        handler(record)
+      } catch (error) {
+        log.record({
+          queryId,
+          topic: record.topic,
+          partition: record.partition,
+          offset: record.offset,
+          message: (error as Error).message,
+        })
+      }
+    })
+  }
+
+  function createSinkTerminal(sink: SinkStep, context: OperatorContext): Downstream {
+    const keyCodec = createKeyCodec(sink.keyFormat, sink.schema.key, sink.formats)
+    const valueCodec = createValueCodec(sink.valueFormat, sink.schema.value, sink.formats)
+    const session = sink.window?.type === 'SESSION'
+    return (row: Row) => {
+      let key: Buffer | null
+      let value: Buffer | null
+      try {
+        key = sink.schema.key.length === 0 ? null : keyCodec.serialize(row.key)
+        if (sink.window !== null && row.window !== null) key = wrapKey(key, row.window, session)
+        value = valueCodec.serialize(row.value)
+      } catch (error) {
+        context.logError((error as Error).message, row)
+        return
+      }
+      const partitions = topics.partitions(sink.topic) ?? 1
+      const partition =
+        key === null ? Math.min(row.partition, partitions - 1) : partitionForKey(key, partitions)
+      topics.append({ topic: sink.topic, partition, key, value, timestamp: row.timestamp })
+    }
+  }
+
+  function operatorContext(queryId: string, topic: string): OperatorContext {
+    return {
+      queryId,
+      functions,
+      logError: (message, row) =>
+        log.record({ queryId, topic, partition: row?.partition ?? -1, offset: row?.offset ?? -1, message }),
+    }
+  }
+
+  function insertInto(
+    statement: Statement & { kind: 'insertInto' },
+    text: string,
+    s: ExecutionState,
+    scope: RequestScope,
+  ): StatementResult {
+    const target = s.metastore.get(statement.target)
+    if (target === undefined) throw new StatementError(`Source ${statement.target} does not exist.`)
+    if (target.type !== 'STREAM')
+      throw new StatementError(
+        `INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`,
+      )
+    if (target.isSource) throw new StatementError(`Cannot insert into read-only stream: ${target.name}`)
+    const analysis = analyzeQuery(statement.query, s.metastore, {
+      functions,
+      sinkName: target.name,
+      sinkType: 'STREAM',
+    })
+    if (analysis.isTable)
+      throw new StatementError(
+        `INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`,
+      )
+    const resultSchema = formatSchema(analysis.schema)
+    const sinkSchema = formatSchema(target.schema)
+    if (resultSchema !== sinkSchema) {
+      throw new StatementError(
+        `Incompatible schema between results and sink.\nResult schema is ${resultSchema}\nSink schema is ${sinkSchema}`,
+      )
+    }
+    s.commandSeq++
+    const queryId = queryIdFor('INSERTQUERY', null, s, {})
+    const sink: SinkStep = {
+      kind: 'sinkV1',
+      name: target.name,
+      topic: target.topic,
+      schema: target.schema,
+      keyFormat: target.formats.keyFormat,
+      valueFormat: target.formats.valueFormat,
+      formats: target.formats,
+      window: target.window,
+      isTable: false,
+    }
+    startQuery(queryId, text, analysis, sink, s, scope)
+    return { kind: 'inserted', queryId, message: `Created query with ID ${queryId}` }
+  }
+
+  function insertValues(
+    statement: Statement & { kind: 'insertValues' },
+    s: ExecutionState,
+    _scope: RequestScope,
+  ): StatementResult {
+    const target = s.metastore.get(statement.target)
+    if (target === undefined) {
+      const other = s.metastore.findIgnoringCase(statement.target)
+      const hint =
+        other === undefined
+          ? ''
+          : other.name === other.name.toUpperCase()
+            ? ` Did you mean ${other.name}? Hint: try removing double quotes from the source name.`
+            : ` Did you mean "${other.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.`
+      throw new StatementError(
+        `Cannot insert values into an unknown stream/table: \`${statement.target}\`${hint}`,
+      )
+    }
+    if (target.isSource)
+      throw new StatementError(
+        `Cannot insert values into read-only ${target.type.toLowerCase()}: ${target.name}`,
+      )
+    const allColumns = [...target.schema.key, ...target.schema.value]
+    const names = statement.columns ?? allColumns.map((c) => c.name)
+    if (names.length !== statement.values.length) {
+      throw new StatementError(
+        `Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${statement.values.length} values]`,
+      )
+    }
+    const scopeNone = scopeOverSlots([], { functions, qualifiers: [], windowBounds: false })
+    const provided = new Map<string, unknown>()
+    let timestamp = Date.now()
+    names.forEach((name, i) => {
+      const expr = statement.values[i] as NonNullable<(typeof statement.values)[number]>
+      const compiled = compileExpression(expr, scopeNone)
+      const value = compiled.evaluate({
+        key: [],
+        value: [],
+        timestamp: 0,
+        partition: 0,
+        offset: 0,
+        window: null,
+      })
+      if (name === 'ROWTIME') {
+        timestamp = Number(value)
+        return
+      }
+      const column = allColumns.find((c) => c.name === name)
+      if (column === undefined) throw new StatementError(`Column name ${name} does not exist.`)
+      provided.set(name, castValue(value, compiled.type, column.type))
+    })
+    if (s.dryRun) return { kind: 'inserted', queryId: null, message: '' }
+    const keyCodec = createKeyCodec(target.formats.keyFormat, target.schema.key, target.formats)
+    const valueCodec = createValueCodec(target.formats.valueFormat, target.schema.value, target.formats)
+    const key = keyCodec.serialize(target.schema.key.map((c) => provided.get(c.name) ?? null))
+    const value = valueCodec.serialize(target.schema.value.map((c) => provided.get(c.name) ?? null))
+    const partitions = topics.partitions(target.topic) ?? 1
+    topics.append({
+      topic: target.topic,
+      partition: key === null ? 0 : partitionForKey(key, partitions),
+      key,
+      value,
+      timestamp,
+    })
+    return { kind: 'inserted', queryId: null, message: '' }
+  }
+
+  function select(query: Query, s: ExecutionState, _scope: RequestScope): StatementResult {
+    if (query.emit !== null)
+      throw new UnsupportedStatementError('push queries through execute() (use the REST server)')
+    const source = s.metastore.get(query.from.name)
+    if (source === undefined) throw new StatementError(`${query.from.name} does not exist.`)
+    if (query.groupBy !== null || query.window !== null || query.partitionBy !== null) {
+      throw new StatementError(
+        `Pull queries don't support ${query.groupBy !== null ? 'GROUP BY' : query.window !== null ? 'WINDOW' : 'PARTITION BY'} clauses.`,
+      )
+    }
+    if (source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
+      throw new StatementError(
+        `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. The 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}' statement will create a new materialized table which is queryable.`,
+      )
+    }
+    const analysis = analyzeQuery(query, s.metastore, { functions, sinkName: source.name, sinkType: null })
+    const columns: ColumnInfo[] = [
+      ...analysis.schema.key.map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' as const })),
+      ...analysis.schema.value.map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' as const })),
+    ]
+    if (s.dryRun) return { kind: 'queryRows', columns, rows: [] }
+    const plan: ExecutionPlan = {
+      version: 1,
+      queryId: 'pull',
+      statement: '',
+      source: analysis.sourceStep,
+      steps: analysis.steps,
+      sink: null,
+    }
+    const rows = new Map<string, unknown[]>()
+    let counter = 0
+    const handler = buildTopology(plan, operatorContext('pull', source.topic), (row) => {
+      const id = source.type === 'TABLE' ? JSON.stringify([row.key, row.window]) : String(counter++)
+      if (row.value === null) rows.delete(id)
+      else rows.set(id, [...row.key, ...row.value])
+    })
+    for (const record of topics.records(source.topic)) handler(record)
+    const all = [...rows.values()]
+    return { kind: 'queryRows', columns, rows: query.limit === null ? all : all.slice(0, query.limit) }
+  }
+
+  function show(
+    statement: Statement & { kind: 'show' },
+    s: ExecutionState,
+    scope: RequestScope,
+  ): StatementResult {
+    switch (statement.what) {
+      case 'STREAMS':
+      case 'TABLES': {
+        const type = statement.what === 'STREAMS' ? 'STREAM' : 'TABLE'
+        const rows = s.metastore
+          .all()
+          .filter((src) => src.type === type)
+          .map((src) => ({
+            type,
+            name: src.name,
+            topic: src.topic,
+            keyFormat: src.formats.keyFormat,
+            valueFormat: src.formats.valueFormat,
+            isWindowed: src.window !== null,
+          }))
+        return { kind: 'listing', what: statement.what, rows }
+      }
+      case 'QUERIES':
+        return { kind: 'listing', what: 'QUERIES', rows: [...s.queries.values()].map((q) => q.info) }
+      case 'TOPICS':
+        return {
+          kind: 'listing',
+          what: 'TOPICS',
+          rows: topics
+            .names()
+            .map((name) => ({ name, replicaInfo: new Array<number>(topics.partitions(name) ?? 1).fill(1) })),
+        }
+      case 'PROPERTIES': {
+        const merged = new Map([...serverProperties, ...scope.properties])
+        return {
+          kind: 'listing',
+          what: 'PROPERTIES',
+          rows: [...merged].map(([name, value]) => ({ name, value, scope: 'KSQL' })),
+        }
+      }
+      case 'VARIABLES':
+        return {
+          kind: 'listing',
+          what: 'VARIABLES',
+          rows: [...scope.variables].map(([name, value]) => ({ name, value })),
+        }
+      case 'FUNCTIONS':
+        return { kind: 'listing', what: 'FUNCTIONS', rows: [] }
+      default:
+        return assertNever(statement.what, 'listing')
+    }
+  }
+
+  function drop(statement: Statement & { kind: 'drop' }, s: ExecutionState): StatementResult {
+    const source = s.metastore.get(statement.name)
+    const typeWord = statement.sourceType === 'STREAM' ? 'Stream' : 'Table'
+    if (source === undefined) {
+      if (statement.ifExists)
+        return {
+          kind: 'sourceDropped',
+          name: statement.name,
+          message: `Source ${statement.name} does not exist.`,
+        }
+      throw new StatementError(`${typeWord} ${statement.name} does not exist.`)
+    }
+    if (source.type !== statement.sourceType) {
+      throw new StatementError(
+        `Incompatible data source type is ${source.type}, but statement was DROP ${statement.sourceType}`,
+      )
+    }
+    const derived = s.metastore.all().filter((other) => {
+      if (other.createdBy === null || other.name === source.name) return false
+      const q = s.queries.get(other.createdBy)
+      return q !== undefined && q.info.sources.includes(source.name)
+    })
+    if (derived.length > 0) {
+      throw new StatementError(
+        `Cannot drop ${source.name}.\nThe following streams and/or tables read from this source: [${derived
+          .map((d) => d.name)
+          .sort()
+          .join(', ')}].\nYou need to drop them before dropping ${source.name}.`,
+      )
+    }
+    const others = [...s.queries.values()].filter((q) => q.info.id !== source.createdBy)
+    const readers = others
+      .filter((q) => q.info.sources.includes(source.name))
+      .map((q) => q.info.id)
+      .sort()
+    const writers = others
+      .filter((q) => q.info.sinks.includes(source.name))
+      .map((q) => q.info.id)
+      .sort()
+    if (readers.length > 0 || writers.length > 0) {
+      throw new StatementError(
+        `Cannot drop ${source.name}.\nThe following queries read from this source: [${readers.join(', ')}].\nThe following queries write into this source: [${writers.join(', ')}].\nYou need to terminate them before dropping ${source.name}.`,
+      )
+    }
+    if (statement.deleteTopic && source.isSource)
+      throw new StatementError(`Cannot delete topic for read-only source: ${source.name}`)
+    s.commandSeq++
+    if (source.createdBy !== null) stopQuery(source.createdBy, s)
+    s.metastore.delete(source.name)
+    if (statement.deleteTopic && !s.dryRun) topics.delete(source.topic)
+    return {
+      kind: 'sourceDropped',
+      name: source.name,
+      message: `Source \`${source.name}\` (topic: ${source.topic}) was dropped.`,
+    }
+  }
+
+  function stopQuery(id: string, s: ExecutionState): void {
+    const q = s.queries.get(id)
+    if (q === undefined) return
+    if (!s.dryRun) q.stop()
+    s.queries.delete(id)
+  }
+
+  function terminate(queryId: string | null, s: ExecutionState): StatementResult {
+    s.commandSeq++
+    if (queryId === null) {
+      const ids = [...s.queries.keys()]
+      for (const id of ids) stopQuery(id, s)
+      return { kind: 'queryTerminated', queryIds: ids, message: 'Query terminated.' }
+    }
+    const id = [...s.queries.keys()].find((k) => k.toUpperCase() === queryId.toUpperCase())
+    if (id === undefined) throw new StatementError(`Unknown queryId: ${queryId}`)
+    const q = s.queries.get(id) as RunningQuery
+    const sinkSource = q.info.sinks.map((n) => s.metastore.get(n)).find((src) => src?.createdBy === id)
+    if (sinkSource !== undefined) {
+      // ksqlDB keeps the sink but it no longer has a writer.
+      s.metastore.put({ ...sinkSource, createdBy: null })
+    }
+    stopQuery(id, s)
+    return { kind: 'queryTerminated', queryIds: [id], message: 'Query terminated.' }
+  }
+
+  return {
+    execute,
+    createTopic: (name, partitions) => topics.create(name, partitions ?? 1),
+    produce: (record) => {
+      topics.append(record)
+    },
+    records: (topic): readonly EngineRecord[] => topics.records(topic),
+    topics: () => topics.names(),
+    sources: () => state.metastore.all().map(sourceInfo),
+    queries: () => [...state.queries.values()].map((q) => q.info),
+    processingLog: (): readonly ProcessingLogEntry[] => log.all(),
+    warnings: () => warnings,
+  }
+}
+
+function wrapKey(key: Buffer | null, window: { start: number; end: number }, session: boolean): Buffer {
+  const base = key ?? Buffer.alloc(0)
+  const suffix = Buffer.alloc(session ? 16 : 8)
+  if (session) {
+    suffix.writeBigInt64BE(BigInt(window.end), 0)
+    suffix.writeBigInt64BE(BigInt(window.start), 8)
+  } else suffix.writeBigInt64BE(BigInt(window.start), 0)
+  return Buffer.concat([base, suffix])
+}
+
+export function formatSchema(schema: LogicalSchema): string {
+  return [
+    ...schema.key.map((c) => `\`${c.name}\` ${formatSqlType(c.type)} KEY`),
+    ...schema.value.map((c) => `\`${c.name}\` ${formatSqlType(c.type)}`),
+  ].join(', ')
+}
+
+export function sourceInfo(source: DataSource): SourceInfo {
+  const valueFeatures: string[] = []
+  if (!source.formats.wrapSingleValue) valueFeatures.push('UNWRAP_SINGLES')
+  const keyFeatures: string[] = []
+  if (source.schema.key.length === 1 && source.formats.keyFormat === 'JSON')
+    keyFeatures.push('UNWRAP_SINGLES')
+  return {
+    name: source.name,
+    type: source.type,
+    topic: source.topic,
+    columns: [
+      ...source.schema.key.map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' as const })),
+      ...source.schema.value.map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' as const })),
+    ],
+    keyFormat: source.formats.keyFormat,
+    valueFormat: source.formats.valueFormat,
+    keyFeatures,
+    valueFeatures,
+    windowType: source.window?.type ?? null,
+    windowSizeMs: source.window?.sizeMs ?? null,
+    isSource: source.isSource,
+    timestampColumn: source.timestampColumn,
+    statement: source.statement,
+  }
+}

@@ -1,0 +1,167 @@
+import type { SqlType } from '../types/sql-type.ts'
+
+/** Readonly AST of the ksqlDB dialect subset the embedded engine supports. */
+export type LiteralType = 'INTEGER' | 'BIGINT' | 'DECIMAL' | 'DOUBLE' | 'STRING' | 'BOOLEAN' | 'NULL'
+
+export type Expression =
+  | { readonly kind: 'literal'; readonly type: LiteralType; readonly value: string | number | boolean | null }
+  | { readonly kind: 'column'; readonly qualifier: string | null; readonly name: string }
+  | { readonly kind: 'deref'; readonly base: Expression; readonly field: string }
+  | { readonly kind: 'subscript'; readonly base: Expression; readonly index: Expression }
+  | {
+      readonly kind: 'arith'
+      readonly op: '+' | '-' | '*' | '/' | '%'
+      readonly left: Expression
+      readonly right: Expression
+    }
+  | { readonly kind: 'concatOp'; readonly left: Expression; readonly right: Expression }
+  | {
+      readonly kind: 'comparison'
+      readonly op: '=' | '<>' | '<' | '<=' | '>' | '>=' | 'IS DISTINCT FROM' | 'IS NOT DISTINCT FROM'
+      readonly left: Expression
+      readonly right: Expression
+    }
+  | {
+      readonly kind: 'logical'
+      readonly op: 'AND' | 'OR'
+      readonly left: Expression
+      readonly right: Expression
+    }
+  | { readonly kind: 'not'; readonly operand: Expression }
+  | { readonly kind: 'negate'; readonly operand: Expression }
+  | { readonly kind: 'isNull'; readonly operand: Expression; readonly negated: boolean }
+  | {
+      readonly kind: 'between'
+      readonly operand: Expression
+      readonly low: Expression
+      readonly high: Expression
+      readonly negated: boolean
+    }
+  | {
+      readonly kind: 'in'
+      readonly operand: Expression
+      readonly list: readonly Expression[]
+      readonly negated: boolean
+    }
+  | {
+      readonly kind: 'like'
+      readonly operand: Expression
+      readonly pattern: Expression
+      readonly escape: string | null
+      readonly negated: boolean
+    }
+  | {
+      readonly kind: 'case'
+      readonly operand: Expression | null
+      readonly whens: readonly { readonly when: Expression; readonly then: Expression }[]
+      readonly otherwise: Expression | null
+    }
+  | { readonly kind: 'cast'; readonly operand: Expression; readonly type: SqlType }
+  | {
+      readonly kind: 'call'
+      readonly name: string
+      readonly args: readonly Expression[]
+      readonly star: boolean
+    }
+  | { readonly kind: 'arrayCtor'; readonly items: readonly Expression[] }
+  | {
+      readonly kind: 'mapCtor'
+      readonly entries: readonly { readonly key: Expression; readonly value: Expression }[]
+    }
+  | {
+      readonly kind: 'structCtor'
+      readonly fields: readonly { readonly name: string; readonly value: Expression }[]
+    }
+
+export type ExpressionKind = Expression['kind']
+
+export type SelectItem =
+  | { readonly kind: 'all'; readonly qualifier: string | null }
+  | { readonly kind: 'expr'; readonly expr: Expression; readonly alias: string | null }
+
+export type TimeUnitMs = number
+
+export interface WindowSpec {
+  readonly type: 'TUMBLING' | 'HOPPING' | 'SESSION'
+  readonly sizeMs: number
+  readonly advanceMs: number | null
+  readonly graceMs: number | null
+  readonly retentionMs: number | null
+}
+
+export interface Query {
+  readonly select: readonly SelectItem[]
+  readonly from: { readonly name: string; readonly alias: string | null }
+  readonly window: WindowSpec | null
+  readonly where: Expression | null
+  readonly groupBy: readonly Expression[] | null
+  readonly partitionBy: readonly Expression[] | null
+  readonly having: Expression | null
+  readonly emit: 'CHANGES' | 'FINAL' | null
+  readonly limit: number | null
+}
+
+export interface TableElement {
+  readonly name: string
+  readonly type: SqlType
+  readonly constraint: 'KEY' | 'PRIMARY KEY' | 'HEADERS' | null
+}
+
+export type PropertyValue = string | number | boolean
+
+export type SourceKind = 'STREAM' | 'TABLE'
+
+export type Statement =
+  | {
+      readonly kind: 'createSource'
+      readonly sourceType: SourceKind
+      readonly name: string
+      readonly orReplace: boolean
+      readonly ifNotExists: boolean
+      readonly isSource: boolean
+      readonly elements: readonly TableElement[]
+      readonly properties: Readonly<Record<string, PropertyValue>>
+    }
+  | {
+      readonly kind: 'createAsSelect'
+      readonly sourceType: SourceKind
+      readonly name: string
+      readonly orReplace: boolean
+      readonly ifNotExists: boolean
+      readonly properties: Readonly<Record<string, PropertyValue>>
+      readonly query: Query
+    }
+  | { readonly kind: 'insertInto'; readonly target: string; readonly query: Query }
+  | {
+      readonly kind: 'insertValues'
+      readonly target: string
+      readonly columns: readonly string[] | null
+      readonly values: readonly Expression[]
+    }
+  | { readonly kind: 'select'; readonly query: Query }
+  | { readonly kind: 'setProperty'; readonly name: string; readonly value: string }
+  | { readonly kind: 'unsetProperty'; readonly name: string }
+  | { readonly kind: 'defineVariable'; readonly name: string; readonly value: string }
+  | { readonly kind: 'undefineVariable'; readonly name: string }
+  | {
+      readonly kind: 'show'
+      readonly what: 'STREAMS' | 'TABLES' | 'QUERIES' | 'TOPICS' | 'PROPERTIES' | 'VARIABLES' | 'FUNCTIONS'
+      readonly extended: boolean
+    }
+  | { readonly kind: 'describe'; readonly name: string; readonly extended: boolean }
+  | {
+      readonly kind: 'drop'
+      readonly sourceType: SourceKind
+      readonly name: string
+      readonly ifExists: boolean
+      readonly deleteTopic: boolean
+    }
+  | { readonly kind: 'terminate'; readonly queryId: string | null } // null = ALL
+
+export type StatementKind = Statement['kind']
+
+/** A parsed statement plus the exact text it came from (for error responses and SHOW QUERIES). */
+export interface ParsedStatement {
+  readonly statement: Statement
+  readonly text: string
+}

@@ -1,0 +1,77 @@
+import type { KeyFormat, ValueFormat } from '../engine-api.ts'
+import type { FormatInfo, LogicalSchema, WindowInfo } from '../metastore/source.ts'
+import type { Expression, WindowSpec } from '../parser/ast.ts'
+
+/**
+ * A persistent query as immutable, JSON-serializable data: the runtime compiles it into operators,
+ * and a later version can persist and replay it. Step kinds carry a version suffix so old plans
+ * stay readable when a step's semantics change.
+ */
+export interface ExecutionPlan {
+  readonly version: 1
+  readonly queryId: string
+  readonly statement: string
+  readonly source: SourceStep
+  readonly steps: readonly ExecutionStep[]
+  readonly sink: SinkStep | null
+}
+
+export interface SourceStep {
+  readonly kind: 'sourceV1'
+  readonly name: string
+  readonly alias: string
+  readonly sourceType: 'STREAM' | 'TABLE'
+  readonly topic: string
+  readonly schema: LogicalSchema
+  readonly formats: FormatInfo
+  readonly window: WindowInfo | null
+  readonly timestampColumn: string | null
+  readonly timestampFormat: string | null
+}
+
+/** A column produced by a projection: its output name and the expression over the step's input. */
+export interface ProjectedColumn {
+  readonly name: string
+  readonly expression: Expression
+}
+
+export interface AggregateCall {
+  readonly name: string
+  readonly args: readonly Expression[]
+  readonly star: boolean
+}
+
+export type ExecutionStep =
+  | { readonly kind: 'filterV1'; readonly predicate: Expression }
+  /** Re-keys a stream: new key = expressions over the input; old key + value columns stay visible. */
+  | { readonly kind: 'partitionByV1'; readonly keyExpressions: readonly Expression[] }
+  | {
+      readonly kind: 'projectV1'
+      readonly keyColumns: readonly ProjectedColumn[]
+      readonly valueColumns: readonly ProjectedColumn[]
+    }
+  | {
+      readonly kind: 'aggregateV1'
+      readonly groupBy: readonly Expression[]
+      readonly aggregates: readonly AggregateCall[]
+      readonly window: WindowSpec | null
+      readonly having: Expression | null
+      /** Projection over the aggregate result; expressions reference grouping expressions and aggregate calls. */
+      readonly keyColumns: readonly ProjectedColumn[]
+      readonly valueColumns: readonly ProjectedColumn[]
+      readonly emitFinal: boolean
+    }
+
+export type ExecutionStepKind = ExecutionStep['kind']
+
+export interface SinkStep {
+  readonly kind: 'sinkV1'
+  readonly name: string
+  readonly topic: string
+  readonly schema: LogicalSchema
+  readonly keyFormat: KeyFormat
+  readonly valueFormat: ValueFormat
+  readonly formats: FormatInfo
+  readonly window: WindowInfo | null
+  readonly isTable: boolean
+}

@@ -1,0 +1,160 @@
+import { scopeOverSlots, slotsOf, type ColumnSlot } from '../expression/schema-scope.ts'
+import type { Compiled, CompileScope } from '../expression/compile-expression.ts'
+import { expressionKey } from '../analyzer/expression-utils.ts'
+import { compileExpression } from '../expression/compile-expression.ts'
+import type { Expression } from '../parser/ast.ts'
+import type { ExecutionPlan, ExecutionStep } from '../planner/execution-plan.ts'
+import { assertNever } from '../../shared/assert-never.ts'
+import type { SqlType } from '../types/sql-type.ts'
+import type { StoredRecord } from './in-memory-topics.ts'
+import { createAggregateOperator } from './operators/aggregate-operator.ts'
+import { createFilterOperator } from './operators/filter-operator.ts'
+import type { Downstream, OperatorContext } from './operators/operator.ts'
+import { createPartitionByOperator } from './operators/partition-by-operator.ts'
+import { createProjectOperator } from './operators/project-operator.ts'
+import { createSourceOperator } from './operators/source-operator.ts'
+
+/**
+ * Compiles an execution plan into a record handler: source → steps → terminal. Column layouts are
+ * re-derived from the plan step by step, so the runtime needs nothing but the plan.
+ */
+export function buildTopology(
+  plan: ExecutionPlan,
+  context: OperatorContext,
+  terminal: Downstream,
+): (record: StoredRecord) => void {
+  const source = plan.source
+  const qualifiers = [source.name, source.alias]
+  const windowed = source.window !== null
+  // Layout of the rows entering each step.
+  interface Layout {
+    slots: ColumnSlot[]
+    substitute?: (expr: Expression) => Compiled | undefined
+    windowBounds: boolean
+  }
+  const layouts: Layout[] = []
+  let layout: Layout = { slots: slotsOf(source.schema), windowBounds: windowed }
+  for (const step of plan.steps) {
+    layouts.push(layout)
+    const keyTypes =
+      step.kind === 'partitionByV1'
+        ? step.keyExpressions.map((e) => compileExpression(e, scopeFor(layout)).type)
+        : []
+    layout = nextLayout(step, layout, source.schema.key.length, keyTypes)
+  }
+  function scopeFor(l: Layout): CompileScope {
+    return scopeOverSlots(l.slots, {
+      functions: context.functions,
+      qualifiers,
+      windowBounds: l.windowBounds,
+      ...(l.substitute === undefined ? {} : { substitute: l.substitute }),
+    })
+  }
+
+  let next: Downstream = terminal
+  for (let i = plan.steps.length - 1; i >= 0; i--) {
+    const step = plan.steps[i] as ExecutionStep
+    const stepLayout = layouts[i] as Layout
+    next = buildStep(step, stepLayout, next)
+  }
+  return createSourceOperator(source, context, next)
+
+  function buildStep(step: ExecutionStep, l: Layout, downstream: Downstream): Downstream {
+    switch (step.kind) {
+      case 'filterV1':
+        return createFilterOperator(
+          step.predicate,
+          scopeFor(l),
+          { isTable: source.sourceType === 'TABLE' },
+          context,
+          downstream,
+        )
+      case 'partitionByV1':
+        return createPartitionByOperator(step.keyExpressions, scopeFor(l), context, downstream)
+      case 'projectV1':
+        return createProjectOperator(step.keyColumns, step.valueColumns, scopeFor(l), context, downstream)
+      case 'aggregateV1': {
+        const input = scopeFor(l)
+        const groupTypes = step.groupBy.map((g) => compileExpression(g, input).type)
+        const aggTypes = step.aggregates.map((call) => {
+          const fn = context.functions.aggregate(call.name)
+          const args = call.args.map((a) => compileExpression(a, input))
+          const r = fn?.resolve(
+            args.map((a) =>
+              a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type },
+            ),
+          )
+          return r?.ok === true ? r.value.returnType : null
+        })
+        const groupKeys = step.groupBy.map(expressionKey)
+        const aggKeys = step.aggregates.map((c) =>
+          expressionKey({ kind: 'call', name: c.name, args: c.args, star: c.star }),
+        )
+        const output = scopeOverSlots(l.slots, {
+          functions: context.functions,
+          qualifiers,
+          windowBounds: true,
+          substitute: (e) => {
+            const k = expressionKey(e)
+            const gi = groupKeys.indexOf(k)
+            if (gi >= 0) return { type: groupTypes[gi] ?? null, evaluate: (row) => row.key[gi] ?? null }
+            if (e.kind === 'call' && context.functions.isAggregate(e.name)) {
+              const ai = aggKeys.indexOf(k)
+              return {
+                type: (aggTypes[ai] ?? null) as SqlType | null,
+                evaluate: (row) => (row.value === null ? null : (row.value[ai] ?? null)),
+              }
+            }
+            return undefined
+          },
+        })
+        return createAggregateOperator(
+          step,
+          { input, output },
+          { isTableSource: source.sourceType === 'TABLE' },
+          context,
+          downstream,
+        )
+      }
+      default:
+        return assertNever(step, 'execution step')
+    }
+  }
+}
+
+function nextLayout(
+  step: ExecutionStep,
+  layout: {
+    slots: ColumnSlot[]
+    windowBounds: boolean
+    substitute?: (expr: Expression) => Compiled | undefined
+  },
+  sourceKeyCount: number,
+  keyTypes: readonly (SqlType | null)[],
+): { slots: ColumnSlot[]; windowBounds: boolean; substitute?: (expr: Expression) => Compiled | undefined } {
+  switch (step.kind) {
+    case 'filterV1':
+      return layout
+    case 'partitionByV1': {
+      const keys = step.keyExpressions.map(expressionKey)
+      return {
+        slots: layout.slots.map((s) => ({
+          ...s,
+          namespace: 'value' as const,
+          index: s.namespace === 'key' ? s.index : sourceKeyCount + s.index,
+        })),
+        windowBounds: layout.windowBounds,
+        substitute: (e) => {
+          const i = keys.indexOf(expressionKey(e))
+          if (i < 0) return undefined
+          return { type: keyTypes[i] ?? null, evaluate: (row) => row.key[i] ?? null }
+        },
+      }
+    }
+    case 'projectV1':
+    case 'aggregateV1':
+      return layout
+    default:
+      return assertNever(step, 'execution step')
+  }
+}

@@ -1,0 +1,232 @@
+import type { KeyFormat, ValueFormat } from '../../engine-api.ts'
+import type { Column, FormatInfo } from '../../metastore/source.ts'
+import { Decimal, fitDecimal, isDecimal } from '../../types/decimal.ts'
+import { formatJavaDouble } from '../../types/java-format.ts'
+import { RecordError } from '../../types/record-error.ts'
+import { formatSqlType, type SqlType } from '../../types/sql-type.ts'
+import { joinDelimited, splitDelimited } from './delimited-text.ts'
+import { caseInsensitiveFields, fromJsonNode, lookupField, toJsonNode } from './json-values.ts'
+
+/** Serializes/deserializes the key columns of one source (without window bytes). */
+export interface ColumnsCodec {
+  serialize(values: readonly unknown[] | null): Buffer | null
+  /** Throws RecordError on malformed bytes. */
+  deserialize(bytes: Buffer | null): unknown[] | null
+}
+
+export function createKeyCodec(
+  format: KeyFormat,
+  columns: readonly Column[],
+  formats: FormatInfo,
+): ColumnsCodec {
+  if (columns.length === 0 || format === 'NONE') {
+    return { serialize: () => null, deserialize: () => [] }
+  }
+  switch (format) {
+    case 'KAFKA':
+      return kafkaCodec(columns)
+    case 'JSON':
+      return jsonCodec(columns, { wrap: columns.length > 1 || formats.unwrapSingleKey === false })
+    case 'DELIMITED':
+      return delimitedCodec(columns, formats.keyDelimiter)
+  }
+}
+
+export function createValueCodec(
+  format: ValueFormat,
+  columns: readonly Column[],
+  formats: FormatInfo,
+): ColumnsCodec {
+  switch (format) {
+    case 'KAFKA':
+      return kafkaCodec(columns)
+    case 'JSON':
+      return jsonCodec(columns, { wrap: columns.length !== 1 || formats.wrapSingleValue })
+    case 'DELIMITED':
+      return delimitedCodec(columns, formats.valueDelimiter)
+  }
+}
+
+function kafkaCodec(columns: readonly Column[]): ColumnsCodec {
+  const column = columns[0] as Column
+  const type = column.type
+  return {
+    serialize(values) {
+      if (values === null) return null
+      const v = values[0]
+      if (v === null || v === undefined) return null
+      switch (type.kind) {
+        case 'INTEGER': {
+          const b = Buffer.alloc(4)
+          b.writeInt32BE(v as number)
+          return b
+        }
+        case 'BIGINT':
+        case 'TIMESTAMP': {
+          const b = Buffer.alloc(8)
+          b.writeBigInt64BE(BigInt(Math.trunc(v as number)))
+          return b
+        }
+        case 'DOUBLE': {
+          const b = Buffer.alloc(8)
+          b.writeDoubleBE(v as number)
+          return b
+        }
+        case 'BYTES':
+          return v as Buffer
+        default:
+          return Buffer.from(String(v), 'utf8')
+      }
+    },
+    deserialize(bytes) {
+      if (bytes === null) return null
+      switch (type.kind) {
+        case 'INTEGER':
+          if (bytes.length !== 4)
+            throw new RecordError(`Size of data received by IntegerDeserializer is not 4`)
+          return [bytes.readInt32BE(0)]
+        case 'BIGINT':
+        case 'TIMESTAMP':
+          if (bytes.length !== 8) throw new RecordError(`Size of data received by LongDeserializer is not 8`)
+          return [Number(bytes.readBigInt64BE(0))]
+        case 'DOUBLE':
+          if (bytes.length !== 8)
+            throw new RecordError(`Size of data received by DoubleDeserializer is not 8`)
+          return [bytes.readDoubleBE(0)]
+        case 'BYTES':
+          return [bytes]
+        default:
+          return [bytes.toString('utf8')]
+      }
+    },
+  }
+}
+
+function jsonCodec(columns: readonly Column[], options: { wrap: boolean }): ColumnsCodec {
+  const wrap = options.wrap
+  return {
+    serialize(values) {
+      if (values === null) return null
+      if (!wrap) return Buffer.from(JSON.stringify(toJsonNode(values[0])), 'utf8')
+      const obj: Record<string, unknown> = {}
+      columns.forEach((c, i) => {
+        obj[c.name] = toJsonNode(values[i])
+      })
+      return Buffer.from(JSON.stringify(obj), 'utf8')
+    },
+    deserialize(bytes) {
+      if (bytes === null) return null
+      let node: unknown
+      try {
+        node = JSON.parse(bytes.toString('utf8'))
+      } catch (error) {
+        throw new RecordError(`Failed to deserialize data: invalid JSON: ${(error as Error).message}`)
+      }
+      if (node === null) return null
+      if (!wrap) return [fromJsonNode(node, (columns[0] as Column).type)]
+      if (typeof node !== 'object' || Array.isArray(node)) {
+        if (columns.length === 1) return [fromJsonNode(node, (columns[0] as Column).type)]
+        throw new RecordError(
+          `Can't convert type. sourceType: ${Array.isArray(node) ? 'ARRAY' : typeof node}, requiredType: STRUCT`,
+        )
+      }
+      const obj = node as Record<string, unknown>
+      const lookup = caseInsensitiveFields(obj)
+      return columns.map((c) => fromJsonNode(lookupField(obj, lookup, c.name), c.type))
+    },
+  }
+}
+
+function delimitedCodec(columns: readonly Column[], delimiter: string): ColumnsCodec {
+  return {
+    serialize(values) {
+      if (values === null) return null
+      return Buffer.from(
+        joinDelimited(
+          values.map((v, i) => formatDelimitedValue(v, (columns[i] as Column).type)),
+          delimiter,
+        ),
+        'utf8',
+      )
+    },
+    deserialize(bytes) {
+      if (bytes === null) return null
+      const fields = splitDelimited(bytes.toString('utf8'), delimiter)
+      if (fields.length !== columns.length) {
+        throw new RecordError(
+          `Unexpected field count, csvFields:${fields.length} schemaFields:${columns.length}`,
+        )
+      }
+      return columns.map((c, i) => parseDelimitedValue(fields[i] as string, c.type))
+    },
+  }
+}
+
+function formatDelimitedValue(value: unknown, type: SqlType): string | null {
+  if (value === null || value === undefined) return null
+  if (type.kind === 'DOUBLE') return formatJavaDouble(value as number)
+  if (isDecimal(value)) return value.toString()
+  if (Buffer.isBuffer(value)) return value.toString('base64')
+  return String(value)
+}
+
+function parseDelimitedValue(text: string, type: SqlType): unknown {
+  if (text === '') return null
+  switch (type.kind) {
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME': {
+      const n = Number(text.trim())
+      if (!Number.isInteger(n)) throw new RecordError(`Invalid ${formatSqlType(type)} value: '${text}'`)
+      return n
+    }
+    case 'DOUBLE': {
+      const n = Number(text.trim())
+      if (Number.isNaN(n) && text.trim() !== 'NaN') throw new RecordError(`Invalid DOUBLE value: '${text}'`)
+      return n
+    }
+    case 'DECIMAL':
+      return fitDecimal(Decimal.parse(text.trim()), type.precision, type.scale)
+    case 'BOOLEAN':
+      return text.trim().toLowerCase() === 'true'
+    case 'BYTES':
+      return Buffer.from(text, 'base64')
+    case 'STRING':
+      return text
+    default:
+      throw new RecordError(`The 'DELIMITED' format does not support type '${type.kind}'`)
+  }
+}
+
+/** Kafka Streams windowed key layout: time windows append the start; session windows end then start. */
+export function wrapWindowedKey(
+  key: Buffer | null,
+  window: { start: number; end: number },
+  session: boolean,
+): Buffer {
+  const base = key ?? Buffer.alloc(0)
+  const suffix = Buffer.alloc(session ? 16 : 8)
+  if (session) {
+    suffix.writeBigInt64BE(BigInt(window.end), 0)
+    suffix.writeBigInt64BE(BigInt(window.start), 8)
+  } else suffix.writeBigInt64BE(BigInt(window.start), 0)
+  return Buffer.concat([base, suffix])
+}
+
+export function unwrapWindowedKey(
+  bytes: Buffer,
+  session: boolean,
+  sizeMs: number | null,
+): { key: Buffer; start: number; end: number } {
+  if (session) {
+    if (bytes.length < 16) throw new RecordError('Windowed key too short')
+    const end = Number(bytes.readBigInt64BE(bytes.length - 16))
+    const start = Number(bytes.readBigInt64BE(bytes.length - 8))
+    return { key: bytes.subarray(0, bytes.length - 16), start, end }
+  }
+  if (bytes.length < 8) throw new RecordError('Windowed key too short')
+  const start = Number(bytes.readBigInt64BE(bytes.length - 8))
+  return { key: bytes.subarray(0, bytes.length - 8), start, end: start + (sizeMs ?? 0) }
+}

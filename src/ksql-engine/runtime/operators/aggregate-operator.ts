@@ -1,0 +1,245 @@
+import {
+  compileExpression,
+  type Compiled,
+  type CompileScope,
+  type Evaluator,
+} from '../../expression/compile-expression.ts'
+import type { Row, WindowBounds } from '../../expression/row.ts'
+import type { ResolvedAggregate } from '../../functions/function-types.ts'
+import type { AggregateCall, ExecutionStep } from '../../planner/execution-plan.ts'
+import { createInMemoryStore, type KeyValueStore } from '../state/key-value-store.ts'
+import type { Downstream, OperatorContext } from './operator.ts'
+import { createProjector } from './project-operator.ts'
+import { DEFAULT_GRACE_MS, timeWindowsFor } from './window-assigner.ts'
+
+type AggregateStep = ExecutionStep & { kind: 'aggregateV1' }
+
+interface GroupState {
+  readonly key: readonly unknown[]
+  readonly window: WindowBounds | null
+  accumulators: unknown[]
+  timestamp: number
+  /** Whether the last emitted row for this group was a value (HAVING tombstones only follow values). */
+  emitted: boolean
+}
+
+interface CompiledAggregate {
+  readonly fn: ResolvedAggregate<unknown>
+  readonly args: readonly Evaluator[]
+}
+
+export interface AggregateScopes {
+  /** Over the input rows (grouping expressions and aggregate arguments). */
+  readonly input: CompileScope
+  /** Over the aggregate row: key = grouping values, value = aggregate results. */
+  readonly output: CompileScope
+}
+
+/**
+ * GROUP BY + aggregates (+ window, HAVING, final projection). Every input row emits the updated row
+ * of each group it touched (cache off). Table sources retract the prior row before adding the new one.
+ */
+export function createAggregateOperator(
+  step: AggregateStep,
+  scopes: AggregateScopes,
+  options: { readonly isTableSource: boolean },
+  context: OperatorContext,
+  next: Downstream,
+): Downstream {
+  const groupBy = step.groupBy.map((g) => compileExpression(g, scopes.input).evaluate)
+  const aggregates: CompiledAggregate[] = step.aggregates.map((call) =>
+    compileAggregate(call, scopes.input, context),
+  )
+  const having = step.having === null ? null : compileExpression(step.having, scopes.output).evaluate
+  const project = createProjector(step.keyColumns, step.valueColumns, scopes.output, context)
+  const store: KeyValueStore<GroupState> = createInMemoryStore()
+  const sessions = new Map<string, GroupState[]>()
+  const window = step.window
+  const graceMs = window?.graceMs ?? DEFAULT_GRACE_MS
+  let streamTime = Number.NEGATIVE_INFINITY
+
+  const groupKeyOf = (row: Row): unknown[] | null => {
+    const key = new Array<unknown>(groupBy.length)
+    for (let i = 0; i < groupBy.length; i++) {
+      let v: unknown
+      try {
+        v = (groupBy[i] as Evaluator)(row)
+      } catch (error) {
+        context.logError((error as Error).message, row)
+        return null
+      }
+      if (v === null || v === undefined) {
+        context.logError(
+          `Group-by column with index ${i} resolved to null. The source row will be excluded from the table.`,
+          row,
+        )
+        return null
+      }
+      key[i] = v
+    }
+    return key
+  }
+  const argsOf = (row: Row): unknown[][] =>
+    aggregates.map((a) =>
+      a.args.map((arg) => {
+        try {
+          return arg(row)
+        } catch (error) {
+          context.logError((error as Error).message, row)
+          return null
+        }
+      }),
+    )
+
+  const emit = (state: GroupState, row: Row, tombstone: boolean): void => {
+    const aggregateRow: Row = {
+      key: state.key,
+      value: tombstone
+        ? null
+        : state.accumulators.map((acc, i) => (aggregates[i] as CompiledAggregate).fn.result(acc)),
+      timestamp: state.timestamp,
+      partition: row.partition,
+      offset: row.offset,
+      window: state.window,
+    }
+    if (aggregateRow.value === null) {
+      next(project(aggregateRow), null)
+      state.emitted = false
+      return
+    }
+    if (having !== null) {
+      let ok = false
+      try {
+        ok = having(aggregateRow) === true
+      } catch (error) {
+        context.logError((error as Error).message, row)
+      }
+      if (!ok) {
+        if (state.emitted) next(project({ ...aggregateRow, value: null }), null)
+        state.emitted = false
+        return
+      }
+    }
+    state.emitted = true
+    next(project(aggregateRow), null)
+  }
+
+  const storeKey = (key: readonly unknown[], w: WindowBounds | null): string =>
+    w === null ? JSON.stringify(key) : `${JSON.stringify(key)}@${w.start}`
+
+  const apply = (row: Row, retract: boolean): void => {
+    if (row.value === null) return
+    const key = groupKeyOf(row)
+    if (key === null) return
+    const args = argsOf(row)
+    const update = (state: GroupState): void => {
+      state.accumulators = state.accumulators.map((acc, i) => {
+        const a = aggregates[i] as CompiledAggregate
+        const values = args[i] as unknown[]
+        if (retract) return a.fn.undo === undefined ? acc : a.fn.undo(acc, values)
+        return a.fn.add(acc, values)
+      })
+    }
+    const fresh = (w: WindowBounds | null): GroupState => ({
+      key,
+      window: w,
+      accumulators: aggregates.map((a) => a.fn.initial()),
+      timestamp: row.timestamp,
+      emitted: false,
+    })
+    if (window === null) {
+      const k = storeKey(key, null)
+      const state = store.get(k) ?? fresh(null)
+      update(state)
+      state.timestamp = Math.max(state.timestamp, row.timestamp)
+      store.put(k, state)
+      emit(state, row, false)
+      return
+    }
+    streamTime = Math.max(streamTime, row.timestamp)
+    const closeTime = streamTime - graceMs
+    if (window.type === 'SESSION') {
+      applySession(row, key, args, closeTime)
+      return
+    }
+    for (const w of timeWindowsFor(row.timestamp, window)) {
+      if (w.end <= closeTime) {
+        context.logError(
+          `Skipping record for expired window. window=[${w.start},${w.end}) streamTime=${streamTime}`,
+          row,
+        )
+        continue
+      }
+      const k = storeKey(key, w)
+      const state = store.get(k) ?? fresh(w)
+      update(state)
+      state.timestamp = Math.max(state.timestamp, row.timestamp)
+      store.put(k, state)
+      emit(state, row, false)
+    }
+  }
+
+  const applySession = (row: Row, key: unknown[], args: unknown[][], closeTime: number): void => {
+    const gap = (window as NonNullable<typeof window>).sizeMs
+    const k = JSON.stringify(key)
+    const existing = sessions.get(k) ?? []
+    const ts = row.timestamp
+    const overlapping = existing.filter(
+      (s) => s.window !== null && s.window.end >= ts - gap && s.window.start <= ts + gap,
+    )
+    let start = ts
+    let end = ts
+    for (const s of overlapping) {
+      start = Math.min(start, (s.window as WindowBounds).start)
+      end = Math.max(end, (s.window as WindowBounds).end)
+    }
+    if (end < closeTime) {
+      context.logError(`Skipping record for expired session. streamTime=${streamTime}`, row)
+      return
+    }
+    let accumulators = aggregates.map((a) => a.fn.initial())
+    let timestamp = ts
+    for (const s of overlapping) {
+      accumulators = accumulators.map((acc, i) => {
+        const fn = (aggregates[i] as CompiledAggregate).fn
+        return fn.merge === undefined ? s.accumulators[i] : fn.merge(acc, s.accumulators[i])
+      })
+      timestamp = Math.max(timestamp, s.timestamp)
+    }
+    accumulators = accumulators.map((acc, i) =>
+      (aggregates[i] as CompiledAggregate).fn.add(acc, args[i] as unknown[]),
+    )
+    for (const s of overlapping) {
+      if (s.emitted || having === null) emit({ ...s, timestamp: s.timestamp }, { ...row }, true)
+    }
+    const merged: GroupState = { key, window: { start, end }, accumulators, timestamp, emitted: false }
+    sessions.set(k, [...existing.filter((s) => !overlapping.includes(s)), merged])
+    emit(merged, row, false)
+  }
+
+  return (row, prior) => {
+    if (options.isTableSource) {
+      if (prior !== null && prior.value !== null) apply(prior, true)
+      apply(row, false)
+      return
+    }
+    apply(row, false)
+  }
+}
+
+function compileAggregate(
+  call: AggregateCall,
+  scope: CompileScope,
+  context: OperatorContext,
+): CompiledAggregate {
+  const fn = context.functions.aggregate(call.name)
+  if (fn === undefined) throw new Error(`Can't find any functions with the name '${call.name}'`)
+  const args: Compiled[] = call.args.map((a) => compileExpression(a, scope))
+  const resolution = fn.resolve(
+    args.map((a) => (a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type })),
+  )
+  if (!resolution.ok) throw new Error(resolution.message)
+  // Literal arguments (TOPK's k, LATEST_BY_OFFSET's n) are configuration, not per-row inputs.
+  const perRow = args.filter((a, i) => a.literal === undefined || i === 0).map((a) => a.evaluate)
+  return { fn: resolution.value, args: perRow }
+}

@@ -1,0 +1,18 @@
+import type { WindowSpec } from '../../parser/ast.ts'
+import type { WindowBounds } from '../../expression/row.ts'
+
+/** ksqlDB's defaults when the WINDOW clause leaves them out. */
+export const DEFAULT_GRACE_MS = 24 * 3_600_000
+
+/** Time windows (tumbling = hopping with advance = size) containing `timestamp`, ascending by start. */
+export function timeWindowsFor(timestamp: number, window: WindowSpec): WindowBounds[] {
+  const size = window.sizeMs
+  const advance = window.advanceMs ?? size
+  const windows: WindowBounds[] = []
+  let start = Math.max(0, Math.floor((timestamp - size) / advance + 1) * advance)
+  if (start > timestamp) start = Math.floor(timestamp / advance) * advance
+  for (; start <= timestamp; start += advance) {
+    if (start + size > timestamp) windows.push({ start, end: start + size })
+  }
+  return windows
+}
