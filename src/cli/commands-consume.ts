@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander'
 import type { GlobalOptions } from './context.ts'
+import { registerWarehouseCommand } from './commands-consume-warehouse.ts'
 import { choice, commaList, durationMs, positiveInt } from './parse-flags.ts'
 
 const LAKE_EXAMPLES = `
@@ -63,5 +64,6 @@ export function registerConsumeCommands(program: Command): Command {
       const { runConsumeLake } = await import('../commands/consume-lake.ts')
       await runConsumeLake(command.optsWithGlobals<GlobalOptions>(), options)
     })
+  registerWarehouseCommand(consume)
   return consume
 }

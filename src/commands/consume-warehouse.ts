@@ -7,6 +7,7 @@ import { createKsqlClient } from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
 import { resolveFeeds } from '../sinks/feeds.ts'
+import { onStopSignals } from './stop-signals.ts'
 import { DipError, errorMessage, isDipError } from '../shared/errors.ts'
 import { ensureBookkeepingTables } from '../warehouse/bookkeeping.ts'
 import { classifyMysqlError } from '../warehouse/classify-mysql-error.ts'
@@ -70,9 +71,7 @@ export async function consumeWarehouse(
 ): Promise<ConsumeWarehouseResult> {
   const { loaded, reporter } = createContext(global)
   const controller = new AbortController()
-  const stop = () => controller.abort()
-  process.once('SIGINT', stop)
-  process.once('SIGTERM', stop)
+  const release = onStopSignals(() => controller.abort())
   try {
     const result = await runConsumeWarehouse(options, {
       config: loaded.config,
@@ -82,8 +81,7 @@ export async function consumeWarehouse(
     reporter.result(result)
     return result
   } finally {
-    process.off('SIGINT', stop)
-    process.off('SIGTERM', stop)
+    release()
   }
 }
 
