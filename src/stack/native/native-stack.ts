@@ -17,10 +17,17 @@ import type {
   UpResult,
 } from '../stack-driver.ts'
 import { brokerAddress } from './kafka-server-config.ts'
-import { javaCommand, prepareKafka, startKafka, type KafkaNativeSettings } from './kafka-native.ts'
+import {
+  checkKafkaDataDir,
+  javaCommand,
+  prepareKafka,
+  startKafka,
+  type KafkaNativeSettings,
+} from './kafka-native.ts'
 import { tailFile, tailForError } from './log-tail.ts'
 import {
   bootstrapMysql,
+  checkMysqlDataDir,
   ensureDatabase,
   findMysqlBinaries,
   prepareMysql,
@@ -110,6 +117,8 @@ export function createNativeStack(
       ? kafkaSettingsOrThrow()
       : undefined
     const mysqlBinaries = toStart.includes('mysql') ? findMysqlBinaries(env) : undefined
+    if (toStart.includes('kafka')) checkKafkaDataDir(paths.kafkaDataDir)
+    if (toStart.includes('mysql')) checkMysqlDataDir(paths.mysqlDataDir)
 
     const started = new Map<NativeService, Spawned>()
     try {
