@@ -30,7 +30,7 @@ import { StatementError } from './expression/statement-error.ts'
 import type { FunctionRegistry } from './functions/function-types.ts'
 import { Metastore } from './metastore/metastore.ts'
 import type { DataSource, LogicalSchema } from './metastore/source.ts'
-import type { ParsedStatement, Query, Statement } from './parser/ast.ts'
+import type { ParsedStatement, Query, SelectItem, Statement } from './parser/ast.ts'
 import { ParseError } from './parser/parse-error.ts'
 import { parseStatement, UnsupportedStatementError } from './parser/parser.ts'
 import { splitStatements } from './parser/split-statements.ts'
@@ -41,7 +41,9 @@ import { createKeyCodec, createValueCodec } from './runtime/codec/record-codec.t
 import { InMemoryTopics } from './runtime/in-memory-topics.ts'
 import { partitionForKey } from './runtime/murmur2.ts'
 import type { Downstream, OperatorContext } from './runtime/operators/operator.ts'
+import { parseJavaTimestamp } from './runtime/operators/parse-java-timestamp.ts'
 import { ProcessingLog } from './runtime/processing-log.ts'
+import { toJsonNode } from './runtime/codec/json-values.ts'
 import { formatSqlType } from './types/sql-type.ts'
 
 export interface EmbeddedEngineOptions extends EngineOptions {
@@ -396,6 +398,8 @@ export function createEngine(
       formats: { ...formats, keyFormat },
       window,
       isTable: type === 'TABLE',
+      timestampColumn: propertyString(props, 'TIMESTAMP')?.toUpperCase() ?? null,
+      timestampFormat: propertyString(props, 'TIMESTAMP_FORMAT') ?? null,
     }
   }
 
@@ -449,10 +453,19 @@ export function createEngine(
     const keyCodec = createKeyCodec(sink.keyFormat, sink.schema.key, sink.formats)
     const valueCodec = createValueCodec(sink.valueFormat, sink.schema.value, sink.formats)
     const session = sink.window?.type === 'SESSION'
+    const tsIndex =
+      sink.timestampColumn === null ? -1 : sink.schema.value.findIndex((c) => c.name === sink.timestampColumn)
+    const tsFormat = sink.timestampFormat
     return (row: Row) => {
       let key: Buffer | null
       let value: Buffer | null
+      let timestamp = row.timestamp
       try {
+        if (tsIndex >= 0 && row.value !== null) {
+          const raw = row.value[tsIndex]
+          if (raw !== null && raw !== undefined)
+            timestamp = tsFormat === null ? Number(raw) : parseJavaTimestamp(String(raw), tsFormat)
+        }
         key = sink.schema.key.length === 0 ? null : keyCodec.serialize(row.key)
         if (sink.window !== null && row.window !== null) key = wrapKey(key, row.window, session)
         value = valueCodec.serialize(row.value)
@@ -463,7 +476,7 @@ export function createEngine(
       const partitions = topics.partitions(sink.topic) ?? 1
       const partition =
         key === null ? Math.min(row.partition, partitions - 1) : partitionForKey(key, partitions)
-      topics.append({ topic: sink.topic, partition, key, value, timestamp: row.timestamp })
+      topics.append({ topic: sink.topic, partition, key, value, timestamp })
     }
   }
 
@@ -517,6 +530,8 @@ export function createEngine(
       formats: target.formats,
       window: target.window,
       isTable: false,
+      timestampColumn: null,
+      timestampFormat: null,
     }
     startQuery(queryId, text, analysis, sink, s, scope)
     return { kind: 'inserted', queryId, message: `Created query with ID ${queryId}` }
@@ -589,45 +604,90 @@ export function createEngine(
     return { kind: 'inserted', queryId: null, message: '' }
   }
 
-  function select(query: Query, s: ExecutionState, _scope: RequestScope): StatementResult {
-    if (query.emit !== null)
-      throw new UnsupportedStatementError('push queries through execute() (use the REST server)')
+  function select(query: Query, s: ExecutionState, scope: RequestScope): StatementResult {
     const source = s.metastore.get(query.from.name)
     if (source === undefined) throw new StatementError(`${query.from.name} does not exist.`)
-    if (query.groupBy !== null || query.window !== null || query.partitionBy !== null) {
-      throw new StatementError(
-        `Pull queries don't support ${query.groupBy !== null ? 'GROUP BY' : query.window !== null ? 'WINDOW' : 'PARTITION BY'} clauses.`,
-      )
+    const push = query.emit !== null
+    if (!push) {
+      if (query.groupBy !== null || query.window !== null || query.partitionBy !== null) {
+        const clause = query.groupBy !== null ? 'GROUP BY' : query.window !== null ? 'WINDOW' : 'PARTITION BY'
+        throw new StatementError(`Pull queries don't support ${clause} clauses.`)
+      }
+      if (source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
+        throw new StatementError(
+          `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. The 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}' statement will create a new materialized table which is queryable.`,
+        )
+      }
     }
-    if (source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
-      throw new StatementError(
-        `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. The 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}' statement will create a new materialized table which is queryable.`,
-      )
-    }
-    const analysis = analyzeQuery(query, s.metastore, { functions, sinkName: source.name, sinkType: null })
+    // On windowed sources `*` also yields the window bounds, right after the key columns.
+    const expanded: Query =
+      source.window === null
+        ? query
+        : {
+            ...query,
+            select: query.select.flatMap((item) =>
+              item.kind === 'all'
+                ? [
+                    ...source.schema.key.map((c) => column(c.name)),
+                    column('WINDOWSTART'),
+                    column('WINDOWEND'),
+                    ...source.schema.value.map((c) => column(c.name)),
+                  ]
+                : [item],
+            ),
+          }
+    const analysis = analyzeQuery(expanded, s.metastore, { functions, sinkName: source.name, sinkType: null })
+    const bounds = new Set(['WINDOWSTART', 'WINDOWEND'])
+    const windowKeys =
+      !push && source.window !== null ? analysis.schema.value.filter((c) => bounds.has(c.name)) : []
     const columns: ColumnInfo[] = [
-      ...analysis.schema.key.map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' as const })),
-      ...analysis.schema.value.map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' as const })),
+      ...analysis.schema.key.map((c) => ({
+        name: c.name,
+        type: c.type,
+        namespace: push ? ('VALUE' as const) : ('KEY' as const),
+      })),
+      ...windowKeys.map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' as const })),
+      ...analysis.schema.value
+        .filter((c) => !windowKeys.includes(c))
+        .map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' as const })),
+    ]
+    const order = [
+      ...analysis.schema.key.map((_, i) => i),
+      ...windowKeys.map((c) => analysis.schema.key.length + analysis.schema.value.indexOf(c)),
+      ...analysis.schema.value.flatMap((c, i) =>
+        windowKeys.includes(c) ? [] : [analysis.schema.key.length + i],
+      ),
     ]
     if (s.dryRun) return { kind: 'queryRows', columns, rows: [] }
     const plan: ExecutionPlan = {
       version: 1,
-      queryId: 'pull',
+      queryId: 'transient',
       statement: '',
       source: analysis.sourceStep,
       steps: analysis.steps,
       sink: null,
     }
+    const materialize = !push && source.type === 'TABLE'
     const rows = new Map<string, unknown[]>()
     let counter = 0
-    const handler = buildTopology(plan, operatorContext('pull', source.topic), (row) => {
-      const id = source.type === 'TABLE' ? JSON.stringify([row.key, row.window]) : String(counter++)
-      if (row.value === null) rows.delete(id)
-      else rows.set(id, [...row.key, ...row.value])
+    const limit = query.limit ?? Number.POSITIVE_INFINITY
+    const handler = buildTopology(plan, operatorContext('transient', source.topic), (row) => {
+      if (!materialize && rows.size >= limit) return
+      const id = materialize ? JSON.stringify([row.key, row.window?.start ?? null]) : String(counter++)
+      if (row.value === null) {
+        rows.delete(id)
+        return
+      }
+      const flat = [...row.key, ...row.value]
+      rows.set(
+        id,
+        order.map((i) => toJsonNode(flat[i])),
+      )
     })
-    for (const record of topics.records(source.topic)) handler(record)
+    const fromEarliest = !push || (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
+    if (fromEarliest) for (const record of topics.records(source.topic)) handler(record)
     const all = [...rows.values()]
-    return { kind: 'queryRows', columns, rows: query.limit === null ? all : all.slice(0, query.limit) }
+    return { kind: 'queryRows', columns, rows: all.slice(0, Math.min(limit, all.length)) }
   }
 
   function show(
@@ -779,6 +839,10 @@ export function createEngine(
     processingLog: (): readonly ProcessingLogEntry[] => log.all(),
     warnings: () => warnings,
   }
+}
+
+function column(name: string): SelectItem {
+  return { kind: 'expr', expr: { kind: 'column', qualifier: null, name }, alias: null }
 }
 
 function wrapKey(key: Buffer | null, window: { start: number; end: number }, session: boolean): Buffer {

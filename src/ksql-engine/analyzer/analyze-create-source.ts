@@ -67,6 +67,13 @@ export function resolveFormats(
   if (keyFormat !== undefined) checkFormatName(keyFormat, KEY_FORMATS, 'key')
   checkFormatName(valueFormat, VALUE_FORMATS, 'value')
   const wrap = props.WRAP_SINGLE_VALUE
+  if (
+    wrap !== undefined &&
+    (wrap === true || String(wrap).toLowerCase() === 'true') &&
+    (valueFormat === 'DELIMITED' || valueFormat === 'KAFKA')
+  ) {
+    throw new StatementError(`Format '${valueFormat}' does not support 'WRAP_SINGLE_VALUE' set to 'true'.`)
+  }
   const delimiter = (name: string, inherited: string | undefined): string => {
     const raw = propertyString(props, name)
     if (raw === undefined) return inherited ?? ','

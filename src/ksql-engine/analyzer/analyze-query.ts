@@ -9,7 +9,7 @@ import type { Expression, Query } from '../parser/ast.ts'
 import { formatExpression } from '../parser/format-sql.ts'
 import type { AggregateCall, ExecutionStep, ProjectedColumn, SourceStep } from '../planner/execution-plan.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
-import { expressionKey, stripQualifiers, visitExpression } from './expression-utils.ts'
+import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
 export interface QueryAnalysis {
   readonly source: DataSource
@@ -54,7 +54,8 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
       onAggregate: (e) => aggregateNotAllowed(e, clause),
     })
 
-  const entries = expandSelect(query, source)
+  const entries = expandSelect(query, source, functions)
+  checkFunctionsExist(query, functions)
   const steps: ExecutionStep[] = []
   const warnings: string[] = []
 
@@ -105,7 +106,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     })
     const k = expressionKey(g)
     if (seenGroup.has(k))
-      throw new StatementError(`Duplicate GROUP BY expression: ${formatExpression(qualify(g, alias))}`)
+      throw new StatementError(`Duplicate GROUP BY expression: ${formatExpression(qualifyAll(g, alias))}`)
     seenGroup.add(k)
     checkNoWindowBounds(g, windowedSource, 'GROUP BY')
   }
@@ -370,7 +371,7 @@ function analyzeProjection(
     keyExpressions.forEach((k, ki) => {
       const kk = partitionKeys[ki] as string
       const matches = entries.map((e, i) => ({ e, i })).filter(({ e }) => expressionKey(e.expr) === kk)
-      if (matches.length === 0) missing.push(formatExpression(qualify(k, query.from.alias ?? source.name)))
+      if (matches.length === 0) missing.push(formatExpression(qualifyAll(k, query.from.alias ?? source.name)))
       else if (matches.length > 1) {
         const names = matches.map(({ e }) => e.alias ?? defaultName(e.expr) ?? '')
         throw new StatementError(
@@ -402,7 +403,7 @@ function analyzeProjection(
         keyEntry.set(i, sourceKeyNames.indexOf(expr.name))
       }
     })
-    if (source.type === 'TABLE' || options.sinkType === 'TABLE') {
+    if (options.sinkType !== null) {
       const selectedKeys = new Set(
         [...keyEntry.keys()].map((i) => ((entries[i] as SelectEntry).expr as { name: string }).name),
       )
@@ -440,12 +441,19 @@ function analyzeProjection(
     }
     checkNoWindowBounds(e.expr, windowedSource, 'SELECT')
     const compiled = compileExpression(e.expr, scope)
+    if (compiled.type === null) {
+      throw new StatementError(
+        "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).",
+      )
+    }
     const name = e.alias ?? namer.nameFor(e.expr)
     if (e.alias !== null) namer.claim(e.alias)
     valueColumns.push({ name, expression: e.expr })
     valueSchema.push({ name, type: compiled.type ?? { kind: 'STRING' } })
   })
   checkDuplicates(keySchema, valueSchema)
+  if (valueSchema.length === 0 && options.sinkType !== null)
+    throw new StatementError('The projection contains no value columns.')
   steps.push({ kind: 'projectV1', keyColumns, valueColumns })
   const alias = query.from.alias ?? source.name
   return {
@@ -475,8 +483,13 @@ function sourceStepOf(source: DataSource, alias: string): SourceStep {
   }
 }
 
-function qualify(expr: Expression, qualifier: string): Expression {
-  return expr.kind === 'column' && expr.qualifier === null ? { ...expr, qualifier } : expr
+const SYSTEM_NAMES = new Set(['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND'])
+
+/** Every column reference qualified with the source, as ksqlDB prints expressions in some errors. */
+function qualifyAll(expr: Expression, qualifier: string): Expression {
+  return mapExpression(expr, (e) =>
+    e.kind === 'column' && e.qualifier === null && !SYSTEM_NAMES.has(e.name) ? { ...e, qualifier } : e,
+  )
 }
 
 function aggregateNotAllowed(expr: Expression & { kind: 'call' }, clause: string): never {
@@ -498,23 +511,60 @@ function checkNoWindowBounds(expr: Expression, windowedSource: boolean, clause: 
   })
 }
 
-function expandSelect(query: Query, source: DataSource): SelectEntry[] {
+function expandSelect(query: Query, source: DataSource, _functions: FunctionRegistry): SelectEntry[] {
   const entries: SelectEntry[] = []
+  const column = (name: string): SelectEntry => ({
+    expr: { kind: 'column', qualifier: null, name },
+    alias: null,
+  })
   for (const item of query.select) {
     if (item.kind === 'all') {
       if (item.qualifier !== null && item.qualifier !== source.name && item.qualifier !== query.from.alias) {
         throw new StatementError(`Source ${item.qualifier} does not exist.`)
       }
-      for (const c of [...source.schema.key, ...source.schema.value]) {
-        entries.push({ expr: { kind: 'column', qualifier: null, name: c.name }, alias: null })
+      const partitionBy = query.partitionBy
+      if (partitionBy !== null && !(partitionBy.length === 1 && partitionBy[0]?.kind === 'literal')) {
+        // After PARTITION BY the key is the partition expressions; moved columns leave the value and
+        // the old key columns follow the value columns.
+        const moved = new Set(
+          partitionBy.filter((e) => e.kind === 'column').map((e) => (e as { name: string }).name),
+        )
+        for (const e of partitionBy) entries.push({ expr: e, alias: null })
+        for (const c of source.schema.value) if (!moved.has(c.name)) entries.push(column(c.name))
+        for (const c of source.schema.key) if (!moved.has(c.name)) entries.push(column(c.name))
+        continue
       }
-      if (source.window !== null) {
-        entries.push({ expr: { kind: 'column', qualifier: null, name: 'WINDOWSTART' }, alias: null })
-        entries.push({ expr: { kind: 'column', qualifier: null, name: 'WINDOWEND' }, alias: null })
+      if (partitionBy !== null) {
+        for (const c of [...source.schema.value, ...source.schema.key]) entries.push(column(c.name))
+        continue
       }
+      for (const c of [...source.schema.key, ...source.schema.value]) entries.push(column(c.name))
     } else entries.push({ expr: item.expr, alias: item.alias })
   }
   return entries
+}
+
+/** Unknown functions are reported before any GROUP BY/aggregate rule, as ksqlDB does. */
+function checkFunctionsExist(query: Query, functions: FunctionRegistry): void {
+  const exprs: Expression[] = [
+    ...query.select.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])),
+    ...(query.where === null ? [] : [query.where]),
+    ...(query.groupBy ?? []),
+    ...(query.partitionBy ?? []),
+    ...(query.having === null ? [] : [query.having]),
+  ]
+  for (const expr of exprs) {
+    visitExpression(expr, (e) => {
+      if (
+        e.kind === 'call' &&
+        e.name !== 'AS_VALUE' &&
+        functions.scalar(e.name) === undefined &&
+        !functions.isAggregate(e.name)
+      ) {
+        throw new StatementError(`Can't find any functions with the name '${e.name}'`)
+      }
+    })
+  }
 }
 
 function collectAggregates(

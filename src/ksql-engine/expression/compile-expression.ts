@@ -175,7 +175,9 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
       const o = c(expr.operand)
       const to = expr.type
       if (o.type !== null && !isCastSupported(o.type, to)) {
-        throw new StatementError(`Cast of ${formatSqlType(o.type)} to ${formatSqlType(to)} is not supported`)
+        throw new StatementError(
+          `Invalid Select: Cast of ${formatSqlType(o.type)} to ${formatSqlType(to)} is not supported`,
+        )
       }
       const from = o.type
       return { type: to, evaluate: (row) => castValue(o.evaluate(row), from, to) }
@@ -441,6 +443,9 @@ function checkComparable(a: Compiled, b: Compiled, op: string, expr: Expression)
 }
 
 function compileComparison(expr: Expression & { kind: 'comparison' }, l: Compiled, r: Compiled): Compiled {
+  if (l.type === null && r.type === null && !expr.op.includes('DISTINCT')) {
+    throw new StatementError(`Comparison with NULL not supported: NULL ${expr.op} NULL`)
+  }
   if (l.type !== null && r.type !== null && !isComparable(l.type, r.type)) {
     throw new StatementError(
       `Cannot compare ${formatExpression(expr.left)} (${typeName(l.type)}) to ${formatExpression(expr.right)} (${typeName(r.type)}) with ${expr.op === '<>' ? 'NOT_EQUAL' : expr.op === '=' ? 'EQUAL' : expr.op}.`,
@@ -477,7 +482,8 @@ function compileComparison(expr: Expression & { kind: 'comparison' }, l: Compile
     evaluate: (row) => {
       const a = le(row)
       const b = re(row)
-      if (a === null || b === null) return null
+      // ksqlDB's generated code answers false (not NULL) when either side is null.
+      if (a === null || b === null) return false
       switch (op) {
         case '=':
           return valuesEqual(a, b)

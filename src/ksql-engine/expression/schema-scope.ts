@@ -84,7 +84,8 @@ export function scopeOverSlots(slots: readonly ColumnSlot[], options: ScopeOptio
         default:
           break
       }
-      throw new StatementError(`${options.clause ?? 'SELECT'} column '${name}' cannot be resolved.`)
+      const shown = qualifier === null ? name : `${qualifier}.${name}`
+      throw new StatementError(`${options.clause ?? 'SELECT'} column '${shown}' cannot be resolved.`)
     },
   }
   return {

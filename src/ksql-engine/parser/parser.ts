@@ -396,10 +396,6 @@ class Parser {
       case 'STRING':
         return { kind: 'STRING' }
       case 'VARCHAR':
-        if (this.acceptSymbol('(')) {
-          this.integer()
-          this.expectSymbol(')')
-        }
         return { kind: 'STRING' }
       case 'BYTES':
         return { kind: 'BYTES' }
@@ -444,7 +440,10 @@ class Parser {
         return { kind: 'STRUCT', fields }
       }
       default:
-        throw new UnsupportedStatementError(`custom type ${t.text}`)
+        return this.fail(
+          "{'BOOLEAN', 'INT', 'INTEGER', 'BIGINT', 'DOUBLE', 'DECIMAL', 'STRING', 'VARCHAR', 'BYTES', 'TIMESTAMP', 'DATE', 'TIME', 'ARRAY', 'MAP', 'STRUCT'}",
+          t,
+        )
     }
   }
 

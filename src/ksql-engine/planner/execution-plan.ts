@@ -74,4 +74,7 @@ export interface SinkStep {
   readonly formats: FormatInfo
   readonly window: WindowInfo | null
   readonly isTable: boolean
+  /** WITH (TIMESTAMP=...) on the sink: output records take their timestamp from this column. */
+  readonly timestampColumn: string | null
+  readonly timestampFormat: string | null
 }

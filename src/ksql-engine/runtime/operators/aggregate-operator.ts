@@ -193,7 +193,8 @@ export function createAggregateOperator(
       start = Math.min(start, (s.window as WindowBounds).start)
       end = Math.max(end, (s.window as WindowBounds).end)
     }
-    if (end < closeTime) {
+    // A session stays open for gap + grace after its last record (ksqlDB's session retention rule).
+    if (end + gap < closeTime) {
       context.logError(`Skipping record for expired session. streamTime=${streamTime}`, row)
       return
     }
