@@ -1,7 +1,7 @@
 /**
  * Expected-vs-actual record comparison as QTT does it: exact ordered sequence per topic; key, value,
  * and (when the expectation gives them) timestamp and window. Numbers compare by value, as JSON
- * numbers do (1 equals 1.0, a DECIMAL 1.10 equals 1.1).
+ * numbers do (1 equals 1.0, a DECIMAL 1.10 equals 1.1); objects as upstream's ExpectedRecordComparator.
  */
 import type { QttRecord } from './qtt-case.ts'
 import type { DecodedRecord } from './record-codec.ts'
@@ -18,15 +18,13 @@ export function valuesEqual(expected: unknown, actual: unknown): boolean {
     )
   }
   if (typeof expected === 'object') {
+    // As upstream's ExpectedRecordComparator: same field count, and each expected field equals the
+    // actual field of that name (or its upper-case form), a missing one reading as null.
     if (typeof actual !== 'object' || Array.isArray(actual)) return false
     const e = expected as Record<string, unknown>
     const a = actual as Record<string, unknown>
-    const keys = new Set([...Object.keys(e), ...Object.keys(a)])
-    for (const k of keys) {
-      if (!(k in e) || !(k in a)) return false
-      if (!valuesEqual(e[k], a[k])) return false
-    }
-    return true
+    if (Object.keys(e).length !== Object.keys(a).length) return false
+    return Object.entries(e).every(([k, v]) => valuesEqual(v, k in a ? a[k] : a[k.toUpperCase()]))
   }
   return expected === actual
 }

@@ -22,12 +22,16 @@ export function schemaText(source: SourceInfo): string {
 
 /** Spelling-insensitive form: no quotes or spaces, synonyms folded. */
 export function normalizeSchema(schema: string): string {
-  return schema
-    .replaceAll('`', '')
-    .toUpperCase()
-    .replace(/\bINTEGER\b/g, 'INT')
-    .replace(/\bVARCHAR\b/g, 'STRING')
-    .replace(/\s+/g, '')
+  return (
+    schema
+      .replaceAll('`', '')
+      .toUpperCase()
+      .replace(/\bINTEGER\b/g, 'INT')
+      .replace(/\bVARCHAR\b/g, 'STRING')
+      // A table's key columns print as `PRIMARY KEY` or `KEY` depending on the upstream version.
+      .replace(/\bPRIMARY\s+KEY\b/g, 'KEY')
+      .replace(/\s+/g, '')
+  )
 }
 
 export function postProblems(post: QttPost | undefined, engine: Engine): string[] {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
-import { BIGINT, DOUBLE, INTEGER, STRING } from '../../src/ksql-engine/types/sql-type.ts'
+import { array, BIGINT, decimal, DOUBLE, INTEGER, STRING } from '../../src/ksql-engine/types/sql-type.ts'
 import { compareTopic, recordMismatch, valuesEqual } from './compare.ts'
 import { fakeSource } from './fake-engine.ts'
-import { decodeRecord, encodeKey, encodeValue } from './record-codec.ts'
+import { decodeRecord, encodeKey, encodeValue, expectedInSinkTypes } from './record-codec.ts'
 
 describe('encoding QTT inputs', () => {
   it('writes KAFKA keys by column type', () => {
@@ -99,10 +99,31 @@ describe('decoding engine outputs', () => {
   })
 })
 
+describe('expected values in the sink types', () => {
+  it('reads DECIMAL strings as numbers inside JSON rows, structs and arrays', () => {
+    const columns = fakeSource('S', 't', [
+      ['D', decimal(4, 2), 'VALUE'],
+      ['S', STRING, 'VALUE'],
+      ['A', array(decimal(3, 1)), 'VALUE'],
+    ]).columns
+    expect(expectedInSinkTypes({ D: '3.40', S: '3.40', A: ['1.0', null] }, columns, true)).toEqual({
+      D: 3.4,
+      S: '3.40',
+      A: [1, null],
+    })
+    expect(expectedInSinkTypes('1.50', [columns[0]!], false)).toBe(1.5)
+    expect(expectedInSinkTypes(null, columns, true)).toBeNull()
+  })
+})
+
 describe('comparing records', () => {
   it('compares numbers by value and objects field by field', () => {
     expect(valuesEqual(JSON.parse('{"A": 1.0}'), { A: 1 })).toBe(true)
     expect(valuesEqual({ A: 1 }, { A: 1, B: null })).toBe(false)
+    // upstream reads a missing actual field as null and falls back to the upper-case name
+    expect(valuesEqual({ TYPO: null, B: 2 }, { A: null, B: 2 })).toBe(true)
+    expect(valuesEqual({ TYPO: 1, B: 2 }, { A: 1, B: 2 })).toBe(false)
+    expect(valuesEqual({ b: 2 }, { B: 2 })).toBe(true)
     expect(valuesEqual({ A: null }, { A: null })).toBe(true)
     expect(valuesEqual([1, 2], [1, 2])).toBe(true)
     expect(valuesEqual([1, 2], [2, 1])).toBe(false)

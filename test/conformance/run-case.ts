@@ -8,7 +8,7 @@ import { compareTopic, valuesEqual } from './compare.ts'
 import { formatSqlType } from '../../src/ksql-engine/types/sql-type.ts'
 import { normalizeSchema, postProblems } from './post-checks.ts'
 import type { QttCase, QttExpectedError, QttRecord, QttResponse } from './qtt-case.ts'
-import { decodeRecord, encodeKey, encodeValue } from './record-codec.ts'
+import { decodeRecord, encodeKey, encodeValue, expectedInSinkTypes } from './record-codec.ts'
 
 export type CaseOutcome =
   | { readonly kind: 'passed' }
@@ -175,12 +175,30 @@ function outputsProblem(engine: Engine, outputs: readonly QttRecord[]): CaseOutc
     const source = sourceForTopic(sources, topic)
     const actual = engine.topics().includes(topic) ? engine.records(topic) : []
     const decoded = actual.map((r: EngineRecord) => decodeRecord(r, source))
-    const mismatch = compareTopic(topic, expected, decoded)
+    const mismatch = compareTopic(
+      topic,
+      expected.map((e) => inSinkTypes(e, source)),
+      decoded,
+    )
     if (mismatch !== null) {
       return { kind: 'failed', category: `output ${mismatch.what}`, detail: `${topic}: ${mismatch.detail}` }
     }
   }
   return null
+}
+
+function inSinkTypes(record: QttRecord, source: SourceInfo | null): QttRecord {
+  if (source === null) return record
+  const keys = source.columns.filter((c) => c.namespace === 'KEY')
+  const values = source.columns.filter((c) => c.namespace === 'VALUE')
+  // Only JSON carries DECIMALs as numbers; DELIMITED text is compared as text.
+  const valueWrapped = !source.valueFeatures.includes('UNWRAP_SINGLES')
+  return {
+    ...record,
+    key: source.keyFormat === 'JSON' ? expectedInSinkTypes(record.key, keys, keys.length > 1) : record.key,
+    value:
+      source.valueFormat === 'JSON' ? expectedInSinkTypes(record.value, values, valueWrapped) : record.value,
+  }
 }
 
 /** The source whose schema describes a topic's records: prefer one that writes it (a sink). */
