@@ -29,7 +29,7 @@ import { scopeOverSlots } from './expression/schema-scope.ts'
 import { StatementError } from './expression/statement-error.ts'
 import type { FunctionRegistry } from './functions/function-types.ts'
 import { Metastore } from './metastore/metastore.ts'
-import type { DataSource, LogicalSchema } from './metastore/source.ts'
+import type { Column, DataSource, LogicalSchema } from './metastore/source.ts'
 import type { ParsedStatement, Query, SelectItem, Statement } from './parser/ast.ts'
 import { ParseError } from './parser/parse-error.ts'
 import { parseStatement, UnsupportedStatementError } from './parser/parser.ts'
@@ -637,27 +637,23 @@ export function createEngine(
             ),
           }
     const analysis = analyzeQuery(expanded, s.metastore, { functions, sinkName: source.name, sinkType: null })
+    // Transient queries print columns in SELECT order; pull queries mark key columns (and window bounds).
     const bounds = new Set(['WINDOWSTART', 'WINDOWEND'])
-    const windowKeys =
-      !push && source.window !== null ? analysis.schema.value.filter((c) => bounds.has(c.name)) : []
-    const columns: ColumnInfo[] = [
-      ...analysis.schema.key.map((c) => ({
-        name: c.name,
-        type: c.type,
-        namespace: push ? ('VALUE' as const) : ('KEY' as const),
-      })),
-      ...windowKeys.map((c) => ({ name: c.name, type: c.type, namespace: 'KEY' as const })),
-      ...analysis.schema.value
-        .filter((c) => !windowKeys.includes(c))
-        .map((c) => ({ name: c.name, type: c.type, namespace: 'VALUE' as const })),
-    ]
-    const order = [
-      ...analysis.schema.key.map((_, i) => i),
-      ...windowKeys.map((c) => analysis.schema.key.length + analysis.schema.value.indexOf(c)),
-      ...analysis.schema.value.flatMap((c, i) =>
-        windowKeys.includes(c) ? [] : [analysis.schema.key.length + i],
-      ),
-    ]
+    const keyCount = analysis.schema.key.length
+    const picked = analysis.selectOrder.map((o) => {
+      const c = (
+        o.namespace === 'key' ? analysis.schema.key[o.index] : analysis.schema.value[o.index]
+      ) as Column
+      const isKey = !push && (o.namespace === 'key' || (source.window !== null && bounds.has(c.name)))
+      return { column: c, isKey, position: o.namespace === 'key' ? o.index : keyCount + o.index }
+    })
+    const ordered = push ? picked : [...picked.filter((p) => p.isKey), ...picked.filter((p) => !p.isKey)]
+    const columns: ColumnInfo[] = ordered.map((p) => ({
+      name: p.column.name,
+      type: p.column.type,
+      namespace: p.isKey ? ('KEY' as const) : ('VALUE' as const),
+    }))
+    const order = ordered.map((p) => p.position)
     if (s.dryRun) return { kind: 'queryRows', columns, rows: [] }
     const plan: ExecutionPlan = {
       version: 1,
@@ -674,11 +670,12 @@ export function createEngine(
     const handler = buildTopology(plan, operatorContext('transient', source.topic), (row) => {
       if (!materialize && rows.size >= limit) return
       const id = materialize ? JSON.stringify([row.key, row.window?.start ?? null]) : String(counter++)
-      if (row.value === null) {
+      if (row.value === null && materialize) {
         rows.delete(id)
         return
       }
-      const flat = [...row.key, ...row.value]
+      // Push queries on tables show tombstones as rows with null values.
+      const flat = [...row.key, ...(row.value ?? analysis.schema.value.map(() => null))]
       rows.set(
         id,
         order.map((i) => toJsonNode(flat[i])),

@@ -80,6 +80,11 @@ export function resolveFormats(
     const upper = raw.toUpperCase()
     if (upper === 'TAB') return '\t'
     if (upper === 'SPACE') return ' '
+    if (raw.trim() === '') {
+      throw new StatementError(
+        `Failed to prepare statement: Configuration ${name} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE' Example valid value: ';'`,
+      )
+    }
     if (raw.length !== 1)
       throw new StatementError(
         `Invalid delimiter value: '${raw}'. Delimiter must be a single character or TAB or SPACE`,

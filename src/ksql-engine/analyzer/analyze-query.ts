@@ -20,6 +20,8 @@ export interface QueryAnalysis {
   readonly isTable: boolean
   readonly window: WindowInfo | null
   readonly warnings: readonly string[]
+  /** Output columns in SELECT order (transient queries print them so). */
+  readonly selectOrder: readonly { readonly namespace: 'key' | 'value'; readonly index: number }[]
 }
 
 export interface AnalyzeOptions {
@@ -125,7 +127,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
         )
       })
     if (noUndo.length > 0) {
-      const names = [...noUndo].sort()
+      const names = [...noUndo]
       const list =
         names.length === 1 ? names[0] : `${names.slice(0, -1).join(', ')} and ${names[names.length - 1]}`
       throw new StatementError(
@@ -193,7 +195,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     keyColumns.push({ name: name ?? '', expression: e.expr })
     keySchema.push({ name: name ?? '', type: groupTypes[gi] as SqlType })
   })
-  if (missing.length > 0) {
+  if (missing.length > 0 && options.sinkType !== null) {
     const plural = missing.length > 1
     const list = plural ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0]
     throw new StatementError(
@@ -203,9 +205,11 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   // Name generated keys and value columns in SELECT order (KSQL_COL_n counts generated names only).
   const valueColumns: ProjectedColumn[] = []
   const valueSchema: Column[] = []
+  const selectOrder: { namespace: 'key' | 'value'; index: number }[] = []
   entries.forEach((e, i) => {
     if (keyEntryIndexes.has(i)) {
       const ki = keyColumns.findIndex((kc) => kc.expression === e.expr)
+      selectOrder.push({ namespace: 'key', index: ki })
       const kc = keyColumns[ki] as ProjectedColumn
       if (kc.name === '') {
         const name = namer.generated()
@@ -225,6 +229,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     }
     const name = e.alias ?? namer.nameFor(e.expr)
     if (e.alias !== null) namer.claim(e.alias)
+    selectOrder.push({ namespace: 'value', index: valueColumns.length })
     valueColumns.push({ name, expression: e.expr })
     valueSchema.push({ name, type: compiled.type ?? { kind: 'STRING' } })
   })
@@ -277,6 +282,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
         ? source.window
         : { type: query.window.type, sizeMs: query.window.type === 'SESSION' ? null : query.window.sizeMs },
     warnings,
+    selectOrder,
   }
 }
 
@@ -407,7 +413,7 @@ function analyzeProjection(
       const selectedKeys = new Set(
         [...keyEntry.keys()].map((i) => ((entries[i] as SelectEntry).expr as { name: string }).name),
       )
-      const missing = sourceKeyNames.filter((n) => !selectedKeys.has(n))
+      const missing = sourceKeyNames.some((n) => !selectedKeys.has(n)) ? sourceKeyNames : []
       if (missing.length > 0) {
         const plural = missing.length > 1
         const list = plural
@@ -428,9 +434,11 @@ function analyzeProjection(
     keyColumns.push({ name, expression: e.expr })
     keySchema.push({ name, type: compiled.type ?? { kind: 'STRING' } })
   }
+  const selectOrder: { namespace: 'key' | 'value'; index: number }[] = []
   entries.forEach((e, i) => {
     if (keyEntry.has(i)) {
       const pos = keyOrder.findIndex(([j]) => j === i)
+      selectOrder.push({ namespace: 'key', index: pos })
       const kc = keyColumns[pos] as ProjectedColumn
       if (kc.name === '') {
         const name = namer.generated()
@@ -448,6 +456,7 @@ function analyzeProjection(
     }
     const name = e.alias ?? namer.nameFor(e.expr)
     if (e.alias !== null) namer.claim(e.alias)
+    selectOrder.push({ namespace: 'value', index: valueColumns.length })
     valueColumns.push({ name, expression: e.expr })
     valueSchema.push({ name, type: compiled.type ?? { kind: 'STRING' } })
   })
@@ -465,6 +474,7 @@ function analyzeProjection(
     isTable: source.type === 'TABLE',
     window: source.window,
     warnings: options.warnings,
+    selectOrder,
   }
 }
 

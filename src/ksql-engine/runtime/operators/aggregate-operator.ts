@@ -219,12 +219,35 @@ export function createAggregateOperator(
   }
 
   return (row, prior) => {
-    if (options.isTableSource) {
-      if (prior !== null && prior.value !== null) apply(prior, true)
+    if (options.isTableSource && prior !== null && prior.value !== null) {
+      // Same group before and after: retract and add, then emit once (as Kafka Streams does).
+      const priorKey = window === null ? groupKeyOf(prior) : null
+      const newKey = window === null && row.value !== null ? groupKeyOf(row) : null
+      if (priorKey !== null && newKey !== null && JSON.stringify(priorKey) === JSON.stringify(newKey)) {
+        applyCombined(prior, row, newKey)
+        return
+      }
+      apply(prior, true)
+    }
+    apply(row, false)
+  }
+
+  function applyCombined(prior: Row, row: Row, key: unknown[]): void {
+    const k = storeKey(key, null)
+    const state = store.get(k)
+    if (state === undefined) {
       apply(row, false)
       return
     }
-    apply(row, false)
+    const priorArgs = argsOf(prior)
+    const args = argsOf(row)
+    state.accumulators = state.accumulators.map((acc, i) => {
+      const a = aggregates[i] as CompiledAggregate
+      const undone = a.fn.undo === undefined ? acc : a.fn.undo(acc, priorArgs[i] as unknown[])
+      return a.fn.add(undone, args[i] as unknown[])
+    })
+    state.timestamp = Math.max(state.timestamp, row.timestamp)
+    emit(state, row, false)
   }
 }
 
