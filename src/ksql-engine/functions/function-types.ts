@@ -39,7 +39,19 @@ export interface AggregateFunction {
  */
 export interface ResolvedAggregate<A> {
   readonly returnType: SqlType
-  /** Only the non-literal arguments are passed to add/undo (TOPK(col, 3) → [col]). */
+  /**
+   * Indexes of the call's arguments passed to add/undo, in order: the value arguments, without
+   * constant configuration such as TOPK's k or LATEST_BY_OFFSET's ignoreNulls (TOPK(col, 3) → [0];
+   * COUNT(*) and COUNT(1) → []; SUM(2) → [0]). When absent: every non-literal argument.
+   */
+  readonly argumentIndexes?: readonly number[]
+  /**
+   * ksqlDB's intermediate (state) type: formats that cannot hold it (DELIMITED/KAFKA cannot hold
+   * ARRAY/MAP/STRUCT) reject the query with "One of the functions used in the statement has an
+   * intermediate type that the value format can not handle. ...". Absent: same as returnType.
+   */
+  readonly intermediateType?: SqlType
+  /** Only the non-literal arguments are passed to add/undo (TOPK(col, 3) → [col]); see argumentIndexes. */
   initial(): A
   add(acc: A, args: readonly unknown[]): A
   undo?(acc: A, args: readonly unknown[]): A

@@ -1,0 +1,196 @@
+import { Decimal } from '../types/decimal.ts'
+import { BIGINT, DOUBLE, INTEGER, decimal, type SqlType } from '../types/sql-type.ts'
+import type { ScalarFunction } from './function-types.ts'
+import { P, defineScalar, nullSafe, type Overload, type OverloadContext } from './signature.ts'
+
+/** Math functions with ksqlDB's overloads and result types (INT stays INT, DECIMAL keeps its scale...). */
+const I = P.t(INTEGER)
+const L = P.t(BIGINT)
+const D = P.t(DOUBLE)
+const DEC = P.decimal
+
+// java.lang.Math's conversion constants, so results match bit for bit.
+const DEGREES_TO_RADIANS = 0.017453292519943295
+const RADIANS_TO_DEGREES = 57.29577951308232
+
+const num = (v: unknown): number => v as number
+const dec = (v: unknown): Decimal => v as Decimal
+const decimalArg = (ctx: OverloadContext): SqlType & { kind: 'DECIMAL' } => {
+  const t = ctx.types[0]
+  return t !== null && t !== undefined && t.kind === 'DECIMAL'
+    ? t
+    : { kind: 'DECIMAL', precision: 10, scale: 0 }
+}
+
+/** Round to `places` digits with ties toward +∞: Java's Math.round, and ksqlDB's ROUND on both signs. */
+function roundHalfCeiling(value: Decimal, places: number): Decimal {
+  if (places >= value.scale) return value
+  const half = new Decimal(5n, places + 1)
+  return value.add(half).setScaleDirected(places, 'FLOOR')
+}
+
+function truncate(value: Decimal, places: number): Decimal {
+  if (places >= value.scale) return value
+  return value.setScaleDirected(places, value.signum() < 0 ? 'CEILING' : 'FLOOR')
+}
+
+function roundDouble(v: number, places: number): number {
+  if (!Number.isFinite(v)) return v
+  if (places === 0) return Math.round(v)
+  return roundHalfCeiling(Decimal.fromNumber(v), places).toNumber()
+}
+
+function truncDouble(v: number, places: number): number {
+  if (!Number.isFinite(v)) return v
+  return truncate(Decimal.fromNumber(v), places).toNumber()
+}
+
+/** Integer rounding to 10^-places (a no-op unless places < 0). */
+function roundInteger(v: number, places: number, mode: 'round' | 'trunc'): number {
+  if (places >= 0) return v
+  const d = Decimal.fromInteger(v)
+  const r = mode === 'round' ? roundHalfCeiling(d, places) : truncate(d, places)
+  return r.setScale(0).toNumber()
+}
+
+function unaryDouble(name: string, f: (x: number) => number): ScalarFunction {
+  return defineScalar(name, [{ params: [D], returns: DOUBLE, build: () => nullSafe(([x]) => f(num(x))) }])
+}
+
+function sameTypeOverloads(
+  ints: (x: number) => number,
+  doubles: (x: number) => number,
+  decimals: (x: Decimal, type: SqlType & { kind: 'DECIMAL' }) => Decimal,
+  decimalReturn: (type: SqlType & { kind: 'DECIMAL' }) => SqlType = (t) => t,
+): Overload[] {
+  return [
+    { params: [I], returns: INTEGER, build: () => nullSafe(([x]) => ints(num(x))) },
+    { params: [L], returns: BIGINT, build: () => nullSafe(([x]) => ints(num(x))) },
+    { params: [D], returns: DOUBLE, build: () => nullSafe(([x]) => doubles(num(x))) },
+    {
+      params: [DEC],
+      returns: (ctx) => decimalReturn(decimalArg(ctx)),
+      build: (ctx) => {
+        const t = decimalArg(ctx)
+        return nullSafe(([x]) => decimals(dec(x), t))
+      },
+    },
+  ]
+}
+
+function roundingFunction(name: 'ROUND' | 'TRUNC'): ScalarFunction {
+  const mode = name === 'ROUND' ? 'round' : 'trunc'
+  const onDecimal = name === 'ROUND' ? roundHalfCeiling : truncate
+  const onDouble = name === 'ROUND' ? roundDouble : truncDouble
+  return defineScalar(name, [
+    { params: [I], returns: INTEGER, build: () => nullSafe(([x]) => x) },
+    { params: [L], returns: BIGINT, build: () => nullSafe(([x]) => x) },
+    { params: [D], returns: BIGINT, build: () => nullSafe(([x]) => onDouble(num(x), 0)) },
+    {
+      params: [DEC],
+      returns: (ctx) => {
+        const t = decimalArg(ctx)
+        return decimal(Math.max(1, t.precision - t.scale + (name === 'ROUND' ? 1 : 0)), 0)
+      },
+      build: () => nullSafe(([x]) => onDecimal(dec(x), 0).setScale(0)),
+    },
+    {
+      params: [I, I],
+      returns: INTEGER,
+      build: () => nullSafe(([x, p]) => roundInteger(num(x), num(p), mode)),
+    },
+    {
+      params: [L, I],
+      returns: BIGINT,
+      build: () => nullSafe(([x, p]) => roundInteger(num(x), num(p), mode)),
+    },
+    { params: [D, I], returns: DOUBLE, build: () => nullSafe(([x, p]) => onDouble(num(x), num(p))) },
+    {
+      params: [DEC, I],
+      returns: (ctx) => decimalArg(ctx),
+      build: (ctx) => {
+        const t = decimalArg(ctx)
+        return nullSafe(([x, p]) => onDecimal(dec(x), num(p)).setScale(t.scale))
+      },
+    },
+  ])
+}
+
+export function mathFunctions(): ScalarFunction[] {
+  return [
+    defineScalar(
+      'ABS',
+      sameTypeOverloads(
+        (x) => Math.abs(x),
+        (x) => Math.abs(x),
+        (x) => x.abs(),
+      ),
+    ),
+    defineScalar(
+      'CEIL',
+      sameTypeOverloads(
+        (x) => x,
+        (x) => Math.ceil(x),
+        (x, t) => x.setScaleDirected(0, 'CEILING').setScale(t.scale),
+      ),
+    ),
+    defineScalar(
+      'FLOOR',
+      sameTypeOverloads(
+        (x) => x,
+        (x) => Math.floor(x),
+        (x, t) => x.setScaleDirected(0, 'FLOOR').setScale(t.scale),
+      ),
+    ),
+    roundingFunction('ROUND'),
+    roundingFunction('TRUNC'),
+    defineScalar('SIGN', [
+      { params: [I], returns: INTEGER, build: () => nullSafe(([x]) => Math.sign(num(x))) },
+      { params: [L], returns: INTEGER, build: () => nullSafe(([x]) => Math.sign(num(x))) },
+      {
+        params: [D],
+        returns: INTEGER,
+        build: () => nullSafe(([x]) => (Number.isNaN(x) ? 0 : Math.sign(num(x)))),
+      },
+      { params: [DEC], returns: INTEGER, build: () => nullSafe(([x]) => dec(x).signum()) },
+    ]),
+    unaryDouble('SQRT', Math.sqrt),
+    unaryDouble('CBRT', Math.cbrt),
+    unaryDouble('EXP', Math.exp),
+    unaryDouble('LN', Math.log),
+    defineScalar('LOG', [
+      { params: [D], returns: DOUBLE, build: () => nullSafe(([x]) => Math.log(num(x))) },
+      {
+        params: [D, D],
+        returns: DOUBLE,
+        build: () =>
+          nullSafe(([base, x]) => {
+            const b = num(base)
+            const v = num(x)
+            if (b <= 0 || b === 1 || v <= 0) return Number.NaN
+            return Math.log(v) / Math.log(b)
+          }),
+      },
+    ]),
+    defineScalar('POWER', [
+      { params: [D, D], returns: DOUBLE, build: () => nullSafe(([b, e]) => Math.pow(num(b), num(e))) },
+    ]),
+    defineScalar('RANDOM', [{ params: [], returns: DOUBLE, build: () => () => Math.random() }]),
+    defineScalar('PI', [{ params: [], returns: DOUBLE, build: () => () => Math.PI }]),
+    unaryDouble('ACOS', Math.acos),
+    unaryDouble('ASIN', Math.asin),
+    unaryDouble('ATAN', Math.atan),
+    defineScalar('ATAN2', [
+      { params: [D, D], returns: DOUBLE, build: () => nullSafe(([y, x]) => Math.atan2(num(y), num(x))) },
+    ]),
+    unaryDouble('COS', Math.cos),
+    unaryDouble('COSH', Math.cosh),
+    unaryDouble('COT', (x) => 1 / Math.tan(x)),
+    unaryDouble('SIN', Math.sin),
+    unaryDouble('SINH', Math.sinh),
+    unaryDouble('TAN', Math.tan),
+    unaryDouble('TANH', Math.tanh),
+    unaryDouble('DEGREES', (x) => x * RADIANS_TO_DEGREES),
+    unaryDouble('RADIANS', (x) => x * DEGREES_TO_RADIANS),
+  ]
+}

@@ -1,0 +1,84 @@
+import {
+  avgAggregate,
+  countAggregate,
+  maxAggregate,
+  minAggregate,
+  sumAggregate,
+} from './aggregates/basic-aggregates.ts'
+import { earliestByOffsetAggregate, latestByOffsetAggregate } from './aggregates/by-offset.ts'
+import {
+  collectListAggregate,
+  collectSetAggregate,
+  countDistinctAggregate,
+  histogramAggregate,
+  topkAggregate,
+  topkDistinctAggregate,
+  type CollectionLimits,
+} from './aggregates/collections.ts'
+import { arrayMapFunctions } from './array-map.ts'
+import { datetimeFunctions } from './datetime.ts'
+import type { AggregateFunction, FunctionRegistry, ScalarFunction } from './function-types.ts'
+import { jsonFunctions } from './json-functions.ts'
+import { maskFunctions } from './mask.ts'
+import { mathFunctions } from './math.ts'
+import { nullFunctions } from './null-functions.ts'
+import { stringFunctions } from './string.ts'
+
+export type FunctionRegistryOptions = CollectionLimits
+
+export interface BuiltinFunctionRegistry extends FunctionRegistry {
+  /** Every function name, upper-case and sorted, for SHOW FUNCTIONS. */
+  list(): readonly { readonly name: string; readonly type: 'SCALAR' | 'AGGREGATE' }[]
+}
+
+/**
+ * The built-in ksqlDB functions. Names are matched case-insensitively. Options carry the server
+ * properties that change function behaviour (`ksql.functions.collect_list.limit` ...).
+ */
+export function createFunctionRegistry(options: FunctionRegistryOptions = {}): BuiltinFunctionRegistry {
+  const scalars = new Map<string, ScalarFunction>()
+  for (const f of [
+    ...stringFunctions(),
+    ...maskFunctions(),
+    ...mathFunctions(),
+    ...nullFunctions(),
+    ...datetimeFunctions(),
+    ...jsonFunctions(),
+    ...arrayMapFunctions(),
+  ]) {
+    scalars.set(f.name, f)
+  }
+  const aggregates = new Map<string, AggregateFunction>()
+  for (const f of [
+    countAggregate(),
+    sumAggregate(),
+    avgAggregate(),
+    minAggregate(),
+    maxAggregate(),
+    countDistinctAggregate(),
+    latestByOffsetAggregate(),
+    earliestByOffsetAggregate(),
+    collectListAggregate(options),
+    collectSetAggregate(options),
+    topkAggregate(),
+    topkDistinctAggregate(),
+    histogramAggregate(options),
+  ]) {
+    aggregates.set(f.name, f)
+  }
+  return {
+    scalar: (name) => scalars.get(name.toUpperCase()),
+    aggregate: (name) => aggregates.get(name.toUpperCase()),
+    isAggregate: (name) => aggregates.has(name.toUpperCase()),
+    list: () =>
+      [
+        ...[...scalars.keys()].map((name) => ({ name, type: 'SCALAR' as const })),
+        ...[...aggregates.keys()].map((name) => ({ name, type: 'AGGREGATE' as const })),
+      ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  }
+}
+
+/** ksqlDB's statement error for an unknown function name. */
+export function unknownFunctionMessage(name: string): string {
+  return `Can't find any functions with the name '${name.toUpperCase()}'`
+}

@@ -1,0 +1,285 @@
+import { createHash, randomUUID } from 'node:crypto'
+
+import { BYTES, INTEGER, STRING, array } from '../types/sql-type.ts'
+import type { ScalarFunction } from './function-types.ts'
+import { P, defineScalar, nullSafe } from './signature.ts'
+
+/** String functions (ksqlDB's UDFs of the same names; Java String semantics, UTF-16 indexes). */
+const S = P.t(STRING)
+const I = P.t(INTEGER)
+const B = P.t(BYTES)
+
+const str = (v: unknown): string => v as string
+const int = (v: unknown): number => v as number
+
+/** Java's String#trim: strips code units <= U+0020 at both ends. */
+function javaTrim(s: string): string {
+  let start = 0
+  let end = s.length
+  while (start < end && s.charCodeAt(start) <= 0x20) start++
+  while (end > start && s.charCodeAt(end - 1) <= 0x20) end--
+  return s.slice(start, end)
+}
+
+/** ksqlDB SUBSTRING: 1-based; negative positions count from the end; clamps to the input. */
+export function substringBounds(length: number, pos: number, len?: number): readonly [number, number] {
+  const start = pos >= 0 ? Math.min(length, Math.max(0, pos - 1)) : Math.max(0, length + pos)
+  const end = len === undefined ? length : Math.max(start, Math.min(length, start + len))
+  return [start, end]
+}
+
+function instr(s: string, sub: string, position: number, occurrence: number): number {
+  if (occurrence <= 0 || position === 0) return 0
+  if (position > 0) {
+    let from = position - 1
+    for (let n = 0; ; n++) {
+      const idx = s.indexOf(sub, from)
+      if (idx < 0) return 0
+      if (n === occurrence - 1) return idx + 1
+      from = idx + 1
+    }
+  }
+  let from = s.length + position
+  for (let n = 0; ; n++) {
+    if (from < 0) return 0
+    const idx = s.lastIndexOf(sub, from)
+    if (idx < 0) return 0
+    if (n === occurrence - 1) return idx + 1
+    from = idx - 1
+  }
+}
+
+function pad(input: string, length: number, padding: string, left: boolean): string | null {
+  if (length < 0 || padding === '') return null
+  if (input.length >= length) return input.slice(0, length)
+  const fill = padding
+    .repeat(Math.ceil((length - input.length) / padding.length))
+    .slice(0, length - input.length)
+  return left ? fill + input : input + fill
+}
+
+/** Apache WordUtils.capitalizeFully over whitespace-separated words. */
+function initcap(s: string): string {
+  return s.replace(/\S+/g, (word) => {
+    const first = String.fromCodePoint(word.codePointAt(0) ?? 0)
+    return first.toUpperCase() + word.slice(first.length).toLowerCase()
+  })
+}
+
+function split(s: string, delimiter: string): string[] {
+  if (delimiter === '') return [...s]
+  return s.split(delimiter)
+}
+
+function splitBytes(b: Buffer, delimiter: Buffer): Buffer[] {
+  if (delimiter.length === 0) return [...b].map((byte) => Buffer.from([byte]))
+  const parts: Buffer[] = []
+  let from = 0
+  for (;;) {
+    const idx = b.indexOf(delimiter, from)
+    if (idx < 0) break
+    parts.push(b.subarray(from, idx))
+    from = idx + delimiter.length
+  }
+  parts.push(b.subarray(from))
+  return parts
+}
+
+const regexCache = new Map<string, RegExp>()
+function cachedRegex(pattern: string, flags: string): RegExp {
+  const key = `${flags}/${pattern}`
+  let re = regexCache.get(key)
+  if (re === undefined) {
+    re = new RegExp(pattern, flags)
+    if (regexCache.size > 1000) regexCache.clear()
+    regexCache.set(key, re)
+  }
+  return re
+}
+
+export function stringFunctions(): ScalarFunction[] {
+  return [
+    defineScalar('CONCAT', [
+      {
+        params: [S],
+        variadic: true,
+        returns: STRING,
+        build: () => (args) => {
+          let out = ''
+          for (const a of args) if (a !== null && a !== undefined) out += a as string
+          return out
+        },
+      },
+      {
+        params: [B],
+        variadic: true,
+        returns: BYTES,
+        build: () => (args) => Buffer.concat(args.filter((a): a is Buffer => a !== null && a !== undefined)),
+      },
+    ]),
+    defineScalar('CONCAT_WS', [
+      {
+        params: [S, S],
+        variadic: true,
+        returns: STRING,
+        build: () => (args) => {
+          const [sep, ...rest] = args
+          if (sep === null || sep === undefined) return null
+          return rest.filter((a) => a !== null && a !== undefined).join(sep as string)
+        },
+      },
+      {
+        params: [B, B],
+        variadic: true,
+        returns: BYTES,
+        build: () => (args) => {
+          const [sep, ...rest] = args
+          if (sep === null || sep === undefined) return null
+          const parts: Buffer[] = []
+          for (const a of rest) {
+            if (a === null || a === undefined) continue
+            if (parts.length > 0) parts.push(sep as Buffer)
+            parts.push(a as Buffer)
+          }
+          return Buffer.concat(parts)
+        },
+      },
+    ]),
+    defineScalar('SUBSTRING', [
+      {
+        params: [S, I],
+        returns: STRING,
+        build: () => nullSafe(([s, p]) => str(s).slice(...substringBounds(str(s).length, int(p)))),
+      },
+      {
+        params: [S, I, I],
+        returns: STRING,
+        build: () => nullSafe(([s, p, l]) => str(s).slice(...substringBounds(str(s).length, int(p), int(l)))),
+      },
+      {
+        params: [B, I],
+        returns: BYTES,
+        build: () =>
+          nullSafe(([b, p]) => (b as Buffer).subarray(...substringBounds((b as Buffer).length, int(p)))),
+      },
+      {
+        params: [B, I, I],
+        returns: BYTES,
+        build: () =>
+          nullSafe(([b, p, l]) =>
+            (b as Buffer).subarray(...substringBounds((b as Buffer).length, int(p), int(l))),
+          ),
+      },
+    ]),
+    defineScalar('UCASE', [
+      { params: [S], returns: STRING, build: () => nullSafe(([s]) => str(s).toUpperCase()) },
+    ]),
+    defineScalar('LCASE', [
+      { params: [S], returns: STRING, build: () => nullSafe(([s]) => str(s).toLowerCase()) },
+    ]),
+    defineScalar('LEN', [
+      { params: [S], returns: INTEGER, build: () => nullSafe(([s]) => str(s).length) },
+      { params: [B], returns: INTEGER, build: () => nullSafe(([b]) => (b as Buffer).length) },
+    ]),
+    defineScalar('TRIM', [
+      { params: [S], returns: STRING, build: () => nullSafe(([s]) => javaTrim(str(s))) },
+    ]),
+    defineScalar('LTRIM', [
+      { params: [S], returns: STRING, build: () => nullSafe(([s]) => str(s).replace(/^\s+/, '')) },
+    ]),
+    defineScalar('RTRIM', [
+      { params: [S], returns: STRING, build: () => nullSafe(([s]) => str(s).replace(/\s+$/, '')) },
+    ]),
+    defineScalar('REPLACE', [
+      {
+        params: [S, S, S],
+        returns: STRING,
+        build: () => nullSafe(([s, from, to]) => str(s).replaceAll(str(from), str(to))),
+      },
+    ]),
+    defineScalar('INSTR', [
+      {
+        params: [S, S],
+        returns: INTEGER,
+        build: () => nullSafe(([s, sub]) => instr(str(s), str(sub), 1, 1)),
+      },
+      {
+        params: [S, S, I],
+        returns: INTEGER,
+        build: () => nullSafe(([s, sub, p]) => instr(str(s), str(sub), int(p), 1)),
+      },
+      {
+        params: [S, S, I, I],
+        returns: INTEGER,
+        build: () => nullSafe(([s, sub, p, o]) => instr(str(s), str(sub), int(p), int(o))),
+      },
+    ]),
+    defineScalar('SPLIT', [
+      { params: [S, S], returns: array(STRING), build: () => nullSafe(([s, d]) => split(str(s), str(d))) },
+      {
+        params: [B, B],
+        returns: array(BYTES),
+        build: () => nullSafe(([b, d]) => splitBytes(b as Buffer, d as Buffer)),
+      },
+    ]),
+    defineScalar('LPAD', [
+      {
+        params: [S, I, S],
+        returns: STRING,
+        build: () => nullSafe(([s, n, p]) => pad(str(s), int(n), str(p), true)),
+      },
+    ]),
+    defineScalar('RPAD', [
+      {
+        params: [S, I, S],
+        returns: STRING,
+        build: () => nullSafe(([s, n, p]) => pad(str(s), int(n), str(p), false)),
+      },
+    ]),
+    defineScalar('INITCAP', [
+      { params: [S], returns: STRING, build: () => nullSafe(([s]) => initcap(str(s))) },
+    ]),
+    defineScalar('REGEXP_REPLACE', [
+      {
+        params: [S, S, S],
+        returns: STRING,
+        build: () =>
+          nullSafe(([s, re, to]) =>
+            str(s).replace(cachedRegex(str(re), 'g'), str(to).replace(/\$(\d)/g, '$$$1')),
+          ),
+      },
+    ]),
+    defineScalar('REGEXP_EXTRACT', [
+      {
+        params: [S, S],
+        returns: STRING,
+        build: () => nullSafe(([re, s]) => cachedRegex(str(re), '').exec(str(s))?.[0] ?? null),
+      },
+      {
+        params: [S, S, I],
+        returns: STRING,
+        build: () => nullSafe(([re, s, g]) => cachedRegex(str(re), '').exec(str(s))?.[int(g)] ?? null),
+      },
+    ]),
+    defineScalar('MD5', [
+      {
+        params: [S],
+        returns: STRING,
+        build: () => nullSafe(([s]) => createHash('md5').update(str(s), 'utf8').digest('hex')),
+      },
+    ]),
+    defineScalar('CHR', [
+      { params: [I], returns: STRING, build: () => nullSafe(([n]) => String.fromCodePoint(int(n))) },
+      {
+        params: [S],
+        returns: STRING,
+        build: () =>
+          nullSafe(([s]) => {
+            const m = /^\\u([0-9a-fA-F]{4})$/.exec(str(s))
+            return m === null ? null : String.fromCharCode(parseInt(m[1] as string, 16))
+          }),
+      },
+    ]),
+    defineScalar('UUID', [{ params: [], returns: STRING, build: () => () => randomUUID() }]),
+  ]
+}
