@@ -152,8 +152,10 @@ function createTopicAdmin(context: ClientContext): TopicAdmin {
         const existing = new Set(await admin.listTopics())
         const wanted = specs.filter((spec) => !existing.has(spec.name))
         if (wanted.length === 0) return []
-        await admin.createTopics({ topics: wanted.map(toTopicConfig), waitForLeaders: true })
-        return wanted.map((spec) => spec.name)
+        await admin.createTopics({ topics: wanted.map(toTopicConfig), waitForLeaders: false })
+        const names = wanted.map((spec) => spec.name)
+        await waitForLeaders(admin, names)
+        return names
       }),
     deleteTopics: (names) =>
       run('delete topics', async (admin) => {
@@ -178,6 +180,38 @@ function createTopicAdmin(context: ClientContext): TopicAdmin {
       }),
     close: () => client.disconnect(),
   }
+}
+
+const TOPIC_READY_TIMEOUT_MS = 30_000
+
+/**
+ * kafkajs's own waitForLeaders gives up on UNKNOWN_TOPIC_OR_PARTITION, which a KRaft broker answers
+ * until its metadata cache has caught up with the controller; wait for every partition's leader.
+ */
+async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<void> {
+  const deadline = Date.now() + TOPIC_READY_TIMEOUT_MS
+  for (;;) {
+    try {
+      const { topics: found } = await admin.fetchTopicMetadata({ topics: [...topics] })
+      const ready = topics.every((name) => {
+        const partitions = found.find((topic) => topic.name === name)?.partitions ?? []
+        return partitions.length > 0 && partitions.every((partition) => partition.leader >= 0)
+      })
+      if (ready) return
+    } catch (error) {
+      if (!isRetriable(error) || Date.now() >= deadline) throw error
+    }
+    if (Date.now() >= deadline)
+      throw new DipError(
+        'DIP_KAFKA',
+        `topics ${topics.join(', ')} have no leader after ${TOPIC_READY_TIMEOUT_MS / 1000} s`,
+      )
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+}
+
+function isRetriable(error: unknown): boolean {
+  return error instanceof Error && (error as { retriable?: unknown }).retriable === true
 }
 
 async function missingTopics(admin: Admin, names: readonly string[]): Promise<string[]> {

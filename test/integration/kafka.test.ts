@@ -164,6 +164,47 @@ describe('kafkajs ports against the real broker', () => {
     expect(await admin.groupOffsets(groupId, input)).toEqual([{ topic: input, partition: 0, offset: 5n }])
   })
 
+  it('moves past a trailing aborted transaction, so a reader can tell it caught up', async () => {
+    const topic = uniqueTopic('tx-tail')
+    await admin.createTopics([{ name: topic }])
+    const sink = ports.sink({ transactionalId: `${topic}-tx` })
+    await sink.transaction(async (tx) => {
+      await tx.send([{ topic, key: null, value: 'kept' }])
+    })
+    await expect(
+      sink.transaction(async (tx) => {
+        await tx.send(['gone1', 'gone2'].map((value) => ({ topic, key: null, value })))
+        throw new Error('rolled back')
+      }),
+    ).rejects.toThrow('rolled back')
+    await sink.close()
+
+    // The last fetch holds only aborted records and a marker: it arrives as an empty batch that
+    // still moves nextOffset to the high watermark (otherwise readToEnd would never finish).
+    const groupId = `${topic}-group`
+    const result = await readToEnd(ports.source({ groupId, fromBeginning: true }), topic)
+    expect(text(result.records)).toEqual(['kept'])
+    const [high] = await admin.topicOffsets(topic)
+    expect(result.positions.get(0)).toBe(high?.high)
+    expect(await admin.groupOffsets(groupId, topic)).toEqual([{ topic, partition: 0, offset: high?.high }])
+  })
+
+  it('commits offsets for a group that is not running', async () => {
+    const topic = uniqueTopic('offline-commit')
+    await admin.createTopics([{ name: topic, partitions: 2 }])
+    const groupId = `${topic}-group`
+    const source = ports.source({ groupId })
+    await source.commit([
+      { topic, partition: 0, offset: 0n },
+      { topic, partition: 1, offset: 0n },
+    ])
+    expect(await admin.groupOffsets(groupId, topic)).toEqual([
+      { topic, partition: 0, offset: 0n },
+      { topic, partition: 1, offset: 0n },
+    ])
+    await source.close()
+  })
+
   it('resumes batch by batch from the committed offsets and re-reads what was not committed', async () => {
     const topic = uniqueTopic('resume')
     await admin.createTopics([{ name: topic, partitions: 2 }])
