@@ -5,6 +5,7 @@ import type {
   TopicAdmin,
   TopicPartitionOffset,
 } from '../kafka/ports.ts'
+import { isDipError } from '../shared/errors.ts'
 import type { BoundTable } from './bind-table.ts'
 import { loadPositions } from './bookkeeping.ts'
 import { planBatch } from './plan-batch.ts'
@@ -25,6 +26,8 @@ export interface RunWarehouseOptions {
   readonly mode: 'batch' | 'stream'
   readonly tables: readonly SinkTable[]
   readonly maxRowsPerStatement?: number
+  /** Give up when the broker stays unusable this long. Default 5 minutes. */
+  readonly kafkaRetryForMs?: number
 }
 
 export interface RunWarehouseDeps {
@@ -158,7 +161,27 @@ export async function runWarehouseSink(
       options.mode === 'batch'
         ? topics.filter((t) => [...targets.keys()].some((k) => k.startsWith(`${t}\u0000`)))
         : topics
-    await deps.source.run({ topics: pendingTopics, startAt, signal: stop.signal, eachBatch })
+    let failedAt: number | undefined
+    let delayMs = 500
+    for (;;) {
+      // Resume from what MySQL holds: after a broker outage the consumer is rebuilt at these positions.
+      const resumeAt = startAt.map((entry) => ({
+        ...entry,
+        offset: positions.get(partitionKey(entry.topic, entry.partition)) ?? entry.offset,
+      }))
+      try {
+        await deps.source.run({ topics: pendingTopics, startAt: resumeAt, signal: stop.signal, eachBatch })
+        break
+      } catch (error) {
+        // Only the broker side is retried here; MySQL errors were already retried by the session.
+        if (!isDipError(error) || error.code !== 'DIP_KAFKA' || stop.signal.aborted) throw error
+        failedAt ??= Date.now()
+        if (Date.now() - failedAt > (options.kafkaRetryForMs ?? 300_000)) throw error
+        deps.onWarning?.(`${error.message}; reconnecting to Kafka in ${delayMs} ms`)
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
+        delayMs = Math.min(delayMs * 2, 5000)
+      }
+    }
   } finally {
     deps.signal.removeEventListener('abort', onAbort)
   }
