@@ -3,7 +3,8 @@
  *
  * - `createFunctionRegistry(options?)` → `FunctionRegistry` (function-types.ts): `scalar(name)`,
  *   `aggregate(name)`, `isAggregate(name)`, plus `list()` for SHOW FUNCTIONS. Options:
- *   `{ collectListLimit, collectSetLimit, histogramLimit }` from ksql.functions.*.limit.
+ *   `{ collectListLimit, collectSetLimit, histogramLimit }`, e.g. from
+ *   `functionRegistryOptionsFromProperties(properties)` (ksql.functions.collect_list.limit ...).
  * - Resolution: `fn.resolve(args: ArgumentInfo[])` once per call site → `{ ok, value | message }`;
  *   messages are ksqlDB's ("Function 'substring' does not accept parameters (STRING, BOOLEAN)...").
  *   Resolved scalars widen numeric arguments themselves (INT → BIGINT → DECIMAL → DOUBLE).
@@ -14,7 +15,11 @@
  *   `INTERMEDIATE_TYPE_NOT_SUPPORTED_MESSAGE`.
  * - `compileJavaDateTimePattern(pattern)` (TIMESTAMP_FORMAT on sources), `resolveTimeZone(id)`.
  */
-export { createFunctionRegistry, unknownFunctionMessage } from './registry.ts'
+export {
+  createFunctionRegistry,
+  functionRegistryOptionsFromProperties,
+  unknownFunctionMessage,
+} from './registry.ts'
 export type { BuiltinFunctionRegistry, FunctionRegistryOptions } from './registry.ts'
 export type {
   AggregateFunction,

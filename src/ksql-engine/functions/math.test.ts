@@ -31,7 +31,7 @@ describe('ROUND and TRUNC', () => {
     expect(resolveScalar('ROUND', [DOUBLE]).returnType).toEqual(BIGINT)
     expect(resolveScalar('ROUND', [DOUBLE, INTEGER]).returnType).toEqual(DOUBLE)
     expect(resolveScalar('ROUND', [INTEGER]).returnType).toEqual(INTEGER)
-    expect(formatSqlType(resolveScalar('ROUND', [decimal(33, 16)]).returnType)).toBe('DECIMAL(18, 0)')
+    expect(formatSqlType(resolveScalar('ROUND', [decimal(33, 16)]).returnType)).toBe('DECIMAL(17, 0)')
     expect(formatSqlType(resolveScalar('ROUND', [decimal(33, 16), INTEGER]).returnType)).toBe(
       'DECIMAL(33, 16)',
     )

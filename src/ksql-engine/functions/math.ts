@@ -90,7 +90,8 @@ function roundingFunction(name: 'ROUND' | 'TRUNC'): ScalarFunction {
       params: [DEC],
       returns: (ctx) => {
         const t = decimalArg(ctx)
-        return decimal(Math.max(1, t.precision - t.scale + (name === 'ROUND' ? 1 : 0)), 0)
+        // ksqlDB types ROUND(DECIMAL(p, s)) as DECIMAL(p - s, 0), even though rounding up may need one more digit.
+        return decimal(Math.max(1, t.precision - t.scale), 0)
       },
       build: () => nullSafe(([x]) => onDecimal(dec(x), 0).setScale(0)),
     },

@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest'
 
-import { createFunctionRegistry, unknownFunctionMessage } from './registry.ts'
+import { INTEGER } from '../types/sql-type.ts'
+import {
+  createFunctionRegistry,
+  functionRegistryOptionsFromProperties,
+  unknownFunctionMessage,
+} from './registry.ts'
 
 describe('createFunctionRegistry', () => {
   const registry = createFunctionRegistry()
@@ -31,5 +36,21 @@ describe('createFunctionRegistry', () => {
     expect(unknownFunctionMessage('wont_find_me')).toBe(
       "Can't find any functions with the name 'WONT_FIND_ME'",
     )
+  })
+})
+
+describe('functionRegistryOptionsFromProperties', () => {
+  it('reads the collection limits and applies them', () => {
+    const options = functionRegistryOptionsFromProperties({
+      'ksql.functions.collect_list.limit': '1',
+      other: 'x',
+    })
+    expect(options).toEqual({ collectListLimit: 1 })
+    const agg = createFunctionRegistry(options)
+      .aggregate('COLLECT_LIST')
+      ?.resolve([{ type: INTEGER }])
+    if (agg?.ok !== true) throw new Error('COLLECT_LIST did not resolve')
+    const acc = agg.value.add(agg.value.add(agg.value.initial(), [0]), [100])
+    expect(agg.value.result(acc)).toEqual([0])
   })
 })

@@ -4,6 +4,7 @@ import {
   maxAggregate,
   minAggregate,
   sumAggregate,
+  sumListAggregate,
 } from './aggregates/basic-aggregates.ts'
 import { earliestByOffsetAggregate, latestByOffsetAggregate } from './aggregates/by-offset.ts'
 import {
@@ -52,6 +53,7 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
   for (const f of [
     countAggregate(),
     sumAggregate(),
+    sumListAggregate(),
     avgAggregate(),
     minAggregate(),
     maxAggregate(),
@@ -75,6 +77,25 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
         ...[...scalars.keys()].map((name) => ({ name, type: 'SCALAR' as const })),
         ...[...aggregates.keys()].map((name) => ({ name, type: 'AGGREGATE' as const })),
       ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
+  }
+}
+
+/** Registry options from ksqlDB properties (`ksql.functions.collect_list.limit` ...); others are ignored. */
+export function functionRegistryOptionsFromProperties(
+  properties: Readonly<Record<string, string | number>>,
+): FunctionRegistryOptions {
+  const limit = (name: string): number | undefined => {
+    const raw = properties[`ksql.functions.${name}.limit`]
+    const n = raw === undefined ? Number.NaN : Number(raw)
+    return Number.isInteger(n) && n >= 0 ? n : undefined
+  }
+  const list = limit('collect_list')
+  const set = limit('collect_set')
+  const histogram = limit('histogram')
+  return {
+    ...(list === undefined ? {} : { collectListLimit: list }),
+    ...(set === undefined ? {} : { collectSetLimit: set }),
+    ...(histogram === undefined ? {} : { histogramLimit: histogram }),
   }
 }
 

@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest'
 
 import { Decimal } from '../../types/decimal.ts'
-import { BIGINT, DOUBLE, INTEGER, STRING, TIMESTAMP, decimal, formatSqlType } from '../../types/sql-type.ts'
+import {
+  BIGINT,
+  DOUBLE,
+  INTEGER,
+  STRING,
+  TIMESTAMP,
+  array,
+  decimal,
+  formatSqlType,
+} from '../../types/sql-type.ts'
 import { aggregateAll, resolveAggregate, resolveError } from '../testing/call.ts'
 
 const rows = (...values: unknown[]): unknown[][] => values.map((v) => [v])
@@ -90,5 +99,18 @@ describe('MIN and MAX', () => {
     expect(
       aggregateAll(maxDecimal, rows(Decimal.parse('-10.12'), Decimal.parse('5.10'))).map(String),
     ).toEqual(['-10.12', '5.10'])
+  })
+})
+
+describe('SUM_LIST', () => {
+  it('sums every element of every array, skipping NULLs', () => {
+    const agg = resolveAggregate('SUM_LIST', [array(INTEGER), null])
+    expect(agg.returnType).toEqual(INTEGER)
+    expect(aggregateAll(agg, rows([1, 1], [2, 2], [100, 100], [100, 100, null], null))).toEqual([
+      2, 6, 206, 406, 406,
+    ])
+    const doubles = resolveAggregate('SUM_LIST', [array(DOUBLE), null])
+    expect(aggregateAll(doubles, rows([1.0, 1.0], [922337203685.0, 1.0]))).toEqual([2, 922337203688])
+    expect(doubles.undo?.(10, [[4, 1]])).toBe(5)
   })
 })

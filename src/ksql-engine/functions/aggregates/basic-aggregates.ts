@@ -75,6 +75,36 @@ export function sumAggregate(): AggregateFunction {
   })
 }
 
+/** SUM_LIST(ARRAY<number>): the sum of every element of every array; NULL elements are skipped. */
+export function sumListAggregate(): AggregateFunction {
+  return defineAggregate('SUM_LIST', ['ARRAY<INT>', 'ARRAY<BIGINT>', 'ARRAY<DOUBLE>'], (args) => {
+    const type = args[0]?.type
+    if (args.length !== 1 || type?.kind !== 'ARRAY' || !isKind(type.element, 'INTEGER', 'BIGINT', 'DOUBLE')) {
+      return undefined
+    }
+    const element = type.element
+    const step = sumStep(element)
+    if (step === undefined) return undefined
+    const total = (acc: unknown, list: unknown, sign: 1 | -1): unknown => {
+      if (list == null) return acc
+      let out = acc
+      for (const v of list as readonly unknown[])
+        if (v != null) out = step(out, sign === 1 ? v : negate(element, v))
+      return out
+    }
+    const agg: ResolvedAggregate<unknown> = {
+      returnType: element,
+      argumentIndexes: [0],
+      initial: () => 0,
+      add: (acc, [list]) => total(acc, list, 1),
+      undo: (acc, [list]) => total(acc, list, -1),
+      merge: (a, b) => step(a, b),
+      result: (acc) => acc,
+    }
+    return agg
+  })
+}
+
 interface AvgState {
   readonly sum: number
   readonly count: number
