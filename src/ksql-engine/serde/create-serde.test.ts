@@ -17,13 +17,21 @@ describe('createKeySerde', () => {
     expect(text(multi.serialize(['a', 1]))).toBe('{"K1":"a","K2":1}')
   })
 
-  it('reads null key bytes as NULL columns and writes all-NULL keys as null', () => {
+  it('treats null key bytes as no key but writes NULL columns of a multi-column key', () => {
     const serde = createKeySerde('DELIMITED', [
       { name: 'K1', type: STRING },
       { name: 'K2', type: STRING },
     ])
-    expect(serde.deserialize(null)).toEqual([null, null])
-    expect(serde.serialize([null, null])).toBeNull()
+    expect(serde.deserialize(null)).toBeNull()
+    expect(serde.serialize(null)).toBeNull()
+    expect(text(serde.serialize([null, null]))).toBe(',')
+    const json = createKeySerde('JSON', [
+      { name: 'ID', type: INTEGER },
+      { name: 'AGE', type: INTEGER },
+    ])
+    expect(text(json.serialize([null, null]))).toBe('{"ID":null,"AGE":null}')
+    const single = createKeySerde('JSON', [{ name: 'K', type: INTEGER }])
+    expect(single.serialize([null])).toBeNull()
     expect(serde.deserialize(Buffer.from('"foo","bar"'))).toEqual(['foo', 'bar'])
     expect(text(serde.serialize(['foo', 'bar']))).toBe('foo,bar')
   })

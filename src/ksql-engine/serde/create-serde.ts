@@ -25,8 +25,9 @@ export function createValueSerde(
 
 /**
  * Serde for a record key. A single JSON key column is the bare value (`1`, `"a"`, `{"F":1}`), several
- * columns are a JSON object; DELIMITED keys are `a,1`; NONE ignores keys. Null key bytes read as
- * all-NULL columns and all-NULL columns write null bytes.
+ * columns are a JSON object; DELIMITED keys are `a,1`; NONE ignores keys. As in ksqlDB, null key
+ * bytes are a missing key (deserialize → null, serialize(null) → null), a single NULL key column
+ * writes null bytes, and several NULL columns still write an object (`{"ID":null,"AGE":null}`).
  */
 export function createKeySerde(
   format: KeyFormat,
@@ -35,15 +36,14 @@ export function createKeySerde(
 ): Serde {
   if (format === 'NONE' || columns.length === 0) return NO_KEY
   const inner = innerKeySerde(format, columns, options)
-  const nulls = (): unknown[] => columns.map(() => null)
+  const single = columns.length === 1
   return {
     serialize(values) {
-      if (values === null || values.every((v) => v === null || v === undefined)) return null
+      if (values === null || (single && (values[0] === null || values[0] === undefined))) return null
       return inner.serialize(values)
     },
     deserialize(bytes) {
-      if (bytes === null) return nulls()
-      return inner.deserialize(bytes) ?? nulls()
+      return bytes === null ? null : inner.deserialize(bytes)
     },
   }
 }

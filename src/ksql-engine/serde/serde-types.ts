@@ -22,7 +22,7 @@ export interface SerdeOptions {
  * column, in column order, runtime representation documented in types/sql-type.ts).
  * `deserialize` throws RecordError for malformed bytes; the runtime logs it and skips the record.
  * A value serde returns null for a null (tombstone) value and serializes null back to null.
- * A key serde maps null bytes to all-NULL columns and all-NULL columns to null bytes.
+ * A key serde maps null bytes to null (no key); see createKeySerde for NULL key columns.
  */
 export interface Serde {
   serialize(values: readonly unknown[] | null): Buffer | null
