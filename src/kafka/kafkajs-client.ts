@@ -86,21 +86,45 @@ interface ClientContext {
   readonly brokers: string
 }
 
-/** A connection error names the brokers and the usual fix; other errors keep kafkajs's message. */
-function kafkaError(context: ClientContext, action: string, error: unknown): DipError {
+/**
+ * A connection error names the brokers and the usual fix, a missing topic names the topic;
+ * other errors keep kafkajs's message. kafkajs wraps the real error after its retries, so the
+ * decision is made on the innermost one.
+ */
+function kafkaError(
+  context: ClientContext,
+  action: string,
+  error: unknown,
+  topics: readonly string[] = [],
+): DipError {
   if (error instanceof DipError) return error
-  const name = error instanceof Error ? error.name : ''
+  const root = rootCause(error)
+  const name = root instanceof Error ? root.name : ''
+  if ((root as { type?: unknown }).type === 'UNKNOWN_TOPIC_OR_PARTITION')
+    return new DipError('DIP_KAFKA', `topic not found: ${topics.length > 0 ? topics.join(', ') : action}`, {
+      hint: 'create the topic first (`dip produce` creates transaction_log; ksqlDB creates its sinks) or check the name',
+      cause: error,
+    })
   const unreachable =
     name === 'KafkaJSConnectionError' ||
-    name === 'KafkaJSNumberOfRetriesExceeded' ||
     name === 'KafkaJSBrokerNotFound' ||
-    /ECONNREFUSED|ETIMEDOUT|Connection timeout/i.test(errorMessage(error))
+    /ECONNREFUSED|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection timeout/i.test(errorMessage(root))
   if (unreachable)
     return new DipError('DIP_KAFKA', `cannot reach Kafka at ${context.brokers} (${action})`, {
       hint: 'start the stack with `dip up`, or point kafka.brokers (DIP_KAFKA_BROKERS) at a running broker',
       cause: error,
     })
-  return new DipError('DIP_KAFKA', `Kafka ${action} failed: ${errorMessage(error)}`, { cause: error })
+  return new DipError('DIP_KAFKA', `Kafka ${action} failed: ${errorMessage(root)}`, { cause: error })
+}
+
+function rootCause(error: unknown): unknown {
+  let current = error
+  for (let depth = 0; depth < 10; depth++) {
+    const next = (current as { cause?: unknown } | null)?.cause
+    if (next === undefined || next === null || next === current) return current
+    current = next
+  }
+  return current
 }
 
 /** Connects once, on first use; later calls share the same connection. */
@@ -121,11 +145,15 @@ function lazyConnect<T extends { connect(): Promise<void> }>(client: T): () => P
 function createTopicAdmin(context: ClientContext): TopicAdmin {
   const client: Admin = context.kafka.admin()
   const connect = lazyConnect(client)
-  const run = async <T>(action: string, work: (admin: Admin) => Promise<T>): Promise<T> => {
+  const run = async <T>(
+    action: string,
+    work: (admin: Admin) => Promise<T>,
+    topics: readonly string[] = [],
+  ): Promise<T> => {
     try {
       return await work(await connect())
     } catch (error) {
-      throw kafkaError(context, action, error)
+      throw kafkaError(context, action, error, topics)
     }
   }
 
@@ -164,20 +192,32 @@ function createTopicAdmin(context: ClientContext): TopicAdmin {
         if (present.length > 0) await admin.deleteTopics({ topics: present })
       }),
     topicOffsets: (topic) =>
-      run(`read offsets of ${topic}`, async (admin): Promise<PartitionOffsets[]> => {
-        const offsets = await admin.fetchTopicOffsets(topic)
-        return offsets
-          .map((entry) => ({ partition: entry.partition, low: BigInt(entry.low), high: BigInt(entry.high) }))
-          .sort((a, b) => a.partition - b.partition)
-      }),
+      run(
+        `read offsets of ${topic}`,
+        async (admin): Promise<PartitionOffsets[]> => {
+          const offsets = await admin.fetchTopicOffsets(topic)
+          return offsets
+            .map((entry) => ({
+              partition: entry.partition,
+              low: BigInt(entry.low),
+              high: BigInt(entry.high),
+            }))
+            .sort((a, b) => a.partition - b.partition)
+        },
+        [topic],
+      ),
     groupOffsets: (groupId, topic) =>
-      run(`read offsets of group ${groupId}`, async (admin): Promise<TopicPartitionOffset[]> => {
-        const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] })
-        return (entry?.partitions ?? [])
-          .filter((partition) => BigInt(partition.offset) >= 0n)
-          .map((partition) => ({ topic, partition: partition.partition, offset: BigInt(partition.offset) }))
-          .sort((a, b) => a.partition - b.partition)
-      }),
+      run(
+        `read offsets of group ${groupId}`,
+        async (admin): Promise<TopicPartitionOffset[]> => {
+          const [entry] = await admin.fetchOffsets({ groupId, topics: [topic] })
+          return (entry?.partitions ?? [])
+            .filter((partition) => BigInt(partition.offset) >= 0n)
+            .map((partition) => ({ topic, partition: partition.partition, offset: BigInt(partition.offset) }))
+            .sort((a, b) => a.partition - b.partition)
+        },
+        [topic],
+      ),
     close: () => client.disconnect(),
   }
 }
@@ -250,7 +290,7 @@ function createRecordSink(context: ClientContext, options: ProducerOptions): Rec
         const client = await connect()
         await client.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 })
       } catch (error) {
-        throw kafkaError(context, `send to ${topicNames(records)}`, error)
+        throw kafkaError(context, `send to ${topicNames(records)}`, error, topicList(records))
       }
     },
     transaction<T>(work: (tx: SinkTransaction) => Promise<T>): Promise<T> {
@@ -296,8 +336,12 @@ function createRecordSink(context: ClientContext, options: ProducerOptions): Rec
   }
 }
 
+function topicList(records: readonly ProducedRecord[]): string[] {
+  return [...new Set(records.map((record) => record.topic))]
+}
+
 function topicNames(records: readonly ProducedRecord[]): string {
-  return [...new Set(records.map((record) => record.topic))].join(', ')
+  return topicList(records).join(', ')
 }
 
 function toTopicMessages(records: readonly ProducedRecord[]): TopicMessages[] {
@@ -378,7 +422,7 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
       })
       client.on(client.events.CRASH, ({ payload }) => {
         if (payload.restart) return
-        failure ??= kafkaError(context, `consume ${topics.join(', ')}`, payload.error)
+        failure ??= kafkaError(context, `consume ${topics.join(', ')}`, payload.error, topics)
         stop()
       })
 
@@ -419,7 +463,7 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
           client.seek({ topic, partition, offset: offset.toString() })
         await stopped
       } catch (error) {
-        failure ??= kafkaError(context, `consume ${topics.join(', ')}`, error)
+        failure ??= kafkaError(context, `consume ${topics.join(', ')}`, error, topics)
       } finally {
         signal.removeEventListener('abort', onAbort)
         await client.disconnect().catch(() => undefined)

@@ -255,6 +255,23 @@ describe('kafkajs ports against the real broker', () => {
     expect(text(replay.records)).toEqual(['r2', 'r3'])
   })
 
+  it('names a missing topic when producing to it or consuming from it', async () => {
+    const topic = uniqueTopic('missing')
+    const expected = { code: 'DIP_KAFKA', message: `topic not found: ${topic}` }
+    await expect(
+      ports.source({ groupId: `${topic}-group` }).run({
+        topics: [topic],
+        signal: AbortSignal.timeout(SAFETY_STOP_MS),
+        eachBatch: () => Promise.resolve(),
+      }),
+    ).rejects.toMatchObject(expected)
+    const sink = ports.sink()
+    await expect(sink.send([{ topic, key: null, value: 'x' }])).rejects.toMatchObject(expected)
+    await sink.close()
+    await expect(admin.topicOffsets(topic)).rejects.toMatchObject(expected)
+    expect(await admin.listTopics()).not.toContain(topic)
+  })
+
   it('names the brokers and the fix when Kafka is unreachable', async () => {
     const offline = createKafkaPorts({ brokers: ['127.0.0.1:1'], clientId: 'dip-it-offline' }).admin()
     await expect(offline.listTopics()).rejects.toMatchObject({
