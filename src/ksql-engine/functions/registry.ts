@@ -19,6 +19,7 @@ import {
 import { arrayMapFunctions } from './array-map.ts'
 import { datetimeFunctions } from './datetime.ts'
 import type { AggregateFunction, FunctionRegistry, ScalarFunction } from './function-types.ts'
+import { geoFunctions } from './geo.ts'
 import { jsonFunctions } from './json-functions.ts'
 import { maskFunctions } from './mask.ts'
 import { mathFunctions } from './math.ts'
@@ -46,6 +47,7 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
     ...datetimeFunctions(),
     ...jsonFunctions(),
     ...arrayMapFunctions(),
+    ...geoFunctions(),
   ]) {
     scalars.set(f.name, f)
   }
