@@ -58,6 +58,11 @@ describe('reporting', () => {
     expect(md).toContain('### qtt/filter.json: 4/5 pass')
     expect(md).toContain('e.g. "bad": OUTPUT: record 0: expected 1 got 2')
     expect(md).not.toContain('avro')
+    expect(md).not.toContain('Below the committed baseline')
+    const withDrop = formatFailureReasons(reports, ['qtt/filter.json'], new Date(0), [
+      { file: 'qtt/filter.json', passed: 4, baseline: 5 },
+    ])
+    expect(withDrop).toContain('- qtt/filter.json: 4 passed < baseline 5')
   })
 })
 

@@ -1,5 +1,6 @@
 /** Text and Markdown renderings of conformance results. */
 import { passRate, totals, type FileReport } from './run-suite.ts'
+import type { BaselineDrop } from './suite-setup.ts'
 
 export function formatTable(reports: readonly FileReport[], coreFiles: readonly string[]): string {
   const width = Math.max(40, ...reports.map((r) => r.file.length))
@@ -33,6 +34,7 @@ export function formatFailureReasons(
   reports: readonly FileReport[],
   coreFiles: readonly string[],
   when: Date,
+  drops: readonly BaselineDrop[] = [],
 ): string {
   const core = reports.filter((r) => coreFiles.includes(r.file))
   const t = totals(core)
@@ -42,6 +44,14 @@ export function formatFailureReasons(
     `Generated ${when.toISOString()} by \`npm run conformance\`. Core: ${t.passed} passed, ${t.failed} failed, ` +
       `${t.unsupported} unsupported (${t.passRate.toFixed(1)}%).`,
     '',
+    ...(drops.length === 0
+      ? []
+      : [
+          '## Below the committed baseline (npm test fails)',
+          '',
+          ...drops.map((d) => `- ${d.file}: ${d.passed} passed < baseline ${d.baseline}`),
+          '',
+        ]),
     '## Most frequent causes over all core files',
     '',
     ...topCategories(

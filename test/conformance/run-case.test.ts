@@ -72,7 +72,8 @@ describe('runCase', () => {
       'ksql.output.topic.name.prefix': 'p_',
       'some.number': '3',
     })
-    expect(engines[0]?.executed).toEqual(statements)
+    // statement 2 sits on line 2, as in upstream's newline-joined script
+    expect(engines[0]?.executed).toEqual([statements[0], `\n${statements[1]}`])
     // the input key went through the INPUT source's KAFKA INT serde
     expect(engines[0]?.records('in')[0]?.key).toEqual(Buffer.from([0, 0, 0, 1]))
   })
@@ -143,6 +144,22 @@ describe('runCase', () => {
     })
   })
 
+  it('matches the message with the statement appended, as KsqlStatementException prints it', () => {
+    const factory: EngineFactory = () =>
+      new FakeEngine({
+        onExecute: (sql) => {
+          throw Object.assign(new Error('Source `UNKNOWN` does not exist.'), {
+            info: { kind: 'statement', statementText: sql },
+          })
+        },
+      })
+    const expectedException = {
+      message: 'does not exist.\nStatement: INSERT INTO OUTPUT SELECT * FROM UNKNOWN;',
+    }
+    const test = qttCase({ statements: ['INSERT INTO OUTPUT SELECT * FROM UNKNOWN;'], expectedException })
+    expect(runCase(factory, test)).toEqual({ kind: 'passed' })
+  })
+
   it('classifies engine "unsupported" errors and other statement errors', () => {
     expect(runCase(upperCasingEngine(), qttCase({ statements: ['UNSUPPORTED;'] })).kind).toBe('unsupported')
     expect(runCase(upperCasingEngine(), qttCase({ statements: ['BROKEN;'] }))).toMatchObject({
@@ -176,7 +193,7 @@ describe('runCase', () => {
     const factory: EngineFactory = () =>
       new FakeEngine({
         onExecute: (sql, self) => {
-          if (sql.startsWith('SELECT')) {
+          if (sql.trimStart().startsWith('SELECT')) {
             const rows = self
               .records('in')
               .map((r) => [r.key?.toString() ?? null, Number(r.value?.readBigInt64BE(0))])

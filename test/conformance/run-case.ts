@@ -27,6 +27,8 @@ export const HARNESS_PROPERTIES: Readonly<Record<string, string>> = {
 interface ThrownInfo {
   readonly kind: string
   readonly message: string
+  /** The failing statement as the engine reports it (EngineError.info.statementText). */
+  readonly statementText?: string
 }
 
 export function runCase(createEngine: EngineFactory, qttCase: QttCase): CaseOutcome {
@@ -60,8 +62,8 @@ function runCaseUnguarded(createEngine: EngineFactory, qttCase: QttCase): CaseOu
   const adminStatements = firstQuery === -1 ? statements : statements.slice(0, firstQuery)
   const results: (StatementResult[] | null)[] = []
 
-  for (const statement of adminStatements) {
-    const outcome = execute(engine, statement, properties)
+  for (const [i, statement] of adminStatements.entries()) {
+    const outcome = execute(engine, statement, properties, linesBefore(statements, i))
     if ('error' in outcome) return errorOutcome(outcome.error, expectedError, statement)
     results.push(outcome.results)
   }
@@ -75,8 +77,9 @@ function runCaseUnguarded(createEngine: EngineFactory, qttCase: QttCase): CaseOu
     return { kind: 'failed', category: `produce threw: ${firstWords(info.message)}`, detail: info.message }
   }
   if (firstQuery !== -1) {
-    for (const statement of statements.slice(firstQuery)) {
-      const outcome = execute(engine, statement, properties)
+    for (const [i, statement] of statements.entries()) {
+      if (i < firstQuery) continue
+      const outcome = execute(engine, statement, properties, linesBefore(statements, i))
       if ('error' in outcome) return errorOutcome(outcome.error, expectedError, statement)
       results.push(outcome.results)
     }
@@ -107,13 +110,22 @@ function runCaseUnguarded(createEngine: EngineFactory, qttCase: QttCase): CaseOu
   return { kind: 'passed' }
 }
 
+/**
+ * Upstream parses the statements as one script joined by newlines, so error positions say
+ * `line 2:13` for the second statement: blank lines in front keep those positions.
+ */
+function linesBefore(statements: readonly string[], index: number): number {
+  return statements.slice(0, index).reduce((n, s) => n + s.split('\n').length, 0)
+}
+
 function execute(
   engine: Engine,
   statement: string,
   properties: Readonly<Record<string, string>>,
+  lineOffset: number,
 ): { readonly results: StatementResult[] } | { readonly error: ThrownInfo } {
   try {
-    return { results: engine.execute(statement, { properties }) }
+    return { results: engine.execute('\n'.repeat(lineOffset) + statement, { properties }) }
   } catch (e) {
     return { error: thrownInfo(e) }
   }
@@ -125,7 +137,7 @@ function errorOutcome(
   statement: string,
 ): CaseOutcome {
   if (expected !== undefined) {
-    if (messageMatches(error.message, expected)) return { kind: 'passed' }
+    if (messageMatches(error, expected)) return { kind: 'passed' }
     return {
       kind: 'failed',
       category: 'wrong error message',
@@ -141,8 +153,11 @@ function errorOutcome(
   }
 }
 
-function messageMatches(message: string, expected: QttExpectedError): boolean {
-  return expected.message === undefined || message.includes(expected.message)
+/** Contains-check, also against the `<message>\nStatement: <text>` form of KsqlStatementException. */
+function messageMatches(error: ThrownInfo, expected: QttExpectedError): boolean {
+  if (expected.message === undefined || error.message.includes(expected.message)) return true
+  const statement = error.statementText?.trim()
+  return statement !== undefined && `${error.message}\nStatement: ${statement}`.includes(expected.message)
 }
 
 function isRuntimeError(expected: QttExpectedError): boolean {
@@ -150,7 +165,7 @@ function isRuntimeError(expected: QttExpectedError): boolean {
 }
 
 function runtimeMessageMatches(message: string, expected: QttExpectedError): boolean {
-  if (!isRuntimeError(expected)) return messageMatches(message, expected)
+  if (!isRuntimeError(expected)) return messageMatches({ kind: 'runtime', message }, expected)
   const wanted = expected.causeMessage ?? expected.message
   return wanted === undefined || message.includes(wanted)
 }
@@ -270,14 +285,19 @@ function isQueryStatement(statement: string): boolean {
 
 export function thrownInfo(e: unknown): ThrownInfo {
   if (e instanceof Error) {
-    const withKind = e as Error & { kind?: unknown; info?: { kind?: unknown } }
+    const withKind = e as Error & { kind?: unknown; info?: { kind?: unknown; statementText?: unknown } }
     const kind =
       typeof withKind.kind === 'string'
         ? withKind.kind
         : typeof withKind.info?.kind === 'string'
           ? withKind.info.kind
           : null
-    if (kind !== null) return { kind, message: e.message }
+    const statementText = withKind.info?.statementText
+    if (kind !== null) {
+      return typeof statementText === 'string'
+        ? { kind, message: e.message, statementText }
+        : { kind, message: e.message }
+    }
     if (e.name === 'UnsupportedStatementError') return { kind: 'unsupported', message: e.message }
     if (e.name === 'ParseError') return { kind: 'parse', message: e.message }
     if (e.name === 'StatementError') return { kind: 'statement', message: e.message }
