@@ -4,7 +4,8 @@
  * - `createFunctionRegistry(options?)` → `FunctionRegistry` (function-types.ts): `scalar(name)`,
  *   `aggregate(name)`, `isAggregate(name)`, plus `list()` for SHOW FUNCTIONS. Options:
  *   `{ collectListLimit, collectSetLimit, histogramLimit }`, e.g. from
- *   `functionRegistryOptionsFromProperties(properties)` (ksql.functions.collect_list.limit ...).
+ *   `functionRegistryOptionsFromProperties(properties)` (ksql.functions.collect_list.limit ...);
+ *   `testFunctions: true` adds the QTT test-classpath UDFs (BAD_UDF, TEST_UDF...) for conformance runs.
  * - Resolution: `fn.resolve(args: ArgumentInfo[])` once per call site → `{ ok, value | message }`;
  *   messages are ksqlDB's ("Function 'substring' does not accept parameters (STRING, BOOLEAN)...").
  *   Resolved scalars widen numeric arguments themselves (INT → BIGINT → DECIMAL → DOUBLE).

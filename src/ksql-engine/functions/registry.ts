@@ -25,8 +25,12 @@ import { maskFunctions } from './mask.ts'
 import { mathFunctions } from './math.ts'
 import { nullFunctions } from './null-functions.ts'
 import { stringFunctions } from './string.ts'
+import { testFunctions } from './test-udfs.ts'
 
-export type FunctionRegistryOptions = CollectionLimits
+export interface FunctionRegistryOptions extends CollectionLimits {
+  /** Also register the UDFs ksqlDB's QTT cases load from its test classpath (conformance runs only). */
+  readonly testFunctions?: boolean
+}
 
 export interface BuiltinFunctionRegistry extends FunctionRegistry {
   /** Every function name, upper-case and sorted, for SHOW FUNCTIONS. */
@@ -48,6 +52,7 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
     ...jsonFunctions(),
     ...arrayMapFunctions(),
     ...geoFunctions(),
+    ...(options.testFunctions === true ? testFunctions() : []),
   ]) {
     scalars.set(f.name, f)
   }
