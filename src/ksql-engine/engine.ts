@@ -1,6 +1,7 @@
 import { assertNever } from '../shared/assert-never.ts'
 import {
   checkKeyColumns,
+  checkMapKeys,
   checkValueColumns,
   analyzeCreateSource,
   propertyString,
@@ -21,7 +22,7 @@ import type {
   StatementResult,
 } from './engine-api.ts'
 import { EngineError } from './engine-error.ts'
-import { createBasicFunctionRegistry } from './expression/basic-function-registry.ts'
+import { createFunctionRegistry, functionRegistryOptionsFromProperties } from './functions/index.ts'
 import { compileExpression } from './expression/compile-expression.ts'
 import { castValue } from './expression/cast-value.ts'
 import type { Row } from './expression/row.ts'
@@ -47,7 +48,7 @@ import { toJsonNode } from './runtime/codec/json-values.ts'
 import { formatSqlType } from './types/sql-type.ts'
 
 export interface EmbeddedEngineOptions extends EngineOptions {
-  /** Function library; defaults to the small built-in registry. */
+  /** Function library; defaults to the built-in ksqlDB functions. */
   readonly functions?: FunctionRegistry
 }
 
@@ -86,7 +87,9 @@ const DEFAULT_PROPERTIES: Readonly<Record<string, string>> = {
 export function createEngine(
   options: EmbeddedEngineOptions = {},
 ): Engine & { warnings(): readonly string[] } {
-  const functions = options.functions ?? createBasicFunctionRegistry()
+  const functions =
+    options.functions ??
+    createFunctionRegistry(functionRegistryOptionsFromProperties(options.properties ?? {}))
   const serverProperties = new Map(Object.entries({ ...DEFAULT_PROPERTIES, ...(options.properties ?? {}) }))
   const topics = new InMemoryTopics()
   const log = new ProcessingLog()
@@ -382,6 +385,7 @@ export function createEngine(
     }
     checkKeyColumns(analysis.schema.key, keyFormat)
     checkValueColumns(analysis.schema.value, formats.valueFormat)
+    if (formats.valueFormat === 'JSON') analysis.schema.value.forEach((c) => checkMapKeys(c.type))
     const prefix = property(scope, 'ksql.output.topic.name.prefix') ?? ''
     const topic = propertyString(props, 'KAFKA_TOPIC') ?? `${prefix}${name}`
     const partitions =

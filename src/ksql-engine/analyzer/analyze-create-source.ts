@@ -144,7 +144,7 @@ export function checkKeyColumns(columns: readonly Column[], keyFormat: KeyFormat
   }
 }
 
-function checkMapKeys(type: SqlType): void {
+export function checkMapKeys(type: SqlType): void {
   if (type.kind === 'MAP') {
     if (type.key.kind !== 'STRING') throw new StatementError('JSON only supports MAP types with STRING keys')
     checkMapKeys(type.value)
@@ -198,7 +198,6 @@ export function analyzeCreateSource(
         `Column \`${el.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
       )
     }
-    if (formats.valueFormat === 'JSON' || formats.keyFormat === 'JSON') checkMapKeys(el.type)
     if (el.constraint === null) value.push({ name: el.name, type: el.type })
     else key.push({ name: el.name, type: el.type })
   }
@@ -226,6 +225,7 @@ export function analyzeCreateSource(
   }
   checkKeyColumns(key, keyFormat)
   checkValueColumns(value, formats.valueFormat)
+  if (formats.valueFormat === 'JSON') value.forEach((c) => checkMapKeys(c.type))
   let window: WindowInfo | null = null
   const windowType = propertyString(props, 'WINDOW_TYPE')?.toUpperCase()
   if (windowType !== undefined) {

@@ -2,6 +2,7 @@ import type { KeyFormat, ValueFormat } from '../engine-api.ts'
 import { compileExpression, type Compiled } from '../expression/compile-expression.ts'
 import { scopeOverSlots, slotsOf, type ColumnSlot } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
+import { LAMBDA_FUNCTIONS } from '../expression/compile-lambda-call.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Metastore } from '../metastore/metastore.ts'
 import type { Column, DataSource, LogicalSchema, WindowInfo } from '../metastore/source.ts'
@@ -386,6 +387,12 @@ function analyzeProjection(
       } else keyEntry.set((matches[0] as { i: number }).i, ki)
     })
     if (missing.length > 0) {
+      // ksqlDB lists every partitioning expression once any is missing.
+      missing.splice(
+        0,
+        missing.length,
+        ...keyExpressions.map((k) => formatExpression(qualifyAll(k, query.from.alias ?? source.name))),
+      )
       const plural = missing.length > 1
       const list = plural
         ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}`
@@ -568,6 +575,7 @@ function checkFunctionsExist(query: Query, functions: FunctionRegistry): void {
       if (
         e.kind === 'call' &&
         e.name !== 'AS_VALUE' &&
+        !LAMBDA_FUNCTIONS.has(e.name) &&
         functions.scalar(e.name) === undefined &&
         !functions.isAggregate(e.name)
       ) {
@@ -669,7 +677,7 @@ function createColumnNamer(sourceNames: ReadonlySet<string>): ColumnNamer {
       }
       if (expr.kind === 'deref') {
         let name = expr.field
-        for (let i = 1; used.has(name); i++) name = `${expr.field}_${i}`
+        for (let i = 1; used.has(name) || sourceNames.has(name); i++) name = `${expr.field}_${i}`
         used.add(name)
         return name
       }

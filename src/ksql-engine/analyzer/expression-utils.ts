@@ -57,6 +57,8 @@ export function mapExpression(expr: Expression, f: (e: Expression) => Expression
       return f({ ...expr, entries: expr.entries.map((e) => ({ key: m(e.key), value: m(e.value) })) })
     case 'structCtor':
       return f({ ...expr, fields: expr.fields.map((x) => ({ name: x.name, value: m(x.value) })) })
+    case 'lambda':
+      return f({ ...expr, body: m(expr.body) })
     default:
       return assertNever(expr, 'expression')
   }
@@ -115,6 +117,8 @@ export function visitExpression(expr: Expression, visit: (e: Expression) => bool
       })
     case 'structCtor':
       return expr.fields.forEach((f) => v(f.value))
+    case 'lambda':
+      return v(expr.body)
     default:
       return assertNever(expr, 'expression')
   }

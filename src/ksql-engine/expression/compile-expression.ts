@@ -16,6 +16,7 @@ import {
   type SqlType,
 } from '../types/sql-type.ts'
 import { castValue, isCastSupported, valueToString } from './cast-value.ts'
+import { compileLambdaCall, LAMBDA_FUNCTIONS } from './compile-lambda-call.ts'
 import { compareValues, valuesEqual } from './compare-values.ts'
 import type { Row } from './row.ts'
 import { StatementError } from './statement-error.ts'
@@ -230,6 +231,10 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
         },
       }
     }
+    case 'lambda':
+      throw new StatementError(
+        `Lambda expressions are only allowed as arguments of TRANSFORM, FILTER and REDUCE: ${formatExpression(expr)}`,
+      )
     default:
       return assertNever(expr, 'expression')
   }
@@ -609,6 +614,9 @@ function compileCall(expr: Expression & { kind: 'call' }, scope: CompileScope): 
   if (scope.functions.isAggregate(expr.name)) {
     if (scope.onAggregate !== undefined) return scope.onAggregate(expr)
     throw new StatementError(`Aggregate functions can not be used here: ${formatExpression(expr)}`)
+  }
+  if (LAMBDA_FUNCTIONS.has(expr.name) && expr.args.some((a) => a.kind === 'lambda')) {
+    return compileLambdaCall(expr, scope, compileExpression)
   }
   const args = expr.args.map((a) => compileExpression(a, scope))
   if (expr.name === 'AS_VALUE' && args.length === 1) return args[0] as Compiled

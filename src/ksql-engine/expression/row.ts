@@ -13,3 +13,19 @@ export interface WindowBounds {
   readonly start: number
   readonly end: number
 }
+
+const nullKeys = new WeakSet<readonly unknown[]>()
+
+/**
+ * Marks a key array as "the record had no key at all" (null Kafka key), which differs from a key
+ * whose columns are all null: ksqlDB writes the former as a null key and the latter as e.g. a JSON
+ * object with null fields.
+ */
+export function markNullKey<T extends readonly unknown[]>(key: T): T {
+  nullKeys.add(key)
+  return key
+}
+
+export function isNullKey(key: readonly unknown[]): boolean {
+  return nullKeys.has(key)
+}

@@ -72,6 +72,7 @@ export type Expression =
       readonly kind: 'structCtor'
       readonly fields: readonly { readonly name: string; readonly value: Expression }[]
     }
+  | { readonly kind: 'lambda'; readonly params: readonly string[]; readonly body: Expression }
 
 export type ExpressionKind = Expression['kind']
 

@@ -57,6 +57,8 @@ export function formatExpression(expr: Expression): string {
       return `MAP(${expr.entries.map((e) => `${formatExpression(e.key)}:=${formatExpression(e.value)}`).join(', ')})`
     case 'structCtor':
       return `STRUCT(${expr.fields.map((f) => `${formatName(f.name)}:=${formatExpression(f.value)}`).join(', ')})`
+    case 'lambda':
+      return `(${expr.params.join(', ')}) => ${formatExpression(expr.body)}`
     default:
       return assertNever(expr, 'expression')
   }

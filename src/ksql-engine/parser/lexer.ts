@@ -85,6 +85,12 @@ export function tokenize(sql: string, startLine = 1, startColumn = 0): Token[] {
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
       while (i < sql.length && /[0-9]/.test(sql[i] as string)) i++
+      // ksqlDB accepts identifiers that start with digits (`1R`), but not exponents (`1E5`).
+      if (/[A-Za-z_]/.test(sql[i] ?? '') && !/^[eE][-+]?[0-9]/.test(sql.slice(i, i + 3))) {
+        while (i < sql.length && /[A-Za-z0-9_$@]/.test(sql[i] as string)) i++
+        push('ident', sql.slice(start, i).toUpperCase(), start, startLine, startCol)
+        continue
+      }
       let type: TokenType = 'integer'
       if (sql[i] === '.' && /[0-9]/.test(sql[i + 1] ?? '')) {
         type = 'decimal'

@@ -479,7 +479,8 @@ class Parser {
     if (this.isWord('PARTITION')) {
       this.next()
       this.expectWord('BY')
-      partitionBy = this.groupingList()
+      partitionBy = [this.additive()]
+      while (this.acceptSymbol(',')) partitionBy.push(this.additive())
     }
     let having: Expression | null = null
     if (this.acceptWord('HAVING')) having = this.expression()
@@ -556,6 +557,9 @@ class Parser {
   }
 
   private windowSpec(): WindowSpec {
+    // An optional window name may precede the type: WINDOW w TUMBLING (...).
+    if (this.peek().type === 'ident' && ['TUMBLING', 'HOPPING', 'SESSION'].includes(this.peek(1).text))
+      this.next()
     const typeWord = this.identifier('a window type')
     if (typeWord !== 'TUMBLING' && typeWord !== 'HOPPING' && typeWord !== 'SESSION') {
       return this.fail("{'TUMBLING', 'HOPPING', 'SESSION'}")
@@ -726,6 +730,8 @@ class Parser {
         return { kind: 'literal', type: 'STRING', value: t.text }
       case 'symbol':
         if (t.text === '(') {
+          const lambda = this.tryLambdaParams()
+          if (lambda !== null) return { kind: 'lambda', params: lambda, body: this.expression() }
           this.next()
           const inner = this.expression()
           this.expectSymbol(')')
@@ -810,8 +816,33 @@ class Parser {
       default:
         break
     }
+    if (this.isSymbol('=>', 1)) {
+      const param = this.identifier()
+      this.next()
+      return { kind: 'lambda', params: [param], body: this.expression() }
+    }
     if (this.isSymbol('(', 1)) return this.functionCall()
     return this.columnReference()
+  }
+
+  /** `(a, b) =>`: consumes the parameter list and arrow when present. */
+  private tryLambdaParams(): string[] | null {
+    let i = 1
+    const params: string[] = []
+    for (;;) {
+      const t = this.peek(i)
+      if (t.type !== 'ident' && t.type !== 'quoted') return null
+      params.push(t.text)
+      i++
+      if (this.isSymbol(',', i)) {
+        i++
+        continue
+      }
+      if (this.isSymbol(')', i) && this.isSymbol('=>', i + 1)) break
+      return null
+    }
+    this.pos += i + 2
+    return params
   }
 
   private functionCall(): Expression {

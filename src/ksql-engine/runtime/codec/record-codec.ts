@@ -3,6 +3,7 @@ import type { Column, FormatInfo } from '../../metastore/source.ts'
 import { Decimal, fitDecimal, isDecimal } from '../../types/decimal.ts'
 import { formatJavaDouble } from '../../types/java-format.ts'
 import { RecordError } from '../../types/record-error.ts'
+import { isNullKey, markNullKey } from '../../expression/row.ts'
 import { formatSqlType, type SqlType } from '../../types/sql-type.ts'
 import { joinDelimited, splitDelimited } from './delimited-text.ts'
 import { caseInsensitiveFields, fromJsonNode, lookupField, toJsonNode } from './json-values.ts'
@@ -22,6 +23,25 @@ export function createKeyCodec(
   if (columns.length === 0 || format === 'NONE') {
     return { serialize: () => null, deserialize: () => [] }
   }
+  const codec = keyCodecFor(format, columns, formats)
+  // A missing key, or a single null key column, is a null Kafka key in every format.
+  return {
+    serialize: (values) =>
+      values === null ||
+      isNullKey(values) ||
+      (values.length === 1 && (values[0] === null || values[0] === undefined))
+        ? null
+        : codec.serialize(values),
+    deserialize: (bytes) =>
+      bytes === null ? markNullKey(columns.map(() => null)) : codec.deserialize(bytes),
+  }
+}
+
+function keyCodecFor(
+  format: 'KAFKA' | 'JSON' | 'DELIMITED',
+  columns: readonly Column[],
+  formats: FormatInfo,
+): ColumnsCodec {
   switch (format) {
     case 'KAFKA':
       return kafkaCodec(columns)

@@ -182,7 +182,10 @@ export function createAggregateOperator(
   const applySession = (row: Row, key: unknown[], args: unknown[][], closeTime: number): void => {
     const gap = (window as NonNullable<typeof window>).sizeMs
     const k = JSON.stringify(key)
-    const existing = sessions.get(k) ?? []
+    // Sessions past gap + grace have left the store (retention) and no longer merge.
+    const existing = (sessions.get(k) ?? []).filter(
+      (x) => (x.window as WindowBounds).end + gap + graceMs >= streamTime,
+    )
     const ts = row.timestamp
     const overlapping = existing.filter(
       (s) => s.window !== null && s.window.end >= ts - gap && s.window.start <= ts + gap,
@@ -263,7 +266,12 @@ function compileAggregate(
     args.map((a) => (a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type })),
   )
   if (!resolution.ok) throw new Error(resolution.message)
-  // Literal arguments (TOPK's k, LATEST_BY_OFFSET's n) are configuration, not per-row inputs.
-  const perRow = args.filter((a, i) => a.literal === undefined || i === 0).map((a) => a.evaluate)
+  // Constant configuration arguments (TOPK's k, LATEST_BY_OFFSET's ignoreNulls) are not per-row inputs;
+  // the library says which arguments feed add/undo, else every non-literal argument does.
+  const indexes = (resolution.value as { readonly argumentIndexes?: readonly number[] }).argumentIndexes
+  const perRow =
+    indexes === undefined
+      ? args.filter((a, i) => a.literal === undefined || i === 0).map((a) => a.evaluate)
+      : indexes.map((i) => (args[i] as Compiled).evaluate)
   return { fn: resolution.value, args: perRow }
 }

@@ -1,6 +1,6 @@
 import { compileExpression, type Evaluator } from '../../expression/compile-expression.ts'
 import type { CompileScope } from '../../expression/compile-expression.ts'
-import type { Row } from '../../expression/row.ts'
+import { isNullKey, markNullKey, type Row } from '../../expression/row.ts'
 import type { ProjectedColumn } from '../../planner/execution-plan.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 
@@ -24,6 +24,7 @@ export function createProjector(
   return (row) => {
     const key = new Array<unknown>(keys.length)
     for (let i = 0; i < keys.length; i++) key[i] = safe(keys[i] as Evaluator, row)
+    if (isNullKey(row.key)) markNullKey(key)
     if (row.value === null) return { ...row, key, value: null }
     const value = new Array<unknown>(values.length)
     for (let i = 0; i < values.length; i++) value[i] = safe(values[i] as Evaluator, row)

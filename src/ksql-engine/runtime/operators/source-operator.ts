@@ -1,4 +1,4 @@
-import type { Row } from '../../expression/row.ts'
+import { markNullKey, type Row } from '../../expression/row.ts'
 import type { SourceStep } from '../../planner/execution-plan.ts'
 import { RecordError } from '../../types/record-error.ts'
 import { createKeyCodec, createValueCodec, unwrapWindowedKey } from '../codec/record-codec.ts'
@@ -59,7 +59,7 @@ export function createSourceOperator(
           throw new RecordError(`Failed to extract timestamp: negative timestamp ${timestamp}`)
       }
       row = {
-        key: key ?? step.schema.key.map(() => null),
+        key: key ?? markNullKey(step.schema.key.map(() => null)),
         value,
         timestamp,
         partition: record.partition,
