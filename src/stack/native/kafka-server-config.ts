@@ -26,10 +26,11 @@ export function renderServerProperties(settings: KafkaServerSettings): string {
     ['default.replication.factor', 1],
     ['auto.create.topics.enable', true],
     ['offsets.topic.replication.factor', 1],
-    ['offsets.topic.num.partitions', 10],
+    // One partition each: one coordinator to load on a fresh node, and the lab has few groups.
+    ['offsets.topic.num.partitions', 1],
     ['transaction.state.log.replication.factor', 1],
     ['transaction.state.log.min.isr', 1],
-    ['transaction.state.log.num.partitions', 10],
+    ['transaction.state.log.num.partitions', 1],
     ['share.coordinator.state.topic.replication.factor', 1],
     ['share.coordinator.state.topic.min.isr', 1],
     ['min.insync.replicas', 1],

@@ -3,7 +3,13 @@ import { open, rm } from 'node:fs/promises'
 import { DipError } from '../../shared/errors.ts'
 import type { LoadedConfig } from '../../config/load-config.ts'
 import type { CommandRunner } from '../command-runner.ts'
-import { kafkaProbe, mysqlProbe, waitUntilHealthy, type ProbeResult } from '../health.ts'
+import {
+  kafkaCoordinatorsProbe,
+  kafkaProbe,
+  mysqlProbe,
+  waitUntilHealthy,
+  type ProbeResult,
+} from '../health.ts'
 import { findProvisionedKafka, kafkaRuntime, notProvisionedError } from '../provision/kafka-provision.ts'
 import type {
   DownOptions,
@@ -184,6 +190,11 @@ export function createNativeStack(
     }
     await waitUntilHealthy(probes[service], waitOptions)
     if (service === 'mysql') await ensureDatabase(mysqlSettings)
+    if (service === 'kafka' && spawned !== undefined)
+      await waitUntilHealthy(
+        kafkaCoordinatorsProbe({ brokers: [`${broker.host}:${broker.port}`] }),
+        waitOptions,
+      )
     progress({ kind: 'healthy', service })
   }
 
