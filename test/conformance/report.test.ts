@@ -50,6 +50,8 @@ describe('reporting', () => {
       'core total (1 files): 4 passed, 1 failed, 0 unsupported, 2 skipped; 80.0% of run cases pass',
     )
     expect(text).toContain('all total (2 files): 4 passed, 1 failed, 1 unsupported')
+    const allSkipped = { file: 'qtt/avro.json', passed: 0, failed: 0, unsupported: 0, skipped: 3, cases: [] }
+    expect(formatTable([allSkipped], [])).toMatch(/qtt\/avro\.json\s+0\s+0\s+0\s+3\s+-/)
   })
 
   it('lists the top failure causes of core files with an example', () => {

@@ -11,7 +11,8 @@ export function formatTable(reports: readonly FileReport[], coreFiles: readonly 
       const figures = [r.passed, r.failed, r.unsupported, r.skipped]
         .map((n) => String(n).padStart(7))
         .join(' ')
-      const rate = `${passRate(r).toFixed(1).padStart(6)}%`
+      const ran = r.passed + r.failed + r.unsupported > 0
+      const rate = ran ? `${passRate(r).toFixed(1).padStart(6)}%` : '      -'
       return `${r.file.padEnd(width)} ${core} ${figures} ${rate}${r.loadError ? `  LOAD ERROR: ${r.loadError}` : ''}`
     }),
   ]
