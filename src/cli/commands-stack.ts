@@ -129,7 +129,7 @@ Examples:
         command: Command,
       ) => {
         const { logs } = await import('../commands/logs.ts')
-        await logs(service === undefined ? ['kafka', 'mysql'] : [service], {
+        await logs(service, {
           ...command.optsWithGlobals<GlobalOptions>(),
           ...(options.mode === undefined ? {} : { mode: options.mode }),
           tail: options.tail,

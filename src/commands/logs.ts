@@ -2,7 +2,7 @@ import { createContext, type GlobalOptions } from '../cli/context.ts'
 import type { StackMode } from '../config/config-schema.ts'
 import { createExecaRunner } from '../stack/command-runner.ts'
 import { createDriver, decideMode } from '../stack/select-driver.ts'
-import type { ServiceName } from '../stack/stack-driver.ts'
+import { SERVICE_NAMES, type ServiceName } from '../stack/stack-driver.ts'
 
 export interface LogsOptions extends GlobalOptions {
   readonly mode?: StackMode
@@ -11,11 +11,14 @@ export interface LogsOptions extends GlobalOptions {
 }
 
 /** `dip logs [service]`: the last lines of a service's log (all services when none is named). */
-export async function logs(services: readonly ServiceName[], options: LogsOptions): Promise<void> {
+export async function logs(requested: ServiceName | undefined, options: LogsOptions): Promise<void> {
   const { loaded, reporter } = createContext(options)
   const runner = createExecaRunner()
   const decision = await decideMode({ requested: options.mode, loaded, runner, purpose: 'existing' })
   const driver = createDriver(decision.mode, loaded, runner)
+  // The native stack has no ksqlDB process of its own (yet); Docker runs all three.
+  const services: readonly ServiceName[] =
+    requested !== undefined ? [requested] : decision.mode === 'docker' ? SERVICE_NAMES : ['kafka', 'mysql']
   const controller = new AbortController()
   const onSigint = () => controller.abort()
   process.once('SIGINT', onSigint)

@@ -4,8 +4,8 @@ import { dirname } from 'node:path'
 import type { StackMode } from '../config/config-schema.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { assertNever } from '../shared/assert-never.ts'
-import { DipError } from '../shared/errors.ts'
 import type { CommandRunner } from './command-runner.ts'
+import { createDockerStack } from './docker/docker-stack.ts'
 import { nativePaths } from './native/native-paths.ts'
 import { createNativeStack } from './native/native-stack.ts'
 import type { DriverMode, StackDriver } from './stack-driver.ts'
@@ -59,9 +59,7 @@ export function createDriver(mode: DriverMode, loaded: LoadedConfig, runner: Com
     case 'native':
       return createNativeStack({ loaded, runner })
     case 'docker':
-      throw new DipError('DIP_USAGE', 'Docker mode is not available in this build of dip yet.', {
-        hint: 'Use `--mode native` (needs Java 17+, Maven and a MariaDB server; see `dip doctor`).',
-      })
+      return createDockerStack({ loaded, runner })
     default:
       return assertNever(mode, 'stack mode')
   }
