@@ -35,6 +35,14 @@ describe('JSON serde', () => {
     )
   })
 
+  it('keeps matching when the spelling of field names changes between records', () => {
+    const s = createJsonSerde([{ name: 'NAME', type: STRING }], { wrapped: true })
+    expect(s.deserialize(bytes('{"name": "a"}'))).toEqual(['a'])
+    expect(s.deserialize(bytes('{"name": "b"}'))).toEqual(['b'])
+    expect(s.deserialize(bytes('{"Name": "c"}'))).toEqual(['c'])
+    expect(s.deserialize(bytes('{"other": 1}'))).toEqual([null])
+  })
+
   it('treats null bytes and a JSON null as a null row', () => {
     expect(serde.deserialize(null)).toBeNull()
     expect(serde.deserialize(bytes('null'))).toBeNull()

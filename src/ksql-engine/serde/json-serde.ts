@@ -1,5 +1,5 @@
 import { RecordError } from '../types/record-error.ts'
-import { createJsonReader, createJsonTextWriter, foldKeys } from './json-values.ts'
+import { aliasOf, createJsonReader, createJsonTextWriter, foldKeys } from './json-values.ts'
 import type { Serde, SerdeColumn } from './serde-types.ts'
 
 /**
@@ -33,9 +33,12 @@ function unwrappedSerde(column: SerdeColumn): Serde {
 }
 
 function objectSerde(columns: readonly SerdeColumn[]): Serde {
+  // `alias` remembers the spelling the data last used for a column (`transaction_id` for
+  // TRANSACTION_ID), so steady streams skip the case-insensitive scan.
   const readers = columns.map((c) => ({
     name: c.name,
     upper: c.name.toUpperCase(),
+    alias: c.name,
     read: createJsonReader(c.type),
   }))
   const writers = columns.map((c, i) => ({
@@ -68,9 +71,11 @@ function objectSerde(columns: readonly SerdeColumn[]): Serde {
       for (let i = 0; i < readers.length; i++) {
         const r = readers[i] as (typeof readers)[number]
         let raw = record[r.name]
+        if (raw === undefined) raw = record[r.alias]
         if (raw === undefined) {
           folded ??= foldKeys(record)
           raw = folded.get(r.upper)
+          if (raw !== undefined) r.alias = aliasOf(record, r.upper)
         }
         out[i] = r.read(raw)
       }

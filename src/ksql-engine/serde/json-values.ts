@@ -130,7 +130,12 @@ function readerFor(type: SqlType): JsonReader {
       }
     }
     case 'STRUCT': {
-      const fields = type.fields.map((f) => ({ name: f.name, read: createJsonReader(f.type) }))
+      const fields = type.fields.map((f) => ({
+        name: f.name,
+        upper: f.name.toUpperCase(),
+        alias: f.name,
+        read: createJsonReader(f.type),
+      }))
       return (j) => {
         if (typeof j !== 'object' || Array.isArray(j)) throw mismatch(j, type)
         const record = j as Record<string, unknown>
@@ -138,9 +143,11 @@ function readerFor(type: SqlType): JsonReader {
         let folded: Map<string, unknown> | undefined
         for (const f of fields) {
           let raw = record[f.name]
+          if (raw === undefined) raw = record[f.alias]
           if (raw === undefined) {
             folded ??= foldKeys(record)
-            raw = folded.get(f.name.toUpperCase())
+            raw = folded.get(f.upper)
+            if (raw !== undefined) f.alias = aliasOf(record, f.upper)
           }
           out[f.name] = f.read(raw)
         }
@@ -160,6 +167,12 @@ export function foldKeys(record: Record<string, unknown>): Map<string, unknown> 
     if (!folded.has(upper)) folded.set(upper, record[key])
   }
   return folded
+}
+
+/** The record's own spelling of a field whose upper-cased name is `upper`. */
+export function aliasOf(record: Record<string, unknown>, upper: string): string {
+  for (const key of Object.keys(record)) if (key.toUpperCase() === upper) return key
+  return upper
 }
 
 /** Engine value → plain JSON value (numbers, strings, arrays, objects); DECIMAL becomes a number. */
