@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest'
 import { loadCoreFiles } from './core-files.ts'
 import { runFile } from './run-suite.ts'
-import { defaultSuiteDir, loadBaseline, loadEngineFactory, suiteAvailable } from './suite-setup.ts'
+import { defaultSuiteDir, loadBaseline, engineFactory, suiteAvailable } from './suite-setup.ts'
 
 const suiteDir = defaultSuiteDir()
 const baseline = loadBaseline()
@@ -20,8 +20,8 @@ describe.skipIf(!suiteAvailable(suiteDir))('conformance ratchet over the core QT
 
   it.each(Object.entries(baseline.files))(
     '%s passes at least %i cases',
-    async (file, minimum) => {
-      const report = runFile(suiteDir, file, await loadEngineFactory())
+    (file, minimum) => {
+      const report = runFile(suiteDir, file, engineFactory())
       expect(report.loadError).toBeUndefined()
       const failing = report.cases
         .filter((c) => c.outcome !== 'passed')

@@ -12,7 +12,7 @@ import {
   compareWithBaseline,
   defaultSuiteDir,
   loadBaseline,
-  loadEngineFactory,
+  engineFactory,
   raiseBaseline,
   writeBaseline,
 } from './suite-setup.ts'
@@ -54,7 +54,7 @@ function listCorpus(suiteDir: string): string[] {
   })
 }
 
-async function main(): Promise<number> {
+function main(): number {
   const { values } = parseArgs({
     options: {
       suite: { type: 'string' },
@@ -74,7 +74,7 @@ async function main(): Promise<number> {
     console.error(`No QTT files match ${values.files ?? '*'} under ${suiteDir}.`)
     return 2
   }
-  const createEngine = await loadEngineFactory()
+  const createEngine = engineFactory()
   const reports: FileReport[] = []
   for (const file of files) {
     const report = runFile(suiteDir, file, createEngine)
@@ -114,13 +114,10 @@ async function main(): Promise<number> {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  main().then(
-    (code) => {
-      process.exitCode = code
-    },
-    (e: unknown) => {
-      console.error(e instanceof Error ? (e.stack ?? e.message) : String(e))
-      process.exitCode = 1
-    },
-  )
+  try {
+    process.exitCode = main()
+  } catch (e) {
+    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e))
+    process.exitCode = 1
+  }
 }

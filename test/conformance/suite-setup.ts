@@ -2,7 +2,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Engine, EngineOptions } from '../../src/ksql-engine/engine-api.ts'
+import {
+  createFunctionRegistry,
+  functionRegistryOptionsFromProperties,
+} from '../../src/ksql-engine/functions/index.ts'
+import { createEngine } from '../../src/ksql-engine/index.ts'
 import type { EngineFactory } from './run-case.ts'
 import type { FileReport } from './run-suite.ts'
 
@@ -19,11 +23,19 @@ export function suiteAvailable(suiteDir: string): boolean {
   return existsSync(join(suiteDir, 'INDEX.md'))
 }
 
-export async function loadEngineFactory(): Promise<EngineFactory> {
-  // Resolved at run time so the runner's own tests do not depend on the engine module.
-  const modulePath = '../../src/ksql-engine/index.ts'
-  const mod = (await import(modulePath)) as { createEngine: (options?: EngineOptions) => Engine }
-  return (properties) => mod.createEngine({ properties })
+/**
+ * A fresh engine per case with the harness properties; like upstream's harness, it also loads the
+ * test-classpath UDFs (BAD_UDF, WHENCONDITION...) that some cases call.
+ */
+export function engineFactory(): EngineFactory {
+  return (properties) =>
+    createEngine({
+      properties,
+      functions: createFunctionRegistry({
+        ...functionRegistryOptionsFromProperties(properties),
+        testFunctions: true,
+      }),
+    })
 }
 
 export interface Baseline {
