@@ -25,6 +25,7 @@ interface LakeCliOptions {
   readonly maxFileMb?: number
   readonly idleFlush?: number
   readonly group?: string
+  readonly commit?: boolean
 }
 
 export function registerConsumeCommands(program: Command): Command {
@@ -59,6 +60,7 @@ export function registerConsumeCommands(program: Command): Command {
       durationMs,
     )
     .option('--group <id>', 'consumer group the position is committed to (default dip-lake)')
+    .option('--no-commit', 'do not commit the position to the group (the lake alone keeps it)')
     .addHelpText('after', LAKE_EXAMPLES)
     .action(async (options: LakeCliOptions, command: Command) => {
       const { runConsumeLake } = await import('../commands/consume-lake.ts')

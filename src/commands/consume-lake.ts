@@ -15,6 +15,8 @@ import { resolveFeeds, type Feed } from '../sinks/feeds.ts'
 import { formatBytes } from './produce.ts'
 import { onStopSignals } from './stop-signals.ts'
 
+const COMMIT_INTERVAL_MS = 60_000
+
 export interface LakePlan {
   readonly root: string
   readonly mode: 'batch' | 'streaming'
@@ -29,6 +31,8 @@ export interface LakePlan {
   readonly maxWindowAgeMs: number
   /** Consumer group the sink commits its position to (the lake stays the source of truth). */
   readonly groupId: string
+  /** false: do not commit to groupId at all (saves the few seconds the admin commit takes). */
+  readonly commit: boolean
 }
 
 export interface LakeTopicSummary {
@@ -68,6 +72,8 @@ interface PartitionState {
   readonly topic: string
   readonly partition: number
   readonly start: bigint
+  /** First offset still on the broker. */
+  readonly low: bigint
   /** Batch mode: the high watermark captured at start; reading stops there. */
   readonly end: bigint | null
   done: boolean
@@ -108,7 +114,7 @@ export async function consumeLake(plan: LakePlan, deps: ConsumeLakeDeps): Promis
             start = low
           }
           const end = plan.mode === 'batch' ? high : null
-          states.push({ topic: feed.topic, partition, start, end, done: end !== null && start >= end })
+          states.push({ topic: feed.topic, partition, start, low, end, done: end !== null && start >= end })
         }
       }
     } finally {
@@ -188,15 +194,19 @@ async function sinkFeeds(
 
   // The consumer's own group is per run: a restarted sink need not wait for a killed member's
   // session to expire, and the position comes from the lake anyway. Progress is committed to
-  // plan.groupId (via the admin API) for monitoring.
+  // plan.groupId (through the admin API, which joins the group: so at the end of a run and once a
+  // minute while streaming) for monitoring and for tools that read group offsets.
   const committer = kafka.source({ groupId: plan.groupId })
   const source = kafka.source({
     groupId: `${plan.groupId}-${process.pid}-${Date.now().toString(36)}`,
     fromBeginning: true,
   })
   let commitWarned = false
+  let lastCommitAt = Date.now()
+  let committing: Promise<void> = Promise.resolve()
   const commit = async () => {
-    if (toCommit.size === 0) return
+    lastCommitAt = Date.now()
+    if (toCommit.size === 0 || !plan.commit) return
     const offsets = [...toCommit.values()]
     toCommit.clear()
     try {
@@ -240,7 +250,8 @@ async function sinkFeeds(
           () => {
             void serialized(async () => {
               await sink.flushStale(plan.idleFlushMs, plan.maxWindowAgeMs)
-              await commit()
+              // In the background: the admin commit takes seconds and must not hold up the sink.
+              if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) committing = committing.then(commit)
               progress()
             }).catch(() => undefined)
           },
@@ -252,7 +263,10 @@ async function sinkFeeds(
   try {
     await source.run({
       topics: feeds.map((f) => f.topic),
-      startAt: states.map((s) => ({ topic: s.topic, partition: s.partition, offset: s.start })),
+      // A fresh group starts at the earliest offset anyway; seek only where the lake is ahead of it.
+      startAt: states
+        .filter((s) => s.start > s.low)
+        .map((s) => ({ topic: s.topic, partition: s.partition, offset: s.start })),
       signal: controller.signal,
       eachBatch: (batch: RecordBatch) =>
         serialized(async () => {
@@ -262,7 +276,10 @@ async function sinkFeeds(
           seen += await sink.append(records)
           if (state !== undefined && end !== null && !state.done) {
             const position = sink.position(batch.topic, batch.partition) ?? state.start
-            if (position >= end || batch.nextOffset >= end) state.done = true
+            // A batch of only transaction markers moves nextOffset past the last record; trust it
+            // only close to the end, so a spurious empty fetch cannot end the run early.
+            const markersOnly = batch.records.length === 0 && batch.nextOffset >= end && end - position <= 64n
+            if (position >= end || markersOnly) state.done = true
           }
           progress()
           checkDone()
@@ -277,6 +294,7 @@ async function sinkFeeds(
   try {
     // Whatever was read is consistent: flush it, so a failed run keeps its progress.
     await serialized(() => sink.flushAll())
+    await committing
     await commit()
   } finally {
     await encoder.close()
@@ -339,6 +357,7 @@ export interface ConsumeLakeFlags {
   readonly maxFileMb?: number
   readonly idleFlush?: number
   readonly group?: string
+  readonly commit?: boolean
 }
 
 export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFlags): Promise<LakeSummary> {
@@ -371,6 +390,7 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
     idleFlushMs: flags.idleFlush ?? 5000,
     maxWindowAgeMs: Math.max(60_000, flags.idleFlush ?? 0),
     groupId: flags.group ?? 'dip-lake',
+    commit: flags.commit ?? true,
   }
   const { createKafka, createKsql } = await import('../cli/create-deps.ts')
   const controller = new AbortController()
