@@ -54,3 +54,19 @@ describe('functionRegistryOptionsFromProperties', () => {
     expect(agg.value.result(acc)).toEqual([0])
   })
 })
+
+describe('function categories', () => {
+  it('groups functions as SHOW FUNCTIONS does', () => {
+    const byName = new Map(
+      createFunctionRegistry()
+        .list()
+        .map((f) => [f.name, f.category]),
+    )
+    expect(byName.get('UCASE')).toBe('STRING')
+    expect(byName.get('ROUND')).toBe('MATHEMATICAL')
+    expect(byName.get('COALESCE')).toBe('CONDITIONAL')
+    expect(byName.get('PARSE_TIMESTAMP')).toBe('DATE / TIME')
+    expect(byName.get('MAP_KEYS')).toBe('MAP')
+    expect(byName.get('COUNT')).toBe('AGGREGATE')
+  })
+})

@@ -32,9 +32,39 @@ export interface FunctionRegistryOptions extends CollectionLimits {
   readonly testFunctions?: boolean
 }
 
+/** ksqlDB's FunctionCategory names, as SHOW FUNCTIONS prints them. */
+export type FunctionCategory =
+  | 'STRING'
+  | 'MATHEMATICAL'
+  | 'CONDITIONAL'
+  | 'DATE / TIME'
+  | 'JSON'
+  | 'ARRAY'
+  | 'MAP'
+  | 'REGULAR EXPRESSION'
+  | 'OTHER'
+  | 'AGGREGATE'
+
+const REFINED_CATEGORIES: Readonly<Record<string, FunctionCategory>> = {
+  REGEXP_REPLACE: 'REGULAR EXPRESSION',
+  REGEXP_EXTRACT: 'REGULAR EXPRESSION',
+  MAP_KEYS: 'MAP',
+  MAP_VALUES: 'MAP',
+  MAP_UNION: 'MAP',
+  AS_MAP: 'MAP',
+  ENTRIES: 'MAP',
+  AS_VALUE: 'OTHER',
+  UUID: 'OTHER',
+  MD5: 'OTHER',
+}
+
 export interface BuiltinFunctionRegistry extends FunctionRegistry {
-  /** Every function name, upper-case and sorted, for SHOW FUNCTIONS. */
-  list(): readonly { readonly name: string; readonly type: 'SCALAR' | 'AGGREGATE' }[]
+  /** Every function, sorted by upper-case name, for SHOW FUNCTIONS. */
+  list(): readonly {
+    readonly name: string
+    readonly type: 'SCALAR' | 'AGGREGATE'
+    readonly category: FunctionCategory
+  }[]
 }
 
 /**
@@ -43,18 +73,21 @@ export interface BuiltinFunctionRegistry extends FunctionRegistry {
  */
 export function createFunctionRegistry(options: FunctionRegistryOptions = {}): BuiltinFunctionRegistry {
   const scalars = new Map<string, ScalarFunction>()
-  for (const f of [
-    ...stringFunctions(),
-    ...maskFunctions(),
-    ...mathFunctions(),
-    ...nullFunctions(),
-    ...datetimeFunctions(),
-    ...jsonFunctions(),
-    ...arrayMapFunctions(),
-    ...geoFunctions(),
-    ...(options.testFunctions === true ? testFunctions() : []),
-  ]) {
-    scalars.set(f.name, f)
+  const categories = new Map<string, FunctionCategory>()
+  const families: readonly (readonly [FunctionCategory, readonly ScalarFunction[]])[] = [
+    ['STRING', [...stringFunctions(), ...maskFunctions()]],
+    ['MATHEMATICAL', [...mathFunctions(), ...geoFunctions()]],
+    ['CONDITIONAL', nullFunctions()],
+    ['DATE / TIME', datetimeFunctions()],
+    ['JSON', jsonFunctions()],
+    ['ARRAY', arrayMapFunctions()],
+    ['OTHER', options.testFunctions === true ? testFunctions() : []],
+  ]
+  for (const [category, functions] of families) {
+    for (const f of functions) {
+      scalars.set(f.name, f)
+      categories.set(f.name, REFINED_CATEGORIES[f.name] ?? category)
+    }
   }
   const aggregates = new Map<string, AggregateFunction>()
   for (const f of [
@@ -81,8 +114,16 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
     isAggregate: (name) => aggregates.has(name.toUpperCase()),
     list: () =>
       [
-        ...[...scalars.keys()].map((name) => ({ name, type: 'SCALAR' as const })),
-        ...[...aggregates.keys()].map((name) => ({ name, type: 'AGGREGATE' as const })),
+        ...[...scalars.keys()].map((name) => ({
+          name,
+          type: 'SCALAR' as const,
+          category: categories.get(name) ?? 'OTHER',
+        })),
+        ...[...aggregates.keys()].map((name) => ({
+          name,
+          type: 'AGGREGATE' as const,
+          category: 'AGGREGATE' as const,
+        })),
       ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   }
 }

@@ -85,6 +85,15 @@ function splitBytes(b: Buffer, delimiter: Buffer): Buffer[] {
   return parts
 }
 
+function instrOrZero(
+  impl: (args: readonly unknown[]) => number,
+): (args: readonly unknown[]) => number | null {
+  return (args) => {
+    if (args[0] == null || args[1] == null) return 0
+    return args.some((a) => a == null) ? null : impl(args)
+  }
+}
+
 const regexCache = new Map<string, RegExp>()
 function cachedRegex(pattern: string, flags: string): RegExp {
   const key = `${flags}/${pattern}`
@@ -197,21 +206,22 @@ export function stringFunctions(): ScalarFunction[] {
         build: () => nullSafe(([s, from, to]) => str(s).replaceAll(str(from), str(to))),
       },
     ]),
+    // INSTR returns 0, not NULL, when the string or substring is NULL (ksqlDB's Instr returns an int).
     defineScalar('INSTR', [
       {
         params: [S, S],
         returns: INTEGER,
-        build: () => nullSafe(([s, sub]) => instr(str(s), str(sub), 1, 1)),
+        build: () => instrOrZero(([s, sub]) => instr(str(s), str(sub), 1, 1)),
       },
       {
         params: [S, S, I],
         returns: INTEGER,
-        build: () => nullSafe(([s, sub, p]) => instr(str(s), str(sub), int(p), 1)),
+        build: () => instrOrZero(([s, sub, p]) => instr(str(s), str(sub), int(p), 1)),
       },
       {
         params: [S, S, I, I],
         returns: INTEGER,
-        build: () => nullSafe(([s, sub, p, o]) => instr(str(s), str(sub), int(p), int(o))),
+        build: () => instrOrZero(([s, sub, p, o]) => instr(str(s), str(sub), int(p), int(o))),
       },
     ]),
     defineScalar('SPLIT', [
