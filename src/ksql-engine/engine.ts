@@ -22,7 +22,11 @@ import type {
   StatementResult,
 } from './engine-api.ts'
 import { EngineError } from './engine-error.ts'
-import { createFunctionRegistry, functionRegistryOptionsFromProperties } from './functions/index.ts'
+import {
+  createFunctionRegistry,
+  functionRegistryOptionsFromProperties,
+  INTERMEDIATE_TYPE_NOT_SUPPORTED_MESSAGE,
+} from './functions/index.ts'
 import { compileExpression } from './expression/compile-expression.ts'
 import { castValue } from './expression/cast-value.ts'
 import type { Row } from './expression/row.ts'
@@ -42,7 +46,7 @@ import { createKeyCodec, createValueCodec } from './runtime/codec/record-codec.t
 import { InMemoryTopics } from './runtime/in-memory-topics.ts'
 import { partitionForKey } from './runtime/murmur2.ts'
 import type { Downstream, OperatorContext } from './runtime/operators/operator.ts'
-import { parseJavaTimestamp } from './runtime/operators/parse-java-timestamp.ts'
+import { parseTimestampText } from './runtime/operators/parse-timestamp-text.ts'
 import { ProcessingLog } from './runtime/processing-log.ts'
 import { toJsonNode } from './runtime/codec/json-values.ts'
 import { formatSqlType } from './types/sql-type.ts'
@@ -383,6 +387,12 @@ export function createEngine(
     } else if (explicitKey === undefined && src.formats.keyFormat === 'NONE') {
       keyFormat = (serverProperties.get('ksql.persistence.default.format.key') ?? 'KAFKA') as KeyFormat
     }
+    if (
+      (formats.valueFormat === 'DELIMITED' || formats.valueFormat === 'KAFKA') &&
+      analysis.intermediateTypes.some((t) => t.kind === 'ARRAY' || t.kind === 'MAP' || t.kind === 'STRUCT')
+    ) {
+      throw new StatementError(INTERMEDIATE_TYPE_NOT_SUPPORTED_MESSAGE)
+    }
     checkKeyColumns(analysis.schema.key, keyFormat)
     checkValueColumns(analysis.schema.value, formats.valueFormat)
     if (formats.valueFormat === 'JSON') analysis.schema.value.forEach((c) => checkMapKeys(c.type))
@@ -468,7 +478,7 @@ export function createEngine(
         if (tsIndex >= 0 && row.value !== null) {
           const raw = row.value[tsIndex]
           if (raw !== null && raw !== undefined)
-            timestamp = tsFormat === null ? Number(raw) : parseJavaTimestamp(String(raw), tsFormat)
+            timestamp = tsFormat === null ? Number(raw) : parseTimestampText(String(raw), tsFormat)
         }
         key = sink.schema.key.length === 0 ? null : keyCodec.serialize(row.key)
         if (sink.window !== null && row.window !== null) key = wrapKey(key, row.window, session)
@@ -553,8 +563,8 @@ export function createEngine(
         other === undefined
           ? ''
           : other.name === other.name.toUpperCase()
-            ? ` Did you mean ${other.name}? Hint: try removing double quotes from the source name.`
-            : ` Did you mean "${other.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.`
+            ? `\nDid you mean ${other.name}? Hint: try removing double quotes from the source name.`
+            : `\nDid you mean "${other.name}"? Hint: wrap the source name in double quotes to make it case-sensitive.`
       throw new StatementError(
         `Cannot insert values into an unknown stream/table: \`${statement.target}\`${hint}`,
       )

@@ -67,6 +67,12 @@ export function resolveFormats(
   if (keyFormat !== undefined) checkFormatName(keyFormat, KEY_FORMATS, 'key')
   checkFormatName(valueFormat, VALUE_FORMATS, 'value')
   const wrap = props.WRAP_SINGLE_VALUE
+  if (props.VALUE_DELIMITER !== undefined && valueFormat !== 'DELIMITED') {
+    throw new StatementError(`${valueFormat} does not support the following configs: [delimiter]`)
+  }
+  if (props.KEY_DELIMITER !== undefined && keyFormat !== 'DELIMITED') {
+    throw new StatementError(`${keyFormat ?? 'KAFKA'} does not support the following configs: [delimiter]`)
+  }
   if (
     wrap !== undefined &&
     (wrap === true || String(wrap).toLowerCase() === 'true') &&
@@ -82,12 +88,12 @@ export function resolveFormats(
     if (upper === 'SPACE') return ' '
     if (raw.trim() === '') {
       throw new StatementError(
-        `Failed to prepare statement: Configuration ${name} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE' Example valid value: ';'`,
+        `Failed to prepare statement: Configuration ${name} is invalid: Delimiter cannot be empty, if you meant to have a tab or space for delimiter, please use the special values 'TAB' or 'SPACE'\nExample valid value: ';'`,
       )
     }
     if (raw.length !== 1)
       throw new StatementError(
-        `Invalid delimiter value: '${raw}'. Delimiter must be a single character or TAB or SPACE`,
+        `Failed to prepare statement: Configuration ${name} is invalid: Invalid delimiter value: '${raw}'. Delimiter must be a single character or TAB,SPACE\nExample valid value: ';'`,
       )
     return raw
   }
@@ -137,9 +143,7 @@ export function checkKeyColumns(columns: readonly Column[], keyFormat: KeyFormat
   const problem = keyFormatSupports(keyFormat, columns)
   if (problem !== null) {
     throw new StatementError(
-      `Key format does not support schema.\nformat: ${keyFormat}\nschema: Persistence{columns=[${columns.map((c) => `\`${c.name}\` ${formatSqlType(c.type)} KEY`).join(', ')}], features=[]}\nreason: ${problem}`
-        .replace(/\n/g, ' ')
-        .replace('schema. format', 'schema. format'),
+      `Key format does not support schema.\nformat: ${keyFormat}\nschema: Persistence{columns=[${columns.map((c) => `\`${c.name}\` ${formatSqlType(c.type)} KEY`).join(', ')}], features=[]}\nreason: ${problem}`,
     )
   }
 }

@@ -23,6 +23,8 @@ export interface QueryAnalysis {
   readonly warnings: readonly string[]
   /** Output columns in SELECT order (transient queries print them so). */
   readonly selectOrder: readonly { readonly namespace: 'key' | 'value'; readonly index: number }[]
+  /** State types of the aggregates (formats must be able to hold them). */
+  readonly intermediateTypes: readonly SqlType[]
 }
 
 export interface AnalyzeOptions {
@@ -78,6 +80,9 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     functions,
   )
   const isAggregate = query.groupBy !== null || aggregateCalls.length > 0
+  if (query.emit === 'FINAL' && (!isAggregate || query.window === null) && options.sinkType !== null) {
+    throw new StatementError('EMIT FINAL is only supported for windowed aggregations.')
+  }
 
   if (!isAggregate) {
     if (query.having !== null) throw new StatementError('HAVING clause requires a GROUP BY clause.')
@@ -93,8 +98,19 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   }
   const groupBy = query.groupBy ?? []
   if (query.groupBy === null) {
+    const nonAggregate = entries
+      .filter((e) => !containsAggregate(e.expr, functions))
+      .map((e) => formatExpression(stripQualifiers(e.expr)))
+    if (nonAggregate.length > 0) {
+      throw new StatementError(
+        `Non-aggregate SELECT expression(s) not part of GROUP BY: ${nonAggregate.join(', ')}`,
+      )
+    }
     throw new StatementError(
-      `${options.sinkType === 'STREAM' ? 'CREATE STREAM' : 'CREATE TABLE'} AS SELECT statement does not support aggregate function [${aggregateCalls.map(formatExpression).join(', ')}] without a GROUP BY clause.`,
+      `${options.sinkType === 'STREAM' ? 'CREATE STREAM' : 'CREATE TABLE'} AS SELECT statement does not support aggregate function [${aggregateCalls.map(formatExpression).join(', ')}] without a GROUP BY clause.`.replace(
+        /COUNT\(\*\)/g,
+        'COUNT(ROWTIME)',
+      ),
     )
   }
   if (groupBy.length === 0) throw new StatementError('GROUP BY requires at least one expression')
@@ -140,7 +156,10 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   const groupTypes = groupBy.map(
     (g) => compileExpression(g, inputScope('GROUP BY')).type ?? { kind: 'STRING' as const },
   )
-  const aggTypes = aggregateCalls.map((call) => resolveAggregateType(call, functions, inputScope('SELECT')))
+  const resolvedAggregates = aggregateCalls.map((call) =>
+    resolveAggregateType(call, functions, inputScope('SELECT')),
+  )
+  const aggTypes = resolvedAggregates.map((r) => r.returnType)
   warnings.push(...maskedGroupingWarnings(groupBy))
 
   const groupKeys = groupBy.map(expressionKey)
@@ -196,13 +215,6 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     keyColumns.push({ name: name ?? '', expression: e.expr })
     keySchema.push({ name: name ?? '', type: groupTypes[gi] as SqlType })
   })
-  if (missing.length > 0 && options.sinkType !== null) {
-    const plural = missing.length > 1
-    const list = plural ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0]
-    throw new StatementError(
-      `The query used to build \`${options.sinkName}\` must include the grouping expression${plural ? 's' : ''} ${list} in its projection (eg, SELECT ${missing.join(', ')}...).`,
-    )
-  }
   // Name generated keys and value columns in SELECT order (KSQL_COL_n counts generated names only).
   const valueColumns: ProjectedColumn[] = []
   const valueSchema: Column[] = []
@@ -238,6 +250,13 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     const asValue = offending.some((o) => o.startsWith('AS_VALUE('))
     throw new StatementError(
       `Non-aggregate SELECT expression(s) not part of GROUP BY: ${offending.join(', ')}${asValue ? '\nEither add the column(s) to the GROUP BY or remove them from the SELECT.' : ''}`,
+    )
+  }
+  if (missing.length > 0 && options.sinkType !== null) {
+    const plural = missing.length > 1
+    const list = plural ? `${missing.slice(0, -1).join(', ')} and ${missing[missing.length - 1]}` : missing[0]
+    throw new StatementError(
+      `The query used to build \`${options.sinkName}\` must include the grouping expression${plural ? 's' : ''} ${list} in its projection (eg, SELECT ${missing.join(', ')}...).`,
     )
   }
   if (query.having !== null) {
@@ -284,6 +303,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
         : { type: query.window.type, sizeMs: query.window.type === 'SESSION' ? null : query.window.sizeMs },
     warnings,
     selectOrder,
+    intermediateTypes: resolvedAggregates.map((r) => r.intermediateType ?? r.returnType),
   }
 }
 
@@ -404,16 +424,20 @@ function analyzeProjection(
   } else {
     entries.forEach((e, i) => {
       const expr = e.expr
-      if (
-        expr.kind === 'column' &&
-        sourceKeyNames.includes(expr.name) &&
-        ![...keyEntry.keys()].some(
-          (j) =>
-            (entries[j] as SelectEntry).expr.kind === 'column' &&
-            ((entries[j] as SelectEntry).expr as { name: string }).name === expr.name,
-        )
-      ) {
+      if (expr.kind !== 'column' || !sourceKeyNames.includes(expr.name)) return
+      const previous = [...keyEntry.keys()].find(
+        (j) => ((entries[j] as SelectEntry).expr as { name?: string }).name === expr.name,
+      )
+      if (previous === undefined) {
         keyEntry.set(i, sourceKeyNames.indexOf(expr.name))
+        return
+      }
+      // Streams may not carry the same key twice; a table projection just copies it into the value.
+      if (options.sinkType !== null && source.type === 'STREAM') {
+        const first = entries[previous] as SelectEntry
+        throw new StatementError(
+          `The projection contains a key column (\`${expr.name}\`) more than once, aliased as: ${first.alias ?? expr.name} and ${e.alias ?? expr.name}.`,
+        )
       }
     })
     if (options.sinkType !== null) {
@@ -482,6 +506,7 @@ function analyzeProjection(
     window: source.window,
     warnings: options.warnings,
     selectOrder,
+    intermediateTypes: [],
   }
 }
 
@@ -585,6 +610,14 @@ function checkFunctionsExist(query: Query, functions: FunctionRegistry): void {
   }
 }
 
+function containsAggregate(expr: Expression, functions: FunctionRegistry): boolean {
+  let found = false
+  visitExpression(expr, (e) => {
+    if (e.kind === 'call' && functions.isAggregate(e.name)) found = true
+  })
+  return found
+}
+
 function collectAggregates(
   exprs: readonly Expression[],
   functions: FunctionRegistry,
@@ -620,7 +653,7 @@ function resolveAggregateType(
   call: Expression & { kind: 'call' },
   functions: FunctionRegistry,
   scope: ReturnType<typeof scopeOverSlots>,
-): SqlType {
+): { readonly returnType: SqlType; readonly intermediateType?: SqlType } {
   const fn = functions.aggregate(call.name)
   if (fn === undefined) throw new StatementError(`Can't find any functions with the name '${call.name}'`)
   const args = call.args.map((a) => compileExpression(a, scope))
@@ -637,7 +670,7 @@ function resolveAggregateType(
     args.map((a) => (a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type })),
   )
   if (!resolution.ok) throw new StatementError(resolution.message)
-  return resolution.value.returnType
+  return resolution.value as { readonly returnType: SqlType; readonly intermediateType?: SqlType }
 }
 
 /** The name ksqlDB gives an unaliased select expression, or undefined when it generates KSQL_COL_n. */
@@ -718,7 +751,7 @@ function maskedGroupingWarnings(groupBy: readonly Expression[]): string[] {
 
 export function keyFormatSupports(format: KeyFormat, columns: readonly Column[]): string | null {
   if (format === 'KAFKA' && columns.length > 1) {
-    return `The 'KAFKA' format only supports a single field. Got: [${columns.map((c) => `\`${c.name}\` ${formatSqlType(c.type)}`).join(', ')}]`
+    return `The 'KAFKA' format only supports a single field. Got: [${columns.map((c) => `\`${c.name}\` ${formatSqlType(c.type)} KEY`).join(', ')}]`
   }
   if (format === 'KAFKA' || format === 'DELIMITED') {
     for (const c of columns) {

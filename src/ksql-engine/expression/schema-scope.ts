@@ -80,6 +80,13 @@ export function scopeOverSlots(slots: readonly ColumnSlot[], options: ScopeOptio
               evaluate: (row) => (row.window === null ? null : start ? row.window.start : row.window.end),
             }
           }
+          if (options.clause === 'WHERE')
+            throw new StatementError(`Error in WHERE expression: Unknown column ${name}.`)
+          if (options.clause === undefined || options.clause === 'SELECT' || options.clause === 'HAVING') {
+            throw new StatementError(
+              `Window bounds column ${name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.`,
+            )
+          }
           break
         default:
           break

@@ -13,6 +13,7 @@ export interface Token {
 }
 
 const SYMBOLS = [
+  '=>',
   '->',
   ':=',
   '<=',

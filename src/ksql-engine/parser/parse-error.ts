@@ -4,7 +4,8 @@ export class ParseError extends Error {
   readonly column: number
 
   constructor(line: number, column: number, detail: string) {
-    super(`line ${line}:${column}: ${detail}`)
+    // ksqlDB prints ANTLR's 0-based column plus one.
+    super(`line ${line}:${column + 1}: ${detail}`)
     this.name = 'ParseError'
     this.line = line
     this.column = column

@@ -119,7 +119,7 @@ class Parser {
     throw new ParseError(
       token.line,
       token.column,
-      `Syntax Error\nmismatched input '${near}' expecting ${expected}\nSyntax error at or near '${near}' at line ${token.line}:${token.column}`,
+      `Syntax Error\nmismatched input '${near}' expecting ${expected}\nSyntax error at or near '${near}' at line ${token.line}:${token.column + 1}`,
     )
   }
   private expectWord(word: string): void {
@@ -479,8 +479,14 @@ class Parser {
     if (this.isWord('PARTITION')) {
       this.next()
       this.expectWord('BY')
-      partitionBy = [this.additive()]
-      while (this.acceptSymbol(',')) partitionBy.push(this.additive())
+      if (this.isSymbol('(') && this.isSymbol(')', 1)) {
+        this.next()
+        this.next()
+        partitionBy = []
+      } else {
+        partitionBy = [this.additive()]
+        while (this.acceptSymbol(',')) partitionBy.push(this.additive())
+      }
     }
     let having: Expression | null = null
     if (this.acceptWord('HAVING')) having = this.expression()
@@ -514,8 +520,8 @@ class Parser {
       // `GROUP BY (a)` is the parenthesised expression a, `(a, b)` a list; either way a list works.
       return list
     }
-    const list = [this.expression()]
-    while (this.acceptSymbol(',')) list.push(this.expression())
+    const list = [this.additive()]
+    while (this.acceptSymbol(',')) list.push(this.additive())
     return list
   }
 

@@ -4,7 +4,7 @@ import { RecordError } from '../../types/record-error.ts'
 import { createKeyCodec, createValueCodec, unwrapWindowedKey } from '../codec/record-codec.ts'
 import type { StoredRecord } from '../in-memory-topics.ts'
 import { createInMemoryStore } from '../state/key-value-store.ts'
-import { parseJavaTimestamp } from './parse-java-timestamp.ts'
+import { parseTimestampText } from './parse-timestamp-text.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 
 /** Bytes → Row: key/value deserialization, window unwrapping, event-time extraction, table upserts. */
@@ -40,23 +40,29 @@ export function createSourceOperator(
       const value = valueCodec.deserialize(record.value)
       let timestamp = record.timestamp
       if (timestampIndex >= 0 || timestampKeyIndex >= 0) {
-        const raw =
-          timestampIndex >= 0
-            ? value === null
-              ? null
-              : value[timestampIndex]
-            : (key?.[timestampKeyIndex] ?? null)
-        if (raw !== null && raw !== undefined) {
-          if (timestampType?.kind === 'STRING') {
-            if (timestampFormat === null)
-              throw new RecordError('TIMESTAMP_FORMAT is required for a STRING timestamp column')
-            timestamp = parseJavaTimestamp(raw as string, timestampFormat)
-          } else timestamp = raw as number
-        } else if (value !== null) {
-          throw new RecordError(`Failed to extract timestamp: column ${step.timestampColumn} is null`)
+        try {
+          const raw =
+            timestampIndex >= 0
+              ? value === null
+                ? null
+                : value[timestampIndex]
+              : (key?.[timestampKeyIndex] ?? null)
+          if (raw !== null && raw !== undefined) {
+            if (timestampType?.kind === 'STRING') {
+              if (timestampFormat === null)
+                throw new RecordError('TIMESTAMP_FORMAT is required for a STRING timestamp column')
+              timestamp = parseTimestampText(raw as string, timestampFormat)
+            } else timestamp = raw as number
+          } else if (value !== null) {
+            throw new RecordError(`Failed to extract timestamp: column ${step.timestampColumn} is null`)
+          }
+          if (timestamp < 0)
+            throw new RecordError(`Failed to extract timestamp: negative timestamp ${timestamp}`)
+        } catch (error) {
+          throw new RecordError(
+            `Fatal user code error in TimestampExtractor callback for record: ${(error as Error).message}`,
+          )
         }
-        if (timestamp < 0)
-          throw new RecordError(`Failed to extract timestamp: negative timestamp ${timestamp}`)
       }
       row = {
         key: key ?? markNullKey(step.schema.key.map(() => null)),
@@ -68,7 +74,14 @@ export function createSourceOperator(
       }
       if (isTable && (key === null || (step.schema.key.length > 0 && key.every((k) => k === null)))) return
     } catch (error) {
-      context.logError((error as Error).message, null)
+      context.logError((error as Error).message, {
+        key: [],
+        value: null,
+        timestamp: record.timestamp,
+        partition: record.partition,
+        offset: record.offset,
+        window: null,
+      })
       return
     }
     if (!isTable) {
