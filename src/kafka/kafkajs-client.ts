@@ -10,6 +10,7 @@ import type {
   TopicMessages,
 } from 'kafkajs'
 import { DipError, errorMessage } from '../shared/errors.ts'
+import { chunkBySize } from './chunk-by-size.ts'
 import type {
   Headers,
   KafkaLogEntry,
@@ -288,7 +289,8 @@ function createRecordSink(context: ClientContext, options: ProducerOptions): Rec
       if (records.length === 0) return
       try {
         const client = await connect()
-        await client.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 })
+        for (const chunk of chunkBySize(records))
+          await client.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 })
       } catch (error) {
         throw kafkaError(context, `send to ${topicNames(records)}`, error, topicList(records))
       }
@@ -309,8 +311,8 @@ function createRecordSink(context: ClientContext, options: ProducerOptions): Rec
         try {
           const result = await work({
             send: async (records) => {
-              if (records.length > 0)
-                await tx.sendBatch({ topicMessages: toTopicMessages(records), acks: -1 })
+              for (const chunk of chunkBySize(records))
+                await tx.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 })
             },
             sendOffsets: async (groupId, offsets) => {
               await tx.sendOffsets({ consumerGroupId: groupId, topics: groupByTopic(offsets) })

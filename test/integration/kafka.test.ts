@@ -126,6 +126,19 @@ describe('kafkajs ports against the real broker', () => {
     )
   })
 
+  it('sends more than the broker’s request limit in one call by slicing it', async () => {
+    const topic = uniqueTopic('large-send')
+    await admin.createTopics([{ name: topic }])
+    const sink = ports.sink()
+    // 3,000 records of 1 KB: about 3 MB, three times the broker's default message.max.bytes.
+    await sink.send(
+      Array.from({ length: 3000 }, (_, i) => ({ topic, key: `k${i}`, value: 'x'.repeat(1000) })),
+    )
+    await sink.close()
+    const [offsets] = await admin.topicOffsets(topic)
+    expect(offsets?.high).toBe(3000n)
+  })
+
   it('shows a committed transaction to read_committed consumers and hides an aborted one', async () => {
     const topic = uniqueTopic('tx')
     const input = uniqueTopic('tx-input')
