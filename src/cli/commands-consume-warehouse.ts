@@ -20,6 +20,7 @@ interface WarehouseFlags {
   readonly autoCreate?: boolean
   readonly topics?: string[]
   readonly consumer?: string
+  readonly group?: string
   readonly maxRows?: number
   readonly retryFor?: number
 }
@@ -32,6 +33,10 @@ export function registerWarehouseCommand(consume: Command): void {
     .option('--auto-create', 'create missing MySQL tables and columns from the ksqlDB schema (DESCRIBE)')
     .option('--topics <list>', 'only these topics, comma-separated', commaList)
     .option('--consumer <name>', "this sink's name in dip_offsets (consumer group dip-<name>)", 'warehouse')
+    .option(
+      '--group <id>',
+      'Kafka consumer group (default dip-<consumer>); positions live in MySQL, not here',
+    )
     .option('--max-rows <n>', 'rows per INSERT statement', positiveInt)
     .option('--retry-for <duration>', 'give up when MySQL stays unreachable this long', durationMs)
     .addHelpText('after', EXAMPLES)
@@ -50,6 +55,7 @@ export function registerWarehouseCommand(consume: Command): void {
           autoCreate: flags.autoCreate === true,
           ...(flags.topics === undefined ? {} : { topics: flags.topics }),
           ...(flags.consumer === undefined ? {} : { consumer: flags.consumer }),
+          ...(flags.group === undefined ? {} : { group: flags.group }),
           ...(flags.maxRows === undefined ? {} : { maxRows: flags.maxRows }),
           ...(flags.retryFor === undefined ? {} : { retryForMs: flags.retryFor }),
         },

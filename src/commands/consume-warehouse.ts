@@ -29,6 +29,8 @@ export interface ConsumeWarehouseOptions {
   readonly topics?: readonly string[]
   /** Name of this sink in dip_offsets / dip_rejects; the consumer group is `dip-<name>`. */
   readonly consumer?: string
+  /** Kafka consumer group; default `dip-<consumer>`. Only for lag monitoring and partition assignment. */
+  readonly group?: string
   readonly maxRows?: number
   /** Give up after MySQL stayed unreachable this long. */
   readonly retryForMs?: number
@@ -169,7 +171,7 @@ export async function runConsumeWarehouse(
       spinner.update(
         mode === 'batch' ? 'Writing new records to MySQL' : 'Streaming records into MySQL (Ctrl-C to stop)',
       )
-      const source = kafka.source({ groupId: `dip-${consumer}`, fromBeginning: true })
+      const source = kafka.source({ groupId: options.group ?? `dip-${consumer}`, fromBeginning: true })
       let summary: WarehouseSummary
       try {
         summary = await runWarehouseSink(

@@ -68,8 +68,12 @@ export async function runWarehouseSink(
   const topics = [...byTopic.keys()]
   const stored = await deps.session.run((connection) => loadPositions(connection, options.consumer, topics))
   const positions = new Map<string, bigint>()
-  for (const position of stored)
+  // What dip_offsets holds (partitions never written have no row): checked by every write.
+  const inDatabase = new Map<string, bigint>()
+  for (const position of stored) {
     positions.set(partitionKey(position.topic, position.partition), position.offset)
+    inDatabase.set(partitionKey(position.topic, position.partition), position.offset)
+  }
 
   // Every partition starts at its stored position, or at the beginning when it has none.
   const startAt: TopicPartitionOffset[] = []
@@ -126,11 +130,17 @@ export async function runWarehouseSink(
     const counts = await deps.session.run((connection) =>
       writeBatch(
         connection,
-        { consumer: options.consumer, plans: fresh.length === 0 ? [] : [plan], positions: [position] },
+        {
+          consumer: options.consumer,
+          plans: fresh.length === 0 ? [] : [plan],
+          positions: [position],
+          expected: [{ topic: batch.topic, partition: batch.partition, offset: inDatabase.get(key) ?? null }],
+        },
         options.maxRowsPerStatement === undefined ? {} : { maxRowsPerStatement: options.maxRowsPerStatement },
       ),
     )
     positions.set(key, next)
+    inDatabase.set(key, next)
     batches += 1
     records += fresh.length
     for (const [table, c] of counts) {

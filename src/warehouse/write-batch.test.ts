@@ -20,13 +20,17 @@ const table = bound(
 )
 
 /** Records statements; an INSERT into `t` carrying a value above 100 fails like MySQL's out-of-range error. */
-function fakeConnection(options: { failOn?: (sql: string) => unknown } = {}) {
+function fakeConnection(options: { failOn?: (sql: string) => unknown; storedOffset?: bigint } = {}) {
   const statements: { sql: string; params: readonly unknown[] }[] = []
   const connection: WarehouseConnection = {
     query(sql, params = []) {
       statements.push({ sql, params })
       const failure = options.failOn?.(sql)
       if (failure !== undefined) return Promise.reject(failure as Error)
+      if (sql.startsWith('SELECT next_offset FROM dip_offsets')) {
+        const rows = options.storedOffset === undefined ? [] : [{ next_offset: String(options.storedOffset) }]
+        return Promise.resolve({ rows, affectedRows: 0, warningCount: 0 })
+      }
       if (sql.startsWith('INSERT INTO `t`') && params.some((p) => typeof p === 'number' && p > 100)) {
         return Promise.reject(
           Object.assign(new Error("Out of range value for column 'n' at row 1"), { errno: 1264 }),
@@ -104,5 +108,42 @@ describe('writeBatch', () => {
       }),
     ).rejects.toBe(lost)
     expect(statements.at(-1)?.sql).toBe('ROLLBACK')
+  })
+
+  it('refuses to write when another sink moved the stored position', async () => {
+    const { connection, statements } = fakeConnection({ storedOffset: 7n })
+    await expect(
+      writeBatch(connection, {
+        consumer: 'warehouse',
+        plans: [planBatch(table, [{ kind: 'row', ref: ref(2), row: { ID: 'a', N: 1 } }])],
+        positions: [{ topic: 'T', partition: 0, offset: 3n }],
+        expected: [{ topic: 'T', partition: 0, offset: 2n }],
+      }),
+    ).rejects.toThrow(/Another sink moved the position of T\[0\] .* \(expected 2, found 7\)/)
+    expect(statements.some((s) => s.sql.startsWith('INSERT'))).toBe(false)
+    expect(statements.at(-1)?.sql).toBe('ROLLBACK')
+  })
+
+  it('skips a batch whose COMMIT succeeded although the reply was lost', async () => {
+    const { connection, statements } = fakeConnection({ storedOffset: 3n })
+    const counts = await writeBatch(connection, {
+      consumer: 'warehouse',
+      plans: [planBatch(table, [{ kind: 'row', ref: ref(2), row: { ID: 'a', N: 1 } }])],
+      positions: [{ topic: 'T', partition: 0, offset: 3n }],
+      expected: [{ topic: 'T', partition: 0, offset: 2n }],
+    })
+    expect(counts.size).toBe(0)
+    expect(statements.map((s) => s.sql.split(' ')[0])).toEqual(['START', 'SELECT', 'ROLLBACK'])
+  })
+
+  it('writes when the stored position is the expected one (none yet for a new partition)', async () => {
+    const { connection, statements } = fakeConnection()
+    await writeBatch(connection, {
+      consumer: 'warehouse',
+      plans: [planBatch(table, [{ kind: 'row', ref: ref(0), row: { ID: 'a', N: 1 } }])],
+      positions: [{ topic: 'T', partition: 0, offset: 1n }],
+      expected: [{ topic: 'T', partition: 0, offset: null }],
+    })
+    expect(statements.at(-1)?.sql).toBe('COMMIT')
   })
 })

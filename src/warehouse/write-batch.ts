@@ -1,6 +1,6 @@
 import { buildDeleteByKeys, buildUpsert } from '../mysql/build-upsert.ts'
 import type { TopicPartitionOffset } from '../kafka/ports.ts'
-import { errorMessage } from '../shared/errors.ts'
+import { DipError, errorMessage } from '../shared/errors.ts'
 import { savePositionsStatement, saveRejectsStatement } from './bookkeeping.ts'
 import { classifyMysqlError } from './classify-mysql-error.ts'
 import type { PlannedUpsert, TablePlan } from './plan-batch.ts'
@@ -19,6 +19,17 @@ export interface WriteBatchInput {
   readonly plans: readonly TablePlan[]
   /** Next offsets after this batch, stored with the rows. */
   readonly positions: readonly TopicPartitionOffset[]
+  /**
+   * The positions this writer believes dip_offsets holds for the same partitions (null: no row).
+   * They are checked under a row lock, so two sinks with one consumer name cannot both write.
+   */
+  readonly expected?: readonly ExpectedPosition[]
+}
+
+export interface ExpectedPosition {
+  readonly topic: string
+  readonly partition: number
+  readonly offset: bigint | null
 }
 
 export interface WriteBatchOptions {
@@ -42,6 +53,10 @@ export async function writeBatch(
   const rejects: Reject[] = []
   await connection.query('START TRANSACTION')
   try {
+    if ((await checkPositions(connection, input)) === 'already-written') {
+      await connection.query('ROLLBACK')
+      return counts
+    }
     for (const plan of input.plans) {
       const { table } = plan
       const keyNames = table.keyColumns.map((column) => column.mysql.name)
@@ -80,6 +95,42 @@ export async function writeBatch(
     throw error
   }
   return counts
+}
+
+/**
+ * Locks this batch's dip_offsets rows and compares them with what the writer expects. Finding the
+ * batch's own end position means an earlier attempt committed although its COMMIT reply was lost.
+ */
+async function checkPositions(
+  connection: WarehouseConnection,
+  input: WriteBatchInput,
+): Promise<'ok' | 'already-written'> {
+  if (input.expected === undefined) return 'ok'
+  let alreadyWritten = input.expected.length > 0
+  for (const expected of input.expected) {
+    const { rows } = await connection.query(
+      'SELECT next_offset FROM dip_offsets WHERE consumer = ? AND topic = ? AND `partition` = ? FOR UPDATE',
+      [input.consumer, expected.topic, expected.partition],
+    )
+    const raw = rows[0]?.['next_offset']
+    const stored = raw === undefined || raw === null ? null : BigInt(String(raw))
+    const target = input.positions.find(
+      (p) => p.topic === expected.topic && p.partition === expected.partition,
+    )
+    if (stored !== null && target !== undefined && stored === target.offset) continue
+    alreadyWritten = false
+    if (stored !== expected.offset) {
+      throw new DipError(
+        'DIP_SINK',
+        `Another sink moved the position of ${expected.topic}[${expected.partition}] for consumer '${input.consumer}' ` +
+          `(expected ${expected.offset ?? 'none'}, found ${stored ?? 'none'}).`,
+        {
+          hint: 'Run one `dip consume warehouse` per consumer name at a time (or give each its own --consumer); restart this one to resume.',
+        },
+      )
+    }
+  }
+  return alreadyWritten ? 'already-written' : 'ok'
 }
 
 async function upsertIsolatingRejects(

@@ -115,12 +115,19 @@ export async function writeWarehouseConfig(
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_')))
 
 /** `node bin/dip.js --config <file> …` as a child process (so tests can kill -9 it). */
-export function dip(configFile: string, args: readonly string[]) {
+/** Batch runs get a timeout; streaming runs (`timeoutMs: 0`) run until the test stops them. */
+export function dip(
+  configFile: string,
+  args: readonly string[],
+  options: { readonly timeoutMs?: number } = {},
+) {
   return execa('node', ['bin/dip.js', '--config', configFile, ...args], {
     reject: false,
     env: { ...cleanEnv, NO_COLOR: '1', CI: '1' },
     extendEnv: false,
-    timeout: 150_000,
+    timeout: options.timeoutMs ?? 150_000,
+    // A stopping sink leaves its consumer group first (up to one fetch wait): no SIGKILL after 5 s.
+    forceKillAfterDelay: 60_000,
   })
 }
 

@@ -1,0 +1,220 @@
+import { randomInt } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import { loadConfig } from '../../src/config/load-config.ts'
+import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
+import type { KafkaPorts, TopicAdmin } from '../../src/kafka/ports.ts'
+import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
+import { createExecaRunner } from '../../src/stack/command-runner.ts'
+import { createNativeStack } from '../../src/stack/native/native-stack.ts'
+import { readPidFile, stopProcess } from '../../src/stack/native/processes.ts'
+import {
+  dip,
+  openMysql,
+  sleep,
+  startKsqlStub,
+  storedOffsets,
+  tableDescription,
+  tableRows,
+  writeWarehouseConfig,
+  type KsqlStub,
+} from './warehouse-helpers.ts'
+
+/**
+ * Exactly-once under failures: the sink runs as a child process (`node bin/dip.js`) and is killed
+ * with SIGKILL while it writes, or MariaDB is stopped and restarted under it; afterwards MySQL
+ * must hold exactly the last value of every key and dip_offsets the end of every partition.
+ */
+let kafka: KafkaPorts
+let admin: TopicAdmin
+let pool: MysqlPool
+let ksql: KsqlStub
+const KEYS = 300
+const PARTITIONS = 3
+
+beforeAll(async () => {
+  const stack = inject('stack')
+  kafka = createKafkaPorts({ brokers: stack.brokers, clientId: 'dip-it-warehouse-crash' })
+  admin = kafka.admin()
+  pool = await openMysql(stack)
+  ksql = await startKsqlStub()
+})
+
+afterAll(async () => {
+  await admin?.close()
+  await pool?.end().catch(() => undefined)
+  await ksql?.close()
+})
+
+/** Produces `count` updates spread over KEYS keys; returns the last value per key. */
+function createProducer(topic: string) {
+  const last = new Map<string, number>()
+  let seq = 0
+  return {
+    last,
+    async send(count: number) {
+      const sink = kafka.sink()
+      try {
+        for (let done = 0; done < count; done += 1000) {
+          const records = Array.from({ length: Math.min(1000, count - done) }, () => {
+            seq += 1
+            const key = `K${String(randomInt(KEYS)).padStart(4, '0')}`
+            last.set(key, seq)
+            return { topic, key, value: JSON.stringify({ SEQ: seq, NOTE: `update ${seq} of ${key}` }) }
+          })
+          await sink.send(records)
+        }
+      } finally {
+        await sink.close()
+      }
+    },
+  }
+}
+
+async function prepareTopic(name: string) {
+  const topic = `${name}_${process.pid}`
+  ksql.register(
+    tableDescription({
+      name: topic,
+      topic,
+      key: { ID: { type: 'STRING' } },
+      value: { SEQ: { type: 'BIGINT' }, NOTE: { type: 'STRING' } },
+    }),
+  )
+  await admin.createTopics([{ name: topic, partitions: PARTITIONS }])
+  const config = await writeWarehouseConfig(inject('stack'), topic, { ksql: { url: ksql.url } })
+  return { topic, table: topic.toLowerCase(), config }
+}
+
+async function totalStored(consumer: string, topic: string): Promise<bigint> {
+  try {
+    return [...(await storedOffsets(pool, consumer, topic)).values()].reduce((a, b) => a + b, 0n)
+  } catch {
+    return -1n // MySQL down or the table not created yet
+  }
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(50)
+  }
+}
+
+async function expectExactlyOnce(topic: string, table: string, consumer: string, last: Map<string, number>) {
+  const rows = await tableRows(pool, `SELECT id, seq FROM \`${table}\` ORDER BY id`)
+  const expected = [...last]
+    .sort(([a], [b]) => (a < b ? -1 : 1))
+    .map(([id, seq]) => ({ id, seq: String(seq) }))
+  expect(rows).toEqual(expected)
+  const high = await admin.topicOffsets(topic)
+  expect(await storedOffsets(pool, consumer, topic)).toEqual(
+    new Map(high.filter((p) => p.high > 0n).map((p) => [p.partition, p.high])),
+  )
+}
+
+describe('dip consume warehouse under failures', () => {
+  it('killed with SIGKILL at random points while writing, then restarted, writes each record exactly once', async () => {
+    const { topic, table, config } = await prepareTopic('WH_KILL')
+    const consumer = 'kill-test'
+    const producer = createProducer(topic)
+    const args = [
+      'consume',
+      'warehouse',
+      '--auto-create',
+      '--topics',
+      topic,
+      '--consumer',
+      consumer,
+      '--max-rows',
+      '100',
+    ]
+    let killedMidWork = 0
+    for (let round = 0; round < 6; round += 1) {
+      await producer.send(3000)
+      const stored = await totalStored(consumer, topic)
+      const before = stored < 0n ? 0n : stored
+      // A SIGKILLed member holds its partitions until its session times out (30 s); the position
+      // lives in MySQL, so each restart may use a fresh consumer group without losing anything.
+      const child = dip(config, [...args, '--group', `dip-kill-test-${process.pid}-${round}`], {
+        timeoutMs: 0,
+      })
+      // Kill once this process has written at least one batch, a random moment later.
+      await waitFor('the sink to make progress', async () => (await totalStored(consumer, topic)) > before)
+      const writing = producer.send(3000)
+      await sleep(randomInt(0, 400))
+      const atKill = await totalStored(consumer, topic)
+      child.kill('SIGKILL')
+      const result = await child
+      expect(result.signal).toBe('SIGKILL')
+      await writing
+      const high = (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
+      if (atKill < high) killedMidWork += 1
+    }
+    expect(killedMidWork).toBeGreaterThanOrEqual(5)
+
+    const finish = await dip(config, [
+      ...args.filter((a) => a !== '--auto-create'),
+      '--group',
+      `dip-kill-test-${process.pid}-final`,
+      '--batch',
+      '--json',
+    ])
+    expect(finish.exitCode, finish.stderr).toBe(0)
+    expect(JSON.parse(finish.stdout)).toMatchObject({ mode: 'batch', upToDate: false })
+    await expectExactlyOnce(topic, table, consumer, producer.last)
+  })
+
+  it('keeps going when MariaDB stops and restarts mid-run: nothing lost, nothing duplicated', async () => {
+    const stack = inject('stack')
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_')))
+    const native = createNativeStack({
+      loaded: loadConfig({ file: stack.configFile, env }),
+      runner: createExecaRunner(),
+      env,
+    })
+    const { topic, table, config } = await prepareTopic('WH_DBRESTART')
+    const consumer = 'restart-test'
+    const producer = createProducer(topic)
+    await producer.send(3000)
+    const child = dip(config, [
+      'consume',
+      'warehouse',
+      '--auto-create',
+      '--topics',
+      topic,
+      '--consumer',
+      consumer,
+      '--max-rows',
+      '100',
+    ])
+    try {
+      await waitFor('the sink to make progress', async () => (await totalStored(consumer, topic)) > 0n)
+      const writing = producer.send(6000)
+      const state = readPidFile(native.paths.mysqlPid, native.paths.mysqlDataDir)
+      if (state.kind !== 'running') throw new Error(`MariaDB is not running (${state.kind})`)
+      await stopProcess(state.pid, 30_000)
+      await writing
+      await sleep(2000)
+      await native.up({ timeoutMs: 120_000 })
+      // The test's own pool lost its connections with the server.
+      await pool.end().catch(() => undefined)
+      pool = await openMysql(stack)
+      const high = (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
+      await waitFor(
+        'the sink to catch up after the restart',
+        async () => (await totalStored(consumer, topic)) === high,
+      )
+    } finally {
+      child.kill('SIGTERM')
+    }
+    const stopAsked = Date.now()
+    const result = await child
+    expect(
+      result.exitCode,
+      `${result.signal ?? ''} after ${Date.now() - stopAsked} ms: ${result.stderr}`,
+    ).toBe(0)
+    expect(result.stderr).toMatch(/MySQL unavailable/)
+    await expectExactlyOnce(topic, table, consumer, producer.last)
+  })
+})
