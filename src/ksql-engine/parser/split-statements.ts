@@ -17,8 +17,8 @@ export function splitStatements(sql: string): StatementSlice[] {
   }
   const pushSlice = (end: number): void => {
     const raw = sql.slice(start, end)
-    const lead = raw.length - raw.trimStart().length
-    const text = raw.trim()
+    const lead = leadingNoise(raw)
+    const text = raw.slice(lead).trim()
     if (text !== '' && !isOnlyComments(text)) slices.push({ text, ...positionOf(start + lead) })
   }
   while (i < sql.length) {
@@ -60,4 +60,19 @@ function isOnlyComments(text: string): boolean {
       .replace(/\/\*[\s\S]*?\*\//g, '')
       .trim() === ''
   )
+}
+
+/** Length of the leading whitespace and comments, which do not belong to the statement text. */
+function leadingNoise(text: string): number {
+  let i = 0
+  for (;;) {
+    while (i < text.length && /\s/.test(text[i] as string)) i++
+    if (text.startsWith('--', i)) {
+      const end = text.indexOf('\n', i)
+      i = end < 0 ? text.length : end + 1
+    } else if (text.startsWith('/*', i)) {
+      const end = text.indexOf('*/', i + 2)
+      i = end < 0 ? text.length : end + 2
+    } else return i
+  }
 }
