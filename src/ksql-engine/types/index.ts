@@ -8,6 +8,8 @@
  * - `formatAsString`   a value's Java toString form (CAST to STRING, CONCAT of non-strings).
  * - `canImplicitlyCast`, `widerNumeric`, `arithmeticResultType`, `createArithmetic`   numeric widening and
  *   `+ - * / %` (types and evaluation, incl. DECIMAL precision/scale and Java int overflow).
+ * - `resolveCommonType` / `createCoercer`   one type for ARRAY[...], MAP(...) and IN (...) lists, with
+ *   ksqlDB's STRING-literal coercion ('2e1' → 20, 'Y' → true) and its messages.
  * - `formatJavaDouble` / `formatJavaFloat`   Java's Double/Float.toString.
  * - time text forms (`formatTimestampText`, `parseTimestampText`, ...) used by CAST and REST output.
  */
@@ -31,6 +33,14 @@ export {
   type ArithmeticOperator,
 } from './implicit-cast.ts'
 export { createArithmetic, coerceNumber } from './arithmetic.ts'
+export {
+  createCoercer,
+  numericLiteralType,
+  parseSqlBoolean,
+  resolveCommonType,
+  type CoercionItem,
+  type CommonTypeResult,
+} from './coercion.ts'
 export { formatJavaDouble, formatJavaFloat } from './java-format.ts'
 export {
   MS_PER_DAY,
