@@ -44,7 +44,11 @@ export interface PartitionOffsets {
   readonly partition: number
   /** First offset still on the broker. */
   readonly low: bigint
-  /** Offset the next record will get (for transactional topics: after the last control record). */
+  /**
+   * The end of what a read_committed reader can read: the last stable offset, which is the high
+   * watermark (past the last transaction marker) once no transaction is open. A commit returns
+   * before its markers are written, so right after one this can briefly lag behind.
+   */
   readonly high: bigint
 }
 

@@ -5,6 +5,7 @@ import type {
   ConsumedRecord,
   KafkaLogEntry,
   KafkaPorts,
+  RecordBatch,
   RecordSource,
   TopicAdmin,
   TopicPartitionOffset,
@@ -81,6 +82,21 @@ async function readToEnd(
   }
   if (!caughtUp()) throw new Error(`did not reach the end of ${topic}: ${JSON.stringify([...positions])}`)
   return { records, positions, batches }
+}
+
+/**
+ * A commit returns before the coordinator has written the transaction markers; until then the end
+ * that read_committed readers see (the last stable offset) lags. Wait for the exact expected end.
+ */
+async function waitForEnd(topic: string, expected: bigint): Promise<void> {
+  const deadline = Date.now() + SAFETY_STOP_MS
+  for (;;) {
+    const offsets = await admin.topicOffsets(topic)
+    const end = offsets.reduce((sum, entry) => sum + entry.high, 0n)
+    if (end === expected) return
+    if (Date.now() > deadline) throw new Error(`${topic} ends at ${end}, expected ${expected}`)
+    await new Promise((done) => setTimeout(done, 100))
+  }
 }
 
 const text = (records: readonly ConsumedRecord[]) => records.map((record) => String(record.value))
@@ -160,6 +176,8 @@ describe('kafkajs ports against the real broker', () => {
       await tx.send([{ topic, key: 'k', value: 'c3' }])
     })
     await sink.close()
+    // 5 records + 3 markers (commit, abort, commit).
+    await waitForEnd(topic, 8n)
 
     const committed = await readToEnd(ports.source({ groupId: `${topic}-rc`, fromBeginning: true }), topic)
     expect(text(committed.records)).toEqual(['c1', 'c2', 'c3'])
@@ -169,21 +187,39 @@ describe('kafkajs ports against the real broker', () => {
       topic,
     )
     expect(text(uncommitted.records)).toEqual(['c1', 'c2', 'a1', 'a2', 'c3'])
-    // Positions step over the transaction markers, up to the high watermark.
-    const [high] = await admin.topicOffsets(topic)
-    expect(committed.positions.get(0)).toBe(high?.high)
-    expect(high?.high).toBeGreaterThan(5n)
+    // Positions step over the transaction markers, up to the end of the log.
+    expect(committed.positions.get(0)).toBe(8n)
+    expect(uncommitted.positions.get(0)).toBe(8n)
     // Offsets sent in a transaction are committed with it, and only then.
     expect(await admin.groupOffsets(groupId, input)).toEqual([{ topic: input, partition: 0, offset: 5n }])
   })
 
-  it('moves past a trailing aborted transaction, so a reader can tell it caught up', async () => {
+  it('reports progress past an aborted transaction that arrives after the reader caught up', async () => {
     const topic = uniqueTopic('tx-tail')
     await admin.createTopics([{ name: topic }])
     const sink = ports.sink({ transactionalId: `${topic}-tx` })
     await sink.transaction(async (tx) => {
       await tx.send([{ topic, key: null, value: 'kept' }])
     })
+    await waitForEnd(topic, 2n) // 'kept' + its commit marker
+
+    const batches: RecordBatch[] = []
+    const controller = new AbortController()
+    const safety = setTimeout(() => controller.abort(), SAFETY_STOP_MS)
+    let firstBatch: () => void = () => undefined
+    const delivered = new Promise<void>((done) => (firstBatch = done))
+    const source = ports.source({ groupId: `${topic}-group`, fromBeginning: true })
+    const running = source.run({
+      topics: [topic],
+      signal: controller.signal,
+      eachBatch: async (batch) => {
+        batches.push(batch)
+        firstBatch()
+        await source.commit([{ topic, partition: batch.partition, offset: batch.nextOffset }])
+        if (batch.nextOffset >= 5n) controller.abort()
+      },
+    })
+    await delivered
     await expect(
       sink.transaction(async (tx) => {
         await tx.send(['gone1', 'gone2'].map((value) => ({ topic, key: null, value })))
@@ -191,15 +227,15 @@ describe('kafkajs ports against the real broker', () => {
       }),
     ).rejects.toThrow('rolled back')
     await sink.close()
-
-    // The last fetch holds only aborted records and a marker: it arrives as an empty batch that
-    // still moves nextOffset to the high watermark (otherwise readToEnd would never finish).
-    const groupId = `${topic}-group`
-    const result = await readToEnd(ports.source({ groupId, fromBeginning: true }), topic)
-    expect(text(result.records)).toEqual(['kept'])
-    const [high] = await admin.topicOffsets(topic)
-    expect(result.positions.get(0)).toBe(high?.high)
-    expect(await admin.groupOffsets(groupId, topic)).toEqual([{ topic, partition: 0, offset: high?.high }])
+    // The fetch after the abort holds only aborted records and a marker: it must still arrive, as an
+    // empty batch moving nextOffset to the end, or a reader waiting to catch up would wait forever.
+    await running
+    clearTimeout(safety)
+    expect(batches.map((batch) => [text(batch.records), batch.nextOffset])).toEqual([
+      [['kept'], 2n],
+      [[], 5n],
+    ])
+    expect(await admin.groupOffsets(`${topic}-group`, topic)).toEqual([{ topic, partition: 0, offset: 5n }])
   })
 
   it('commits offsets for a group that is not running', async () => {
