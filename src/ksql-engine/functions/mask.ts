@@ -40,18 +40,46 @@ function maskerFrom(args: readonly unknown[], offset: number): Masker {
 }
 
 function maskCodePoint(ch: string, m: Masker): string {
-  const replacement = UPPER.test(ch) ? m.upper : LOWER.test(ch) ? m.lower : DIGIT.test(ch) ? m.digit : m.other
+  const code = ch.charCodeAt(0)
+  // ASCII fast path; other code points are classified with Unicode property escapes.
+  const replacement =
+    code < 128
+      ? code >= 65 && code <= 90
+        ? m.upper
+        : code >= 97 && code <= 122
+          ? m.lower
+          : code >= 48 && code <= 57
+            ? m.digit
+            : m.other
+      : UPPER.test(ch)
+        ? m.upper
+        : LOWER.test(ch)
+          ? m.lower
+          : DIGIT.test(ch)
+            ? m.digit
+            : m.other
   return replacement ?? ch
 }
 
-/** Masks code points in [from, to) of `chars`. */
-function maskRange(chars: readonly string[], from: number, to: number, m: Masker): string {
+/** Masks code points in [from, to) of `input`. */
+function maskRange(input: string, from: number, to: number, m: Masker): string {
   let out = ''
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i] as string
+  let i = 0
+  for (const ch of input) {
     out += i >= from && i < to ? maskCodePoint(ch, m) : ch
+    i++
   }
   return out
+}
+
+/** Number of code points (not UTF-16 units). */
+function codePointLength(s: string): number {
+  let n = 0
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c < 0xd800 || c > 0xdbff) n++
+  }
+  return n
 }
 
 type Region = (length: number, n: number) => readonly [number, number]
@@ -67,15 +95,16 @@ function maskFunction(name: string, region: Region | undefined): ScalarFunction 
     const input = args[0]
     if (input === null || input === undefined) return null
     const masker = maskerFrom(args, offset)
-    const chars = [...(input as string)]
-    if (region === undefined) return maskRange(chars, 0, chars.length, masker)
+    const text = input as string
+    const length = codePointLength(text)
+    if (region === undefined) return maskRange(text, 0, length, masker)
     const n = args[1]
     if (n === null || n === undefined) return null
     if ((n as number) < 0) {
       throw new RecordError(`function ${name} requires a non-negative number of characters to mask or skip`)
     }
-    const [from, to] = region(chars.length, n as number)
-    return maskRange(chars, from, to, masker)
+    const [from, to] = region(length, n as number)
+    return maskRange(text, from, to, masker)
   }
   const overloads: Overload[] = [
     { params: base, returns: STRING, build },
