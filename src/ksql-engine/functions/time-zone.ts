@@ -115,12 +115,37 @@ function regionZone(id: string): TimeZone {
       return guess
     },
     name(epochMs, style) {
-      const us = zoneName(epochMs, style, 'en-US')
-      if (!us.startsWith('GMT') || style === 'long') return us
-      const gb = zoneName(epochMs, style, 'en-GB')
-      return gb.startsWith('GMT') && gb !== 'GMT' ? us : gb
+      if (style === 'long') return zoneName(epochMs, style, 'en-US')
+      const fixed = JAVA_SHORT_NAMES[id]
+      if (fixed !== undefined) {
+        const year = new Date(epochMs).getUTCFullYear()
+        const standard = Math.min(offsetAt(Date.UTC(year, 0, 1)), offsetAt(Date.UTC(year, 6, 1)))
+        return offsetAt(epochMs) > standard && fixed[1] !== undefined ? fixed[1] : fixed[0]
+      }
+      // Java's names come from CLDR like Intl's, but Intl only abbreviates a zone in the locale
+      // where the abbreviation is common (CET in en-GB, AEST in en-AU, IST in en-IN).
+      let fallback: string | undefined
+      for (const locale of NAME_LOCALES) {
+        const text = zoneName(epochMs, style, locale)
+        if (!text.startsWith('GMT') || text === 'GMT') return text
+        fallback ??= text
+      }
+      return fallback ?? id
     },
   }
+}
+
+const NAME_LOCALES = ['en-US', 'en-GB', 'en-AU', 'en-IN']
+
+/** Java's short names for zones no English locale of Intl abbreviates: [standard, daylight]. */
+const JAVA_SHORT_NAMES: Readonly<Record<string, readonly [string, string?]>> = {
+  'Asia/Tokyo': ['JST'],
+  'Asia/Shanghai': ['CST'],
+  'Asia/Hong_Kong': ['HKT'],
+  'Asia/Singapore': ['SGT'],
+  'Asia/Seoul': ['KST'],
+  'Europe/Moscow': ['MSK'],
+  'America/Sao_Paulo': ['BRT', 'BRST'],
 }
 
 /** Java's ZoneId.SHORT_IDS plus the daylight names its parser accepts. */
