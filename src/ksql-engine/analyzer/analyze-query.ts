@@ -2,6 +2,7 @@ import type { KeyFormat, ValueFormat } from '../engine-api.ts'
 import { compileExpression, type Compiled } from '../expression/compile-expression.ts'
 import { scopeOverSlots, slotsOf, type ColumnSlot } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
+import { UnsupportedStatementError } from '../parser/parser.ts'
 import { LAMBDA_FUNCTIONS } from '../expression/compile-lambda-call.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Metastore } from '../metastore/metastore.ts'
@@ -45,6 +46,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   if (source === undefined) {
     throw new StatementError(`${query.from.name} does not exist.`)
   }
+  if (query.joins.length > 0) rejectJoin(query, source, metastore)
   const alias = query.from.alias ?? source.name
   const qualifiers = [source.name, alias]
   const functions = options.functions
@@ -768,4 +770,32 @@ export function keyFormatSupports(format: KeyFormat, columns: readonly Column[])
 
 export function valueFormatName(format: ValueFormat): string {
   return format
+}
+
+/** Joins are outside the embedded engine; the common invalid ones still get ksqlDB's message. */
+function rejectJoin(query: Query, left: DataSource, metastore: Metastore): never {
+  for (const join of query.joins) {
+    const criteria = join.criteria
+    if (criteria.kind === 'logical') {
+      throw new StatementError(
+        `Invalid join condition: joins on multiple conditions are not yet supported. Got ${formatExpression(criteria)}.`,
+      )
+    }
+    if (criteria.kind === 'comparison') {
+      for (const side of [criteria.left, criteria.right]) {
+        if (side.kind === 'literal') {
+          throw new StatementError(
+            `Invalid comparison expression '${formatExpression(side)}' in join '${formatExpression(criteria)}'. Each side of the join comparision must contain references from exactly one source.`,
+          )
+        }
+      }
+      const right = metastore.get(join.name)
+      if (left.type === 'STREAM' && right?.type === 'TABLE' && right.schema.key.length > 1) {
+        throw new StatementError(
+          `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(criteria.left)} = ${formatExpression(criteria.right)}.`,
+        )
+      }
+    }
+  }
+  throw new UnsupportedStatementError('JOIN')
 }

@@ -90,9 +90,17 @@ export interface WindowSpec {
   readonly retentionMs: number | null
 }
 
+/** A JOIN is parsed only so the analyzer can report ksqlDB's errors; the engine does not execute joins. */
+export interface JoinClause {
+  readonly name: string
+  readonly alias: string | null
+  readonly criteria: Expression
+}
+
 export interface Query {
   readonly select: readonly SelectItem[]
   readonly from: { readonly name: string; readonly alias: string | null }
+  readonly joins: readonly JoinClause[]
   readonly window: WindowSpec | null
   readonly where: Expression | null
   readonly groupBy: readonly Expression[] | null

@@ -1,6 +1,7 @@
 import type { SqlType, StructField } from '../types/sql-type.ts'
 import type {
   Expression,
+  JoinClause,
   ParsedStatement,
   PropertyValue,
   Query,
@@ -462,8 +463,9 @@ class Parser {
     ) {
       alias = this.identifier()
     }
-    if (['JOIN', 'LEFT', 'INNER', 'FULL', 'RIGHT', 'OUTER', 'CROSS'].some((w) => this.isWord(w))) {
-      throw new UnsupportedStatementError('JOIN')
+    const joins: JoinClause[] = []
+    while (['JOIN', 'LEFT', 'INNER', 'FULL', 'RIGHT', 'OUTER', 'CROSS'].some((w) => this.isWord(w))) {
+      joins.push(this.joinClause())
     }
     let window: WindowSpec | null = null
     if (this.acceptWord('WINDOW')) window = this.windowSpec()
@@ -501,6 +503,7 @@ class Parser {
     return {
       select,
       from: { name: fromName, alias },
+      joins,
       window,
       where,
       groupBy,
@@ -509,6 +512,37 @@ class Parser {
       emit,
       limit,
     }
+  }
+
+  private joinClause(): JoinClause {
+    while (!this.isWord('JOIN')) {
+      if (this.peek().type === 'eof') this.fail("'JOIN'")
+      this.next()
+    }
+    this.next()
+    const name = this.identifier('a source name')
+    let alias: string | null = null
+    if (this.acceptWord('AS')) alias = this.identifier()
+    else if (
+      this.peek().type === 'quoted' ||
+      (this.peek().type === 'ident' && !['WITHIN', 'ON'].includes(this.peek().text))
+    ) {
+      alias = this.identifier()
+    }
+    if (this.acceptWord('WITHIN')) {
+      if (this.acceptSymbol('(')) {
+        this.duration()
+        this.expectSymbol(',')
+        this.duration()
+        this.expectSymbol(')')
+      } else this.duration()
+      if (this.acceptWord('GRACE')) {
+        this.expectWord('PERIOD')
+        this.duration()
+      }
+    }
+    this.expectWord('ON')
+    return { name, alias, criteria: this.expression() }
   }
 
   private groupingList(): Expression[] {

@@ -91,7 +91,27 @@ export function createAggregateOperator(
       }),
     )
 
+  // EMIT FINAL: hold each window's latest result until stream time passes window end + grace.
+  const emitFinal = step.emitFinal && window !== null
+  const pending = new Map<string, { state: GroupState; row: Row }>()
+  const emitClosedWindows = (row: Row): void => {
+    const closeTime = streamTime - graceMs
+    const closed = [...pending.entries()]
+      .filter(([, p]) => p.state.window !== null && p.state.window.end <= closeTime)
+      .sort(([, a], [, b]) => (a.state.window?.start ?? 0) - (b.state.window?.start ?? 0))
+    for (const [k, p] of closed) {
+      pending.delete(k)
+      emitNow(p.state, row, false)
+    }
+  }
   const emit = (state: GroupState, row: Row, tombstone: boolean): void => {
+    if (!emitFinal) {
+      emitNow(state, row, tombstone)
+      return
+    }
+    pending.set(storeKey(state.key, state.window), { state, row })
+  }
+  const emitNow = (state: GroupState, row: Row, tombstone: boolean): void => {
     const aggregateRow: Row = {
       key: state.key,
       value: tombstone
@@ -233,6 +253,7 @@ export function createAggregateOperator(
       apply(prior, true)
     }
     apply(row, false)
+    if (emitFinal) emitClosedWindows(row)
   }
 
   function applyCombined(prior: Row, row: Row, key: unknown[]): void {
