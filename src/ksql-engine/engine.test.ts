@@ -197,6 +197,41 @@ describe('createEngine: statement errors use ksqlDB wording', () => {
     expect(engine.sources()).toEqual([])
   })
 
+  it('rejects joins: invalid ones with ksqlDB wording, valid ones as unsupported', () => {
+    const engine = engineWith(
+      ddl,
+      "CREATE STREAM s2 (id INT KEY, f1 INT, f2 INT) WITH (kafka_topic='s2', value_format='JSON', partitions=1);",
+    )
+    expect(
+      errorOf(() =>
+        engine.execute(
+          'CREATE STREAM j AS SELECT * FROM s JOIN s2 WITHIN 1 DAY ON s.id = s2.id AND s.f1 = s2.f1;',
+        ),
+      ).info.message,
+    ).toBe(
+      'Invalid join condition: joins on multiple conditions are not yet supported. Got ((S.ID = S2.ID) AND (S.F1 = S2.F1)).',
+    )
+    const error = errorOf(() =>
+      engine.execute('CREATE STREAM j AS SELECT * FROM s JOIN s2 WITHIN 1 DAY ON s.id = s2.id;'),
+    )
+    expect(error.info).toMatchObject({
+      kind: 'unsupported',
+      message: 'not supported by the embedded engine: JOIN',
+    })
+  })
+
+  it('holds windowed results until the window closes with EMIT FINAL', () => {
+    const engine = engineWith(
+      "CREATE STREAM i (id STRING KEY, v INT) WITH (kafka_topic='i', value_format='JSON', partitions=1);",
+      'CREATE TABLE o AS SELECT id, COUNT(*) AS c FROM i WINDOW TUMBLING (SIZE 2 MILLISECONDS, GRACE PERIOD 0 MILLISECONDS) GROUP BY id EMIT FINAL;',
+    )
+    engine.produce({ topic: 'i', key: Buffer.from('k'), value: json({ V: 1 }), timestamp: 0 })
+    engine.produce({ topic: 'i', key: Buffer.from('k'), value: json({ V: 1 }), timestamp: 1 })
+    expect(engine.records('O')).toHaveLength(0)
+    engine.produce({ topic: 'i', key: Buffer.from('k'), value: json({ V: 1 }), timestamp: 2 })
+    expect(values(engine, 'O')).toEqual([{ C: 2 }])
+  })
+
   it('reports unsupported statements distinctly', () => {
     const error = errorOf(() =>
       createEngine().execute("CREATE STREAM s (a INT) WITH (kafka_topic='s', value_format='AVRO');"),

@@ -88,9 +88,12 @@ describe('parseStatement', () => {
   })
 
   it('rejects statements outside the subset as unsupported, naming the feature', () => {
-    expect(() => parse('CREATE STREAM j AS SELECT * FROM a JOIN b WITHIN 1 SECOND ON a.k = b.k;')).toThrow(
-      UnsupportedStatementError,
-    )
+    expect(() => parse("PRINT 'topic' FROM BEGINNING;")).toThrow(UnsupportedStatementError)
+    const join = parse('CREATE STREAM j AS SELECT * FROM a JOIN b WITHIN 1 SECOND ON a.k = b.k;')
+    if (join.kind !== 'createAsSelect') throw new Error(join.kind)
+    expect(join.query.joins.map((x) => [x.name, formatExpression(x.criteria)])).toEqual([
+      ['B', '(A.K = B.K)'],
+    ])
     expect(() => parse('CREATE SOURCE CONNECTOR c WITH (x=1);')).toThrow(
       /not supported by the embedded engine: CREATE CONNECTOR/,
     )
