@@ -304,6 +304,44 @@ describe('kafkajs ports against the real broker', () => {
     expect(text(replay.records)).toEqual(['r2', 'r3'])
   })
 
+  it('reads several topics in one run, each from its own position', async () => {
+    const orders = uniqueTopic('multi-orders')
+    const refunds = uniqueTopic('multi-refunds')
+    await admin.createTopics([{ name: orders, partitions: 2 }, { name: refunds }])
+    const sink = ports.sink()
+    await sink.send([
+      ...['o1', 'o2', 'o3', 'o4'].map((value, i) => ({ topic: orders, key: null, value, partition: i % 2 })),
+      ...['r1', 'r2', 'r3'].map((value) => ({ topic: refunds, key: null, value })),
+    ])
+    await sink.close()
+    const targets = [
+      ...(await admin.topicOffsets(orders)).map((entry) => ({ topic: orders, ...entry })),
+      ...(await admin.topicOffsets(refunds)).map((entry) => ({ topic: refunds, ...entry })),
+    ]
+    const seen: string[] = []
+    const positions = new Map<string, bigint>([[`${refunds}/0`, 2n]])
+    const controller = new AbortController()
+    const safety = setTimeout(() => controller.abort(), SAFETY_STOP_MS)
+    await ports.source({ groupId: `${orders}-group`, fromBeginning: true }).run({
+      topics: [orders, refunds],
+      startAt: [{ topic: refunds, partition: 0, offset: 2n }],
+      signal: controller.signal,
+      eachBatch: (batch) => {
+        seen.push(...text(batch.records))
+        positions.set(`${batch.topic}/${batch.partition}`, batch.nextOffset)
+        if (
+          targets.every(
+            (target) => (positions.get(`${target.topic}/${target.partition}`) ?? 0n) >= target.high,
+          )
+        )
+          controller.abort()
+        return Promise.resolve()
+      },
+    })
+    clearTimeout(safety)
+    expect(seen.sort()).toEqual(['o1', 'o2', 'o3', 'o4', 'r3'])
+  })
+
   it('names a missing topic when producing to it or consuming from it', async () => {
     const topic = uniqueTopic('missing')
     const expected = { code: 'DIP_KAFKA', message: `topic not found: ${topic}` }
