@@ -12,7 +12,13 @@ Every statement must be safe to re-run (CREATE TABLE IF NOT EXISTS …): apply i
 The database (mysql.database, default tp3) is created when missing.`
 
 export function registerDbCommands(program: Command): void {
-  const db = program.command('db').description('the MySQL data warehouse')
+  const db = program
+    .command('db')
+    .description('the MySQL data warehouse')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  $ dip db apply             create the warehouse tables\n  $ dip db apply --help',
+    )
   db.command('apply')
     .description('apply a schema file to MySQL, statement by statement (idempotent)')
     .option('-f, --file <path>', 'schema file (default: database/schema.sql)')
