@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { execa } from 'execa'
@@ -101,6 +101,17 @@ describe('dip up / down lifecycle (a stack of its own)', () => {
     const idle = await runDip(['--config', scratch.configFile, 'down'])
     expect(idle.exitCode).toBe(0)
     expect(idle.stdout).toMatch(/nothing was running/)
+  })
+
+  it('up with another MySQL password than the data dir was set up with: says so, leaves nothing running', async () => {
+    const otherPassword = join(scratch.dir, 'other-password.yaml')
+    const text = await readFile(scratch.configFile, 'utf8')
+    await writeFile(otherPassword, text.replace('scratch-pw', 'another-pw'))
+    const result = await runDip(['--config', otherPassword, 'up', '--mode', 'native'])
+    expect(result.exitCode).toBe(1)
+    expect(result.stderr).toContain('rejects user root with the configured password')
+    expect(result.stderr).toContain('dip down --purge')
+    expect(findProcesses(scratch.stateDir)).toEqual([])
   })
 
   it('down --purge deletes the state', async () => {

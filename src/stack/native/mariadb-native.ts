@@ -181,14 +181,23 @@ export async function ensureDatabase(settings: MysqlNativeSettings): Promise<voi
   }
 }
 
-/** Connects as root over the socket, trying each password in turn; undefined until the server answers. */
-export async function tryConnectSocket(paths: NativePaths, passwords: readonly string[]) {
+/** The server answers on its socket: a login as root works, or is refused (a server is up to refuse it). */
+export async function socketAnswers(paths: NativePaths): Promise<boolean> {
   try {
-    return await connectSocket(paths, passwords)
-  } catch {
-    return undefined
+    const connection = await mysql.createConnection({
+      socketPath: paths.mysqlSocket,
+      user: 'root',
+      password: '',
+      connectTimeout: 3000,
+    })
+    await connection.end().catch(() => undefined)
+    return true
+  } catch (error) {
+    return (error as { errno?: number }).errno === ER_ACCESS_DENIED
   }
 }
+
+const ER_ACCESS_DENIED = 1045
 
 async function connectSocket(paths: NativePaths, passwords: readonly string[]): Promise<mysql.Connection> {
   let lastError: unknown

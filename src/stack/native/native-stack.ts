@@ -38,7 +38,7 @@ import {
   findMysqlBinaries,
   prepareMysql,
   startMysql,
-  tryConnectSocket,
+  socketAnswers,
   type MysqlNativeSettings,
 } from './mariadb-native.ts'
 import { nativePaths, type NativePaths } from './native-paths.ts'
@@ -180,14 +180,13 @@ export function createNativeStack(
     }
     if (service === 'mysql' && spawned !== undefined) {
       // Before the bootstrap only root over the socket can log in; the TCP probe needs the user's password.
-      let connection = await tryConnectSocket(paths, ['', mysqlSettings.password])
       await waitUntilHealthy(async () => {
-        connection ??= await tryConnectSocket(paths, ['', mysqlSettings.password])
-        return { healthy: connection !== undefined, version: null, detail: 'socket not answering yet' }
+        const answers = await socketAnswers(paths)
+        return { healthy: answers, version: null, detail: 'socket not answering yet' }
       }, waitOptions)
-      await connection?.end().catch(() => undefined)
       await bootstrapMysql(paths, mysqlSettings)
     }
+    if (service === 'mysql') await assertCredentialsAccepted()
     await waitUntilHealthy(probes[service], waitOptions)
     if (service === 'mysql') await ensureDatabase(mysqlSettings)
     if (service === 'kafka' && spawned !== undefined)
@@ -196,6 +195,19 @@ export function createNativeStack(
         waitOptions,
       )
     progress({ kind: 'healthy', service })
+  }
+
+  /** A data dir set up with other credentials would otherwise only show up as a timeout. */
+  async function assertCredentialsAccepted(): Promise<void> {
+    const first = await probes.mysql()
+    if (first.healthy || !/Access denied/i.test(first.detail ?? '')) return
+    throw new DipError(
+      'DIP_MYSQL',
+      `MySQL on 127.0.0.1:${mysqlSettings.port} rejects user ${mysqlSettings.user} with the configured password (${paths.mysqlDataDir} was set up with other credentials).`,
+      {
+        hint: 'Set mysql.user/mysql.password back, or start from scratch with `dip down --purge` (databases are lost).',
+      },
+    )
   }
 
   async function down(downOptions: DownOptions): Promise<DownResult> {
