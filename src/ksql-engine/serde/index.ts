@@ -10,7 +10,8 @@
  * - Analyzer checks with ksqlDB's wording: `formatSupportError`, `keySchemaNotSupportedMessage`,
  *   `mapKeyColumnError`, `parseDelimiter`.
  * - JSON ↔ engine values (QTT files, REST output): `toEngineValue(json, type)`, `fromEngineValue(value, type)`,
- *   and precompiled `createJsonReader` / `createJsonWriter` / `createJsonTextWriter`.
+ *   and precompiled `createJsonReader` / `createJsonWriter` / `createJsonTextWriter`. `parseJsonLossless(text)`
+ *   keeps numbers beyond double precision as `JsonNumber` (exact DECIMALs); the readers accept them.
  */
 export { createKeySerde, createValueSerde } from './create-serde.ts'
 export type { Serde, SerdeColumn, SerdeOptions } from './serde-types.ts'
@@ -28,6 +29,7 @@ export {
   parseDelimiter,
   type SerdeFormat,
 } from './format-support.ts'
+export { JsonNumber, isJsonNumber, parseJsonLossless } from './lossless-json.ts'
 export {
   createJsonReader,
   createJsonTextWriter,

@@ -98,3 +98,13 @@ describe('JSON serde', () => {
     expect(s.serialize([null])).toBeNull()
   })
 })
+
+describe('JSON serde with DECIMAL columns', () => {
+  it('keeps every digit of large decimals', () => {
+    const s = createJsonSerde([{ name: 'V', type: decimal(33, 16) }], { wrapped: true })
+    const row = s.deserialize(bytes('{"v": 12345678987654321.2345678987654321}'))
+    expect(String(row?.[0])).toBe('12345678987654321.2345678987654321')
+    expect(text(s.serialize(row))).toBe('{"V":12345678987654321.2345678987654321}')
+    expect(() => s.deserialize(bytes('{"v": }'))).toThrow(RecordError)
+  })
+})

@@ -1,5 +1,6 @@
 import { RecordError } from '../types/record-error.ts'
-import { aliasOf, createJsonReader, createJsonTextWriter, foldKeys } from './json-values.ts'
+import { aliasOf, containsDecimal, createJsonReader, createJsonTextWriter, foldKeys } from './json-values.ts'
+import { parseJsonLossless } from './lossless-json.ts'
 import type { Serde, SerdeColumn } from './serde-types.ts'
 
 /**
@@ -18,6 +19,7 @@ export function createJsonSerde(
 
 function unwrappedSerde(column: SerdeColumn): Serde {
   const read = createJsonReader(column.type)
+  const parseJson = parserFor([column])
   const write = createJsonTextWriter(column.type)
   return {
     serialize(values) {
@@ -33,6 +35,7 @@ function unwrappedSerde(column: SerdeColumn): Serde {
 }
 
 function objectSerde(columns: readonly SerdeColumn[]): Serde {
+  const parseJson = parserFor(columns)
   // `alias` remembers the spelling the data last used for a column (`transaction_id` for
   // TRANSACTION_ID), so steady streams skip the case-insensitive scan.
   const readers = columns.map((c) => ({
@@ -84,10 +87,16 @@ function objectSerde(columns: readonly SerdeColumn[]): Serde {
   }
 }
 
-function parseJson(bytes: Buffer): unknown {
-  try {
-    return JSON.parse(bytes.toString('utf8'))
-  } catch (error) {
-    throw new RecordError(`Failed to deserialize JSON: ${(error as Error).message}`, { cause: error })
+/** JSON.parse, or the lossless parser when a DECIMAL column needs the exact digits. */
+function parserFor(columns: readonly SerdeColumn[]): (bytes: Buffer) => unknown {
+  const lossless = columns.some((c) => containsDecimal(c.type))
+  return (bytes) => {
+    const text = bytes.toString('utf8')
+    if (lossless) return parseJsonLossless(text)
+    try {
+      return JSON.parse(text)
+    } catch (error) {
+      throw new RecordError(`Failed to deserialize JSON: ${(error as Error).message}`, { cause: error })
+    }
   }
 }

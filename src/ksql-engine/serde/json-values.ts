@@ -5,6 +5,7 @@ import { formatJavaDouble } from '../types/java-format.ts'
 import { RecordError } from '../types/record-error.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import { parseDateText, parseTimeText, parseTimestampText } from '../types/time-text.ts'
+import { JsonNumber } from './lossless-json.ts'
 
 /**
  * Conversions between parsed JSON (what JSON.parse returns, and what QTT files contain) and the
@@ -26,7 +27,32 @@ export function fromEngineValue(value: unknown, type: SqlType): unknown {
 
 export function createJsonReader(type: SqlType): JsonReader {
   const read = readerFor(type)
-  return (json) => (json === null || json === undefined ? null : read(json))
+  return (json) => {
+    if (json === null || json === undefined) return null
+    // Numbers kept as text by parseJsonLossless: exact for DECIMAL and STRING, a double otherwise.
+    if (json instanceof JsonNumber) {
+      if (type.kind === 'DECIMAL') return fitDecimal(Decimal.parse(json.text), type.precision, type.scale)
+      if (type.kind === 'STRING') return json.text
+      return read(Number(json.text))
+    }
+    return read(json)
+  }
+}
+
+/** Whether values of this type need exact number text (any DECIMAL inside). */
+export function containsDecimal(type: SqlType): boolean {
+  switch (type.kind) {
+    case 'DECIMAL':
+      return true
+    case 'ARRAY':
+      return containsDecimal(type.element)
+    case 'MAP':
+      return containsDecimal(type.value)
+    case 'STRUCT':
+      return type.fields.some((f) => containsDecimal(f.type))
+    default:
+      return false
+  }
 }
 
 function jsonNodeName(json: unknown): string {
