@@ -36,6 +36,7 @@ import type { FunctionRegistry } from './functions/function-types.ts'
 import { Metastore } from './metastore/metastore.ts'
 import type { Column, DataSource, LogicalSchema } from './metastore/source.ts'
 import type { ParsedStatement, Query, SelectItem, Statement } from './parser/ast.ts'
+import { formatExpression } from './parser/format-sql.ts'
 import { ParseError } from './parser/parse-error.ts'
 import { parseStatement, UnsupportedStatementError } from './parser/parser.ts'
 import { splitStatements } from './parser/split-statements.ts'
@@ -577,8 +578,15 @@ export function createEngine(
     const names = statement.columns ?? allColumns.map((c) => c.name)
     if (names.length !== statement.values.length) {
       throw new StatementError(
-        `Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${statement.values.length} values]`,
+        statement.columns === null
+          ? `Failed to prepare statement: Expected a value for each column. Expected Columns: [${names.join(', ')}]. Got [${statement.values.map((v) => formatExpression(v)).join(', ')}]`
+          : `Failed to prepare statement: Expected number columns and values to match: ${names.length}, ${statement.values.length}`,
       )
+    }
+    for (const name of names) {
+      if (name === 'ROWPARTITION' || name === 'ROWOFFSET') {
+        throw new StatementError(`Inserting into column \`${name}\` is not allowed.`)
+      }
     }
     const scopeNone = scopeOverSlots([], { functions, qualifiers: [], windowBounds: false })
     const provided = new Map<string, unknown>()
@@ -622,6 +630,7 @@ export function createEngine(
     const source = s.metastore.get(query.from.name)
     if (source === undefined) throw new StatementError(`${query.from.name} does not exist.`)
     const push = query.emit !== null
+    if (!push && query.joins.length > 0) throw new StatementError("Pull queries don't support JOIN clauses.")
     if (!push) {
       if (query.groupBy !== null || query.window !== null || query.partitionBy !== null) {
         const clause = query.groupBy !== null ? 'GROUP BY' : query.window !== null ? 'WINDOW' : 'PARTITION BY'
@@ -629,7 +638,7 @@ export function createEngine(
       }
       if (source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
         throw new StatementError(
-          `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. The 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}' statement will create a new materialized table which is queryable.`,
+          `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. See https://cnfl.io/queries for more info.`,
         )
       }
     }
@@ -661,7 +670,7 @@ export function createEngine(
       const isKey = !push && (o.namespace === 'key' || (source.window !== null && bounds.has(c.name)))
       return { column: c, isKey, position: o.namespace === 'key' ? o.index : keyCount + o.index }
     })
-    const ordered = push ? picked : [...picked.filter((p) => p.isKey), ...picked.filter((p) => !p.isKey)]
+    const ordered = picked
     const columns: ColumnInfo[] = ordered.map((p) => ({
       name: p.column.name,
       type: p.column.type,
@@ -688,8 +697,19 @@ export function createEngine(
         rows.delete(id)
         return
       }
-      // Push queries on tables show tombstones as rows with null values.
-      const flat = [...row.key, ...(row.value ?? analysis.schema.value.map(() => null))]
+      // Streams' null-value records are not rows; on tables they are tombstones: key (and window) only.
+      if (row.value === null && source.type === 'STREAM') return
+      const flat = [
+        ...row.key,
+        ...(row.value ??
+          analysis.schema.value.map((c) =>
+            c.name === 'WINDOWSTART'
+              ? (row.window?.start ?? null)
+              : c.name === 'WINDOWEND'
+                ? (row.window?.end ?? null)
+                : null,
+          )),
+      ]
       rows.set(
         id,
         order.map((i) => toJsonNode(flat[i])),

@@ -67,8 +67,22 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   const warnings: string[] = []
 
   if (query.where !== null) {
-    checkNoWindowBounds(query.where, windowedSource, 'WHERE')
-    const where = compileExpression(query.where, inputScope('WHERE'))
+    checkNoWindowBounds(query.where, windowedSource, 'WHERE', query.window !== null)
+    let where: Compiled
+    try {
+      where = compileExpression(query.where, inputScope('WHERE'))
+    } catch (error) {
+      if (
+        error instanceof StatementError &&
+        options.sinkType === null &&
+        /^Cannot compare /.test(error.message)
+      ) {
+        throw new StatementError(
+          `Error in WHERE expression: ${error.message}\nStatement: ${formatExpression(stripQualifiers(query.where))}`,
+        )
+      }
+      throw error
+    }
     if (where.type !== null && where.type.kind !== 'BOOLEAN') {
       throw new StatementError(
         `Type error in WHERE expression: Should evaluate to boolean but is ${formatExpression(query.where)} (${formatSqlType(where.type)}) instead.`,
@@ -275,7 +289,9 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
       throw new StatementError('HAVING clause must evaluate to a boolean')
   }
   checkDuplicates(keySchema, valueSchema)
-  if (valueSchema.length === 0) throw new StatementError('The projection contains no value columns.')
+  if (valueSchema.length === 0 && options.sinkType !== null) {
+    throw new StatementError('The projection contains no value columns.')
+  }
   const aggregates: AggregateCall[] = aggregateCalls.map((c) => ({
     name: c.name,
     args: c.args,
@@ -544,9 +560,21 @@ function aggregateNotAllowed(expr: Expression & { kind: 'call' }, clause: string
   throw new StatementError(`Use of aggregate function ${expr.name} requires a GROUP BY clause.`)
 }
 
-function checkNoWindowBounds(expr: Expression, windowedSource: boolean, clause: string): void {
+function checkNoWindowBounds(
+  expr: Expression,
+  windowedSource: boolean,
+  clause: string,
+  windowedAggregation = false,
+): void {
   if (windowedSource) return
   visitExpression(expr, (e) => {
+    if (e.kind === 'column' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND') && clause === 'WHERE') {
+      throw new StatementError(
+        windowedAggregation
+          ? `Error in WHERE expression: Unknown column ${e.name}.`
+          : `WHERE column '${e.name}' cannot be resolved.`,
+      )
+    }
     if (e.kind === 'column' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND') && clause !== 'SELECT') {
       throw new StatementError(
         `Window bounds column ${e.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.`,

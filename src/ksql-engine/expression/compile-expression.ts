@@ -335,6 +335,12 @@ function compileArithmetic(
   r: Compiled,
   expr: Expression,
 ): Compiled {
+  if (l.type === null || r.type === null) {
+    const name = (t: SqlType | null): string => (t === null ? 'null' : formatSqlType(t))
+    throw new StatementError(
+      `Error processing expression: ${formatExpression(expr)}. Arithmetic on types ${name(l.type)} and ${name(r.type)} are not supported.`,
+    )
+  }
   const lt = l.type ?? r.type ?? INTEGER
   const rt = r.type ?? l.type ?? INTEGER
   const type = arithmeticResultType(op, lt, rt)
