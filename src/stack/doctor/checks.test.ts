@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest'
-import { checkNode, parseJavaMajor } from './checks.ts'
+import { loadConfig } from '../../config/load-config.ts'
+import { createFakeRunner } from '../command-runner.ts'
+import { checkNode, parseJavaMajor, runChecks } from './checks.ts'
 
 describe('parseJavaMajor', () => {
   it.each([
@@ -19,5 +21,29 @@ describe('checkNode', () => {
     const old = checkNode('v20.11.1')
     expect(old.status).toBe('fail')
     expect(old.fix).toMatch(/20\.19/)
+  })
+})
+
+describe('runChecks with a scripted machine', () => {
+  it('fails an old Java and a missing Maven, each with a fix', async () => {
+    const runner = createFakeRunner((call) => {
+      if (call.args[0] === '-version') return { stderr: 'openjdk version "11.0.2" 2019-01-15' }
+      if (call.command === 'mvn') return { exitCode: 127, notFound: true }
+      if (call.command === 'docker') return { exitCode: 1 }
+      return undefined
+    })
+    const checks = await runChecks(loadConfig({ cwd: '/nonexistent-dir-for-dip', env: {} }), {
+      runner,
+      env: { PATH: '' },
+      nodeVersion: 'v20.19.0',
+    })
+    const byName = Object.fromEntries(checks.map((check) => [check.name, check]))
+    expect(byName['java']).toMatchObject({ status: 'fail' })
+    expect(byName['java']?.detail).toContain('need 17+')
+    expect(byName['java']?.fix).toMatch(/JDK 17/)
+    expect(byName['maven']).toMatchObject({ status: 'fail' })
+    expect(byName['maven']?.fix).toMatch(/apt-get install maven/)
+    expect(byName['docker']).toMatchObject({ status: 'warn' })
+    expect(byName['node']).toMatchObject({ status: 'ok' })
   })
 })
