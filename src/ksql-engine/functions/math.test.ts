@@ -30,7 +30,9 @@ describe('ROUND and TRUNC', () => {
   it('types ROUND results like ksqlDB', () => {
     expect(resolveScalar('ROUND', [DOUBLE]).returnType).toEqual(BIGINT)
     expect(resolveScalar('ROUND', [DOUBLE, INTEGER]).returnType).toEqual(DOUBLE)
-    expect(resolveScalar('ROUND', [INTEGER]).returnType).toEqual(INTEGER)
+    expect(resolveScalar('ROUND', [INTEGER]).returnType).toEqual(BIGINT)
+    expect(resolveScalar('TRUNC', [INTEGER]).returnType).toEqual(BIGINT)
+    expect(resolveScalar('TRUNC', [DOUBLE]).returnType).toEqual(BIGINT)
     expect(formatSqlType(resolveScalar('ROUND', [decimal(33, 16)]).returnType)).toBe('DECIMAL(17, 0)')
     expect(formatSqlType(resolveScalar('ROUND', [decimal(33, 16), INTEGER]).returnType)).toBe(
       'DECIMAL(33, 16)',
@@ -43,6 +45,11 @@ describe('ROUND and TRUNC', () => {
     expect(String(call('ROUND', v, i(0)))).toBe('12345678987654321.0000000000000000')
     expect(String(call('ROUND', v, i(10)))).toBe('12345678987654321.2345678988000000')
     expect(String(call('ROUND', v, i(-2)))).toBe('12345678987654300.0000000000000000')
+  })
+
+  it('follows Java for whole-number rounding of special values', () => {
+    expect(call('ROUND', d(Number.NaN))).toBe(0)
+    expect(call('TRUNC', d(Infinity))).toBe(2 ** 63)
   })
 
   it('truncates toward zero', () => {

@@ -34,6 +34,13 @@ function truncate(value: Decimal, places: number): Decimal {
   return value.setScaleDirected(places, value.signum() < 0 ? 'CEILING' : 'FLOOR')
 }
 
+/** java.lang.Math.round / Double.longValue: NaN → 0, saturating at the long range. */
+function toLong(v: number, round: boolean): number {
+  if (Number.isNaN(v)) return 0
+  const n = round ? Math.round(v) : Math.trunc(v)
+  return Math.min(2 ** 63, Math.max(-(2 ** 63), n))
+}
+
 function roundDouble(v: number, places: number): number {
   if (!Number.isFinite(v)) return v
   if (places === 0) return Math.round(v)
@@ -43,14 +50,6 @@ function roundDouble(v: number, places: number): number {
 function truncDouble(v: number, places: number): number {
   if (!Number.isFinite(v)) return v
   return truncate(Decimal.fromNumber(v), places).toNumber()
-}
-
-/** Integer rounding to 10^-places (a no-op unless places < 0). */
-function roundInteger(v: number, places: number, mode: 'round' | 'trunc'): number {
-  if (places >= 0) return v
-  const d = Decimal.fromInteger(v)
-  const r = mode === 'round' ? roundHalfCeiling(d, places) : truncate(d, places)
-  return r.setScale(0).toNumber()
 }
 
 function unaryDouble(name: string, f: (x: number) => number): ScalarFunction {
@@ -79,13 +78,14 @@ function sameTypeOverloads(
 }
 
 function roundingFunction(name: 'ROUND' | 'TRUNC'): ScalarFunction {
-  const mode = name === 'ROUND' ? 'round' : 'trunc'
   const onDecimal = name === 'ROUND' ? roundHalfCeiling : truncate
   const onDouble = name === 'ROUND' ? roundDouble : truncDouble
   return defineScalar(name, [
-    { params: [I], returns: INTEGER, build: () => nullSafe(([x]) => x) },
+    // As in ksqlDB's Round/Trunc UDFs: whole-number forms return BIGINT, even for an INT argument,
+    // and there is no (INT, INT) form (an INT with decimal places widens to DECIMAL).
+    { params: [I], returns: BIGINT, build: () => nullSafe(([x]) => x) },
     { params: [L], returns: BIGINT, build: () => nullSafe(([x]) => x) },
-    { params: [D], returns: BIGINT, build: () => nullSafe(([x]) => onDouble(num(x), 0)) },
+    { params: [D], returns: BIGINT, build: () => nullSafe(([x]) => toLong(num(x), name === 'ROUND')) },
     {
       params: [DEC],
       returns: (ctx) => {
@@ -94,16 +94,6 @@ function roundingFunction(name: 'ROUND' | 'TRUNC'): ScalarFunction {
         return decimal(Math.max(1, t.precision - t.scale), 0)
       },
       build: () => nullSafe(([x]) => onDecimal(dec(x), 0).setScale(0)),
-    },
-    {
-      params: [I, I],
-      returns: INTEGER,
-      build: () => nullSafe(([x, p]) => roundInteger(num(x), num(p), mode)),
-    },
-    {
-      params: [L, I],
-      returns: BIGINT,
-      build: () => nullSafe(([x, p]) => roundInteger(num(x), num(p), mode)),
     },
     { params: [D, I], returns: DOUBLE, build: () => nullSafe(([x, p]) => onDouble(num(x), num(p))) },
     {
@@ -153,7 +143,6 @@ export function mathFunctions(): ScalarFunction[] {
         returns: INTEGER,
         build: () => nullSafe(([x]) => (Number.isNaN(x) ? 0 : Math.sign(num(x)))),
       },
-      { params: [DEC], returns: INTEGER, build: () => nullSafe(([x]) => dec(x).signum()) },
     ]),
     unaryDouble('SQRT', Math.sqrt),
     unaryDouble('CBRT', Math.cbrt),
