@@ -130,7 +130,7 @@ class Parser {
     if (!this.acceptSymbol(symbol)) {
       if (symbol === ')') {
         const t = this.peek()
-        throw new ParseError(t.line, t.column, `Syntax Error missing ')' at '${t.raw || '<EOF>'}'`)
+        throw new ParseError(t.line, t.column, `Syntax Error\nmissing ')' at '${t.raw || '<EOF>'}'`)
       }
       this.fail(`'${symbol}'`)
     }

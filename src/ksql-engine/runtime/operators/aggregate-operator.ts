@@ -94,14 +94,20 @@ export function createAggregateOperator(
   // EMIT FINAL: hold each window's latest result until stream time passes window end + grace.
   const emitFinal = step.emitFinal && window !== null
   const pending = new Map<string, { state: GroupState; row: Row }>()
+  // Kafka Streams' emit-on-window-close range fetch (what ksqlDB runs): each time the close time
+  // advances, windows ending exactly at the new close time are emitted; windows that closed while
+  // stream time jumped past them are dropped without output, as in ksqlDB's QTT expectations.
+  let lastCloseTime = Number.NEGATIVE_INFINITY
   const emitClosedWindows = (row: Row): void => {
     const closeTime = streamTime - graceMs
+    if (closeTime <= lastCloseTime) return
+    lastCloseTime = closeTime
     const closed = [...pending.entries()]
       .filter(([, p]) => p.state.window !== null && p.state.window.end <= closeTime)
       .sort(([, a], [, b]) => (a.state.window?.start ?? 0) - (b.state.window?.start ?? 0))
     for (const [k, p] of closed) {
       pending.delete(k)
-      emitNow(p.state, row, false)
+      if (p.state.window?.end === closeTime) emitNow(p.state, row, false)
     }
   }
   const emit = (state: GroupState, row: Row, tombstone: boolean): void => {
@@ -135,7 +141,7 @@ export function createAggregateOperator(
         context.logError((error as Error).message, row)
       }
       if (!ok) {
-        if (state.emitted) next(project({ ...aggregateRow, value: null }), null)
+        if (state.emitted) next(project({ ...aggregateRow, value: null, timestamp: row.timestamp }), null)
         state.emitted = false
         return
       }
