@@ -35,14 +35,16 @@ describe('MASK family', () => {
     expect(call('MASK_KEEP_RIGHT', 'ab', 5)).toBe('ab')
   })
 
-  it('works on code points, not UTF-16 units', () => {
-    expect(call('MASK', 'a😀B')).toBe('x-X')
+  it('walks UTF-16 units like ksqlDB, masking both halves of a surrogate pair', () => {
+    expect(call('MASK', 'a😀B')).toBe('x--X')
   })
 
   it('returns NULL for a NULL input and rejects bad arguments per record', () => {
     expect(call('MASK', null)).toBeNull()
+    expect(call('MASK_LEFT', null, 2)).toBeNull()
+    expect(() => call('MASK_LEFT', null, -1)).toThrow(RecordError)
     expect(() => call('MASK_LEFT', 'abc', -1)).toThrow(
-      'function MASK_LEFT requires a non-negative number of characters to mask or skip',
+      'function mask_left requires a non-negative number of characters to mask or skip',
     )
     expect(() => call('MASK', 'abc', '**', 'x', 'n', '-')).toThrow(RecordError)
     expect(() => call('MASK', 'abc', '**', 'x', 'n', '-')).toThrow(

@@ -23,7 +23,7 @@ const DIGIT = /\p{Nd}/u
 function maskChar(value: unknown): string | null {
   if (value === null || value === undefined) return null
   const text = value as string
-  if ([...text].length !== 1) {
+  if (text.length !== 1) {
     throw new RecordError(`Invalid mask character. Must be only single character, but was '${text}'`)
   }
   return text
@@ -39,47 +39,28 @@ function maskerFrom(args: readonly unknown[], offset: number): Masker {
   }
 }
 
-function maskCodePoint(ch: string, m: Masker): string {
-  const code = ch.charCodeAt(0)
+function maskCodePoint(cp: number, m: Masker): string | null {
   // ASCII fast path; other code points are classified with Unicode property escapes.
-  const replacement =
-    code < 128
-      ? code >= 65 && code <= 90
-        ? m.upper
-        : code >= 97 && code <= 122
-          ? m.lower
-          : code >= 48 && code <= 57
-            ? m.digit
-            : m.other
-      : UPPER.test(ch)
-        ? m.upper
-        : LOWER.test(ch)
-          ? m.lower
-          : DIGIT.test(ch)
-            ? m.digit
-            : m.other
-  return replacement ?? ch
+  if (cp < 128) {
+    if (cp >= 65 && cp <= 90) return m.upper
+    if (cp >= 97 && cp <= 122) return m.lower
+    return cp >= 48 && cp <= 57 ? m.digit : m.other
+  }
+  const ch = String.fromCodePoint(cp)
+  return UPPER.test(ch) ? m.upper : LOWER.test(ch) ? m.lower : DIGIT.test(ch) ? m.digit : m.other
 }
 
-/** Masks code points in [from, to) of `input`. */
-function maskRange(input: string, from: number, to: number, m: Masker): string {
+/**
+ * ksqlDB's Masker walks UTF-16 units and masks the code point starting at each one, so the low half
+ * of a surrogate pair is masked again as "other" (an emoji becomes `--`); reproduced as is.
+ */
+function maskText(input: string, m: Masker): string {
   let out = ''
-  let i = 0
-  for (const ch of input) {
-    out += i >= from && i < to ? maskCodePoint(ch, m) : ch
-    i++
+  for (let i = 0; i < input.length; i++) {
+    const cp = input.codePointAt(i) as number
+    out += maskCodePoint(cp, m) ?? String.fromCodePoint(cp)
   }
   return out
-}
-
-/** Number of code points (not UTF-16 units). */
-function codePointLength(s: string): number {
-  let n = 0
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i)
-    if (c < 0xd800 || c > 0xdbff) n++
-  }
-  return n
 }
 
 type Region = (length: number, n: number) => readonly [number, number]
@@ -88,23 +69,28 @@ const S = P.t(STRING)
 const I = P.t(INTEGER)
 
 function maskFunction(name: string, region: Region | undefined): ScalarFunction {
+  const displayName = name.toLowerCase()
   const withCount = region !== undefined
   const base = withCount ? [S, I] : [S]
   const offset = base.length
   const build = () => (args: readonly unknown[]) => {
     const input = args[0]
-    if (input === null || input === undefined) return null
     const masker = maskerFrom(args, offset)
-    const text = input as string
-    const length = codePointLength(text)
-    if (region === undefined) return maskRange(text, 0, length, masker)
     const n = args[1]
-    if (n === null || n === undefined) return null
-    if ((n as number) < 0) {
-      throw new RecordError(`function ${name} requires a non-negative number of characters to mask or skip`)
+    if (region !== undefined) {
+      if (n === null || n === undefined) return null
+      // ksqlDB validates the count before looking at the input.
+      if ((n as number) < 0) {
+        throw new RecordError(
+          `function ${displayName} requires a non-negative number of characters to mask or skip`,
+        )
+      }
     }
-    const [from, to] = region(length, n as number)
-    return maskRange(text, from, to, masker)
+    if (input === null || input === undefined) return null
+    const text = input as string
+    if (region === undefined) return maskText(text, masker)
+    const [from, to] = region(text.length, n as number)
+    return text.slice(0, from) + maskText(text.slice(from, to), masker) + text.slice(to)
   }
   const overloads: Overload[] = [
     { params: base, returns: STRING, build },

@@ -48,6 +48,9 @@ describe('string functions', () => {
     expect(call('INSTR', s('corporate floor'), s('or'), i(-3), i(2))).toBe(2)
     expect(call('INSTR', s('abc'), s('z'))).toBe(0)
     expect(call('INSTR', s(null), s('z'))).toBe(0)
+    expect(call('INSTR', s('abc'), s('b'), i(9))).toBe(0)
+    // ksqlDB quirk kept on purpose: a miss after position p yields p - 1.
+    expect(call('INSTR', s('abc'), s('z'), i(2))).toBe(1)
     expect(call('SPLIT', s('a,b,,c'), s(','))).toEqual(['a', 'b', '', 'c'])
     expect(call('SPLIT', s('abc'), s(''))).toEqual(['a', 'b', 'c'])
     expect(call('LPAD', s('abc'), i(6), s('xy'))).toBe('xyxabc')

@@ -28,25 +28,38 @@ export function substringBounds(length: number, pos: number, len?: number): read
   return [start, end]
 }
 
+/**
+ * ksqlDB's INSTR, quirks included: a position beyond the string gives 0; a negative position searches
+ * the reversed string; an occurrence that is not found gives position - 1 (Commons Lang's
+ * ordinalIndexOf returns -1 and ksqlDB adds the position back).
+ */
 function instr(s: string, sub: string, position: number, occurrence: number): number {
-  if (occurrence <= 0 || position === 0) return 0
-  if (position > 0) {
-    let from = position - 1
-    for (let n = 0; ; n++) {
-      const idx = s.indexOf(sub, from)
-      if (idx < 0) return 0
-      if (n === occurrence - 1) return idx + 1
-      from = idx + 1
-    }
+  if (Math.abs(position) > s.length) return 0
+  if (position < 0) {
+    const reversed = [...s].reverse().join('')
+    const reversedSub = [...sub].reverse().join('')
+    const p = -position
+    return s.length - p - ordinalIndexOf(commonsSubstring(reversed, p - 1), reversedSub, occurrence)
   }
-  let from = s.length + position
-  for (let n = 0; ; n++) {
-    if (from < 0) return 0
-    const idx = s.lastIndexOf(sub, from)
-    if (idx < 0) return 0
-    if (n === occurrence - 1) return idx + 1
-    from = idx - 1
+  return ordinalIndexOf(commonsSubstring(s, position - 1), sub, occurrence) + position
+}
+
+/** StringUtils.substring(str, start): a negative start counts from the end. */
+function commonsSubstring(s: string, start: number): string {
+  const from = start < 0 ? Math.max(0, s.length + start) : start
+  return from > s.length ? '' : s.slice(from)
+}
+
+/** StringUtils.ordinalIndexOf: index of the n-th (overlapping) occurrence, -1 when absent. */
+function ordinalIndexOf(s: string, search: string, ordinal: number): number {
+  if (ordinal <= 0) return -1
+  if (search === '') return 0
+  let index = -1
+  for (let found = 0; found < ordinal; found++) {
+    index = s.indexOf(search, index + 1)
+    if (index < 0) return -1
   }
+  return index
 }
 
 function pad(input: string, length: number, padding: string, left: boolean): string | null {
