@@ -36,6 +36,7 @@ export function planBatch(table: BoundTable, records: readonly WarehouseRecord[]
     | { readonly kind: 'delete'; readonly op: PlannedDelete }
   >()
   const rejects: Reject[] = []
+  const keyIndexes = table.keyColumns.map((column) => table.columns.indexOf(column))
   const reject = (ref: RecordRef, reason: string) => rejects.push({ ref, table: table.table, reason })
   for (const record of records) {
     switch (record.kind) {
@@ -48,7 +49,7 @@ export function planBatch(table: BoundTable, records: readonly WarehouseRecord[]
           reject(record.ref, values)
           break
         }
-        const key = table.keyColumns.map((column) => values[table.columns.indexOf(column)])
+        const key = keyIndexes.map((index) => values[index])
         byKey.set(keyText(key), { kind: 'upsert', op: { ref: record.ref, values } })
         break
       }
@@ -97,8 +98,16 @@ function convertColumns(
   return values
 }
 
+/** Identity of a row key; primitives are joined directly (the common case), anything else as JSON. */
 function keyText(key: readonly unknown[]): string {
-  return JSON.stringify(key, (_name, value: unknown) =>
-    Buffer.isBuffer(value) ? value.toString('base64') : typeof value === 'number' ? String(value) : value,
-  )
+  let text = ''
+  for (const part of key) {
+    if (typeof part === 'string') text += `s${part.length}:${part}`
+    else if (typeof part === 'number' || typeof part === 'bigint' || typeof part === 'boolean')
+      text += `n${String(part)};`
+    else if (part === null || part === undefined) text += 'z;'
+    else if (Buffer.isBuffer(part)) text += `b${part.toString('base64')};`
+    else text += `j${JSON.stringify(part)};`
+  }
+  return text
 }

@@ -8,7 +8,7 @@ import type {
 import { isDipError } from '../shared/errors.ts'
 import type { BoundTable } from './bind-table.ts'
 import { loadPositions } from './bookkeeping.ts'
-import { planBatch } from './plan-batch.ts'
+import { planBatch, type TablePlan } from './plan-batch.ts'
 import type { ReconnectingSession } from './reconnecting-session.ts'
 import type { WarehouseRecord } from './warehouse-record.ts'
 import { writeBatch, type TableCounts } from './write-batch.ts'
@@ -51,6 +51,9 @@ export interface WarehouseSummary {
   readonly upToDate: boolean
   readonly positions: readonly TopicPartitionOffset[]
 }
+
+/** Writes waiting behind the one in progress before eachBatch waits (bounds memory). */
+const MAX_QUEUED = 2
 
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
@@ -113,36 +116,52 @@ export async function runWarehouseSink(
   const onAbort = () => stop.abort()
   deps.signal.addEventListener('abort', onAbort, { once: true })
   if (deps.signal.aborted) stop.abort()
+
+  // Where the next batch of each partition starts (advanced when a batch is accepted), and what
+  // dip_offsets will hold once the queued writes are done (the position each write checks).
+  const accepted = new Map(positions)
+  const willHold = new Map(inDatabase)
+  // Writes run one after another on the session, while the next batch is decoded and planned:
+  // MySQL works while this process converts. At most MAX_QUEUED writes wait; a failure stops all.
+  let queue: Promise<void> = Promise.resolve()
+  let queued = 0
+  let failure: unknown
+  const groupCommits = new Map<string, TopicPartitionOffset>()
+  let lastGroupCommitAt = Date.now()
   let commitWarned = false
 
-  const eachBatch = async (batch: RecordBatch) => {
-    const key = partitionKey(batch.topic, batch.partition)
-    const sink = byTopic.get(batch.topic)
-    const from = positions.get(key) ?? 0n
-    const target = targets.get(key)
-    if (sink === undefined || (options.mode === 'batch' && target === undefined)) return
-    let next = batch.nextOffset
-    if (target !== undefined && next > target) next = target
-    if (next <= from) return
-    const fresh = batch.records.filter((record) => record.offset >= from && record.offset < next)
-    const plan = planBatch(sink.table, fresh.map(sink.decode))
-    const position = { topic: batch.topic, partition: batch.partition, offset: next }
+  const commitGroupOffsets = async () => {
+    const offsets = [...groupCommits.values()]
+    groupCommits.clear()
+    lastGroupCommitAt = Date.now()
+    await deps.source.commit(offsets).catch((error: unknown) => {
+      if (commitWarned) return
+      commitWarned = true
+      deps.onWarning?.(
+        `could not commit consumer-group offsets (MySQL holds the real position): ${String(error)}`,
+      )
+    })
+  }
+
+  const write = async (batch: WriteJob) => {
     const counts = await deps.session.run((connection) =>
       writeBatch(
         connection,
         {
           consumer: options.consumer,
-          plans: fresh.length === 0 ? [] : [plan],
-          positions: [position],
-          expected: [{ topic: batch.topic, partition: batch.partition, offset: inDatabase.get(key) ?? null }],
+          plans: batch.plan.records === 0 ? [] : [batch.plan],
+          positions: [batch.position],
+          expected: [
+            { topic: batch.position.topic, partition: batch.position.partition, offset: batch.expected },
+          ],
         },
         options.maxRowsPerStatement === undefined ? {} : { maxRowsPerStatement: options.maxRowsPerStatement },
       ),
     )
-    positions.set(key, next)
-    inDatabase.set(key, next)
+    positions.set(batch.key, batch.position.offset)
+    inDatabase.set(batch.key, batch.position.offset)
     batches += 1
-    records += fresh.length
+    records += batch.plan.records
     for (const [table, c] of counts) {
       const t = totals.get(table) ?? { records: 0, upserted: 0, deleted: 0, rejected: 0 }
       totals.set(table, {
@@ -153,17 +172,53 @@ export async function runWarehouseSink(
       })
     }
     deps.onBatch?.({ records, tables: totals })
-    await deps.source.commit([position]).catch((error: unknown) => {
-      if (commitWarned) return
-      commitWarned = true
-      deps.onWarning?.(
-        `could not commit consumer-group offsets (MySQL holds the real position): ${String(error)}`,
-      )
-    })
-    if (target !== undefined && next >= target) {
-      targets.delete(key)
-      if (targets.size === 0) stop.abort()
+    // Group offsets only serve lag monitoring: committed after MySQL, at most once a second.
+    groupCommits.set(batch.key, batch.position)
+    if (Date.now() - lastGroupCommitAt >= 1000) await commitGroupOffsets()
+    const target = targets.get(batch.key)
+    if (target !== undefined && batch.position.offset >= target) {
+      targets.delete(batch.key)
+      if (targets.size === 0) {
+        // Commit while still a group member (cheaper than after leaving), then stop reading.
+        await commitGroupOffsets()
+        stop.abort()
+      }
     }
+  }
+
+  const eachBatch = async (batch: RecordBatch) => {
+    if (failure !== undefined) throw failure
+    const key = partitionKey(batch.topic, batch.partition)
+    const sink = byTopic.get(batch.topic)
+    const from = accepted.get(key) ?? 0n
+    const target = targets.get(key)
+    if (sink === undefined || (options.mode === 'batch' && target === undefined)) return
+    let next = batch.nextOffset
+    if (target !== undefined && next > target) next = target
+    if (next <= from) return
+    const fresh = batch.records.filter((record) => record.offset >= from && record.offset < next)
+    const job: WriteJob = {
+      key,
+      plan: planBatch(sink.table, fresh.map(sink.decode)),
+      position: { topic: batch.topic, partition: batch.partition, offset: next },
+      expected: willHold.get(key) ?? null,
+    }
+    accepted.set(key, next)
+    willHold.set(key, next)
+    const previous = queue
+    queued += 1
+    queue = queue.then(async () => {
+      try {
+        if (failure === undefined) await write(job)
+      } catch (error) {
+        failure ??= error
+        stop.abort()
+      } finally {
+        queued -= 1
+      }
+    })
+    if (queued > MAX_QUEUED) await previous
+    if (failure !== undefined) throw failure
   }
 
   try {
@@ -177,12 +232,14 @@ export async function runWarehouseSink(
       // Resume from what MySQL holds: after a broker outage the consumer is rebuilt at these positions.
       const resumeAt = startAt.map((entry) => ({
         ...entry,
-        offset: positions.get(partitionKey(entry.topic, entry.partition)) ?? entry.offset,
+        offset: accepted.get(partitionKey(entry.topic, entry.partition)) ?? entry.offset,
       }))
       try {
         await deps.source.run({ topics: pendingTopics, startAt: resumeAt, signal: stop.signal, eachBatch })
         break
       } catch (error) {
+        await queue
+        if (failure !== undefined) throw failure
         // Only the broker side is retried here; MySQL errors were already retried by the session.
         if (!isDipError(error) || error.code !== 'DIP_KAFKA' || stop.signal.aborted) throw error
         failedAt ??= Date.now()
@@ -192,8 +249,20 @@ export async function runWarehouseSink(
         delayMs = Math.min(delayMs * 2, 5000)
       }
     }
+    // Stopped (caught up, signal, or a failed write): finish the queued writes first.
+    await queue
+    if (failure !== undefined) throw failure
+    if (groupCommits.size > 0) await commitGroupOffsets()
   } finally {
     deps.signal.removeEventListener('abort', onAbort)
   }
   return summary(false)
+}
+
+interface WriteJob {
+  readonly key: string
+  readonly plan: TablePlan
+  readonly position: TopicPartitionOffset
+  /** What dip_offsets holds before this write (null: no row yet). */
+  readonly expected: bigint | null
 }

@@ -161,7 +161,7 @@ describe('dip consume warehouse under failures', () => {
       '--json',
     ])
     expect(finish.exitCode, finish.stderr).toBe(0)
-    expect(JSON.parse(finish.stdout)).toMatchObject({ mode: 'batch', upToDate: false })
+    expect(JSON.parse(finish.stdout)).toMatchObject({ mode: 'batch' })
     await expectExactlyOnce(topic, table, consumer, producer.last)
   })
 

@@ -1,0 +1,199 @@
+/**
+ * Benchmark: `dip consume warehouse --batch` next to a raw mysql2 multi-row upsert of the same rows,
+ * measured in the same run against the stack of the current config (`dip up` first).
+ *
+ *   node --import tsx bench/warehouse.ts            (BENCH_WAREHOUSE_RECORDS=100000 by default)
+ *
+ * Every record has its own key, so both sides write the same number of rows. The sink's rate is
+ * end to end (Kafka group join, fetch, decode, convert, upsert, dip_offsets, commit); the raw side
+ * only sends prebuilt rows. Peak RSS is the process's (the sink runs first, in this process).
+ */
+import { randomUUID } from 'node:crypto'
+import type { Reporter, Spinner } from '../src/cli/reporter.ts'
+import { runConsumeWarehouse } from '../src/commands/consume-warehouse.ts'
+import { loadConfig } from '../src/config/load-config.ts'
+import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
+import { buildUpsert } from '../src/mysql/build-upsert.ts'
+import { connectMysql } from '../src/mysql/connect.ts'
+import { withTransaction } from '../src/mysql/mysql-port.ts'
+import { startKsqlStub, tableDescription } from '../test/integration/warehouse-helpers.ts'
+
+export interface WarehouseBenchResult {
+  readonly name: 'warehouse'
+  readonly records: number
+  readonly sinkRecordsPerSecond: number
+  /** From the first written batch to the last: without startup (group join) and shutdown (leaving it). */
+  readonly sinkSteadyRecordsPerSecond: number
+  readonly rawUpsertRowsPerSecond: number
+  readonly ratio: number
+  readonly peakRssMb: number
+}
+
+const STATUSES = ['completed', 'pending', 'failed', 'processing', 'cancelled']
+const ROWS_PER_STATEMENT = 1000
+
+function tableDdl(table: string): string {
+  return `CREATE TABLE ${table} (
+  transaction_id VARCHAR(64) NOT NULL PRIMARY KEY,
+  amount DECIMAL(15, 2) NULL,
+  status VARCHAR(16) NULL,
+  status_history JSON NULL,
+  last_update_time DATETIME(3) NULL,
+  last_updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)`
+}
+
+export async function benchWarehouse(
+  options: { readonly records?: number; readonly log?: (line: string) => void } = {},
+): Promise<WarehouseBenchResult> {
+  const count = options.records ?? Number(process.env['BENCH_WAREHOUSE_RECORDS'] ?? 100_000)
+  const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`))
+  const { config } = loadConfig()
+  const id = randomUUID().slice(0, 8)
+  const topic = `bench_wh_${id}`
+  const sinkTable = topic
+  const rawTable = `${topic}_raw`
+  const kafka = createKafkaPorts({ brokers: config.kafka.brokers, clientId: 'dip-bench' })
+  const admin = kafka.admin()
+  const pool = await connectMysql(config.mysql)
+  // The table's schema comes from DESCRIBE, as for a ksqlDB table: a stand-in server answers it.
+  const ksql = await startKsqlStub()
+  ksql.register(
+    tableDescription({
+      name: topic.toUpperCase(),
+      topic,
+      key: { TRANSACTION_ID: { type: 'STRING' } },
+      value: {
+        AMOUNT: { type: 'DOUBLE' },
+        STATUS: { type: 'STRING' },
+        STATUS_HISTORY: { type: 'ARRAY', memberSchema: { type: 'STRING' } },
+        LAST_UPDATE_TIME: { type: 'TIMESTAMP' },
+      },
+    }),
+  )
+  try {
+    log(`warehouse: producing ${count} records to ${topic}`)
+    await admin.createTopics([{ name: topic, partitions: 3 }])
+    const rows: unknown[][] = []
+    const sink = kafka.sink()
+    try {
+      for (let start = 0; start < count; start += 5000) {
+        const records = []
+        for (let i = start; i < Math.min(count, start + 5000); i++) {
+          const transactionId = `TXN-${i.toString(16).padStart(8, '0')}`
+          const amount = Math.round((10 + ((i * 7919) % 99000) / 100) * 100) / 100
+          const status = STATUSES[i % STATUSES.length] ?? 'pending'
+          const history = STATUSES.slice(0, (i % 3) + 1)
+          const time = 1744103942128 + i
+          records.push({
+            topic,
+            key: transactionId,
+            value: JSON.stringify({
+              AMOUNT: amount,
+              STATUS: status,
+              STATUS_HISTORY: history,
+              LAST_UPDATE_TIME: time,
+            }),
+          })
+          rows.push([
+            transactionId,
+            amount,
+            status,
+            JSON.stringify(history),
+            new Date(time).toISOString().replace('T', ' ').slice(0, 23),
+          ])
+        }
+        await sink.send(records)
+      }
+    } finally {
+      await sink.close()
+    }
+    await pool.query(tableDdl(sinkTable))
+    await pool.query(tableDdl(rawTable))
+
+    log('warehouse: dip consume warehouse --batch')
+    let firstBatchAt: number | undefined
+    let lastBatchAt: number | undefined
+    let firstBatchRecords = 0
+    const sinkStarted = Date.now()
+    const result = await runConsumeWarehouse(
+      { batch: true, topics: [topic], consumer: `bench-${id}` },
+      {
+        config: { ...config, ksql: { url: ksql.url } },
+        reporter: quietReporter((text: string) => {
+          const written = /^(\d+) records written/.exec(text)
+          if (written === null) return
+          if (firstBatchAt === undefined) {
+            firstBatchAt = Date.now()
+            firstBatchRecords = Number(written[1])
+          }
+          lastBatchAt = Date.now()
+        }),
+        signal: new AbortController().signal,
+      },
+    )
+    const sinkEnded = Date.now()
+    const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
+    if (result.records !== count) throw new Error(`the sink wrote ${result.records} of ${count} records`)
+
+    log('warehouse: raw mysql2 multi-row upsert of the same rows')
+    const columns = ['transaction_id', 'amount', 'status', 'status_history', 'last_update_time']
+    const rawStarted = Date.now()
+    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+      const statement = buildUpsert(rawTable, columns, rows.slice(start, start + ROWS_PER_STATEMENT), {
+        keyColumns: ['transaction_id'],
+      })
+      await withTransaction(pool, (connection) => connection.query(statement.sql, statement.params))
+    }
+    const rawSeconds = (Date.now() - rawStarted) / 1000
+
+    const sinkRate = Math.round(count / ((sinkEnded - sinkStarted) / 1000))
+    // Batches after the first one, over the time from the first write to the last.
+    const steadyRecords = count - firstBatchRecords
+    const steadyRate = Math.round(
+      steadyRecords / (((lastBatchAt ?? sinkEnded) - (firstBatchAt ?? sinkStarted)) / 1000),
+    )
+    const rawRate = Math.round(count / rawSeconds)
+    return {
+      name: 'warehouse',
+      records: count,
+      sinkRecordsPerSecond: sinkRate,
+      sinkSteadyRecordsPerSecond: steadyRate,
+      rawUpsertRowsPerSecond: rawRate,
+      ratio: Math.round((sinkRate / rawRate) * 100) / 100,
+      peakRssMb,
+    }
+  } finally {
+    await pool.query(`DROP TABLE IF EXISTS ${sinkTable}`).catch(() => undefined)
+    await pool.query(`DROP TABLE IF EXISTS ${rawTable}`).catch(() => undefined)
+    await pool.query('DELETE FROM dip_offsets WHERE topic = ?', [topic]).catch(() => undefined)
+    await admin.deleteTopics([topic]).catch(() => undefined)
+    await admin.close()
+    await pool.end()
+    await ksql.close()
+  }
+}
+
+/** A reporter that prints nothing and passes spinner updates (one per written batch) to `onProgress`. */
+function quietReporter(onProgress: (text: string) => void): Reporter {
+  const spinner: Spinner = {
+    update: onProgress,
+    succeed: () => undefined,
+    fail: () => undefined,
+    stop: () => undefined,
+  }
+  return {
+    json: true,
+    color: undefined as never,
+    info: () => undefined,
+    success: () => undefined,
+    warn: () => undefined,
+    table: () => undefined,
+    result: () => undefined,
+    spinner: () => spinner,
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  const result = await benchWarehouse()
+  process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+}
