@@ -1,5 +1,5 @@
-import { existsSync, statSync } from 'node:fs'
-import { open, rm } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { rm } from 'node:fs/promises'
 import { DipError } from '../../shared/errors.ts'
 import type { LoadedConfig } from '../../config/load-config.ts'
 import type { CommandRunner } from '../command-runner.ts'
@@ -30,7 +30,7 @@ import {
   startKafka,
   type KafkaNativeSettings,
 } from './kafka-native.ts'
-import { tailFile, tailForError } from './log-tail.ts'
+import { followFile, tailFile, tailForError } from './log-tail.ts'
 import {
   bootstrapMysql,
   checkMysqlDataDir,
@@ -48,7 +48,6 @@ import {
   isAlive,
   readPidFile,
   removePidFile,
-  sleep,
   stopProcess,
   type PidState,
   type Spawned,
@@ -127,6 +126,10 @@ export function createNativeStack(
     if (toStart.includes('mysql')) checkMysqlDataDir(paths.mysqlDataDir)
 
     const started = new Map<NativeService, Spawned>()
+    // When one service fails, the other's wait stops too instead of probing a killed process.
+    const failed = new AbortController()
+    const signal =
+      upOptions.signal === undefined ? failed.signal : AbortSignal.any([upOptions.signal, failed.signal])
     try {
       if (kafkaSettings !== undefined) {
         progress({ kind: 'starting', service: 'kafka' })
@@ -140,8 +143,11 @@ export function createNativeStack(
       }
       for (const service of NATIVE_SERVICES)
         if (!started.has(service)) progress({ kind: 'already-running', service })
-      await Promise.all(NATIVE_SERVICES.map((service) => waitFor(service, started.get(service), upOptions)))
+      await Promise.all(
+        NATIVE_SERVICES.map((service) => waitFor(service, started.get(service), { ...upOptions, signal })),
+      )
     } catch (error) {
+      failed.abort()
       // Leave no half-started stack behind: stop what this run started.
       for (const [service, spawned] of started) {
         if (isAlive(spawned.pid)) await stopProcess(spawned.pid, stopTimeoutMs)
@@ -339,28 +345,4 @@ function envNameOf(key: string): string {
     .replace(/\./g, '_')
     .replace(/([a-z0-9])([A-Z])/g, '$1_$2')
     .toUpperCase()}`
-}
-
-/** Prints lines appended to a file until the signal aborts (polling: works on every file system). */
-async function followFile(file: string, options: LogsOptions): Promise<void> {
-  let position = statSync(file).size
-  let partial = ''
-  while (options.signal?.aborted !== true) {
-    await sleep(300)
-    if (!existsSync(file)) continue
-    const size = statSync(file).size
-    if (size < position) position = 0
-    if (size === position) continue
-    const handle = await open(file, 'r')
-    try {
-      const buffer = Buffer.alloc(size - position)
-      await handle.read(buffer, 0, buffer.length, position)
-      position = size
-      const lines = (partial + buffer.toString('utf8')).split('\n')
-      partial = lines.pop() ?? ''
-      for (const line of lines) options.onLine(line)
-    } finally {
-      await handle.close()
-    }
-  }
 }
