@@ -53,6 +53,7 @@ describe('string functions', () => {
     expect(call('INSTR', s('abc'), s('z'), i(2))).toBe(1)
     expect(call('SPLIT', s('a,b,,c'), s(','))).toEqual(['a', 'b', '', 'c'])
     expect(call('SPLIT', s('abc'), s(''))).toEqual(['a', 'b', 'c'])
+    expect(call('SPLIT', s(''), s(''))).toEqual([''])
     expect(call('LPAD', s('abc'), i(6), s('xy'))).toBe('xyxabc')
     expect(call('RPAD', s('abc'), i(2), s('x'))).toBe('ab')
     expect(call('LPAD', s('abc'), i(5), s(''))).toBeNull()
@@ -60,6 +61,7 @@ describe('string functions', () => {
 
   it('INITCAP capitalises every word', () => {
     expect(call('INITCAP', s('the   quick BROWN fox'))).toBe('The   Quick Brown Fox')
+    expect(call('INITCAP', s('  leading space'))).toBe('Leading Space')
   })
 
   it('hashes and matches regular expressions', () => {

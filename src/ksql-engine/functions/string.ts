@@ -71,16 +71,20 @@ function pad(input: string, length: number, padding: string, left: boolean): str
   return left ? fill + input : input + fill
 }
 
-/** Apache WordUtils.capitalizeFully over whitespace-separated words. */
+/**
+ * ksqlDB's INITCAP: lower-cases the text, then upper-cases the first UTF-16 unit of every
+ * `[^\s]+\s*` run; whitespace before the first word is dropped, as in ksqlDB.
+ */
 function initcap(s: string): string {
-  return s.replace(/\S+/g, (word) => {
-    const first = String.fromCodePoint(word.codePointAt(0) ?? 0)
-    return first.toUpperCase() + word.slice(first.length).toLowerCase()
-  })
+  let out = ''
+  for (const part of s.toLowerCase().match(/[^\s]+\s*/g) ?? [])
+    out += part.slice(0, 1).toUpperCase() + part.slice(1)
+  return out
 }
 
 function split(s: string, delimiter: string): string[] {
-  if (delimiter === '') return [...s]
+  // Java's Pattern("").split: one element per UTF-16 unit, and [""] for an empty string.
+  if (delimiter === '') return s === '' ? [''] : s.split('')
   return s.split(delimiter)
 }
 
