@@ -3,7 +3,7 @@ import { createContext, type GlobalOptions } from '../cli/context.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import { planProduce, type ProduceFlags, type ProducePlan } from '../produce/produce-plan.ts'
 import { runSendLoop } from '../produce/send-loop.ts'
-import { transactionRecords } from '../produce/transaction-records.ts'
+import { generateInWorker } from '../produce/generate-in-worker.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 export interface ProduceSummary {
@@ -50,7 +50,7 @@ export async function produce(
   let lastUpdate = 0
   try {
     const summary = await runSendLoop({
-      chunks: transactionRecords(plan),
+      chunks: generateInWorker(plan),
       sink,
       ratePerSecond: plan.ratePerSecond,
       deadlineMs: plan.durationMs === null ? null : Date.now() + plan.durationMs,

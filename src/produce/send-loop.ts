@@ -13,7 +13,7 @@ export interface SendSummary extends SendProgress {
 }
 
 export interface SendLoopOptions {
-  readonly chunks: Iterable<ProducedRecord[]>
+  readonly chunks: Iterable<ProducedRecord[]> | AsyncIterable<ProducedRecord[]>
   readonly sink: RecordSink
   readonly ratePerSecond: number | null
   /** Stop at this instant (epoch ms), for --duration. */
@@ -41,7 +41,7 @@ export async function runSendLoop(options: SendLoopOptions): Promise<SendSummary
   const stopped = () => options.signal.aborted || (options.deadlineMs !== null && now() >= options.deadlineMs)
   const progress = () => ({ records, bytes, elapsedMs: now() - start })
 
-  for (const chunk of options.chunks) {
+  for await (const chunk of options.chunks) {
     let at = 0
     while (at < chunk.length) {
       if (stopped()) return { ...progress(), interrupted: true }
