@@ -29,6 +29,7 @@ import {
 } from './functions/index.ts'
 import { compileExpression } from './expression/compile-expression.ts'
 import { castValue } from './expression/cast-value.ts'
+import { compareValues } from './expression/compare-values.ts'
 import type { Row } from './expression/row.ts'
 import { scopeOverSlots } from './expression/schema-scope.ts'
 import { StatementError } from './expression/statement-error.ts'
@@ -630,11 +631,17 @@ export function createEngine(
     const source = s.metastore.get(query.from.name)
     if (source === undefined) throw new StatementError(`${query.from.name} does not exist.`)
     const push = query.emit !== null
-    if (!push && query.joins.length > 0) throw new StatementError("Pull queries don't support JOIN clauses.")
+    if (!push && query.joins.length > 0) {
+      throw new StatementError(
+        "Pull queries don't support JOIN clauses. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.",
+      )
+    }
     if (!push) {
       if (query.groupBy !== null || query.window !== null || query.partitionBy !== null) {
         const clause = query.groupBy !== null ? 'GROUP BY' : query.window !== null ? 'WINDOW' : 'PARTITION BY'
-        throw new StatementError(`Pull queries don't support ${clause} clauses.`)
+        throw new StatementError(
+          `Pull queries don't support ${clause} clauses. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.`,
+        )
       }
       if (source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
         throw new StatementError(
@@ -667,7 +674,10 @@ export function createEngine(
       const c = (
         o.namespace === 'key' ? analysis.schema.key[o.index] : analysis.schema.value[o.index]
       ) as Column
-      const isKey = !push && (o.namespace === 'key' || (source.window !== null && bounds.has(c.name)))
+      const isKey =
+        !push &&
+        source.type === 'TABLE' &&
+        (o.namespace === 'key' || (source.window !== null && bounds.has(c.name)))
       return { column: c, isKey, position: o.namespace === 'key' ? o.index : keyCount + o.index }
     })
     const ordered = picked
@@ -688,6 +698,7 @@ export function createEngine(
     }
     const materialize = !push && source.type === 'TABLE'
     const rows = new Map<string, unknown[]>()
+    const sortKeys = new Map<string, unknown[]>()
     let counter = 0
     const limit = query.limit ?? Number.POSITIVE_INFINITY
     const handler = buildTopology(plan, operatorContext('transient', source.topic), (row) => {
@@ -714,10 +725,14 @@ export function createEngine(
         id,
         order.map((i) => toJsonNode(flat[i])),
       )
+      if (materialize) sortKeys.set(id, [...row.key, row.window?.start ?? 0])
     })
     const fromEarliest = !push || (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
     if (fromEarliest) for (const record of topics.records(source.topic)) handler(record)
-    const all = [...rows.values()]
+    // A table scan returns rows in key order, as ksqlDB's state store iterates them.
+    const ids = [...rows.keys()]
+    if (materialize) ids.sort((a, b) => compareKeys(sortKeys.get(a) ?? [], sortKeys.get(b) ?? []))
+    const all = ids.map((id) => rows.get(id) as unknown[])
     return { kind: 'queryRows', columns, rows: all.slice(0, Math.min(limit, all.length)) }
   }
 
@@ -870,6 +885,20 @@ export function createEngine(
     processingLog: (): readonly ProcessingLogEntry[] => log.all(),
     warnings: () => warnings,
   }
+}
+
+function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
+  for (let i = 0; i < Math.max(a.length, b.length); i++) {
+    const x = a[i] ?? null
+    const y = b[i] ?? null
+    if (x === null || y === null) {
+      if (x !== y) return x === null ? -1 : 1
+      continue
+    }
+    const c = compareValues(x, y)
+    if (c !== 0) return c
+  }
+  return 0
 }
 
 function column(name: string): SelectItem {

@@ -47,6 +47,9 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     throw new StatementError(`${query.from.name} does not exist.`)
   }
   if (query.joins.length > 0) rejectJoin(query, source, metastore)
+  if (query.limit !== null && options.sinkType !== null) {
+    throw new StatementError(`CREATE ${options.sinkType} AS SELECT statements don't support LIMIT clause.`)
+  }
   const alias = query.from.alias ?? source.name
   const qualifiers = [source.name, alias]
   const functions = options.functions
