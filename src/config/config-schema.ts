@@ -15,6 +15,8 @@ export const feedSchema = z.strictObject({
   warehouseTable: z.string().min(1).optional(),
   /** Column renames for the warehouse, e.g. { WINDOWSTART: window_start_time }. */
   columns: z.record(z.string(), z.string()).optional(),
+  /** ksqlDB columns the warehouse leaves out, e.g. a WINDOW_START value column already in the key. */
+  ignoreColumns: z.array(z.string().min(1)).optional(),
 })
 
 export const configSchema = z.strictObject({

@@ -22,8 +22,7 @@ export interface PreparedTables {
 /** The warehouse options of a config feed. */
 export function overridesOf(feed: FeedConfig | undefined): WarehouseOverrides {
   if (feed === undefined) return {}
-  const extra = feed as FeedConfig & { readonly ignoreColumns?: readonly string[] }
-  return { warehouseTable: feed.warehouseTable, columns: feed.columns, ignoreColumns: extra.ignoreColumns }
+  return { warehouseTable: feed.warehouseTable, columns: feed.columns, ignoreColumns: feed.ignoreColumns }
 }
 
 export async function readTableColumns(
