@@ -96,3 +96,13 @@ describe('HISTOGRAM and COUNT_DISTINCT', () => {
     expect(aggregateAll(agg, rows('one', 'two', 'one', null, 'two'))).toEqual([1, 2, 2, 2, 2])
   })
 })
+
+describe('table-source support', () => {
+  it('offers undo exactly where ksqlDB does', () => {
+    expect(resolveAggregate('COLLECT_LIST', [STRING, null]).undo).toBeDefined()
+    expect(resolveAggregate('HISTOGRAM', [STRING, null]).undo).toBeDefined()
+    expect(resolveAggregate('COLLECT_SET', [STRING, null]).undo).toBeUndefined()
+    expect(resolveAggregate('COUNT_DISTINCT', [STRING, null]).undo).toBeUndefined()
+    expect(resolveAggregate('TOPK', [INTEGER, null], [INTEGER, 2, 'literal']).undo).toBeUndefined()
+  })
+})

@@ -41,6 +41,7 @@ export function collectListAggregate(limits: CollectionLimits = {}): AggregateFu
   })
 }
 
+/** COLLECT_SET: distinct values in arrival order. No undo: ksqlDB rejects it on table sources. */
 export function collectSetAggregate(limits: CollectionLimits = {}): AggregateFunction {
   const limit = limits.collectSetLimit ?? DEFAULT_LIMIT
   return defineAggregate('COLLECT_SET', ['T'], (args) => {
@@ -55,10 +56,6 @@ export function collectSetAggregate(limits: CollectionLimits = {}): AggregateFun
       argumentIndexes: [0],
       initial: () => [],
       add: (acc, [v]) => (acc.length >= limit || contains(acc, v) ? acc : [...acc, v ?? null]),
-      undo: (acc, [v]) => {
-        const key = valueKey(v)
-        return acc.filter((x) => valueKey(x) !== key)
-      },
       merge: (a, b) => {
         let out = a
         for (const v of b) if (out.length < limit && !contains(out, v)) out = [...out, v]
