@@ -16,6 +16,7 @@ import { join, resolve } from 'node:path'
 import { execa } from 'execa'
 import { loadConfig } from '../src/config/load-config.ts'
 import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
+import { benchWarehouse } from './warehouse.ts'
 
 export interface SinkBenchContext {
   /** Topic holding `events` lab transactions, produced by `dip produce`. */
@@ -41,7 +42,31 @@ export interface SinkBenchExtension {
 }
 
 /** Add other sinks' benchmarks here (one import + one entry). */
-export const SINK_BENCH_EXTENSIONS: SinkBenchExtension[] = []
+export const SINK_BENCH_EXTENSIONS: SinkBenchExtension[] = [
+  {
+    // The warehouse bench produces its own keyed records (one row each) and compares with raw mysql2.
+    name: 'warehouse',
+    async run(context) {
+      const result = await benchWarehouse({ records: Math.min(context.events, 100_000), log: context.log })
+      return {
+        rows: [
+          {
+            name: 'dip consume warehouse --batch',
+            recordsPerSecond: result.sinkRecordsPerSecond,
+            peakRssMb: result.peakRssMb,
+            note: `${result.records} rows; steady ${result.sinkSteadyRecordsPerSecond}/s; RSS of the bench process`,
+          },
+          {
+            name: 'raw mysql2 multi-row upsert',
+            recordsPerSecond: result.rawUpsertRowsPerSecond,
+            peakRssMb: null,
+          },
+        ],
+        details: result,
+      }
+    },
+  },
+]
 
 export interface SinksBenchResult {
   readonly suite: 'sinks'

@@ -46,7 +46,9 @@ export async function resolveFeeds(options: ResolveFeedsOptions): Promise<Resolv
     } catch (error) {
       if (!isKsqlUnreachable(error)) throw error
       warnings.push(
-        `ksqlDB server at ${options.ksql.url} is not reachable: using the feeds of the config file only.`,
+        options.topics === undefined
+          ? `ksqlDB server at ${options.ksql.url} is not reachable: using the feeds of the config file only.`
+          : `ksqlDB server at ${options.ksql.url} is not reachable: reading the topics without ksqlDB schemas.`,
       )
     }
   }
