@@ -5,6 +5,9 @@
  *   BYTES → Buffer; TIMESTAMP → number (epoch ms); DATE → number (days since epoch);
  *   TIME → number (ms of day); ARRAY → unknown[]; MAP → Map<string, unknown>;
  *   STRUCT → Record<string, unknown> keyed by field name; SQL NULL → null.
+ * Plain JSON (QTT files, REST bodies) converts to and from these runtime values with
+ * `toEngineValue(json, type)` / `fromEngineValue(value, type)` in serde/json-values.ts: DECIMAL ↔ JSON
+ * number, BYTES ↔ base64 text, MAP ↔ object, TIMESTAMP/DATE/TIME ↔ numbers, NaN/±Infinity ↔ "NaN"/...
  */
 export type SqlType =
   | { readonly kind: 'BOOLEAN' }
