@@ -64,7 +64,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
       onAggregate: (e) => aggregateNotAllowed(e, clause),
     })
 
-  const entries = expandSelect(query, source, functions)
+  const entries = expandSelect(query, source, (e) => compileExpression(e, inputScope('SELECT')).type)
   checkFunctionsExist(query, functions)
   const steps: ExecutionStep[] = []
   const warnings: string[] = []
@@ -586,7 +586,11 @@ function checkNoWindowBounds(
   })
 }
 
-function expandSelect(query: Query, source: DataSource, _functions: FunctionRegistry): SelectEntry[] {
+function expandSelect(
+  query: Query,
+  source: DataSource,
+  typeOf: (expr: Expression) => SqlType | null,
+): SelectEntry[] {
   const entries: SelectEntry[] = []
   const column = (name: string): SelectEntry => ({
     expr: { kind: 'column', qualifier: null, name },
@@ -614,6 +618,14 @@ function expandSelect(query: Query, source: DataSource, _functions: FunctionRegi
         continue
       }
       for (const c of [...source.schema.key, ...source.schema.value]) entries.push(column(c.name))
+    } else if (item.kind === 'structAll') {
+      const type = typeOf(item.struct)
+      if (type?.kind !== 'STRUCT') {
+        throw new StatementError(`Expected STRUCT type for ${formatExpression(item.struct)}->*`)
+      }
+      for (const f of type.fields) {
+        entries.push({ expr: { kind: 'deref', base: item.struct, field: f.name }, alias: f.name })
+      }
     } else entries.push({ expr: item.expr, alias: item.alias })
   }
   return entries
@@ -622,7 +634,7 @@ function expandSelect(query: Query, source: DataSource, _functions: FunctionRegi
 /** Unknown functions are reported before any GROUP BY/aggregate rule, as ksqlDB does. */
 function checkFunctionsExist(query: Query, functions: FunctionRegistry): void {
   const exprs: Expression[] = [
-    ...query.select.flatMap((i) => (i.kind === 'expr' ? [i.expr] : [])),
+    ...query.select.flatMap((i) => (i.kind === 'expr' ? [i.expr] : i.kind === 'structAll' ? [i.struct] : [])),
     ...(query.where === null ? [] : [query.where]),
     ...(query.groupBy ?? []),
     ...(query.partitionBy ?? []),

@@ -78,6 +78,8 @@ export type ExpressionKind = Expression['kind']
 
 export type SelectItem =
   | { readonly kind: 'all'; readonly qualifier: string | null }
+  /** `struct->*`: one column per field of the struct. */
+  | { readonly kind: 'structAll'; readonly struct: Expression }
   | { readonly kind: 'expr'; readonly expr: Expression; readonly alias: string | null }
 
 export type TimeUnitMs = number

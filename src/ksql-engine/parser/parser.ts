@@ -572,6 +572,11 @@ class Parser {
       return { kind: 'all', qualifier }
     }
     const expr = this.expression()
+    if (this.isSymbol('->') && this.isSymbol('*', 1)) {
+      this.next()
+      this.next()
+      return { kind: 'structAll', struct: expr }
+    }
     let alias: string | null = null
     if (this.acceptWord('AS')) alias = this.identifier('an alias')
     else if (
@@ -740,6 +745,7 @@ class Parser {
   private postfix(): Expression {
     let expr = this.primary()
     for (;;) {
+      if (this.isSymbol('->') && this.isSymbol('*', 1)) return expr
       if (this.acceptSymbol('->'))
         expr = { kind: 'deref', base: expr, field: this.identifier('a field name') }
       else if (this.acceptSymbol('[')) {
