@@ -43,7 +43,7 @@ describe('LATEST_BY_OFFSET', () => {
 
   it('rejects a non-positive N', () => {
     const result = () => resolveAggregate('LATEST_BY_OFFSET', col, [INTEGER, 0, 'literal'])
-    expect(result).toThrow(/positive number/)
+    expect(result).toThrow('earliestN must be 1 or greater')
   })
 })
 

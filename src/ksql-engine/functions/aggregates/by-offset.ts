@@ -36,9 +36,8 @@ function byOffsetAggregate(name: 'LATEST_BY_OFFSET' | 'EARLIEST_BY_OFFSET'): Agg
       if (!isKind(third.type, 'BOOLEAN') || n === undefined) return undefined
       ignoreNulls = literalOf(third) !== false
     }
-    if (n !== undefined && !(Number.isInteger(n) && n > 0)) {
-      return `${name} must be called with a positive number of values to keep, got ${String(literalOf(second))}`
-    }
+    // ksqlDB's wording (shared by both functions).
+    if (n !== undefined && !(Number.isInteger(n) && n > 0)) return 'earliestN must be 1 or greater'
     const intermediate = struct([
       { name: 'SEQ', type: BIGINT },
       { name: 'VAL', type },
