@@ -217,4 +217,53 @@ describe('dip consume warehouse under failures', () => {
     expect(result.stderr).toMatch(/MySQL unavailable/)
     await expectExactlyOnce(topic, table, consumer, producer.last)
   })
+
+  it('keeps going when the broker stops and restarts mid-run: nothing lost, nothing duplicated', async () => {
+    const stack = inject('stack')
+    const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_')))
+    const native = createNativeStack({
+      loaded: loadConfig({ file: stack.configFile, env }),
+      runner: createExecaRunner(),
+      env,
+    })
+    const { topic, table, config } = await prepareTopic('WH_KAFKARESTART')
+    const consumer = 'broker-restart-test'
+    const producer = createProducer(topic)
+    await producer.send(3000)
+    const child = dip(
+      config,
+      [
+        'consume',
+        'warehouse',
+        '--auto-create',
+        '--topics',
+        topic,
+        '--consumer',
+        consumer,
+        '--max-rows',
+        '100',
+      ],
+      { timeoutMs: 0 },
+    )
+    try {
+      await waitFor('the sink to make progress', async () => (await totalStored(consumer, topic)) > 0n)
+      const state = readPidFile(native.paths.kafkaPid, native.paths.kafkaConfig)
+      if (state.kind !== 'running') throw new Error(`the broker is not running (${state.kind})`)
+      await stopProcess(state.pid, 60_000)
+      await sleep(2000)
+      await native.up({ timeoutMs: 120_000 })
+      await producer.send(3000)
+      const high = (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
+      await waitFor(
+        'the sink to catch up after the restart',
+        async () => (await totalStored(consumer, topic)) === high,
+        150_000,
+      )
+    } finally {
+      child.kill('SIGTERM')
+    }
+    const result = await child
+    expect(result.exitCode, `${result.signal ?? ''}: ${result.stderr}`).toBe(0)
+    await expectExactlyOnce(topic, table, consumer, producer.last)
+  })
 })
