@@ -70,7 +70,7 @@ export class InMemoryTopics {
       ...(record.headers === undefined ? {} : { headers: record.headers }),
     }
     topic.records.push(stored)
-    for (const listener of [...topic.listeners]) listener(stored)
+    for (const listener of topic.listeners) listener(stored)
     return stored
   }
 

@@ -64,20 +64,27 @@ export function fromJsonNode(node: unknown, type: SqlType): unknown {
   }
 }
 
-export function caseInsensitiveFields(obj: Record<string, unknown>): Map<string, string> {
-  const m = new Map<string, string>()
-  for (const k of Object.keys(obj)) m.set(k.toUpperCase(), k)
-  return m
+/** Upper-cased field name → actual name, built lazily: most records use the exact names. */
+export function caseInsensitiveFields(obj: Record<string, unknown>): () => ReadonlyMap<string, string> {
+  let map: Map<string, string> | undefined
+  return () => {
+    if (map === undefined) {
+      map = new Map<string, string>()
+      for (const k of Object.keys(obj)) map.set(k.toUpperCase(), k)
+    }
+    return map
+  }
 }
 
 /** Exact field name first, then a case-insensitive match. */
 export function lookupField(
   obj: Record<string, unknown>,
-  upperToActual: ReadonlyMap<string, string>,
+  upperToActual: () => ReadonlyMap<string, string>,
   name: string,
 ): unknown {
-  if (Object.hasOwn(obj, name)) return obj[name]
-  const actual = upperToActual.get(name.toUpperCase())
+  const exact = obj[name]
+  if (exact !== undefined || Object.hasOwn(obj, name)) return exact
+  const actual = upperToActual().get(name.toUpperCase())
   return actual === undefined ? undefined : obj[actual]
 }
 
