@@ -35,6 +35,24 @@ describe('JSON serde', () => {
     )
   })
 
+  it('matches quoted mixed-case columns only by their exact spelling', () => {
+    const s = createJsonSerde(
+      [
+        { name: 'foo', type: STRING },
+        { name: 'BAR', type: STRING },
+      ],
+      { wrapped: true },
+    )
+    expect(s.deserialize(bytes('{"FOO": "x", "bar": "y"}'))).toEqual([null, 'y'])
+    expect(s.deserialize(bytes('{"foo": "x"}'))).toEqual(['x', null])
+  })
+
+  it('reads an array into a STRING column as Java prints a list', () => {
+    const s = createJsonSerde([{ name: 'S', type: STRING }], { wrapped: true })
+    expect(s.deserialize(bytes('{"s": ["a", 1, null]}'))).toEqual(['[a, 1, null]'])
+    expect(s.deserialize(bytes('{"s": {"k": [1]}}'))).toEqual(['{"k":[1]}'])
+  })
+
   it('keeps matching when the spelling of field names changes between records', () => {
     const s = createJsonSerde([{ name: 'NAME', type: STRING }], { wrapped: true })
     expect(s.deserialize(bytes('{"name": "a"}'))).toEqual(['a'])
@@ -58,11 +76,16 @@ describe('JSON serde', () => {
       ],
       { wrapped: true },
     )
-    expect(s.deserialize(bytes('{"I": "10", "S": [1, 2.5, true], "B": "TRUE"}'))).toEqual([
+    expect(s.deserialize(bytes('{"I": "10", "S": [1, 2.5, true], "B": true}'))).toEqual([
       10,
       ['1', '2.5', 'true'],
       true,
     ])
+    // Like ksqlDB's JsonSerdeUtils: booleans are never coerced from text, integers only from exact digits.
+    expect(() => s.deserialize(bytes('{"B": "true"}'))).toThrow("Can't convert type. sourceType: TextNode")
+    expect(() => s.deserialize(bytes('{"I": " 10"}'))).toThrow(
+      "Can't coerce string to type. targetType: INTEGER",
+    )
   })
 
   it('fails the record on unparseable JSON or incompatible values', () => {

@@ -40,7 +40,6 @@ function objectSerde(columns: readonly SerdeColumn[]): Serde {
   // TRANSACTION_ID), so steady streams skip the case-insensitive scan.
   const readers = columns.map((c) => ({
     name: c.name,
-    upper: c.name.toUpperCase(),
     alias: c.name,
     read: createJsonReader(c.type),
   }))
@@ -77,8 +76,8 @@ function objectSerde(columns: readonly SerdeColumn[]): Serde {
         if (raw === undefined) raw = record[r.alias]
         if (raw === undefined) {
           folded ??= foldKeys(record)
-          raw = folded.get(r.upper)
-          if (raw !== undefined) r.alias = aliasOf(record, r.upper)
+          raw = folded.get(r.name)
+          if (raw !== undefined) r.alias = aliasOf(record, r.name)
         }
         out[i] = r.read(raw)
       }

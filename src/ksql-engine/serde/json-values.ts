@@ -1,10 +1,9 @@
 import { assertNever } from '../../shared/assert-never.ts'
-import { formatAsString } from '../types/cast.ts'
+import { formatAsString, parseJavaDouble } from '../types/cast.ts'
 import { Decimal, fitDecimal } from '../types/decimal.ts'
 import { formatJavaDouble } from '../types/java-format.ts'
 import { RecordError } from '../types/record-error.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
-import { parseDateText, parseTimeText, parseTimestampText } from '../types/time-text.ts'
 import { JsonNumber } from './lossless-json.ts'
 
 /**
@@ -71,72 +70,90 @@ function mismatch(json: unknown, type: SqlType): RecordError {
 
 const INTEGER_TEXT = /^[+-]?\d+$/
 
+/** Jackson's intValue(): truncation, keeping the low 32 bits of larger integers. */
+function toInt32(n: number): number {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 0 : n > 0 ? 2147483647 : -2147483648
+  const t = Math.trunc(n)
+  return t >= -2147483648 && t <= 2147483647 ? t : Number(BigInt.asIntN(32, BigInt(t)))
+}
+
+function toLongSaturated(n: number): number {
+  return Number.isNaN(n) ? 0 : n > 0 ? 2 ** 63 : -(2 ** 63)
+}
+
+/** Integer.parseInt / Long.parseLong: no surrounding spaces, optional sign, range-checked. */
+function parseIntegerText(text: string, bits: 32 | 64, type: SqlType): number {
+  if (!INTEGER_TEXT.test(text)) throw coerceFailure(type)
+  const n = BigInt(text)
+  const limit = bits === 32 ? 2n ** 31n : 2n ** 63n
+  if (n < -limit || n >= limit) throw coerceFailure(type)
+  return Number(n)
+}
+
+function coerceFailure(type: SqlType): RecordError {
+  return new RecordError(`Can't coerce string to type. targetType: ${formatSqlType(type)}`)
+}
+
+/**
+ * A JSON value read into a STRING column: text as is, other scalars as their JSON text, objects as
+ * JSON, arrays as `[a, b]` of their elements' text (ksqlDB's processString).
+ */
+function jsonToText(j: unknown): string {
+  if (typeof j === 'string') return j
+  if (typeof j === 'number') return Number.isInteger(j) ? String(j) : formatJavaDouble(j)
+  if (typeof j === 'boolean') return String(j)
+  if (j instanceof JsonNumber) return j.text
+  if (Array.isArray(j))
+    return `[${j.map((x) => (x === null || x === undefined ? 'null' : jsonToText(x))).join(', ')}]`
+  return JSON.stringify(j)
+}
+
 function readerFor(type: SqlType): JsonReader {
   switch (type.kind) {
     case 'BOOLEAN':
+      // ksqlDB's JsonSerdeUtils: only JSON booleans; text is not coerced.
       return (j) => {
         if (typeof j === 'boolean') return j
-        if (typeof j === 'string') {
-          const lower = j.toLowerCase()
-          if (lower === 'true' || lower === 'false') return lower === 'true'
-        }
         throw mismatch(j, type)
       }
     case 'INTEGER':
+    case 'DATE':
+    case 'TIME':
       return (j) => {
-        if (typeof j === 'number') return Math.trunc(j) | 0
-        if (typeof j === 'string' && INTEGER_TEXT.test(j.trim())) return Number(j.trim()) | 0
+        if (typeof j === 'number') return toInt32(j)
+        if (typeof j === 'string') return parseIntegerText(j, 32, type)
         throw mismatch(j, type)
       }
     case 'BIGINT':
     case 'TIMESTAMP':
       return (j) => {
-        if (typeof j === 'number') return Math.trunc(j)
-        if (typeof j === 'string') {
-          const t = j.trim()
-          if (INTEGER_TEXT.test(t)) return Number(t)
-          if (type.kind === 'TIMESTAMP') return parseTimestampText(t)
-        }
+        if (typeof j === 'number') return Number.isFinite(j) ? Math.trunc(j) : toLongSaturated(j)
+        if (typeof j === 'string') return parseIntegerText(j, 64, type)
         throw mismatch(j, type)
       }
     case 'DOUBLE':
       return (j) => {
         if (typeof j === 'number') return j
         if (typeof j === 'string') {
-          const n = Number(j.trim())
-          if (j.trim() !== '' && !Number.isNaN(n)) return n
-          if (j === 'NaN') return Number.NaN
+          try {
+            return parseJavaDouble(j)
+          } catch {
+            throw coerceFailure(type)
+          }
         }
         throw mismatch(j, type)
       }
     case 'DECIMAL':
       return (j) => {
         if (typeof j === 'number') return fitDecimal(Decimal.fromNumber(j), type.precision, type.scale)
-        if (typeof j === 'string') return fitDecimal(Decimal.parse(j.trim()), type.precision, type.scale)
+        if (typeof j === 'string') return fitDecimal(Decimal.parse(j), type.precision, type.scale)
         throw mismatch(j, type)
       }
     case 'STRING':
-      return (j) => {
-        if (typeof j === 'string') return j
-        if (typeof j === 'number') return Number.isInteger(j) ? String(j) : formatJavaDouble(j)
-        if (typeof j === 'boolean') return String(j)
-        return JSON.stringify(j)
-      }
+      return jsonToText
     case 'BYTES':
       return (j) => {
         if (typeof j === 'string') return Buffer.from(j, 'base64')
-        throw mismatch(j, type)
-      }
-    case 'DATE':
-      return (j) => {
-        if (typeof j === 'number') return Math.trunc(j)
-        if (typeof j === 'string') return parseDateText(j)
-        throw mismatch(j, type)
-      }
-    case 'TIME':
-      return (j) => {
-        if (typeof j === 'number') return Math.trunc(j)
-        if (typeof j === 'string') return parseTimeText(j)
         throw mismatch(j, type)
       }
     case 'ARRAY': {
@@ -158,7 +175,6 @@ function readerFor(type: SqlType): JsonReader {
     case 'STRUCT': {
       const fields = type.fields.map((f) => ({
         name: f.name,
-        upper: f.name.toUpperCase(),
         alias: f.name,
         read: createJsonReader(f.type),
       }))
@@ -172,8 +188,8 @@ function readerFor(type: SqlType): JsonReader {
           if (raw === undefined) raw = record[f.alias]
           if (raw === undefined) {
             folded ??= foldKeys(record)
-            raw = folded.get(f.upper)
-            if (raw !== undefined) f.alias = aliasOf(record, f.upper)
+            raw = folded.get(f.name)
+            if (raw !== undefined) f.alias = aliasOf(record, f.name)
           }
           out[f.name] = f.read(raw)
         }
@@ -185,20 +201,22 @@ function readerFor(type: SqlType): JsonReader {
   }
 }
 
-/** Upper-cased field name → value, for ksqlDB's case-insensitive field matching. */
+/**
+ * Upper-cased field name → value, for ksqlDB's case-insensitive field matching: a column whose name
+ * is upper-case (any unquoted identifier) matches a JSON field of any case; a quoted mixed-case
+ * column matches only its exact spelling. Of two fields differing only in case, the last wins.
+ */
 export function foldKeys(record: Record<string, unknown>): Map<string, unknown> {
   const folded = new Map<string, unknown>()
-  for (const key of Object.keys(record)) {
-    const upper = key.toUpperCase()
-    if (!folded.has(upper)) folded.set(upper, record[key])
-  }
+  for (const key of Object.keys(record)) folded.set(key.toUpperCase(), record[key])
   return folded
 }
 
-/** The record's own spelling of a field whose upper-cased name is `upper`. */
+/** The record's own spelling of the (last) field whose upper-cased name is `upper`. */
 export function aliasOf(record: Record<string, unknown>, upper: string): string {
-  for (const key of Object.keys(record)) if (key.toUpperCase() === upper) return key
-  return upper
+  let alias = upper
+  for (const key of Object.keys(record)) if (key.toUpperCase() === upper) alias = key
+  return alias
 }
 
 /** Engine value → plain JSON value (numbers, strings, arrays, objects); DECIMAL becomes a number. */
