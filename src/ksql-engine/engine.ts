@@ -512,7 +512,12 @@ export function createEngine(
     scope: RequestScope,
   ): StatementResult {
     const target = s.metastore.get(statement.target)
-    if (target === undefined) throw new StatementError(`Source ${statement.target} does not exist.`)
+    if (target === undefined) {
+      const { line, column } = statement.targetPosition
+      throw new StatementError(
+        `Line: ${line}, Col: ${column}: Source \`${statement.target}\` does not exist.`,
+      )
+    }
     if (target.type !== 'STREAM')
       throw new StatementError(
         `INSERT INTO can only be used to insert into a stream. ${target.name} is a table.`,

@@ -150,8 +150,7 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
     }
     case 'in': {
       const o = c(expr.operand)
-      const items = expr.list.map(c)
-      for (const item of items) checkComparable(o, item, 'IN', expr)
+      const items = expr.list.map((item) => coerceInItem(o, item, c(item)))
       const negated = expr.negated
       return {
         type: BOOLEAN,
@@ -429,6 +428,45 @@ function compileArithmetic(
       }
     },
   }
+}
+
+/**
+ * IN lists: literals are converted to the operand's type (`'4.000'` for an INT, `10` for a STRING,
+ * `'y'` for a BOOLEAN); other expressions must already be comparable.
+ */
+function coerceInItem(operand: Compiled, expr: Expression, item: Compiled): Compiled {
+  const target = operand.type
+  if (target === null || item.type === null) return item
+  if (isComparable(target, item.type) && !(target.kind === 'STRING') === !(item.type.kind === 'STRING'))
+    return item
+  if (item.literal !== undefined) {
+    const value = item.literal.value
+    const constant = (v: unknown): Compiled => ({ type: target, evaluate: () => v, literal: { value: v } })
+    const invalid = (): never => {
+      throw new StatementError(
+        `Invalid Predicate: invalid input syntax for type ${formatSqlType(target)}: "${String(value)}".`,
+      )
+    }
+    if (target.kind === 'STRING') return constant(valueToString(value, item.type))
+    if (typeof value === 'string') {
+      if (isNumeric(target)) {
+        const n = Number(value.trim())
+        if (value.trim() === '' || Number.isNaN(n)) return invalid()
+        return constant(castValue(value, { kind: 'STRING' }, target))
+      }
+      if (target.kind === 'BOOLEAN') {
+        const lower = value.trim().toLowerCase()
+        if (lower === '') return invalid()
+        if ('true'.startsWith(lower) || 'yes'.startsWith(lower)) return constant(true)
+        if ('false'.startsWith(lower) || 'no'.startsWith(lower)) return constant(false)
+        return invalid()
+      }
+    }
+  }
+  if (isComparable(target, item.type)) return item
+  throw new StatementError(
+    `Invalid Predicate: operator does not exist: ${formatSqlType(target)} = ${formatSqlType(item.type)} (${formatExpression(expr)})\nHint: You might need to add explicit type casts.`,
+  )
 }
 
 function typeName(t: SqlType | null): string {

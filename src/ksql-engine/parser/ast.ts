@@ -142,7 +142,13 @@ export type Statement =
       readonly properties: Readonly<Record<string, PropertyValue>>
       readonly query: Query
     }
-  | { readonly kind: 'insertInto'; readonly target: string; readonly query: Query }
+  | {
+      readonly kind: 'insertInto'
+      readonly target: string
+      readonly query: Query
+      /** Where the target name appears (1-based column), for "Line: L, Col: C: ..." errors. */
+      readonly targetPosition: { readonly line: number; readonly column: number }
+    }
   | {
       readonly kind: 'insertValues'
       readonly target: string

@@ -285,6 +285,7 @@ class Parser {
   private insert(): Statement {
     this.next()
     this.expectWord('INTO')
+    const targetToken = this.peek()
     const target = this.identifier('a stream name')
     if (this.isSymbol('(') || this.isWord('VALUES')) {
       let columns: string[] | null = null
@@ -304,7 +305,12 @@ class Parser {
       return { kind: 'insertValues', target, columns, values }
     }
     if (this.isWord('WITH')) this.withProperties()
-    return { kind: 'insertInto', target, query: this.query() }
+    return {
+      kind: 'insertInto',
+      target,
+      query: this.query(),
+      targetPosition: { line: targetToken.line, column: targetToken.column + 1 },
+    }
   }
 
   private create(): Statement {
