@@ -29,6 +29,8 @@ describe('DELIMITED serde', () => {
   it('fails the record when the field count does not match', () => {
     expect(() => serde.deserialize(bytes('1,2'))).toThrow(RecordError)
     expect(() => serde.deserialize(bytes('x,a,1'))).toThrow(RecordError)
+    // Integer.parseInt does not trim.
+    expect(() => serde.deserialize(bytes(' 1,a,1'))).toThrow('For input string: " 1"')
   })
 
   it('honours custom delimiters', () => {

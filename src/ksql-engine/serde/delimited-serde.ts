@@ -44,8 +44,9 @@ type FieldPrinter = (value: unknown) => string
 
 function createFieldParser(type: SqlType): FieldParser {
   switch (type.kind) {
+    // Boolean.parseBoolean, Integer.parseInt...: no trimming except for doubles, as in ksqlDB.
     case 'BOOLEAN':
-      return (f) => f.trim().toLowerCase() === 'true'
+      return (f) => f.toLowerCase() === 'true'
     case 'INTEGER':
       return (f) => parseInteger(f, 32)
     case 'BIGINT':
@@ -56,7 +57,7 @@ function createFieldParser(type: SqlType): FieldParser {
     case 'DOUBLE':
       return parseJavaDouble
     case 'DECIMAL':
-      return (f) => fitDecimal(Decimal.parse(f.trim()), type.precision, type.scale)
+      return (f) => fitDecimal(Decimal.parse(f), type.precision, type.scale)
     case 'STRING':
       return (f) => f
     case 'BYTES':
@@ -72,10 +73,11 @@ function createFieldParser(type: SqlType): FieldParser {
   }
 }
 
+const INTEGER_TEXT = /^[+-]?\d+$/
+
 function parseInteger(field: string, bits: 32 | 64): number {
-  const text = field.trim()
-  if (!/^[+-]?\d+$/.test(text)) throw new RecordError(`For input string: "${field}"`)
-  const n = Number(text)
+  if (!INTEGER_TEXT.test(field)) throw new RecordError(`For input string: "${field}"`)
+  const n = Number(field)
   if (bits === 32 && (n < -2147483648 || n > 2147483647))
     throw new RecordError(`For input string: "${field}"`)
   return n
