@@ -71,7 +71,9 @@ describe('castValue', () => {
 
   it('parses booleans leniently and timestamps in ISO form', () => {
     expect(castValue('TRUE', STRING, BOOLEAN)).toBe(true)
-    expect(castValue('yes', STRING, BOOLEAN)).toBe(false)
+    expect(castValue(' yes ', STRING, BOOLEAN)).toBe(true)
+    expect(castValue('no', STRING, BOOLEAN)).toBe(false)
+    expect(castValue('maybe', STRING, BOOLEAN)).toBe(false)
     expect(castValue('2022-04-28T21:44:47.943', STRING, TIMESTAMP)).toBe(1651182287943)
     expect(castValue('2022-04-28T21:44:47.943Z', STRING, TIMESTAMP)).toBe(1651182287943)
   })

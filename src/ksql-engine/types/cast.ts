@@ -1,4 +1,5 @@
 import { assertNever } from '../../shared/assert-never.ts'
+import { parseSqlBoolean } from './coercion.ts'
 import { Decimal, fitDecimal } from './decimal.ts'
 import { formatJavaDouble } from './java-format.ts'
 import { RecordError } from './record-error.ts'
@@ -75,7 +76,8 @@ function converterFor(from: SqlType, to: SqlType): Converter {
     case 'STRING':
       return from.kind === 'STRING' ? identity : (v) => formatAsString(v, from)
     case 'BOOLEAN':
-      return from.kind === 'STRING' ? (v) => (v as string).trim().toLowerCase() === 'true' : identity
+      // SqlBooleans.parseBoolean: a prefix of 'true' or 'yes', any case, is true; anything else false.
+      return from.kind === 'STRING' ? (v) => parseSqlBoolean((v as string).trim()) === true : identity
     case 'INTEGER':
       return toIntegral(from, 32)
     case 'BIGINT':
