@@ -1,0 +1,42 @@
+import type { Engine, StatementResult } from '../engine-api.ts'
+
+/** An accepted /ksql request as the command topic stores it (replayed in order on start). */
+export interface AcceptedRequest {
+  readonly sql: string
+  readonly properties: Readonly<Record<string, string>>
+  readonly variables: Readonly<Record<string, string>>
+}
+
+/**
+ * What the REST server runs on: the engine plus, on a real stack, the Kafka bridge that persists
+ * commands and moves records between Kafka and the engine.
+ */
+export interface KsqlBackend {
+  readonly engine: Engine
+  /** Runs `work` while no Kafka batch is being processed, so engine output is attributed correctly. */
+  exclusive<T>(work: () => T | Promise<T>): Promise<T>
+  /** Persists an executed request and forwards its output; returns its command sequence number. */
+  commit(request: AcceptedRequest, results: readonly StatementResult[]): Promise<number>
+  /** Deletes a Kafka topic after DROP … DELETE TOPIC. */
+  deleteTopic(name: string): Promise<void>
+  clusterId(): string
+  kafkaHealthy(): boolean
+}
+
+/** The backend of unit tests and `--in-memory`: the engine alone, nothing persisted. */
+export function inMemoryBackend(engine: Engine): KsqlBackend {
+  let sequence = -1
+  let chain: Promise<unknown> = Promise.resolve()
+  return {
+    engine,
+    exclusive<T>(work: () => T | Promise<T>): Promise<T> {
+      const run = chain.then(work)
+      chain = run.catch(() => undefined)
+      return run
+    },
+    commit: () => Promise.resolve(++sequence),
+    deleteTopic: () => Promise.resolve(),
+    clusterId: () => 'in-memory',
+    kafkaHealthy: () => true,
+  }
+}

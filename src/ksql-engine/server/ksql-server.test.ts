@@ -1,0 +1,161 @@
+import { afterEach, describe, expect, it } from 'vitest'
+import { createEngine } from '../index.ts'
+import { inMemoryBackend } from './ksql-backend.ts'
+import { startKsqlServer, type RunningKsqlServer } from './ksql-server.ts'
+
+let server: RunningKsqlServer | undefined
+
+afterEach(async () => {
+  await server?.close()
+  server = undefined
+})
+
+async function start(): Promise<RunningKsqlServer> {
+  server = await startKsqlServer({ backend: inMemoryBackend(createEngine()), port: 0, pushPollMs: 20 })
+  return server
+}
+
+async function post(path: string, body: unknown, accept?: string): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${server?.url ?? ''}${path}`, {
+    method: 'POST',
+    headers: {
+      'Content-Type': 'application/vnd.ksql.v1+json',
+      ...(accept === undefined ? {} : { Accept: accept }),
+    },
+    body: JSON.stringify(body),
+  })
+  return { status: response.status, text: await response.text() }
+}
+
+const CREATE =
+  "CREATE STREAM s (id INT KEY, name STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);"
+
+describe('ksqlDB REST server over the embedded engine', () => {
+  it('answers /info and /healthcheck with ksqlDB shapes', async () => {
+    const { url } = await start()
+    const info = (await (await fetch(`${url}/info`)).json()) as { KsqlServerInfo: Record<string, unknown> }
+    expect(info.KsqlServerInfo).toMatchObject({ ksqlServiceId: 'default_', serverStatus: 'RUNNING' })
+    const health = await fetch(`${url}/healthcheck`)
+    expect(health.status).toBe(200)
+    expect(await health.json()).toMatchObject({ isHealthy: true, serverState: 'READY' })
+  })
+
+  it('returns one currentStatus entity per statement with quoted create commandIds', async () => {
+    await start()
+    const created = await post('/ksql', {
+      ksql: `${CREATE} CREATE STREAM s2 AS SELECT * FROM s; SHOW STREAMS;`,
+    })
+    expect(created.status).toBe(200)
+    const entities = JSON.parse(created.text) as Record<string, unknown>[]
+    expect(entities.map((e) => e['@type'])).toEqual(['currentStatus', 'currentStatus', 'streams'])
+    expect(entities[0]).toMatchObject({
+      commandId: 'stream/`S`/create',
+      commandStatus: { message: 'Stream created' },
+    })
+    expect(entities[1]?.['commandStatus']).toMatchObject({
+      status: 'SUCCESS',
+      queryId: expect.stringMatching(/^CSAS_S2_/),
+    })
+    expect((entities[2]?.['streams'] as { name: string }[]).map((s) => s.name).sort()).toEqual(['S', 'S2'])
+    const dropped = await post('/ksql', { ksql: 'DROP STREAM s2;' })
+    expect(JSON.parse(dropped.text)[0]).toMatchObject({ commandId: 'stream/S2/drop' })
+  })
+
+  it('validates the whole request first: one bad statement and nothing runs', async () => {
+    await start()
+    const bad = await post('/ksql', { ksql: `${CREATE} CREATE STREAM t AS SELECT * FROM missing;` })
+    expect(bad.status).toBe(400)
+    expect(JSON.parse(bad.text)).toMatchObject({
+      '@type': 'statement_error',
+      error_code: 40001,
+      statementText: 'CREATE STREAM t AS SELECT * FROM missing;',
+      entities: [],
+    })
+    const listed = JSON.parse((await post('/ksql', { ksql: 'SHOW STREAMS;' })).text) as {
+      streams: unknown[]
+    }[]
+    expect(listed[0]?.streams).toEqual([])
+  })
+
+  it('refuses SELECT on /ksql with 40002', async () => {
+    await start()
+    await post('/ksql', { ksql: CREATE })
+    const response = await post('/ksql', { ksql: 'SELECT * FROM s;' })
+    expect(response.status).toBe(400)
+    expect(JSON.parse(response.text)).toMatchObject({ error_code: 40002 })
+  })
+
+  it('serves pull queries on /query and /query-stream', async () => {
+    await start()
+    await post('/ksql', {
+      ksql: `${CREATE} INSERT INTO s (id, name) VALUES (1, 'a'); INSERT INTO s (id, name) VALUES (1, 'b');
+        INSERT INTO s (id, name) VALUES (2, 'c');`,
+    })
+    await post('/ksql', {
+      ksql: 'CREATE TABLE counts AS SELECT id, COUNT(*) AS n FROM s GROUP BY id;',
+      streamsProperties: { 'auto.offset.reset': 'earliest' },
+    })
+    const legacy = await post('/query', { ksql: 'SELECT * FROM counts WHERE id = 1;' })
+    expect(legacy.text).toMatch(
+      /^\[\{"header":\{"queryId":"transient_COUNTS_\d+","schema":"`ID` INTEGER KEY, `N` BIGINT"\}\},\n/,
+    )
+    expect(legacy.text).toContain('{"row":{"columns":[1,2]}},\n')
+    const stream = await post('/query-stream', { sql: 'SELECT * FROM counts;' })
+    const lines = stream.text.trim().split('\n')
+    expect(JSON.parse(lines[0] ?? '')).toMatchObject({
+      columnNames: ['ID', 'N'],
+      columnTypes: ['INTEGER', 'BIGINT'],
+    })
+    expect(lines.slice(1).map((l) => JSON.parse(l))).toEqual([
+      [1, 2],
+      [2, 1],
+    ])
+    const json = await post(
+      '/query-stream',
+      { sql: 'SELECT * FROM counts WHERE id = 2;' },
+      'application/json',
+    )
+    expect((JSON.parse(json.text) as unknown[]).slice(1)).toEqual([[2, 1]])
+  })
+
+  it('streams push queries until LIMIT, including rows that arrive later', async () => {
+    await start()
+    await post('/ksql', { ksql: `${CREATE} INSERT INTO s (id, name) VALUES (1, 'old');` })
+    const pending = post('/query', { ksql: 'SELECT name FROM s EMIT CHANGES LIMIT 2;' })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    await post('/ksql', {
+      ksql: "INSERT INTO s (id, name) VALUES (2, 'x'); INSERT INTO s (id, name) VALUES (3, 'y');",
+    })
+    const { text } = await pending
+    expect(text).toContain('{"row":{"columns":["x"]}}')
+    expect(text).toContain('{"row":{"columns":["y"]}}')
+    expect(text).not.toContain('old')
+    expect(text.trim().endsWith('{"finalMessage":"Limit Reached"}]')).toBe(true)
+  })
+
+  it('accepts rows on /inserts-stream', async () => {
+    await start()
+    await post('/ksql', { ksql: CREATE })
+    const response = await fetch(`${server?.url ?? ''}/inserts-stream`, {
+      method: 'POST',
+      body: '{"target":"S"}\n{"ID":7,"NAME":"z"}\n{"ID":"bad"}\n',
+    })
+    const acks = (await response.text())
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { status: string })
+    expect(acks.map((a) => a.status)).toEqual(['ok', 'error'])
+    const rows = await post('/query-stream', { sql: 'SELECT * FROM s;' })
+    expect(rows.text).toContain('[7,"z"]')
+  })
+
+  it('reports command status and 404 for unknown commands', async () => {
+    const { url } = await start()
+    await post('/ksql', { ksql: CREATE })
+    const found = await fetch(`${url}/status/stream/${encodeURIComponent('`S`')}/create`)
+    expect(await found.json()).toMatchObject({ status: 'SUCCESS' })
+    const missing = await fetch(`${url}/status/stream/NOPE/create`)
+    expect(missing.status).toBe(404)
+    expect(await missing.json()).toMatchObject({ '@type': 'generic_error', error_code: 40400 })
+  })
+})

@@ -1,0 +1,410 @@
+import { randomUUID } from 'node:crypto'
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { splitStatements } from '../parser/split-statements.ts'
+import type { ColumnInfo, StatementResult } from '../engine-api.ts'
+import { formatSqlType } from '../types/sql-type.ts'
+import { entityFor, commandIdFor, headerSchema, type KsqlEntity } from './entities.ts'
+import { badRequest, notFound, selectOnKsql, toHttpError } from './error-codes.ts'
+import type { KsqlBackend } from './ksql-backend.ts'
+import { startPushQuery, type PushQuery } from './push-query.ts'
+import { handleInsertsStream } from './inserts-stream.ts'
+
+export const SERVER_VERSION = '0.29.0-dip'
+const KSQL_TYPE = 'application/vnd.ksql.v1+json'
+const KEEP_ALIVE_MS = 1000
+
+export interface KsqlServerOptions {
+  readonly backend: KsqlBackend
+  readonly port?: number
+  readonly host?: string
+  readonly serviceId?: string
+  /** Poll interval of push queries. */
+  readonly pushPollMs?: number
+}
+
+export interface RunningKsqlServer {
+  readonly url: string
+  readonly port: number
+  close(): Promise<void>
+}
+
+interface CommandRecord {
+  readonly status: 'SUCCESS' | 'ERROR'
+  readonly message: string
+  readonly queryId: string | null
+}
+
+/** ksqlDB's REST surface (spec A1) over an engine backend, on node:http. */
+export async function startKsqlServer(options: KsqlServerOptions): Promise<RunningKsqlServer> {
+  const { backend } = options
+  const engine = backend.engine
+  const serviceId = options.serviceId ?? 'default_'
+  const commands = new Map<string, CommandRecord>()
+  const pushQueries = new Map<string, PushQuery>()
+
+  const server: Server = createServer((req, res) => {
+    route(req, res).catch((error: unknown) => sendError(res, error))
+  })
+
+  async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0] ?? '/'
+    if (req.method === 'GET') {
+      if (path === '/') {
+        res.writeHead(307, { Location: '/info' }).end()
+        return
+      }
+      if (path === '/info') {
+        sendJson(res, 200, {
+          KsqlServerInfo: {
+            version: SERVER_VERSION,
+            kafkaClusterId: backend.clusterId(),
+            ksqlServiceId: serviceId,
+            serverStatus: 'RUNNING',
+          },
+        })
+        return
+      }
+      if (path === '/healthcheck') {
+        const kafka = backend.kafkaHealthy()
+        sendJson(res, kafka ? 200 : 503, {
+          isHealthy: kafka,
+          details: { metastore: { isHealthy: true }, kafka: { isHealthy: kafka } },
+          serverState: kafka ? 'READY' : 'ERROR',
+        })
+        return
+      }
+      if (path === '/status') {
+        sendJson(res, 200, {
+          commandStatuses: Object.fromEntries([...commands].map(([k, v]) => [k, v.status])),
+        })
+        return
+      }
+      if (path.startsWith('/status/')) {
+        const id = decodeURIComponent(path.slice('/status/'.length))
+        const found = commands.get(id) ?? commands.get(id.replace(/\/([^/`]+)\//, '/`$1`/'))
+        if (found === undefined) throw notFound(`Command not found: ${id}`)
+        sendJson(res, 200, found)
+        return
+      }
+      if (path === '/clusterStatus') {
+        sendJson(res, 200, { clusterStatus: {} })
+        return
+      }
+    }
+    if (req.method === 'POST') {
+      if (path === '/ksql') return handleKsql(req, res)
+      if (path === '/query') return handleQuery(req, res)
+      if (path === '/query-stream') return handleQueryStream(req, res)
+      if (path === '/close-query') {
+        const body = await readJson(req)
+        const queryId = typeof body['queryId'] === 'string' ? body['queryId'] : ''
+        const query = pushQueries.get(queryId)
+        if (query === undefined) throw badRequest(`No query with id ${queryId}`)
+        query.close()
+        res.writeHead(200).end()
+        return
+      }
+      if (path === '/inserts-stream') return handleInsertsStream(req, res, backend)
+    }
+    throw notFound(`Not found: ${req.method ?? ''} ${path}`)
+  }
+
+  async function handleKsql(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = parseKsqlRequest(await readJson(req), 'ksql')
+    const slices = splitStatements(request.sql)
+    for (const slice of slices) if (isQueryStatement(slice.text)) throw selectOnKsql(slice.text)
+    const { results, sequence } = await backend.exclusive(async () => {
+      const executed = engine.execute(request.sql, {
+        properties: request.properties,
+        variables: request.variables,
+      })
+      const changes = executed.some(isStateChange)
+      return { results: executed, sequence: changes ? await backend.commit(request, executed) : -1 }
+    })
+    const entities: KsqlEntity[] = []
+    const queries = engine.queries()
+    for (const [i, result] of results.entries()) {
+      const statementText = slices[i]?.text ?? ''
+      if (result.kind === 'sourceDropped' && /\bDELETE\s+TOPIC\s*;?\s*$/i.test(statementText)) {
+        const topic = /\(topic: ([^)]+)\)/.exec(result.message)?.[1]
+        if (topic !== undefined) await backend.deleteTopic(topic)
+      }
+      const entity = entityFor(result, { statementText, commandSequenceNumber: sequence, queries })
+      if (entity === null) continue
+      const commandId = commandIdFor(result, statementText)
+      if (commandId !== null) {
+        const status = entity['commandStatus'] as CommandRecord
+        commands.set(commandId, status)
+      }
+      entities.push(entity)
+    }
+    sendJson(res, 200, entities, req)
+  }
+
+  /** Runs a SELECT once: pull queries complete; push queries (EMIT CHANGES) keep streaming. */
+  async function runQuery(
+    req: IncomingMessage,
+    res: ServerResponse,
+    sql: string,
+    properties: Readonly<Record<string, string>>,
+    variables: Readonly<Record<string, string>>,
+    writer: QueryWriter,
+  ): Promise<void> {
+    const slices = splitStatements(sql)
+    const text = slices[0]?.text ?? ''
+    if (slices.length !== 1 || !/^\s*SELECT\b/i.test(stripComments(text)))
+      throw badRequest('Expected exactly one SELECT statement.')
+    const source =
+      /\bFROM\s+(`[^`]+`|[A-Za-z_]\w*)/i.exec(text)?.[1]?.replace(/`/g, '').toUpperCase() ?? 'QUERY'
+    const queryId = writer.pushIds ? randomUUID() : `transient_${source}_${randomPositiveLong()}`
+    if (!/\bEMIT\s+(CHANGES|FINAL)\b/i.test(text)) {
+      const [result] = await backend.exclusive(() => engine.execute(text, { properties, variables }))
+      if (result?.kind !== 'queryRows') throw badRequest('Expected a SELECT statement.')
+      writer.header(res, queryId, result.columns)
+      for (const row of result.rows) writer.row(res, row)
+      writer.end(res, 'Query Completed')
+      return
+    }
+    let headerSent = false
+    const timer: { keepAlive?: NodeJS.Timeout } = {}
+    const stop = (): void => {
+      if (timer.keepAlive !== undefined) clearInterval(timer.keepAlive)
+      pushQueries.delete(queryId)
+    }
+    const query = await startPushQuery({
+      engine,
+      sql: text,
+      properties,
+      variables,
+      exclusive: (work) => backend.exclusive(work),
+      ...(options.pushPollMs === undefined ? {} : { pollMs: options.pushPollMs }),
+      onHeader: (columns) => {
+        writer.header(res, queryId, columns)
+        headerSent = true
+      },
+      onRow: (row) => {
+        if (row.length > 0) writer.row(res, row)
+      },
+      onEnd: (reason) => {
+        stop()
+        if (!res.writableEnded) writer.end(res, reason === 'limit' ? 'Limit Reached' : null)
+      },
+      onError: (error) => {
+        stop()
+        if (!res.writableEnded) writer.error(res, error)
+      },
+    })
+    if (!headerSent) return
+    pushQueries.set(queryId, query)
+    timer.keepAlive = setInterval(() => {
+      if (!res.writableEnded) writer.keepAlive(res)
+    }, KEEP_ALIVE_MS)
+    const onClose = (): void => query.close()
+    req.on('close', onClose)
+    res.on('close', onClose)
+  }
+
+  async function handleQuery(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = parseKsqlRequest(await readJson(req), 'ksql')
+    await runQuery(req, res, request.sql, request.properties, request.variables, legacyQueryWriter)
+  }
+
+  async function handleQueryStream(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const request = parseKsqlRequest(await readJson(req), 'sql')
+    const json = (req.headers.accept ?? '').includes('application/json')
+    await runQuery(
+      req,
+      res,
+      request.sql,
+      request.properties,
+      request.variables,
+      json ? jsonArrayWriter() : delimitedWriter,
+    )
+  }
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject)
+    server.listen(options.port ?? 8088, options.host ?? '127.0.0.1', () => resolve())
+  })
+  const port = (server.address() as AddressInfo).port
+  return {
+    url: `http://${options.host ?? '127.0.0.1'}:${port}`,
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const query of pushQueries.values()) query.close()
+        server.closeAllConnections()
+        server.close(() => resolve())
+      }),
+  }
+}
+
+function isStateChange(result: StatementResult): boolean {
+  return (
+    result.kind === 'sourceCreated' ||
+    result.kind === 'sourceDropped' ||
+    result.kind === 'queryTerminated' ||
+    result.kind === 'inserted'
+  )
+}
+
+function stripComments(text: string): string {
+  return text.replace(/^(\s*(--[^\n]*\n|\/\*[\s\S]*?\*\/))*/, '')
+}
+
+function isQueryStatement(text: string): boolean {
+  return /^\s*(SELECT|PRINT)\b/i.test(stripComments(text))
+}
+
+function randomPositiveLong(): string {
+  return String(Math.floor(Math.random() * Number.MAX_SAFE_INTEGER))
+}
+
+interface KsqlRequest {
+  readonly sql: string
+  readonly properties: Readonly<Record<string, string>>
+  readonly variables: Readonly<Record<string, string>>
+}
+
+function parseKsqlRequest(body: Record<string, unknown>, field: 'ksql' | 'sql'): KsqlRequest {
+  const sql = body[field] ?? ''
+  if (typeof sql !== 'string') throw badRequest(`"${field}" must be a string.`)
+  const properties = body[field === 'ksql' ? 'streamsProperties' : 'properties'] ?? {}
+  const variables = body['sessionVariables'] ?? {}
+  return { sql, properties: stringMap(properties), variables: stringMap(variables) }
+}
+
+function stringMap(value: unknown): Record<string, string> {
+  if (typeof value !== 'object' || value === null) return {}
+  return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, String(v)]))
+}
+
+const MAX_BODY_BYTES = 10 * 1024 * 1024
+
+async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = []
+  let size = 0
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length
+    if (size > MAX_BODY_BYTES) throw badRequest('Request body too large.')
+    chunks.push(chunk as Buffer)
+  }
+  const text = Buffer.concat(chunks).toString('utf8').trim()
+  if (text === '') return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(text)
+  } catch {
+    throw badRequest('Invalid JSON in request body.')
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed))
+    throw badRequest('The request body must be a JSON object.')
+  return parsed as Record<string, unknown>
+}
+
+function contentType(req?: IncomingMessage): string {
+  const accept = req?.headers.accept ?? ''
+  return accept.includes('application/json') && !accept.includes(KSQL_TYPE) ? 'application/json' : KSQL_TYPE
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown, req?: IncomingMessage): void {
+  res.writeHead(status, { 'Content-Type': contentType(req) }).end(JSON.stringify(body))
+}
+
+function sendError(res: ServerResponse, error: unknown): void {
+  const { status, body } = toHttpError(error)
+  if (res.headersSent) {
+    if (!res.writableEnded) res.end()
+    return
+  }
+  sendJson(res, status, body)
+}
+
+interface QueryWriter {
+  /** /query-stream ids are UUIDs; /query ids are transient_<SOURCE>_<n>. */
+  readonly pushIds: boolean
+  header(res: ServerResponse, queryId: string, columns: readonly ColumnInfo[]): void
+  row(res: ServerResponse, row: readonly unknown[]): void
+  keepAlive(res: ServerResponse): void
+  end(res: ServerResponse, finalMessage: string | null): void
+  error(res: ServerResponse, error: unknown): void
+}
+
+/** /query: a JSON array written element by element, `,\n` separated, bare `\n` as keep-alive. */
+const legacyQueryWriter: QueryWriter = {
+  pushIds: false,
+  header(res, queryId, columns) {
+    res.writeHead(200, { 'Content-Type': KSQL_TYPE, 'Transfer-Encoding': 'chunked' })
+    res.write(
+      `[{"header":{"queryId":${JSON.stringify(queryId)},"schema":${JSON.stringify(headerSchema(columns))}}},\n`,
+    )
+  },
+  row(res, row) {
+    res.write(`{"row":{"columns":${JSON.stringify(row)}}},\n`)
+  },
+  keepAlive(res) {
+    res.write('\n')
+  },
+  end(res, finalMessage) {
+    res.end(finalMessage === null ? ']\n' : `{"finalMessage":${JSON.stringify(finalMessage)}}]\n`)
+  },
+  error(res, error) {
+    res.end(`{"errorMessage":${JSON.stringify(toHttpError(error).body)}}]\n`)
+  },
+}
+
+function metadata(queryId: string, columns: readonly ColumnInfo[]): string {
+  return JSON.stringify({
+    queryId,
+    columnNames: columns.map((c) => c.name),
+    columnTypes: columns.map((c) => formatSqlType(c.type)),
+  })
+}
+
+/** /query-stream, application/vnd.ksqlapi.delimited.v1: metadata line, then one JSON array per row. */
+const delimitedWriter: QueryWriter = {
+  pushIds: true,
+  header(res, queryId, columns) {
+    res.writeHead(200, {
+      'Content-Type': 'application/vnd.ksqlapi.delimited.v1',
+      'Transfer-Encoding': 'chunked',
+    })
+    res.write(`${metadata(queryId, columns)}\n`)
+  },
+  row(res, row) {
+    res.write(`${JSON.stringify(row)}\n`)
+  },
+  keepAlive() {
+    // The delimited format has no keep-alive element; the chunked connection stays open.
+  },
+  end(res) {
+    res.end()
+  },
+  error(res, error) {
+    res.end(`${JSON.stringify(toHttpError(error).body)}\n`)
+  },
+}
+
+/** /query-stream, Accept: application/json: one JSON array `[metadata, row, row, ...]`. */
+function jsonArrayWriter(): QueryWriter {
+  return {
+    pushIds: true,
+    header(res, queryId, columns) {
+      res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })
+      res.write(`[${metadata(queryId, columns)}`)
+    },
+    row(res, row) {
+      res.write(`,${JSON.stringify(row)}`)
+    },
+    keepAlive() {
+      // Whitespace is not allowed between array elements by every client; stay quiet.
+    },
+    end(res) {
+      res.end(']')
+    },
+    error(res, error) {
+      res.end(`,${JSON.stringify(toHttpError(error).body)}]`)
+    },
+  }
+}
