@@ -1,7 +1,8 @@
 import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:http'
 import type { AddressInfo } from 'node:net'
-import { join } from 'node:path'
+import { join, resolve } from 'node:path'
+import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import { loadConfig } from '../../src/config/load-config.ts'
@@ -14,6 +15,7 @@ import { createDockerStack } from '../../src/stack/docker/docker-stack.ts'
  * reach the real Kafka and MariaDB of the global setup and a stub ksqlDB `/info`. What is checked
  * is what dip renders and runs; the containers themselves cannot be started on these machines.
  */
+const repoRoot = resolve(import.meta.dirname, '../..')
 const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_')))
 
 const FAKE_DOCKER = `#!/bin/sh
@@ -130,5 +132,30 @@ describe('Docker mode against a stand-in docker program', () => {
       if (previous.LOG === undefined) delete process.env['FAKE_DOCKER_LOG']
       if (previous.STATE === undefined) delete process.env['FAKE_DOCKER_STATE']
     }
+  })
+
+  it('runs through the CLI: dip up / status / down --purge with --mode docker', async () => {
+    await rm(env['FAKE_DOCKER_LOG'] ?? '', { force: true })
+    const dip = (...args: string[]) =>
+      execa('node', ['bin/dip.js', '--config', configFile, ...args], {
+        cwd: repoRoot,
+        env,
+        extendEnv: false,
+        reject: false,
+      })
+
+    const up = await dip('--json', 'up', '--mode', 'docker')
+    expect(up.exitCode, up.stderr).toBe(0)
+    expect(JSON.parse(up.stdout)).toMatchObject({ mode: 'docker', alreadyRunning: false })
+    expect(up.stdout + up.stderr).not.toContain(inject('stack').mysql.password)
+
+    const status = await dip('--json', 'status', '--mode', 'docker')
+    expect(status.exitCode, status.stderr).toBe(0)
+
+    const down = await dip('down', '--purge', '--mode', 'docker')
+    expect(down.exitCode, down.stderr).toBe(0)
+    const calls = await dockerCalls()
+    expect(calls.some((line) => line.endsWith('-p dip up -d'))).toBe(true)
+    expect(calls.at(-1)).toMatch(/-p dip down --remove-orphans( --timeout \d+)? --volumes$/)
   })
 })
