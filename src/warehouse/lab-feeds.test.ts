@@ -38,7 +38,7 @@ function labSchema(): Map<string, MysqlColumn[]> {
         nullable,
         primaryKey: primary.has(name),
         optional: nullable || hasDefault,
-        hasDefault,
+        serverFilled: /CURRENT_TIMESTAMP|AUTO_INCREMENT/i.test(rest),
         numericScale: Number(/,\s*(\d+)\)/.exec(type)?.[1] ?? Number.NaN) || null,
         maxLength: Number(/^(?:var)?char\((\d+)\)/i.exec(type)?.[1] ?? Number.NaN) || null,
       })

@@ -9,8 +9,8 @@ export interface MysqlColumn {
   readonly primaryKey: boolean
   /** Has a default, is generated or auto-incremented: an INSERT may leave it out. */
   readonly optional: boolean
-  /** Has a default value, or is generated or auto-incremented. */
-  readonly hasDefault: boolean
+  /** Filled by the server: auto-increment, generated, or defaulting to the current time (last_updated_at). */
+  readonly serverFilled: boolean
   readonly numericScale: number | null
   readonly maxLength: number | null
 }
@@ -30,15 +30,16 @@ export function toMysqlColumn(row: Readonly<Record<string, unknown>>): MysqlColu
   const rawDefault = row['columnDefault']
   const hasDefault = rawDefault != null && !(text(rawDefault) === 'NULL' && nullable)
   const extra = text(row['extra']).toLowerCase()
-  const generated = hasDefault || extra.includes('auto_increment') || extra.includes('generated')
+  const generated = extra.includes('auto_increment') || extra.includes('generated')
+  const now = /current_timestamp|now\(/i.test(text(rawDefault))
   return {
     name: text(row['name']),
     dataType: text(row['dataType']).toLowerCase(),
     columnType: text(row['columnType']).toLowerCase(),
     nullable,
     primaryKey: text(row['columnKey']).toUpperCase() === 'PRI',
-    optional: nullable || generated,
-    hasDefault: generated,
+    optional: nullable || hasDefault || generated,
+    serverFilled: generated || now,
     numericScale: number(row['numericScale']),
     maxLength: number(row['maxLength']),
   }

@@ -16,7 +16,7 @@ export function mysqlColumn(name: string, columnType: string, extra: Partial<Mys
     nullable: true,
     primaryKey: false,
     optional: true,
-    hasDefault: false,
+    serverFilled: false,
     numericScale: scale === undefined ? null : Number(scale),
     maxLength: length === undefined ? null : Number(length),
     ...extra,
@@ -28,7 +28,7 @@ export function keyColumn(name: string, columnType: string): MysqlColumn {
     nullable: false,
     primaryKey: true,
     optional: false,
-    hasDefault: false,
+    serverFilled: false,
   })
 }
 

@@ -76,7 +76,7 @@ export function warehouseSourceFromSchema(schema: SourceSchema): WarehouseSource
 
 /**
  * A table feed without a ksqlDB schema (config only): the existing MySQL table defines the
- * columns, its primary key the key. Columns with a default (e.g. last_updated_at) are left to MySQL.
+ * columns, its primary key the key. Columns MySQL fills itself (last_updated_at, auto-increment) are left out.
  */
 export function warehouseSourceFromTable(
   topic: string,
@@ -92,7 +92,7 @@ export function warehouseSourceFromTable(
     name: topic,
     windowType: null,
     columns: columns
-      .filter((column) => column.primaryKey || !column.hasDefault)
+      .filter((column) => column.primaryKey || !column.serverFilled)
       .map((column) => ({
         name: fieldOf.get(column.name.toLowerCase()) ?? column.name.toUpperCase(),
         type: mysqlTypeToSql(column),
