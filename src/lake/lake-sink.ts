@@ -3,8 +3,9 @@ import { join } from 'node:path'
 import type { ConsumedRecord } from '../kafka/ports.ts'
 import { decodeRecord, type DecodeTarget } from '../sinks/decode-record.ts'
 import type { LakeEncoder } from './encoders/lake-encoder.ts'
-import { formatLakeFileName, tempFileName } from './file-name.ts'
+import { formatLakeFileName } from './file-name.ts'
 import { partitionPath, type LakeArea } from './partition-path.ts'
+import { createSpoolFile, type SpoolFile } from './spool-file.ts'
 
 /** One topic the lake sinks, and how to decode it. */
 export interface LakeTopic extends DecodeTarget {
@@ -44,7 +45,9 @@ export interface TopicStats {
 
 interface Bucket {
   readonly area: LakeArea
-  readonly lines: string[]
+  /** Absolute folder of the bucket's file. */
+  readonly dir: string
+  readonly spool: SpoolFile
 }
 
 interface Window {
@@ -58,10 +61,11 @@ interface Window {
 }
 
 /**
- * The lake's write path. Records of one partition accumulate in a "window"; a flush writes one file
- * per date folder (plus one for dead letters), each to a temp name, then renames them all into
- * place, named by the window's offset range. Windows are flushed one at a time and in offset order,
- * which is what lets lake-position.ts recover the exact position after a crash.
+ * The lake's write path. Records of one partition form a "window": its rows are spooled to one
+ * hidden temp file per date folder (plus one for dead letters) as they arrive, so memory stays
+ * small; a flush closes (and for Parquet converts) them, then renames them all into place, named by
+ * the window's offset range. Windows are flushed one at a time and in offset order, which is what
+ * lets lake-position.ts recover the exact position after a crash.
  *
  * Not safe for concurrent calls: the caller serializes append/flush (consume-lake does).
  */
@@ -82,6 +86,23 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
     const fresh = { records: 0, deleted: 0, errors: 0, files: 0, bytes: 0 }
     stats.set(topic, fresh)
     return fresh
+  }
+
+  async function openBucket(
+    topic: string,
+    partition: number,
+    window: Window,
+    dir: string,
+    area: LakeArea,
+  ): Promise<Bucket> {
+    const absoluteDir = join(options.root, dir)
+    if (!createdDirs.has(absoluteDir)) {
+      await mkdir(absoluteDir, { recursive: true })
+      createdDirs.add(absoluteDir)
+    }
+    // Hidden and ending in .tmp: never read as lake data, and removed by recovery after a crash.
+    const name = `.${topic}-p${partition}-${window.first}-${window.buckets.size}.${process.pid}.tmp`
+    return { area, dir: absoluteDir, spool: createSpoolFile(join(absoluteDir, name)) }
   }
 
   async function flush(topic: string, partition: number): Promise<FlushedWindow | null> {
@@ -105,15 +126,10 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
         parts: dirs.length,
         extension: encoder.extension,
       })
-      const absoluteDir = join(options.root, dir)
-      if (!createdDirs.has(absoluteDir)) {
-        await mkdir(absoluteDir, { recursive: true })
-        createdDirs.add(absoluteDir)
-      }
-      const temp = join(absoluteDir, tempFileName(fileName))
-      await encoder.write(temp, bucket.lines)
+      await bucket.spool.close()
+      const temp = await encoder.finish(bucket.spool.path)
       topicStats.bytes += (await stat(temp)).size
-      staged.push({ temp, final: join(absoluteDir, fileName) })
+      staged.push({ temp, final: join(bucket.dir, fileName) })
     }
     for (const { temp, final } of staged) await rename(temp, final)
     windows.delete(key)
@@ -185,10 +201,11 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
         }
         let bucket = window.buckets.get(dir)
         if (bucket === undefined) {
-          bucket = { area, lines: [] }
+          bucket = await openBucket(record.topic, record.partition, window, dir, area)
           window.buckets.set(dir, bucket)
         }
-        bucket.lines.push(line)
+        const written = bucket.spool.append(line)
+        if (written !== undefined) await written
         window.last = record.offset
         window.records++
         window.bytes += line.length + 1

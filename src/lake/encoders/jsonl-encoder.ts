@@ -1,11 +1,10 @@
-import { writeFile } from 'node:fs/promises'
 import type { LakeEncoder } from './lake-encoder.ts'
 
-/** JSON Lines: one JSON object per line, UTF-8, a trailing newline. */
+/** JSON Lines: the spooled file already is the lake file (one JSON object per line, UTF-8). */
 export function createJsonlEncoder(): LakeEncoder {
   return {
     extension: 'jsonl',
-    write: (path, lines) => writeFile(path, lines.length === 0 ? '' : `${lines.join('\n')}\n`),
+    finish: async (jsonlPath) => jsonlPath,
     close: async () => undefined,
   }
 }

@@ -1,7 +1,12 @@
-/** Turns a window's rows (already serialized as JSON lines) into one file of the lake's format. */
+/**
+ * Turns a window's rows, spooled to a JSON Lines temp file, into one file of the lake's format.
+ */
 export interface LakeEncoder {
   readonly extension: 'jsonl' | 'parquet'
-  /** Writes `lines` to `path` (a temp name; the caller renames it into place). */
-  write(path: string, lines: readonly string[]): Promise<void>
+  /**
+   * Converts the finished JSON Lines temp file; returns the temp file to rename into place (the same
+   * one for JSON Lines). Every temp name is hidden and ends in `.tmp`.
+   */
+  finish(jsonlPath: string): Promise<string>
   close(): Promise<void>
 }

@@ -1,10 +1,10 @@
-import { rm, writeFile } from 'node:fs/promises'
+import { rm } from 'node:fs/promises'
 import type { DuckDBConnection } from '@duckdb/node-api'
 import type { LakeEncoder } from './lake-encoder.ts'
 
 /**
- * Parquet through DuckDB: the rows go to a hidden JSON Lines temp file that DuckDB reads (inferring
- * nested STRUCTs from all rows) and copies to Parquet. DuckDB loads only when the first file is written.
+ * Parquet through DuckDB: DuckDB reads the spooled JSON Lines (inferring nested STRUCTs from all
+ * rows) and copies them to Parquet. DuckDB loads only when the first file is written.
  */
 export function createParquetEncoder(): LakeEncoder {
   let connection: Promise<DuckDBConnection> | undefined
@@ -17,18 +17,18 @@ export function createParquetEncoder(): LakeEncoder {
   }
   return {
     extension: 'parquet',
-    async write(path, lines) {
-      const source = `${path}.json.tmp`
-      await writeFile(source, `${lines.join('\n')}\n`)
+    async finish(jsonlPath) {
+      const target = jsonlPath.replace(/\.tmp$/, '.parquet.tmp')
       try {
         const duck = await connect()
         await duck.run(
-          `COPY (SELECT * FROM read_json(${quote(source)}, format = 'newline_delimited', sample_size = -1)) ` +
-            `TO ${quote(path)} (FORMAT parquet, COMPRESSION zstd)`,
+          `COPY (SELECT * FROM read_json(${quote(jsonlPath)}, format = 'newline_delimited', sample_size = -1)) ` +
+            `TO ${quote(target)} (FORMAT parquet, COMPRESSION zstd)`,
         )
       } finally {
-        await rm(source, { force: true })
+        await rm(jsonlPath, { force: true })
       }
+      return target
     },
     async close() {
       if (connection !== undefined) (await connection).closeSync()
