@@ -17,6 +17,7 @@ import {
   type CollectionLimits,
 } from './aggregates/collections.ts'
 import { arrayMapFunctions } from './array-map.ts'
+import { arraySetFunctions } from './array-sets.ts'
 import { datetimeFunctions } from './datetime.ts'
 import type { AggregateFunction, FunctionRegistry, ScalarFunction } from './function-types.ts'
 import { geoFunctions } from './geo.ts'
@@ -24,6 +25,7 @@ import { jsonFunctions } from './json-functions.ts'
 import { maskFunctions } from './mask.ts'
 import { mathFunctions } from './math.ts'
 import { nullFunctions } from './null-functions.ts'
+import { stringExtraFunctions } from './string-extras.ts'
 import { stringFunctions } from './string.ts'
 import { testFunctions } from './test-udfs.ts'
 
@@ -48,6 +50,9 @@ export type FunctionCategory =
 const REFINED_CATEGORIES: Readonly<Record<string, FunctionCategory>> = {
   REGEXP_REPLACE: 'REGULAR EXPRESSION',
   REGEXP_EXTRACT: 'REGULAR EXPRESSION',
+  REGEXP_EXTRACT_ALL: 'REGULAR EXPRESSION',
+  REGEXP_SPLIT_TO_ARRAY: 'REGULAR EXPRESSION',
+  SPLIT_TO_MAP: 'MAP',
   MAP_KEYS: 'MAP',
   MAP_VALUES: 'MAP',
   MAP_UNION: 'MAP',
@@ -75,12 +80,12 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
   const scalars = new Map<string, ScalarFunction>()
   const categories = new Map<string, FunctionCategory>()
   const families: readonly (readonly [FunctionCategory, readonly ScalarFunction[]])[] = [
-    ['STRING', [...stringFunctions(), ...maskFunctions()]],
+    ['STRING', [...stringFunctions(), ...stringExtraFunctions(), ...maskFunctions()]],
     ['MATHEMATICAL', [...mathFunctions(), ...geoFunctions()]],
     ['CONDITIONAL', nullFunctions()],
     ['DATE / TIME', datetimeFunctions()],
     ['JSON', jsonFunctions()],
-    ['ARRAY', arrayMapFunctions()],
+    ['ARRAY', [...arrayMapFunctions(), ...arraySetFunctions()]],
     ['OTHER', options.testFunctions === true ? testFunctions() : []],
   ]
   for (const [category, functions] of families) {
