@@ -386,6 +386,10 @@ export function createEngine(
         throw new StatementError('Key format specified for stream without key columns.')
       }
       keyFormat = 'NONE'
+    } else if (explicitKey?.toUpperCase() === 'NONE') {
+      throw new StatementError(
+        `The 'NONE' format can only be used when no columns are defined. Got: [${analysis.schema.key.map((c) => `\`${c.name}\` ${formatSqlType(c.type)} KEY`).join(', ')}]`,
+      )
     } else if (explicitKey === undefined && src.formats.keyFormat === 'NONE') {
       keyFormat = (serverProperties.get('ksql.persistence.default.format.key') ?? 'KAFKA') as KeyFormat
     }

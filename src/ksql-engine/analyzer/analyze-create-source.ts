@@ -34,8 +34,7 @@ export function propertyString(
 export function checkFormatName(format: string, allowed: readonly string[], what: 'key' | 'value'): void {
   if (SCHEMA_REGISTRY_FORMATS.includes(format)) throw new UnsupportedStatementError(`${format} format`)
   if (!allowed.includes(format)) {
-    if (format === 'NONE' && what === 'value')
-      throw new StatementError(`The 'NONE' format can only be used for the key.`)
+    if (format === 'NONE' && what === 'value') throw new UnsupportedStatementError('VALUE_FORMAT NONE')
     throw new StatementError(`Unknown format: ${format}`)
   }
 }
@@ -54,7 +53,7 @@ export function resolveFormats(
   const valueProp = propertyString(props, 'VALUE_FORMAT')?.toUpperCase()
   if (format !== undefined && (keyProp !== undefined || valueProp !== undefined)) {
     throw new StatementError(
-      `Cannot supply both 'FORMAT' and '${keyProp !== undefined ? 'KEY_FORMAT' : 'VALUE_FORMAT'}' properties, as 'FORMAT' sets both key and value formats.\nEither use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`,
+      `Cannot supply both '${keyProp !== undefined ? 'KEY_FORMAT' : 'VALUE_FORMAT'}' and 'FORMAT' properties, as 'FORMAT' sets both key and value formats. Either use just 'FORMAT', or use 'KEY_FORMAT' and 'VALUE_FORMAT'.`,
     )
   }
   const keyFormat = keyProp ?? format ?? defaults.keyFormat
@@ -180,6 +179,15 @@ export function analyzeCreateSource(
   const topic = propertyString(props, 'KAFKA_TOPIC')
   if (topic === undefined)
     throw new StatementError('Missing required property "KAFKA_TOPIC" which has no default value.')
+  const valueFormatName = (
+    propertyString(props, 'VALUE_FORMAT') ?? propertyString(props, 'FORMAT')
+  )?.toUpperCase()
+  const valueElements = statement.elements.filter((e) => e.constraint === null)
+  if (valueFormatName === 'NONE' && valueElements.length > 0) {
+    throw new StatementError(
+      `The 'NONE' format can only be used when no columns are defined. Got: [${valueElements.map((c) => `\`${c.name}\` ${formatSqlType(c.type)}`).join(', ')}]`,
+    )
+  }
   const formats = resolveFormats(props, { keyFormat: undefined, valueFormat: options.defaultValueFormat })
   const key: Column[] = []
   const value: Column[] = []

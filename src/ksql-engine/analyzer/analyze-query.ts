@@ -65,6 +65,21 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     })
 
   const entries = expandSelect(query, source, (e) => compileExpression(e, inputScope('SELECT')).type)
+  if (options.sinkType !== null) {
+    for (const e of entries) {
+      const isPartitionKey = (query.partitionBy ?? []).some((k) => expressionKey(k) === expressionKey(e.expr))
+      if (
+        e.alias === null &&
+        e.expr.kind === 'column' &&
+        RESERVED_OUTPUT_NAMES.has(e.expr.name) &&
+        !isPartitionKey
+      ) {
+        throw new StatementError(
+          `Reserved column name in select: \`${e.expr.name}\`. Please remove or alias the column.`,
+        )
+      }
+    }
+  }
   checkFunctionsExist(query, functions)
   const steps: ExecutionStep[] = []
   const warnings: string[] = []
@@ -77,8 +92,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     } catch (error) {
       if (
         error instanceof StatementError &&
-        options.sinkType === null &&
-        /^Cannot compare /.test(error.message)
+        /^(Cannot compare |Error processing expression)/.test(error.message)
       ) {
         throw new StatementError(
           `Error in WHERE expression: ${error.message}\nStatement: ${formatExpression(stripQualifiers(query.where))}`,
@@ -266,9 +280,8 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     valueSchema.push({ name, type: compiled.type ?? { kind: 'STRING' } })
   })
   if (offending.length > 0) {
-    const asValue = offending.some((o) => o.startsWith('AS_VALUE('))
     throw new StatementError(
-      `Non-aggregate SELECT expression(s) not part of GROUP BY: ${offending.join(', ')}${asValue ? '\nEither add the column(s) to the GROUP BY or remove them from the SELECT.' : ''}`,
+      `Non-aggregate SELECT expression(s) not part of GROUP BY: ${offending.join(', ')}\nEither add the column(s) to the GROUP BY or remove them from the SELECT.`,
     )
   }
   if (missing.length > 0 && options.sinkType !== null) {
@@ -280,10 +293,18 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   }
   if (query.having !== null) {
     const badColumns: string[] = []
-    const having = compileExpression(
-      query.having,
-      aggScope('HAVING', (n) => badColumns.push(n)),
-    )
+    let having: Compiled
+    try {
+      having = compileExpression(
+        query.having,
+        aggScope('HAVING', (n) => badColumns.push(n)),
+      )
+    } catch (error) {
+      if (error instanceof StatementError && /^Cannot compare /.test(error.message)) {
+        throw new StatementError(`Error in HAVING expression: ${error.message}`)
+      }
+      throw error
+    }
     if (badColumns.length > 0)
       throw new StatementError(
         `Non-aggregate HAVING expression not part of GROUP BY: ${badColumns.join(', ')}`,
@@ -547,6 +568,7 @@ function sourceStepOf(source: DataSource, alias: string): SourceStep {
 }
 
 const SYSTEM_NAMES = new Set(['ROWTIME', 'ROWPARTITION', 'ROWOFFSET', 'WINDOWSTART', 'WINDOWEND'])
+const RESERVED_OUTPUT_NAMES = SYSTEM_NAMES
 
 /** Every column reference qualified with the source, as ksqlDB prints expressions in some errors. */
 function qualifyAll(expr: Expression, qualifier: string): Expression {
@@ -599,7 +621,7 @@ function expandSelect(
   for (const item of query.select) {
     if (item.kind === 'all') {
       if (item.qualifier !== null && item.qualifier !== source.name && item.qualifier !== query.from.alias) {
-        throw new StatementError(`Source ${item.qualifier} does not exist.`)
+        throw new StatementError(`'${item.qualifier}' is not a valid stream/table name or alias.`)
       }
       const partitionBy = query.partitionBy
       if (partitionBy !== null && !(partitionBy.length === 1 && partitionBy[0]?.kind === 'literal')) {

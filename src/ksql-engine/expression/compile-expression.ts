@@ -491,13 +491,24 @@ function checkComparable(a: Compiled, b: Compiled, op: string, expr: Expression)
   }
 }
 
+const OPERATOR_NAMES: Readonly<Record<string, string>> = {
+  '=': 'EQUAL',
+  '<>': 'NOT_EQUAL',
+  '<': 'LESS_THAN',
+  '<=': 'LESS_THAN_OR_EQUAL',
+  '>': 'GREATER_THAN',
+  '>=': 'GREATER_THAN_OR_EQUAL',
+  'IS DISTINCT FROM': 'IS_DISTINCT_FROM',
+  'IS NOT DISTINCT FROM': 'IS_NOT_DISTINCT_FROM',
+}
+
 function compileComparison(expr: Expression & { kind: 'comparison' }, l: Compiled, r: Compiled): Compiled {
   if (l.type === null && r.type === null && !expr.op.includes('DISTINCT')) {
     throw new StatementError(`Comparison with NULL not supported: NULL ${expr.op} NULL`)
   }
   if (l.type !== null && r.type !== null && !isComparable(l.type, r.type)) {
     throw new StatementError(
-      `Cannot compare ${formatExpression(expr.left)} (${typeName(l.type)}) to ${formatExpression(expr.right)} (${typeName(r.type)}) with ${expr.op === '<>' ? 'NOT_EQUAL' : expr.op === '=' ? 'EQUAL' : expr.op}.`,
+      `Cannot compare ${formatExpression(expr.left)} (${typeName(l.type)}) to ${formatExpression(expr.right)} (${typeName(r.type)}) with ${OPERATOR_NAMES[expr.op]}.`,
     )
   }
   for (const side of [l, r]) {
@@ -508,7 +519,9 @@ function compileComparison(expr: Expression & { kind: 'comparison' }, l: Compile
       expr.op !== '<>' &&
       !expr.op.includes('DISTINCT')
     ) {
-      throw new StatementError(`Cannot compare ${typeName(side.type)} values with ${expr.op}`)
+      throw new StatementError(
+        `Cannot compare ${formatExpression(expr.left)} (${typeName(l.type)}) to ${formatExpression(expr.right)} (${typeName(r.type)}) with ${OPERATOR_NAMES[expr.op]}.`,
+      )
     }
   }
   const le = l.evaluate

@@ -49,9 +49,7 @@ export function scopeOverSlots(slots: readonly ColumnSlot[], options: ScopeOptio
     resolveColumn(qualifier, name) {
       if (qualifier !== null && !options.qualifiers.includes(qualifier)) {
         // `a.b` where a is a struct column is not valid ksqlDB (use ->); report unknown source.
-        throw new StatementError(
-          `${options.clause ?? 'SELECT'} column '${qualifier}.${name}' cannot be resolved.`,
-        )
+        throw new StatementError(`'${qualifier}' is not a valid stream/table name or alias.`)
       }
       const slot = byName.get(name)
       if (slot !== undefined) {

@@ -57,6 +57,8 @@ export function createAggregateOperator(
   const window = step.window
   const graceMs = window?.graceMs ?? DEFAULT_GRACE_MS
   let streamTime = Number.NEGATIVE_INFINITY
+  /** Time of the record being processed: HAVING tombstones carry it, even when caused by a retraction. */
+  let currentTimestamp = 0
 
   const groupKeyOf = (row: Row): unknown[] | null => {
     const key = new Array<unknown>(groupBy.length)
@@ -141,7 +143,7 @@ export function createAggregateOperator(
         context.logError((error as Error).message, row)
       }
       if (!ok) {
-        if (state.emitted) next(project({ ...aggregateRow, value: null, timestamp: row.timestamp }), null)
+        if (state.emitted) next(project({ ...aggregateRow, value: null, timestamp: currentTimestamp }), null)
         state.emitted = false
         return
       }
@@ -248,6 +250,7 @@ export function createAggregateOperator(
   }
 
   return (row, prior) => {
+    currentTimestamp = row.timestamp
     if (options.isTableSource && prior !== null && prior.value !== null) {
       // Same group before and after: retract and add, then emit once (as Kafka Streams does).
       const priorKey = window === null ? groupKeyOf(prior) : null
