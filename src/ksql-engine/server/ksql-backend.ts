@@ -17,6 +17,8 @@ export interface KsqlBackend {
   exclusive<T>(work: () => T | Promise<T>): Promise<T>
   /** Persists an executed request and forwards its output; returns its command sequence number. */
   commit(request: AcceptedRequest, results: readonly StatementResult[]): Promise<number>
+  /** Brings the engine's view of Kafka topics up to date before statements run. */
+  beforeExecute?(): Promise<void>
   /** Deletes a Kafka topic after DROP … DELETE TOPIC. */
   deleteTopic(name: string): Promise<void>
   clusterId(): string

@@ -1,0 +1,23 @@
+import { describe, expect, it } from 'vitest'
+import { commandTopicName, decodeCommand, encodeCommand, replayableSql } from './command-log.ts'
+
+describe('command log', () => {
+  it('round-trips a request', () => {
+    const request = {
+      sql: "CREATE STREAM s (a INT) WITH (kafka_topic='s', value_format='JSON');",
+      properties: { 'auto.offset.reset': 'earliest' },
+      variables: { x: '1' },
+    }
+    expect(decodeCommand(encodeCommand(request))).toEqual(request)
+    expect(decodeCommand(Buffer.from('not json'))).toBeNull()
+    expect(commandTopicName('default_')).toBe('_confluent-ksql-default__command_topic')
+  })
+
+  it('leaves INSERT VALUES out of a replay but keeps INSERT INTO … SELECT', () => {
+    const sql =
+      "CREATE STREAM s (a INT) WITH (kafka_topic='s', value_format='JSON'); INSERT INTO s (a) VALUES (1); INSERT INTO s SELECT * FROM t;"
+    expect(replayableSql(sql)).toBe(
+      "CREATE STREAM s (a INT) WITH (kafka_topic='s', value_format='JSON');\nINSERT INTO s SELECT * FROM t;",
+    )
+  })
+})

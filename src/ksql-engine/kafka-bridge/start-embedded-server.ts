@@ -1,0 +1,60 @@
+import type { KafkaPorts } from '../../kafka/ports.ts'
+import { createEngine } from '../engine.ts'
+import { inMemoryBackend } from '../server/ksql-backend.ts'
+import { startKsqlServer, type RunningKsqlServer } from '../server/ksql-server.ts'
+import { createKafkaBackend } from './kafka-backend.ts'
+
+export interface EmbeddedServerOptions {
+  readonly port: number
+  readonly host: string
+  readonly serviceId: string
+  /** null: in-memory topics only (nothing persists). */
+  readonly kafka: KafkaPorts | null
+  readonly log?: (message: string) => void
+}
+
+export interface EmbeddedServer extends RunningKsqlServer {
+  readonly replayedCommands: number
+}
+
+/** The engine + (optionally) the Kafka bridge + the REST server, started in that order. */
+export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  const engine = createEngine({ properties: { 'ksql.service.id': options.serviceId } })
+  if (options.kafka === null) {
+    const server = await startKsqlServer({
+      backend: inMemoryBackend(engine),
+      port: options.port,
+      host: options.host,
+      serviceId: options.serviceId,
+    })
+    return { ...server, replayedCommands: 0 }
+  }
+  const backend = createKafkaBackend({
+    engine,
+    ports: options.kafka,
+    serviceId: options.serviceId,
+    ...(options.log === undefined ? {} : { log: options.log }),
+  })
+  const { replayedCommands } = await backend.start()
+  let server: RunningKsqlServer
+  try {
+    server = await startKsqlServer({
+      backend,
+      port: options.port,
+      host: options.host,
+      serviceId: options.serviceId,
+    })
+  } catch (error) {
+    await backend.stop()
+    throw error
+  }
+  return {
+    url: server.url,
+    port: server.port,
+    replayedCommands,
+    async close() {
+      await server.close()
+      await backend.stop()
+    },
+  }
+}
