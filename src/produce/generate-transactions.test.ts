@@ -139,6 +139,16 @@ describe('generateTransactions', () => {
     }
   })
 
+  it('anchors event and reception times on `now`, with the same events otherwise', () => {
+    const now = Date.UTC(2026, 0, 1)
+    const shifted = generateTransactions({ count: 50, seed: 7, now, spreadDays: 2, sendIntervalMs: 1000 })
+    const times = shifted.map(eventTime)
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(now - 2 * DAY_MS)
+    expect(Math.max(...times)).toBeLessThan(now)
+    expect(shifted.map(receptionTime)).toEqual(shifted.map((_, i) => now + i * 1000))
+    expect(shifted.map((e) => e.transaction_id)).toEqual(events.slice(0, 50).map((e) => e.transaction_id))
+  })
+
   it('rejects bad options', () => {
     expect(() => generateTransactions({ count: -1 })).toThrow(/count/)
     expect(() => generateTransactions({ threads: 0 })).toThrow(/threads/)
