@@ -43,3 +43,15 @@ describe('GREATEST and LEAST', () => {
     ).toBe('-1.5')
   })
 })
+
+describe('untyped NULL arguments', () => {
+  it('are ambiguous on their own, as in ksqlDB', () => {
+    expect(resolveError('GREATEST', [null, null, null, null])).toBe(
+      "Function 'greatest' cannot be resolved due to ambiguous method parameters (null, null, null, null).",
+    )
+    expect(resolveError('GREATEST', [])).toBe("Function 'greatest' does not accept parameters ().")
+    expect(resolveError('SUBSTRING', [null, INTEGER])).toContain(
+      'ambiguous method parameters (null, INTEGER)',
+    )
+  })
+})

@@ -2,7 +2,7 @@ import { coerceNumber } from '../types/arithmetic.ts'
 import { numericRank, widerNumeric } from '../types/implicit-cast.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import type { ArgumentInfo, Resolution, ResolvedScalar, ScalarFunction } from './function-types.ts'
-import { formatArgTypes } from './signature.ts'
+import { ambiguousMessage, formatArgTypes } from './signature.ts'
 
 /**
  * Functions over "one of several values of the same type": COALESCE, IFNULL, NULLIF, GREATEST,
@@ -52,13 +52,7 @@ function sameTypeFunction(
       if (args.length < arity.min || args.length > arity.max) return reject
       const type = commonType(args)
       if (type === undefined || (type !== null && !accepts(type))) return reject
-      if (type === null) {
-        return {
-          ok: false,
-          message:
-            "Can't infer a type of null. Please explicitly cast it to a required type, e.g. CAST(null AS VARCHAR).",
-        }
-      }
+      if (type === null) return { ok: false, message: ambiguousMessage(displayName, args) }
       const impl = make(type)
       const coercers = coercersTo(type, args)
       if (coercers === undefined) return { ok: true, value: { returnType: type, invoke: impl } }

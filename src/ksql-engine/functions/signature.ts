@@ -58,13 +58,21 @@ export function defineScalar(
     name,
     resolve(args) {
       let best: { overload: Overload; match: Match } | undefined
+      let tied = false
       for (const overload of overloads) {
         const match = matchOverload(overload, args)
-        if (match !== undefined && (best === undefined || match.cost < best.match.cost))
+        if (match === undefined) continue
+        if (best === undefined || match.cost < best.match.cost) {
           best = { overload, match }
+          tied = false
+        } else if (match.cost === best.match.cost) {
+          tied = true
+        }
       }
       if (best === undefined)
         return { ok: false, message: doesNotAcceptMessage(displayName, args, overloads) }
+      // Only NULL literals can make two overloads fit equally well (SUBSTRING(NULL, 1): STRING or BYTES?).
+      if (tied) return { ok: false, message: ambiguousMessage(displayName, args) }
       return { ok: true, value: instantiate(best.overload, best.match, args) }
     },
   }
@@ -195,6 +203,11 @@ export function doesNotAcceptMessage(
     `Valid alternatives are:\n${alternatives.join('\n')}\n` +
     'For detailed information on a function run: DESCRIBE FUNCTION <Function-Name>;'
   )
+}
+
+/** ksqlDB's wording when NULL literals leave several overloads equally good. */
+export function ambiguousMessage(displayName: string, args: readonly ArgumentInfo[]): string {
+  return `Function '${displayName}' cannot be resolved due to ambiguous method parameters (${formatArgTypes(args)}).`
 }
 
 /** Wraps an implementation so any NULL argument yields NULL (ksqlDB's usual UDF behaviour). */
