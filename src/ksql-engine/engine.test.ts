@@ -241,6 +241,21 @@ describe('createEngine: statement errors use ksqlDB wording', () => {
   })
 })
 
+describe('createEngine: execution plans', () => {
+  it('keeps each persistent query as JSON-serializable plan data', () => {
+    const engine = engineWith(
+      "CREATE STREAM s (id STRING KEY, v INT) WITH (kafka_topic='s', value_format='JSON', partitions=1);",
+      'CREATE TABLE t AS SELECT id, SUM(v) AS total FROM s WINDOW TUMBLING (SIZE 1 MINUTE) WHERE v > 0 GROUP BY id;',
+    )
+    const id = engine.queries()[0]?.id as string
+    const plan = engine.plan(id)
+    expect(plan).toBeDefined()
+    expect(JSON.parse(JSON.stringify(plan))).toEqual(plan)
+    expect(plan?.steps.map((s) => s.kind)).toEqual(['filterV1', 'aggregateV1'])
+    expect(plan?.sink).toMatchObject({ topic: 'T', window: { type: 'TUMBLING', sizeMs: 60_000 } })
+  })
+})
+
 describe('createEngine: administration', () => {
   it('lists, describes, drops with dependency checks and terminates', () => {
     const engine = engineWith(

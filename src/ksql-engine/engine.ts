@@ -89,10 +89,16 @@ const DEFAULT_PROPERTIES: Readonly<Record<string, string>> = {
   'ksql.streams.cache.max.bytes.buffering': '0',
 }
 
+/** The engine plus what the embedded implementation exposes beyond the Engine contract. */
+export interface EmbeddedEngine extends Engine {
+  /** Lint warnings raised while analyzing statements (e.g. grouping by a masked column). */
+  warnings(): readonly string[]
+  /** The serializable execution plan of a running persistent query. */
+  plan(queryId: string): ExecutionPlan | undefined
+}
+
 /** Creates the in-process ksqlDB-compatible engine over in-memory topics. */
-export function createEngine(
-  options: EmbeddedEngineOptions = {},
-): Engine & { warnings(): readonly string[] } {
+export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngine {
   const functions =
     options.functions ??
     createFunctionRegistry(functionRegistryOptionsFromProperties(options.properties ?? {}))
@@ -893,6 +899,7 @@ export function createEngine(
     queries: () => [...state.queries.values()].map((q) => q.info),
     processingLog: (): readonly ProcessingLogEntry[] => log.all(),
     warnings: () => warnings,
+    plan: (queryId) => state.queries.get(queryId)?.plan,
   }
 }
 

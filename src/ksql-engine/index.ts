@@ -1,3 +1,4 @@
-export { createEngine, type EmbeddedEngineOptions } from './engine.ts'
+export { createEngine, type EmbeddedEngine, type EmbeddedEngineOptions } from './engine.ts'
+export type { ExecutionPlan } from './planner/execution-plan.ts'
 export { EngineError, isEngineError } from './engine-error.ts'
 export type * from './engine-api.ts'
