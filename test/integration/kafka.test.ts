@@ -342,6 +342,48 @@ describe('kafkajs ports against the real broker', () => {
     expect(seen.sort()).toEqual(['o1', 'o2', 'o3', 'o4', 'r3'])
   })
 
+  it('splits partitions between two members of a group after a rebalance', async () => {
+    const topic = uniqueTopic('rebalance')
+    await admin.createTopics([{ name: topic, partitions: 2 }])
+    const groupId = `${topic}-group`
+    const controller = new AbortController()
+    const safety = setTimeout(() => controller.abort(), SAFETY_STOP_MS)
+    // Partitions each member read from; A's only count once B has read something (after the rebalance).
+    const seenByB = new Set<number>()
+    const seenByAAfterB = new Set<number>()
+    const split = () => [...seenByAAfterB].some((a) => [...seenByB].some((b) => a !== b))
+    let anyRecordRead = false
+    const member = (name: 'a' | 'b') => {
+      const source = ports.source({ groupId, fromBeginning: true })
+      return source.run({
+        topics: [topic],
+        signal: controller.signal,
+        eachBatch: async (batch) => {
+          if (batch.records.length > 0) {
+            if (name === 'b') seenByB.add(batch.partition)
+            else if (seenByB.size > 0) seenByAAfterB.add(batch.partition)
+            anyRecordRead = true
+          }
+          await source.commit([{ topic, partition: batch.partition, offset: batch.nextOffset }])
+          if (split()) controller.abort()
+        },
+      })
+    }
+    const sink = ports.sink()
+    const first = member('a')
+    let second: Promise<void> | undefined
+    // Keep both partitions busy until each member reads a partition of its own.
+    for (let round = 0; !controller.signal.aborted; round++) {
+      await sink.send([0, 1].map((partition) => ({ topic, key: null, value: `r${round}`, partition })))
+      if (second === undefined && anyRecordRead) second = member('b')
+      await new Promise((done) => setTimeout(done, 250))
+    }
+    await Promise.all([first, second])
+    clearTimeout(safety)
+    await sink.close()
+    expect(split()).toBe(true)
+  })
+
   it('names a missing topic when producing to it or consuming from it', async () => {
     const topic = uniqueTopic('missing')
     const expected = { code: 'DIP_KAFKA', message: `topic not found: ${topic}` }
