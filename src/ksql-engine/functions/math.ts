@@ -80,31 +80,36 @@ function sameTypeOverloads(
 function roundingFunction(name: 'ROUND' | 'TRUNC'): ScalarFunction {
   const onDecimal = name === 'ROUND' ? roundHalfCeiling : truncate
   const onDouble = name === 'ROUND' ? roundDouble : truncDouble
-  return defineScalar(name, [
-    // As in ksqlDB's Round/Trunc UDFs: whole-number forms return BIGINT, even for an INT argument,
-    // and there is no (INT, INT) form (an INT with decimal places widens to DECIMAL).
-    { params: [I], returns: BIGINT, build: () => nullSafe(([x]) => x) },
-    { params: [L], returns: BIGINT, build: () => nullSafe(([x]) => x) },
-    { params: [D], returns: BIGINT, build: () => nullSafe(([x]) => toLong(num(x), name === 'ROUND')) },
-    {
-      params: [DEC],
-      returns: (ctx) => {
-        const t = decimalArg(ctx)
-        // ksqlDB types ROUND(DECIMAL(p, s)) as DECIMAL(p - s, 0), even though rounding up may need one more digit.
-        return decimal(Math.max(1, t.precision - t.scale), 0)
+  return defineScalar(
+    name,
+    [
+      // As in ksqlDB's Round/Trunc UDFs: whole-number forms return BIGINT, even for an INT argument,
+      // and there is no (INT, INT) form (an INT with decimal places widens to DECIMAL).
+      { params: [I], returns: BIGINT, build: () => nullSafe(([x]) => x) },
+      { params: [L], returns: BIGINT, build: () => nullSafe(([x]) => x) },
+      { params: [D], returns: BIGINT, build: () => nullSafe(([x]) => toLong(num(x), name === 'ROUND')) },
+      {
+        params: [DEC],
+        returns: (ctx) => {
+          const t = decimalArg(ctx)
+          // ksqlDB types ROUND(DECIMAL(p, s)) as DECIMAL(p - s, 0), even though rounding up may need one more digit.
+          return decimal(Math.max(1, t.precision - t.scale), 0)
+        },
+        build: () => nullSafe(([x]) => onDecimal(dec(x), 0).setScale(0)),
       },
-      build: () => nullSafe(([x]) => onDecimal(dec(x), 0).setScale(0)),
-    },
-    { params: [D, I], returns: DOUBLE, build: () => nullSafe(([x, p]) => onDouble(num(x), num(p))) },
-    {
-      params: [DEC, I],
-      returns: (ctx) => decimalArg(ctx),
-      build: (ctx) => {
-        const t = decimalArg(ctx)
-        return nullSafe(([x, p]) => onDecimal(dec(x), num(p)).setScale(t.scale))
+      { params: [D, I], returns: DOUBLE, build: () => nullSafe(([x, p]) => onDouble(num(x), num(p))) },
+      {
+        params: [DEC, I],
+        returns: (ctx) => decimalArg(ctx),
+        build: (ctx) => {
+          const t = decimalArg(ctx)
+          return nullSafe(([x, p]) => onDecimal(dec(x), num(p)).setScale(t.scale))
+        },
       },
-    },
-  ])
+      // Error messages name the function as its UDF declares it ('Round', 'trunc').
+    ],
+    name === 'ROUND' ? 'Round' : 'trunc',
+  )
 }
 
 export function mathFunctions(): ScalarFunction[] {
@@ -124,6 +129,7 @@ export function mathFunctions(): ScalarFunction[] {
         (x) => Math.ceil(x),
         (x, t) => x.setScaleDirected(0, 'CEILING').setScale(t.scale),
       ),
+      'Ceil',
     ),
     defineScalar(
       'FLOOR',

@@ -249,13 +249,17 @@ export function stringFunctions(): ScalarFunction[] {
         build: () => nullSafe(([b, d]) => splitBytes(b as Buffer, d as Buffer)),
       },
     ]),
-    defineScalar('LPAD', [
-      {
-        params: [S, I, S],
-        returns: STRING,
-        build: () => nullSafe(([s, n, p]) => pad(str(s), int(n), str(p), true)),
-      },
-    ]),
+    defineScalar(
+      'LPAD',
+      [
+        {
+          params: [S, I, S],
+          returns: STRING,
+          build: () => nullSafe(([s, n, p]) => pad(str(s), int(n), str(p), true)),
+        },
+      ],
+      'LPad',
+    ),
     defineScalar('RPAD', [
       {
         params: [S, I, S],
