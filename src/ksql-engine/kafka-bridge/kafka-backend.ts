@@ -144,6 +144,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
           } catch (error) {
             log(`record ${record.topic}/${record.partition}@${record.offset} skipped: ${errorMessage(error)}`)
           }
+          // The engine keeps the consumed record in its copy of the topic: that is not output.
+          forwarded.set(record.topic, engine.records(record.topic).length)
         }
         if (record.offset < rebuildEnd) pendingOutput(true)
       }
