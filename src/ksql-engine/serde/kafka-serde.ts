@@ -39,7 +39,7 @@ function primitiveCodec(type: SqlType): Codec {
       return {
         write: (v) => {
           const b = Buffer.allocUnsafe(4)
-          b.writeInt32BE(v as number)
+          b.writeInt32BE((v as number) | 0)
           return b
         },
         read: (b) => {
@@ -51,7 +51,7 @@ function primitiveCodec(type: SqlType): Codec {
       return {
         write: (v) => {
           const b = Buffer.allocUnsafe(8)
-          b.writeBigInt64BE(BigInt(v as number))
+          b.writeBigInt64BE(BigInt.asIntN(64, BigInt(Math.trunc(v as number))))
           return b
         },
         read: (b) => {
