@@ -152,10 +152,17 @@ describe('Docker mode against a stand-in docker program', () => {
     const status = await dip('--json', 'status', '--mode', 'docker')
     expect(status.exitCode, status.stderr).toBe(0)
 
+    const logs = await dip('logs', 'kafka', '--mode', 'docker', '-n', '5')
+    expect(logs.exitCode, logs.stderr).toBe(0)
+    expect(logs.stdout).toContain('broker | started (KRaft)')
+
     const down = await dip('down', '--purge', '--mode', 'docker')
     expect(down.exitCode, down.stderr).toBe(0)
     const calls = await dockerCalls()
     expect(calls.some((line) => line.endsWith('-p dip up -d'))).toBe(true)
+    expect(calls).toContain(
+      `compose -f ${join(workDir, 'state', 'docker', 'docker-compose.yml')} --env-file ${join(workDir, 'state', 'docker', '.env')} -p dip logs --no-color --tail 5 broker`,
+    )
     expect(calls.at(-1)).toMatch(/-p dip down --remove-orphans( --timeout \d+)? --volumes$/)
   })
 })
