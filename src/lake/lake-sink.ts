@@ -1,7 +1,7 @@
 import { mkdir, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ConsumedRecord } from '../kafka/ports.ts'
-import { decodeRecord, type DecodeTarget } from '../sinks/decode-record.ts'
+import { encodeRecordLine, type DecodeTarget } from '../sinks/decode-record.ts'
 import type { LakeEncoder } from './encoders/lake-encoder.ts'
 import { formatLakeFileName } from './file-name.ts'
 import { partitionPath, type LakeArea } from './partition-path.ts'
@@ -163,15 +163,15 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
         const expected = window === undefined ? positions.get(key) : window.last + 1n
         // Redelivered records (a consumer restart re-reads from the committed offset) are already held.
         if (expected !== undefined && record.offset < expected) continue
-        const decoded = decodeRecord(record, target)
+        const encoded = encodeRecordLine(record, target)
         const topicStats = statsOf(record.topic)
         let area: LakeArea
         let line: string
-        if (decoded.ok) {
+        if (encoded.ok) {
           area = target.area
-          line = JSON.stringify(decoded.row)
+          line = encoded.line
           topicStats.records++
-          if (decoded.deleted) topicStats.deleted++
+          if (encoded.deleted) topicStats.deleted++
         } else {
           area = '_errors'
           line = JSON.stringify({
@@ -179,7 +179,7 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
             partition: record.partition,
             offset: Number(record.offset),
             timestamp: record.timestamp,
-            reason: decoded.error.message,
+            reason: encoded.error.message,
             key: record.key === null ? null : record.key.toString('base64'),
             value: record.value === null ? null : record.value.toString('base64'),
           })
