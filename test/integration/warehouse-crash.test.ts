@@ -129,9 +129,10 @@ describe('dip consume warehouse under failures', () => {
       '--max-rows',
       '100',
     ]
+    // Rounds until the sink was killed 5 times with records still to write (at most 15 rounds).
     let killedMidWork = 0
-    for (let round = 0; round < 6; round += 1) {
-      await producer.send(3000)
+    for (let round = 0; round < 15 && killedMidWork < 5; round += 1) {
+      await producer.send(8000)
       const stored = await totalStored(consumer, topic)
       const before = stored < 0n ? 0n : stored
       // A SIGKILLed member holds its partitions until its session times out (30 s); the position
@@ -139,16 +140,17 @@ describe('dip consume warehouse under failures', () => {
       const child = dip(config, [...args, '--group', `dip-kill-test-${process.pid}-${round}`], {
         timeoutMs: 0,
       })
-      // Kill once this process has written at least one batch, a random moment later.
+      // Kill once this process has written at least one batch, a random moment later, while more
+      // records keep arriving.
       await waitFor('the sink to make progress', async () => (await totalStored(consumer, topic)) > before)
-      const writing = producer.send(3000)
-      await sleep(randomInt(0, 400))
+      const writing = producer.send(2000)
+      await sleep(randomInt(0, 150))
+      const high = (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
       const atKill = await totalStored(consumer, topic)
       child.kill('SIGKILL')
       const result = await child
       expect(result.signal).toBe('SIGKILL')
       await writing
-      const high = (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
       if (atKill < high) killedMidWork += 1
     }
     expect(killedMidWork).toBeGreaterThanOrEqual(5)
