@@ -139,14 +139,18 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
         `Non-aggregate SELECT expression(s) not part of GROUP BY: ${nonAggregate.join(', ')}`,
       )
     }
-    throw new StatementError(
-      `${options.sinkType === 'STREAM' ? 'CREATE STREAM' : 'CREATE TABLE'} AS SELECT statement does not support aggregate function [${aggregateCalls.map(formatExpression).join(', ')}] without a GROUP BY clause.`.replace(
-        /COUNT\(\*\)/g,
-        'COUNT(ROWTIME)',
-      ),
-    )
+    // A transient query may aggregate the whole stream as one group.
+    if (options.sinkType !== null)
+      throw new StatementError(
+        `${options.sinkType === 'STREAM' ? 'CREATE STREAM' : 'CREATE TABLE'} AS SELECT statement does not support aggregate function [${aggregateCalls.map(formatExpression).join(', ')}] without a GROUP BY clause.`.replace(
+          /COUNT\(\*\)/g,
+          'COUNT(ROWTIME)',
+        ),
+      )
   }
-  if (groupBy.length === 0) throw new StatementError('GROUP BY requires at least one expression')
+  if (groupBy.length === 0 && query.groupBy !== null) {
+    throw new StatementError('GROUP BY requires at least one expression')
+  }
   const seenGroup = new Set<string>()
   for (const g of groupBy) {
     visitExpression(g, (e) => {

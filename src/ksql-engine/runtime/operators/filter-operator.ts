@@ -30,7 +30,7 @@ export function createFilterOperator(
   return (row, prior) => {
     const priorKept = prior !== null && matches(prior) ? prior : null
     if (matches(row)) next(row, priorKept)
-    else if (priorKept !== null || row.value !== null || prior === null)
-      next({ ...row, value: null }, priorKept)
+    // A row leaving the filter deletes what was emitted for its key; others emit nothing.
+    else if (priorKept !== null) next({ ...row, value: null }, priorKept)
   }
 }
