@@ -1,9 +1,10 @@
 import { Command } from 'commander'
 import { registerConfigCommands } from './commands-config.ts'
-import { registerStackCommands } from './commands-stack.ts'
 import { registerDbCommands } from './commands-db.ts'
 import { registerProduceCommands } from './commands-produce.ts'
 import { registerConsumeCommands } from './commands-consume.ts'
+import { registerKsqlCommands } from './commands-ksql.ts'
+import { registerStackCommands } from './commands-stack.ts'
 
 const EXAMPLES = `
 Examples:
@@ -35,5 +36,6 @@ export function buildProgram(): Command {
   registerDbCommands(program)
   registerProduceCommands(program)
   registerConsumeCommands(program)
+  registerKsqlCommands(program)
   return program
 }

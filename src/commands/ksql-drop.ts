@@ -1,0 +1,44 @@
+import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createKsql } from '../cli/create-deps.ts'
+import { usageError } from '../shared/errors.ts'
+import { planDrops, type DropSource } from '../ksql-migrations/plan-drops.ts'
+
+/** `dip ksql drop`: sources dropped in dependency order (derived ones first), their queries terminated. */
+export async function runKsqlDrop(
+  global: GlobalOptions,
+  flags: { readonly names: readonly string[]; readonly all: boolean; readonly deleteTopics: boolean },
+): Promise<void> {
+  const { loaded, reporter } = createContext(global)
+  if (!flags.all && flags.names.length === 0)
+    throw usageError('Nothing to drop.', 'name the streams/tables to drop, or pass --all')
+  const client = await createKsql(loaded.config)
+  const entities = await client.execute('SHOW STREAMS; SHOW TABLES; SHOW QUERIES;')
+  const sources = entities.flatMap((e) =>
+    e['@type'] === 'streams'
+      ? (e['streams'] as DropSource[])
+      : e['@type'] === 'tables'
+        ? (e['tables'] as DropSource[])
+        : [],
+  )
+  const queries = (entities.find((e) => e['@type'] === 'queries')?.['queries'] ?? []) as {
+    id: string
+    queryString: string
+    sinks: string[]
+  }[]
+  const plan = planDrops(sources, queries, flags.all ? sources.map((s) => s.name) : flags.names)
+  const spinner = reporter.spinner(`dropping ${plan.length} source(s)`)
+  try {
+    for (const step of plan) {
+      for (const queryId of step.terminate) await client.execute(`TERMINATE ${queryId};`)
+      await client.execute(
+        `DROP ${step.type} IF EXISTS \`${step.name}\`${flags.deleteTopics ? ' DELETE TOPIC' : ''};`,
+      )
+      spinner.update(`dropped ${step.name}`)
+    }
+  } catch (error) {
+    spinner.fail('drop stopped')
+    throw error
+  }
+  spinner.succeed(`dropped ${plan.length} source(s)${flags.deleteTopics ? ' and their topics' : ''}`)
+  reporter.result({ dropped: plan.map((s) => s.name), deleteTopics: flags.deleteTopics })
+}

@@ -1,0 +1,35 @@
+import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { KsqlRequestError } from '../ksql-client/ksql-error.ts'
+
+/** `dip ksql info`: /info and /healthcheck of the configured server. */
+export async function runKsqlInfo(global: GlobalOptions): Promise<void> {
+  const { loaded, reporter } = createContext(global)
+  const url = loaded.config.ksql.url.replace(/\/+$/, '')
+  let info: { KsqlServerInfo?: Record<string, unknown> }
+  let health: { isHealthy?: boolean; serverState?: string } = {}
+  try {
+    info = (await (await fetch(`${url}/info`)).json()) as typeof info
+    health = (await (await fetch(`${url}/healthcheck`)).json()) as typeof health
+  } catch (error) {
+    throw new KsqlRequestError(`ksqlDB server at ${url} is not reachable.`, {
+      unreachable: true,
+      hint: 'start it with `dip up`, or point ksql.url (env DIP_KSQL_URL) at a running server',
+      cause: error,
+    })
+  }
+  const server = info.KsqlServerInfo ?? {}
+  reporter.table([
+    ['url', url],
+    ['version', server['version'] ?? ''],
+    ['service id', server['ksqlServiceId'] ?? ''],
+    ['Kafka cluster', server['kafkaClusterId'] ?? ''],
+    ['status', server['serverStatus'] ?? ''],
+    ['healthy', String(health.isHealthy ?? false)],
+  ])
+  reporter.result({
+    url,
+    ...server,
+    healthy: health.isHealthy ?? false,
+    serverState: health.serverState ?? null,
+  })
+}

@@ -1,0 +1,48 @@
+import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { runQuery } from '../ksql-client/ksql-query.ts'
+import { onStopSignals } from './stop-signals.ts'
+
+/** `dip ksql query`: pull queries print a table; push queries stream until LIMIT or Ctrl-C. */
+export async function runKsqlQuery(
+  global: GlobalOptions,
+  flags: { readonly sql: string; readonly earliest: boolean },
+): Promise<void> {
+  const { loaded, reporter } = createContext(global)
+  const sql = flags.sql.trim().endsWith(';') ? flags.sql.trim() : `${flags.sql.trim()};`
+  const push = /\bEMIT\s+(CHANGES|FINAL)\b/i.test(sql)
+  const controller = new AbortController()
+  const release = onStopSignals(() => controller.abort())
+  let columns: readonly string[] = []
+  const rows: unknown[][] = []
+  try {
+    await runQuery(
+      loaded.config.ksql.url,
+      sql,
+      flags.earliest ? { 'auto.offset.reset': 'earliest' } : {},
+      {
+        onHeader: (header) => {
+          columns = header.columnNames
+          if (push && !reporter.json) reporter.info(columns.join(' | '))
+        },
+        onRow: (row, tombstone) => {
+          if (push && !reporter.json)
+            reporter.info(
+              `${row.map((v) => (typeof v === 'object' ? JSON.stringify(v) : String(v))).join(' | ')}${tombstone ? ' (deleted)' : ''}`,
+            )
+          rows.push([...row])
+        },
+      },
+      controller.signal,
+    )
+  } finally {
+    release()
+  }
+  if (!push) {
+    reporter.table(
+      rows.map((r) => r.map((v) => (typeof v === 'object' && v !== null ? JSON.stringify(v) : v))),
+      { header: columns },
+    )
+    reporter.info(`${rows.length} row(s)`)
+  }
+  reporter.result({ columns, rows: rows.map((r) => Object.fromEntries(columns.map((c, i) => [c, r[i]]))) })
+}

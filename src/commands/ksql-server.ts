@@ -1,0 +1,48 @@
+import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createKafka } from '../cli/create-deps.ts'
+import { onStopSignals } from './stop-signals.ts'
+
+export interface KsqlServerFlags {
+  readonly port?: number
+  readonly host?: string
+  readonly serviceId?: string
+  readonly inMemory?: boolean
+}
+
+/** `dip ksql server`: the embedded engine as a ksqlDB REST server, until SIGINT/SIGTERM. */
+export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlags): Promise<void> {
+  const { loaded, reporter } = createContext(global)
+  const config = loaded.config
+  const port = flags.port ?? Number(new URL(config.ksql.url).port || 8088)
+  const { startEmbeddedServer } = await import('../ksql-engine/kafka-bridge/start-embedded-server.ts')
+  const spinner = reporter.spinner('starting the embedded ksqlDB server (replaying the command topic)')
+  let server
+  try {
+    server = await startEmbeddedServer({
+      port,
+      host: flags.host ?? '127.0.0.1',
+      serviceId: flags.serviceId ?? 'default_',
+      kafka: flags.inMemory === true ? null : await createKafka(config),
+      log: (message) => reporter.warn(message),
+    })
+  } catch (error) {
+    spinner.fail('the embedded ksqlDB server did not start')
+    throw error
+  }
+  spinner.succeed(
+    `ksqlDB-compatible server on ${server.url}` +
+      (flags.inMemory === true
+        ? ' (in-memory topics)'
+        : ` (Kafka ${config.kafka.brokers.join(',')}, ${server.replayedCommands} command(s) replayed)`),
+  )
+  reporter.result({ url: server.url, replayedCommands: server.replayedCommands })
+  const running = server
+  await new Promise<void>((resolve) => {
+    const release = onStopSignals(() => {
+      release()
+      resolve()
+    })
+  })
+  await running.close()
+  reporter.info('ksqlDB server stopped')
+}
