@@ -7,6 +7,7 @@ import {
   sumListAggregate,
 } from './aggregates/basic-aggregates.ts'
 import { earliestByOffsetAggregate, latestByOffsetAggregate } from './aggregates/by-offset.ts'
+import { stddevSampAggregate } from './aggregates/stddev.ts'
 import {
   collectListAggregate,
   collectSetAggregate,
@@ -110,6 +111,7 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
     topkAggregate(),
     topkDistinctAggregate(),
     histogramAggregate(options),
+    stddevSampAggregate(),
   ]) {
     aggregates.set(f.name, f)
   }
