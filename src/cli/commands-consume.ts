@@ -32,6 +32,14 @@ export function registerConsumeCommands(program: Command): Command {
   const consume = program
     .command('consume')
     .description('sink Kafka topics into the data lake or the warehouse')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dip consume lake --batch      sink what is new into data_lake/, then exit
+  $ dip consume lake              keep sinking until Ctrl-C
+  $ dip consume lake --help       layout, formats and flags`,
+    )
   consume
     .command('lake')
     .description('sink ksqlDB streams and tables (and config feeds) into the date-partitioned data lake')
