@@ -165,7 +165,7 @@ describe('dip consume warehouse under failures', () => {
     expect(finish.exitCode, finish.stderr).toBe(0)
     expect(JSON.parse(finish.stdout)).toMatchObject({ mode: 'batch' })
     await expectExactlyOnce(topic, table, consumer, producer.last)
-  })
+  }, 300_000)
 
   it('keeps going when MariaDB stops and restarts mid-run: nothing lost, nothing duplicated', async () => {
     const stack = inject('stack')
@@ -218,7 +218,7 @@ describe('dip consume warehouse under failures', () => {
     ).toBe(0)
     expect(result.stderr).toMatch(/MySQL unavailable/)
     await expectExactlyOnce(topic, table, consumer, producer.last)
-  })
+  }, 300_000)
 
   it('keeps going when the broker stops and restarts mid-run: nothing lost, nothing duplicated', async () => {
     const stack = inject('stack')
@@ -267,5 +267,5 @@ describe('dip consume warehouse under failures', () => {
     const result = await child
     expect(result.exitCode, `${result.signal ?? ''}: ${result.stderr}`).toBe(0)
     await expectExactlyOnce(topic, table, consumer, producer.last)
-  })
+  }, 300_000)
 })
