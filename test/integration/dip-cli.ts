@@ -5,7 +5,7 @@ import { execa } from 'execa'
 import { stringify } from 'yaml'
 import { freePort } from '../../src/stack/native/port-check.ts'
 
-/** Runs the built CLI (`node bin/dip.js`) the way a user does; DIP_* from the developer's shell is dropped. */
+/** Runs the built CLI (`node bin/dip.js`) the way a user does, without the developer's DIP_* overrides. */
 export interface CliResult {
   readonly exitCode: number
   readonly stdout: string
@@ -18,7 +18,10 @@ export async function runDip(
   args: readonly string[],
   options: { env?: Record<string, string>; cwd?: string } = {},
 ): Promise<CliResult> {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_')))
+  // DIP_CACHE_DIR says where Kafka is provisioned; every other DIP_* would override the test's config.
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_') || key === 'DIP_CACHE_DIR'),
+  )
   const result = await execa(process.execPath, [BIN, ...args], {
     reject: false,
     env: { ...env, NO_COLOR: '1', ...options.env },

@@ -40,8 +40,11 @@ declare module 'vitest' {
   }
 }
 
-// Everything DIP_* in the developer's shell is ignored, so the tests see exactly this config.
-const cleanEnv = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_')))
+// Config overrides (DIP_*) in the developer's shell are ignored, so the tests see exactly this config;
+// DIP_CACHE_DIR is not config but where Kafka was provisioned, so it is kept.
+const cleanEnv = Object.fromEntries(
+  Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_') || key === 'DIP_CACHE_DIR'),
+)
 let teardownStack: (() => Promise<void>) | undefined
 
 export async function setup(project: TestProject): Promise<void> {

@@ -181,3 +181,36 @@ describe('dip up refuses to start when', () => {
       expect(result.stderr).toContain(key)
   })
 })
+
+describe('dip setup and dip doctor on this machine', () => {
+  it('setup a second time downloads nothing (the global setup provisioned Kafka)', async () => {
+    const stack = inject('stack')
+    const result = await runDip(['--config', stack.configFile, 'setup', '--json'])
+    expect(result.exitCode, result.stderr).toBe(0)
+    const setup = JSON.parse(result.stdout) as { kafka: { downloaded: boolean; home: string } }
+    expect(setup.kafka).toMatchObject({ downloaded: false, home: stack.kafkaHome })
+  })
+
+  it('doctor names a taken port, its holder and the fix, and exits 1', async () => {
+    const scratch = await scratchStack()
+    const server = createServer()
+    try {
+      await new Promise<void>((resolve) => server.listen(scratch.controllerPort, '127.0.0.1', resolve))
+      const result = await runDip(['--config', scratch.configFile, 'doctor', '--json'])
+      expect(result.exitCode).toBe(1)
+      const report = JSON.parse(result.stdout) as {
+        ok: boolean
+        checks: { name: string; status: string; detail: string; fix?: string }[]
+      }
+      expect(report.ok).toBe(false)
+      const port = report.checks.find((check) => check.name === `port ${scratch.controllerPort}`)
+      expect(port).toMatchObject({ status: 'fail' })
+      expect(port?.detail).toContain(`pid ${process.pid}`)
+      expect(port?.fix).toContain('kafka.controllerPort')
+      expect(report.checks.find((check) => check.name === 'java')?.status).toBe('ok')
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+      await scratch.cleanup()
+    }
+  })
+})
