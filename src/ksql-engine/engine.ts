@@ -8,6 +8,7 @@ import {
   resolveFormats,
 } from './analyzer/analyze-create-source.ts'
 import { analyzeQuery, type QueryAnalysis } from './analyzer/analyze-query.ts'
+import { checkPullWhere } from './analyzer/check-pull-where.ts'
 import type {
   ColumnInfo,
   Engine,
@@ -657,6 +658,11 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         throw new StatementError(
           `Pull queries don't support ${clause} clauses. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.`,
         )
+      }
+      if (source.type === 'TABLE') {
+        checkPullWhere(query.where, source.schema.key, {
+          tableScanEnabled: property(scope, 'ksql.query.pull.table.scan.enabled') !== 'false',
+        })
       }
       if (source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
         throw new StatementError(
