@@ -335,6 +335,10 @@ describe('dip consume lake options and errors', () => {
     )
     expect(reader.getRowObjectsJson()).toEqual([{ n: '40', d: '40', city: 'Paris' }])
     duck.closeSync()
+    // Parquet output is deterministic too: a second run from scratch writes the same bytes.
+    const again = await freshLake()
+    expect((await sinkBatch(again, ['--format', 'parquet', '--topics', topics.orders])).exitCode).toBe(0)
+    expect(await lakeDigest(again)).toEqual(await lakeDigest(root))
   })
 
   it('uses the config feeds alone when ksqlDB is unreachable, and says so', async () => {
