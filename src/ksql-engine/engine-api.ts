@@ -57,6 +57,8 @@ export type StatementResult =
       readonly source: SourceInfo
       readonly queryId: string | null
       readonly message: string
+      /** Lint findings about the statement (e.g. grouping by a masked column); the REST entity's `warnings`. */
+      readonly warnings?: readonly string[]
     }
   | { readonly kind: 'sourceDropped'; readonly name: string; readonly message: string }
   | { readonly kind: 'queryTerminated'; readonly queryIds: readonly string[]; readonly message: string }

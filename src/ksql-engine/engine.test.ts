@@ -150,6 +150,10 @@ describe('createEngine: aggregations', () => {
       'CREATE TABLE t AS SELECT MASK(user_id) AS u, COUNT(*) AS c FROM s GROUP BY MASK(user_id);',
     )
     expect(engine.warnings().join('\n')).toMatch(/masked value/)
+    const [result] = engine.execute(
+      'CREATE TABLE t2 AS SELECT MASK_LEFT(user_id, 4) AS u, COUNT(*) AS c FROM s GROUP BY MASK_LEFT(user_id, 4);',
+    )
+    expect(result).toMatchObject({ kind: 'sourceCreated', warnings: [expect.stringContaining('MASK_LEFT')] })
   })
 })
 

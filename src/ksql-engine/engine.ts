@@ -362,6 +362,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       source: sourceInfo(source),
       queryId,
       message: `Created query with ID ${queryId}`,
+      warnings: analysis.warnings,
     }
   }
 
