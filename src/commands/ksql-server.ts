@@ -1,5 +1,6 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import { createKafka } from '../cli/create-deps.ts'
+import { DipError, errorMessage } from '../shared/errors.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 export interface KsqlServerFlags {
@@ -16,6 +17,17 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   const port = flags.port ?? Number(new URL(config.ksql.url).port || 8088)
   const { startEmbeddedServer } = await import('../ksql-engine/kafka-bridge/start-embedded-server.ts')
   const spinner = reporter.spinner('starting the embedded ksqlDB server (replaying the command topic)')
+  let fatal: (error: unknown) => void = () => undefined
+  const failed = new Promise<never>((_resolve, reject) => {
+    fatal = (error) =>
+      reject(
+        new DipError('DIP_KAFKA', `The embedded ksqlDB server stopped: ${errorMessage(error)}`, {
+          hint: 'start it again: it replays its commands and rebuilds from the committed offsets',
+          cause: error,
+        }),
+      )
+  })
+  failed.catch(() => undefined)
   let server
   try {
     server = await startEmbeddedServer({
@@ -24,6 +36,7 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
       serviceId: flags.serviceId ?? 'default_',
       kafka: flags.inMemory === true ? null : await createKafka(config),
       log: (message) => reporter.warn(message),
+      onFatal: (error) => fatal(error),
     })
   } catch (error) {
     spinner.fail('the embedded ksqlDB server did not start')
@@ -37,12 +50,17 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   )
   reporter.result({ url: server.url, replayedCommands: server.replayedCommands })
   const running = server
-  await new Promise<void>((resolve) => {
-    const release = onStopSignals(() => {
-      release()
-      resolve()
-    })
-  })
-  await running.close()
+  let release: () => void = () => undefined
+  try {
+    await Promise.race([
+      failed,
+      new Promise<void>((resolve) => {
+        release = onStopSignals(() => resolve())
+      }),
+    ])
+  } finally {
+    release()
+    await running.close()
+  }
   reporter.info('ksqlDB server stopped')
 }

@@ -10,6 +10,8 @@ export interface KafkaBackendOptions {
   readonly ports: KafkaPorts
   readonly serviceId: string
   readonly log?: (message: string) => void
+  /** Called when Kafka keeps refusing a transaction: the server must stop (a restart rebuilds). */
+  readonly onFatal?: (error: unknown) => void
 }
 
 export interface KafkaBackend extends KsqlBackend {
@@ -64,26 +66,60 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       .filter((t) => !written.has(t) && knownKafkaTopics.has(t))
       .sort()
   }
-  const echoKey = (r: { topic: string; key: Buffer | null; value: Buffer | null }): string =>
-    `${r.topic}\u0000${r.key?.toString('base64') ?? '-'}\u0000${r.value?.toString('base64') ?? '-'}`
+  const echoKey = (r: {
+    topic: string
+    key: Buffer | string | null
+    value: Buffer | string | null
+  }): string => `${r.topic}\u0000${toB64(r.key)}\u0000${toB64(r.value)}`
 
-  /** Engine records not yet written to Kafka; with `suppress` they are only marked as written. */
-  function pendingOutput(suppress: boolean): ProducedRecord[] {
-    const out: ProducedRecord[] = []
+  /**
+   * Engine records not yet written to Kafka. `done()` marks them written: call it once they are
+   * committed (with `suppress`, they were written before this start and are only marked).
+   */
+  function pendingOutput(suppress: boolean): { records: ProducedRecord[]; done: () => void } {
+    const records: ProducedRecord[] = []
     const inputs = new Set(inputTopics())
+    const marks = new Map<string, number>()
     for (const topic of engine.topics()) {
       if (topic === commandTopic) continue
-      const records = engine.records(topic)
+      const all = engine.records(topic)
       let from = forwarded.get(topic) ?? 0
-      if (records.length < from) from = 0 // dropped and re-created
-      forwarded.set(topic, records.length)
+      if (all.length < from) from = 0 // dropped and re-created
+      marks.set(topic, all.length)
       if (suppress) continue
-      for (const record of records.slice(from)) {
-        if (inputs.has(topic)) echoes.set(echoKey(record), (echoes.get(echoKey(record)) ?? 0) + 1)
-        out.push(toProduced(record))
+      for (const record of all.slice(from)) records.push(toProduced(record))
+    }
+    return {
+      records,
+      done: () => {
+        for (const [topic, count] of marks) forwarded.set(topic, count)
+        for (const record of records)
+          if (inputs.has(record.topic)) echoes.set(echoKey(record), (echoes.get(echoKey(record)) ?? 0) + 1)
+      },
+    }
+  }
+
+  /**
+   * Commits one transaction, retrying what the broker reports as transient (e.g. a previous
+   * commit's markers still being written). The engine already holds the batch, so giving up would
+   * lose output: then the server stops and a restart rebuilds from the committed offsets.
+   */
+  async function commitTransaction(work: Parameters<typeof sink.transaction>[0]): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await sink.transaction(work)
+        return
+      } catch (error) {
+        if (attempt >= 10) {
+          healthy = false
+          stopped = true
+          options.onFatal?.(error)
+          throw error
+        }
+        log(`Kafka transaction failed (attempt ${attempt}): ${errorMessage(error)}; retrying`)
+        await new Promise((resolve) => setTimeout(resolve, 300 * attempt))
       }
     }
-    return out
   }
 
   async function mirrorKafkaTopics(): Promise<void> {
@@ -147,17 +183,21 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
           // The engine keeps the consumed record in its copy of the topic: that is not output.
           forwarded.set(record.topic, engine.records(record.topic).length)
         }
-        if (record.offset < rebuildEnd) pendingOutput(true)
+        if (record.offset < rebuildEnd) pendingOutput(true).done()
       }
-      positions.set(key, batch.nextOffset)
-      if (batch.nextOffset <= rebuildEnd) return
+      if (batch.nextOffset <= rebuildEnd) {
+        positions.set(key, batch.nextOffset)
+        return
+      }
       const output = pendingOutput(false)
-      await sink.transaction(async (tx) => {
-        if (output.length > 0) await tx.send(output)
+      await commitTransaction(async (tx) => {
+        if (output.records.length > 0) await tx.send(output.records)
         await tx.sendOffsets(groupId, [
           { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset },
         ])
       })
+      output.done()
+      positions.set(key, batch.nextOffset)
     })
   }
 
@@ -246,7 +286,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         }
       }
       // Whatever the replay wrote was written before; sources are re-read below to rebuild state.
-      pendingOutput(true)
+      pendingOutput(true).done()
       await createEngineTopicsInKafka()
       lastInputs = inputTopics().join(',')
       loop = consumeLoop()
@@ -256,10 +296,11 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       const persist = results.some((r) => r.kind !== 'inserted' || r.queryId !== null)
       await createEngineTopicsInKafka()
       const output = pendingOutput(false)
-      await sink.transaction(async (tx) => {
+      await commitTransaction(async (tx) => {
         if (persist) await tx.send([{ topic: commandTopic, key: null, value: encodeCommand(request) }])
-        if (output.length > 0) await tx.send(output)
+        if (output.records.length > 0) await tx.send(output.records)
       })
+      output.done()
       if (persist) sequence++
       restartConsumerIfInputsChanged()
       return sequence
@@ -303,4 +344,8 @@ function toProduced(record: EngineRecord): ProducedRecord {
     timestamp: record.timestamp,
     ...(record.headers === undefined ? {} : { headers: record.headers }),
   }
+}
+
+function toB64(bytes: Buffer | string | null): string {
+  return bytes === null ? '-' : Buffer.from(bytes).toString('base64')
 }

@@ -11,6 +11,8 @@ export interface EmbeddedServerOptions {
   /** null: in-memory topics only (nothing persists). */
   readonly kafka: KafkaPorts | null
   readonly log?: (message: string) => void
+  /** The bridge gave up on Kafka: the process should stop (a restart rebuilds from Kafka). */
+  readonly onFatal?: (error: unknown) => void
 }
 
 export interface EmbeddedServer extends RunningKsqlServer {
@@ -34,6 +36,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     ports: options.kafka,
     serviceId: options.serviceId,
     ...(options.log === undefined ? {} : { log: options.log }),
+    ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
   })
   const { replayedCommands } = await backend.start()
   let server: RunningKsqlServer
