@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 
 import { Decimal } from '../types/decimal.ts'
 import { BIGINT, DOUBLE, INTEGER, decimal, formatSqlType } from '../types/sql-type.ts'
+import { exactDoubleScaling } from './math.ts'
 import { call, resolveScalar } from './testing/call.ts'
 
 const d = (v: number | null) => [DOUBLE, v] as const
@@ -57,6 +58,26 @@ describe('ROUND and TRUNC', () => {
     expect(call('TRUNC', d(12345.678), i(2))).toBe(12345.67)
     expect(call('TRUNC', d(-12345.678), i(-1))).toBe(-12340)
     expect(String(call('TRUNC', dec('-1.75', 3, 2), i(1)))).toBe('-1.70')
+  })
+})
+
+describe('double rounding fast path', () => {
+  it('agrees with the exact BigDecimal path on many values', () => {
+    // Deterministic pseudo-random values, including ties such as 1.005 and 2.675.
+    let seed = 42
+    const next = (): number => {
+      seed = (seed * 1103515245 + 12345) % 2147483648
+      return seed / 2147483648
+    }
+    const values = [1.005, 2.675, -1.005, 0.125, -0.125, 1.0000005, 123456.785]
+    for (let n = 0; n < 800; n++)
+      values.push(Math.round((next() - 0.5) * 1e6) / 10 ** Math.floor(next() * 6))
+    for (const v of values) {
+      for (const places of [1, 2, 3, 5]) {
+        expect(call('ROUND', d(v), i(places))).toBe(exactDoubleScaling.round(v, places))
+        expect(call('TRUNC', d(v), i(places))).toBe(exactDoubleScaling.trunc(v, places))
+      }
+    }
   })
 })
 

@@ -41,15 +41,39 @@ function toLong(v: number, round: boolean): number {
   return Math.min(2 ** 63, Math.max(-(2 ** 63), n))
 }
 
+const POWERS_OF_TEN = Array.from({ length: 16 }, (_v, i) => 10 ** i)
+
+/**
+ * Decimal places of a double, exactly as BigDecimal.valueOf(v).setScale(places, ...).doubleValue().
+ * Fast path: when v × 10^places is small and clearly away from the rounding boundary, plain double
+ * arithmetic gives the same digits (n / 10^p is correctly rounded); otherwise go through Decimal.
+ */
+function scaleDouble(v: number, places: number, mode: 'round' | 'trunc'): number | undefined {
+  if (places < 0 || places > 15) return undefined
+  const p = POWERS_OF_TEN[places] as number
+  const x = v * p
+  if (!(Math.abs(x) < 1e9)) return undefined
+  const fraction = x - Math.floor(x)
+  // `+ 0` turns -0 into 0: a BigDecimal has no negative zero.
+  if (mode === 'round') return Math.abs(fraction - 0.5) > 1e-6 ? Math.floor(x + 0.5) / p + 0 : undefined
+  return Math.min(fraction, 1 - fraction) > 1e-6 ? Math.trunc(x) / p + 0 : undefined
+}
+
 function roundDouble(v: number, places: number): number {
   if (!Number.isFinite(v)) return v
   if (places === 0) return Math.round(v)
-  return roundHalfCeiling(Decimal.fromNumber(v), places).toNumber()
+  return scaleDouble(v, places, 'round') ?? roundHalfCeiling(Decimal.fromNumber(v), places).toNumber()
 }
 
 function truncDouble(v: number, places: number): number {
   if (!Number.isFinite(v)) return v
-  return truncate(Decimal.fromNumber(v), places).toNumber()
+  return scaleDouble(v, places, 'trunc') ?? truncate(Decimal.fromNumber(v), places).toNumber()
+}
+
+/** The exact (slow) paths, exported for tests that check the fast path against them. */
+export const exactDoubleScaling = {
+  round: (v: number, places: number): number => roundHalfCeiling(Decimal.fromNumber(v), places).toNumber(),
+  trunc: (v: number, places: number): number => truncate(Decimal.fromNumber(v), places).toNumber(),
 }
 
 function unaryDouble(name: string, f: (x: number) => number): ScalarFunction {
