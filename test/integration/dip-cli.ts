@@ -43,7 +43,7 @@ export interface ScratchStack {
   cleanup(): Promise<void>
 }
 
-export async function scratchStack(extra: Record<string, unknown> = {}): Promise<ScratchStack> {
+export async function scratchStack(options: { mysqlUser?: string } = {}): Promise<ScratchStack> {
   const dir = await mkdtemp(join(tmpdir(), 'dip-st-'))
   const ports = new Set<number>()
   while (ports.size < 3) ports.add(await freePort())
@@ -55,9 +55,8 @@ export async function scratchStack(extra: Record<string, unknown> = {}): Promise
     stringify({
       stack: { stopTimeoutSeconds: 20 },
       kafka: { brokers: [`127.0.0.1:${brokerPort}`], controllerPort },
-      mysql: { port: mysqlPort, password: 'scratch-pw' },
+      mysql: { port: mysqlPort, user: options.mysqlUser ?? 'root', password: 'scratch-pw' },
       stateDir,
-      ...extra,
     }),
   )
   return {

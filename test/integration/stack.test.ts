@@ -3,6 +3,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import { createServer, type Server } from 'node:net'
 import { join } from 'node:path'
 import { execa } from 'execa'
+import mysql from 'mysql2/promise'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { nativePaths } from '../../src/stack/native/native-paths.ts'
 import { findProcesses } from '../../src/stack/native/processes.ts'
@@ -43,10 +44,10 @@ describe('dip status against the integration stack', () => {
   })
 })
 
-describe('dip up / down lifecycle (a stack of its own)', () => {
+describe('dip up / down lifecycle (a stack of its own, MySQL user other than root)', () => {
   let scratch: ScratchStack
   beforeAll(async () => {
-    scratch = await scratchStack()
+    scratch = await scratchStack({ mysqlUser: 'lab' })
   })
   afterAll(() => scratch.cleanup())
 
@@ -71,6 +72,28 @@ describe('dip up / down lifecycle (a stack of its own)', () => {
     expect(status.healthy).toBe(true)
     expect(status.services.map((s) => s.name)).toEqual(['kafka', 'mysql'])
     const pids = status.services.map((s) => s.pid)
+    const lab = await mysql.createConnection({
+      host: '127.0.0.1',
+      port: scratch.mysqlPort,
+      user: 'lab',
+      password: 'scratch-pw',
+      database: 'tp3',
+    })
+    try {
+      await lab.query('CREATE TABLE lab_can_write (id INT PRIMARY KEY)')
+      const [accounts] = await lab.query<mysql.RowDataPacket[]>(
+        "SELECT CONCAT(User, '@', Host) AS account FROM mysql.user WHERE User IN ('', 'root', 'lab') ORDER BY 1",
+      )
+      // No password-less root@<hostname>, root@::1 or anonymous accounts left by install-db.
+      expect(accounts.map((row) => row['account'])).toEqual([
+        'lab@127.0.0.1',
+        'lab@localhost',
+        'root@127.0.0.1',
+        'root@localhost',
+      ])
+    } finally {
+      await lab.end()
+    }
 
     const second = await runDip(['--config', scratch.configFile, 'up', '--json'])
     expect(second.exitCode, second.stderr).toBe(0)
@@ -109,7 +132,7 @@ describe('dip up / down lifecycle (a stack of its own)', () => {
     await writeFile(otherPassword, text.replace('scratch-pw', 'another-pw'))
     const result = await runDip(['--config', otherPassword, 'up', '--mode', 'native'])
     expect(result.exitCode).toBe(1)
-    expect(result.stderr).toContain('rejects user root with the configured password')
+    expect(result.stderr).toContain('rejects user lab with the configured password')
     expect(result.stderr).toContain('dip down --purge')
     expect(findProcesses(scratch.stateDir)).toEqual([])
   })

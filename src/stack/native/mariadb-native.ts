@@ -158,6 +158,12 @@ export async function bootstrapMysql(paths: NativePaths, settings: MysqlNativeSe
         await connection.query('GRANT ALL PRIVILEGES ON *.* TO ?@? WITH GRANT OPTION', [user, host])
       }
     }
+    // install-db also creates password-less root@<hostname>, root@::1 and anonymous accounts; the
+    // private server only listens on 127.0.0.1, but it should not carry open accounts at all.
+    const [extra] = await connection.query<mysql.RowDataPacket[]>(
+      "SELECT User, Host FROM mysql.user WHERE (User = '' OR User = 'root') AND Host NOT IN ('localhost', '127.0.0.1')",
+    )
+    for (const row of extra) await connection.query('DROP USER ?@?', [row['User'], row['Host']])
     await connection.query(`CREATE DATABASE IF NOT EXISTS ${mysql.escapeId(settings.database)}`)
     await connection.query('FLUSH PRIVILEGES')
   } finally {
