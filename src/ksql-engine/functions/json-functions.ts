@@ -1,4 +1,5 @@
-import { BOOLEAN, INTEGER, STRING, array } from '../types/sql-type.ts'
+import { createJsonTextWriter } from '../serde/json-values.ts'
+import { BOOLEAN, INTEGER, STRING, array, map } from '../types/sql-type.ts'
 import type { ScalarFunction } from './function-types.ts'
 import { P, defineScalar, nullSafe } from './signature.ts'
 
@@ -70,6 +71,60 @@ export function jsonFunctions(): ScalarFunction[] {
         params: [S, S],
         returns: STRING,
         build: () => nullSafe(([j, p]) => extractJsonField(j as string, p as string)),
+      },
+    ]),
+    defineScalar('TO_JSON_STRING', [
+      {
+        params: [P.any],
+        returns: STRING,
+        build: (ctx) => {
+          const type = ctx.types[0]
+          if (type === null || type === undefined) return () => 'null'
+          const write = createJsonTextWriter(type)
+          return ([v]) => write(v)
+        },
+      },
+    ]),
+    defineScalar('JSON_RECORDS', [
+      {
+        params: [S],
+        returns: map(STRING, STRING),
+        build: () =>
+          nullSafe(([j]) => {
+            const v = parseJson(j as string)
+            if (v === null || typeof v !== 'object' || Array.isArray(v)) return null
+            return new Map(
+              Object.entries(v as Record<string, unknown>).map(([k, x]) => [k, JSON.stringify(x)]),
+            )
+          }),
+      },
+    ]),
+    defineScalar('JSON_ITEMS', [
+      {
+        params: [S],
+        returns: array(STRING),
+        build: () =>
+          nullSafe(([j]) => {
+            const v = parseJson(j as string)
+            return Array.isArray(v) ? v.map((x) => JSON.stringify(x)) : null
+          }),
+      },
+    ]),
+    defineScalar('JSON_ARRAY_CONTAINS', [
+      {
+        params: [S, P.any],
+        returns: BOOLEAN,
+        build:
+          () =>
+          ([j, needle]) => {
+            if (j === null || j === undefined) return false
+            const v = parseJson(j as string)
+            if (!Array.isArray(v)) return false
+            return v.some(
+              (x) =>
+                x === (needle ?? null) || (typeof x === 'number' && Number(needle) === x && needle !== null),
+            )
+          },
       },
     ]),
     defineScalar('IS_JSON_STRING', [

@@ -70,8 +70,7 @@ describe('double rounding fast path', () => {
       return seed / 2147483648
     }
     const values = [1.005, 2.675, -1.005, 0.125, -0.125, 1.0000005, 123456.785]
-    for (let n = 0; n < 800; n++)
-      values.push(Math.round((next() - 0.5) * 1e6) / 10 ** Math.floor(next() * 6))
+    for (let n = 0; n < 800; n++) values.push(Math.round((next() - 0.5) * 1e6) / 10 ** Math.floor(next() * 6))
     for (const v of values) {
       for (const places of [1, 2, 3, 5]) {
         expect(call('ROUND', d(v), i(places))).toBe(exactDoubleScaling.round(v, places))
