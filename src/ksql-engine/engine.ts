@@ -481,18 +481,25 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     const keyCodec = createKeyCodec(sink.keyFormat, sink.schema.key, sink.formats)
     const valueCodec = createValueCodec(sink.valueFormat, sink.schema.value, sink.formats)
     const session = sink.window?.type === 'SESSION'
-    const tsIndex =
+    const tsValueIndex =
       sink.timestampColumn === null ? -1 : sink.schema.value.findIndex((c) => c.name === sink.timestampColumn)
+    const tsKeyIndex =
+      sink.timestampColumn === null ? -1 : sink.schema.key.findIndex((c) => c.name === sink.timestampColumn)
     const tsFormat = sink.timestampFormat
     return (row: Row) => {
       let key: Buffer | null
       let value: Buffer | null
       let timestamp = row.timestamp
       try {
-        if (tsIndex >= 0 && row.value !== null) {
-          const raw = row.value[tsIndex]
-          if (raw !== null && raw !== undefined)
-            timestamp = tsFormat === null ? Number(raw) : parseTimestampText(String(raw), tsFormat)
+        const raw =
+          tsValueIndex >= 0
+            ? (row.value?.[tsValueIndex] ?? null)
+            : tsKeyIndex >= 0
+              ? (row.key[tsKeyIndex] ?? null)
+              : null
+        if (raw !== null) {
+          timestamp = tsFormat === null ? Number(raw) : parseTimestampText(String(raw), tsFormat)
+          if (timestamp < 0) throw new Error(`Invalid timestamp for sink record: ${timestamp}`)
         }
         key = sink.schema.key.length === 0 ? null : keyCodec.serialize(row.key)
         if (sink.window !== null && row.window !== null) key = wrapKey(key, row.window, session)

@@ -202,12 +202,12 @@ export function analyzeCreateSource(
     }
     if (isTable && el.constraint === 'KEY') {
       throw new StatementError(
-        `Column \`${el.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
+        `Line: ${el.position.line}, Col: ${el.position.column}: Column \`${el.name}\` is a 'KEY' column: please use 'PRIMARY KEY' for tables.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
       )
     }
     if (!isTable && el.constraint === 'PRIMARY KEY') {
       throw new StatementError(
-        `Column \`${el.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
+        `Line: ${el.position.line}, Col: ${el.position.column}: Column \`${el.name}\` is a 'PRIMARY KEY' column: please use 'KEY' for streams.\nTables have PRIMARY KEYs, which are unique and NON NULL.\nStreams have KEYs, which have no uniqueness or NON NULL constraints.`,
       )
     }
     if (el.constraint === null) value.push({ name: el.name, type: el.type })
@@ -257,6 +257,7 @@ export function analyzeCreateSource(
       type: windowType as WindowType,
       sizeMs: sizeText === undefined ? null : parseDuration(sizeText, 'WINDOW_SIZE'),
     }
+    if (key.length === 0) throw new StatementError('Windowed sources require a key column.')
   } else if (propertyString(props, 'WINDOW_SIZE') !== undefined) {
     throw new StatementError("'WINDOW_SIZE' should not be set without 'WINDOW_TYPE'.")
   }

@@ -200,8 +200,9 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
       const keys = expr.entries.map((e) => c(e.key))
       const values = expr.entries.map((e) => c(e.value))
       const valueType = commonType(values.map((v) => v.type)) ?? STRING
+      const keyType = commonType(keys.map((k) => k.type)) ?? STRING
       return {
-        type: { kind: 'MAP', key: STRING, value: valueType },
+        type: { kind: 'MAP', key: keyType, value: valueType },
         evaluate: (row) => {
           const m = new Map<string, unknown>()
           keys.forEach((k, i) => {

@@ -116,6 +116,8 @@ export interface TableElement {
   readonly name: string
   readonly type: SqlType
   readonly constraint: 'KEY' | 'PRIMARY KEY' | 'HEADERS' | null
+  /** Where the column name appears (1-based column), for "Line: L, Col: C: ..." errors. */
+  readonly position: { readonly line: number; readonly column: number }
 }
 
 export type PropertyValue = string | number | boolean

@@ -350,6 +350,7 @@ class Parser {
   }
 
   private tableElement(): TableElement {
+    const nameToken = this.peek()
     const name = this.identifier('a column name')
     const type = this.type()
     let constraint: TableElement['constraint'] = null
@@ -360,7 +361,7 @@ class Parser {
     else if (this.acceptWord('HEADERS') || this.acceptWord('HEADER')) {
       throw new UnsupportedStatementError('HEADERS columns')
     }
-    return { name, type, constraint }
+    return { name, type, constraint, position: { line: nameToken.line, column: nameToken.column + 1 } }
   }
 
   private withProperties(): Record<string, PropertyValue> {

@@ -1,6 +1,6 @@
 import { scopeOverSlots, slotsOf, type ColumnSlot } from '../expression/schema-scope.ts'
 import type { Compiled, CompileScope } from '../expression/compile-expression.ts'
-import { expressionKey } from '../analyzer/expression-utils.ts'
+import { expressionKey, visitExpression } from '../analyzer/expression-utils.ts'
 import { compileExpression } from '../expression/compile-expression.ts'
 import type { Expression } from '../parser/ast.ts'
 import type { ExecutionPlan, ExecutionStep } from '../planner/execution-plan.ts'
@@ -70,7 +70,20 @@ export function buildTopology(
           downstream,
         )
       case 'partitionByV1':
-        return createPartitionByOperator(step.keyExpressions, scopeFor(l), context, downstream)
+        return createPartitionByOperator(
+          step.keyExpressions,
+          scopeFor(l),
+          {
+            keyOnly: step.keyExpressions.map((e) =>
+              referencesOnly(
+                e,
+                source.schema.key.map((c) => c.name),
+              ),
+            ),
+          },
+          context,
+          downstream,
+        )
       case 'projectV1':
         return createProjectOperator(step.keyColumns, step.valueColumns, scopeFor(l), context, downstream)
       case 'aggregateV1': {
@@ -157,4 +170,13 @@ function nextLayout(
     default:
       return assertNever(step, 'execution step')
   }
+}
+
+/** Whether every column the expression reads is one of `names` (so it can be computed from the key alone). */
+function referencesOnly(expr: Expression, names: readonly string[]): boolean {
+  let only = true
+  visitExpression(expr, (e) => {
+    if (e.kind === 'column' && !names.includes(e.name)) only = false
+  })
+  return only
 }

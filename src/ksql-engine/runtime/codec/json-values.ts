@@ -99,6 +99,8 @@ function jsonNodeType(node: unknown): string {
 /** SQL value → plain JSON-ready value (Map → object, Decimal → number, bytes → base64). */
 export function toJsonNode(value: unknown): unknown {
   if (value === null || value === undefined) return null
+  // Jackson writes non-finite doubles as strings.
+  if (typeof value === 'number' && !Number.isFinite(value)) return String(value)
   if (isDecimal(value)) return value.toJSON()
   if (Buffer.isBuffer(value)) return value.toString('base64')
   if (Array.isArray(value)) return value.map(toJsonNode)

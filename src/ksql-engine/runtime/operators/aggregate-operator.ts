@@ -55,7 +55,8 @@ export function createAggregateOperator(
   const store: KeyValueStore<GroupState> = createInMemoryStore()
   const sessions = new Map<string, GroupState[]>()
   const window = step.window
-  const graceMs = window?.graceMs ?? DEFAULT_GRACE_MS
+  // EMIT FINAL without GRACE PERIOD closes windows at their end; otherwise ksqlDB's 24 h default applies.
+  const graceMs = window?.graceMs ?? (step.emitFinal ? 0 : DEFAULT_GRACE_MS)
   let streamTime = Number.NEGATIVE_INFINITY
   /** Time of the record being processed: HAVING tombstones carry it, even when caused by a retraction. */
   let currentTimestamp = 0

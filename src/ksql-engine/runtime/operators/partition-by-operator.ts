@@ -7,13 +7,16 @@ import type { Downstream, OperatorContext } from './operator.ts'
 export function createPartitionByOperator(
   keyExpressions: readonly Expression[],
   scope: CompileScope,
+  options: { readonly keyOnly: readonly boolean[] },
   context: OperatorContext,
   next: Downstream,
 ): Downstream {
   const keys = keyExpressions.map((e) => compileExpression(e, scope).evaluate)
   return (row) => {
-    const key = new Array<unknown>(keys.length)
+    const key = new Array<unknown>(keys.length).fill(null)
     for (let i = 0; i < keys.length; i++) {
+      // A record without value only yields the expressions computed from its key columns.
+      if (row.value === null && options.keyOnly[i] !== true) continue
       try {
         key[i] = (keys[i] as Evaluator)(row)
       } catch (error) {
