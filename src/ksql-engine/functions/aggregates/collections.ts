@@ -1,4 +1,4 @@
-import { BIGINT, STRING, array, map, struct, type SqlType } from '../../types/sql-type.ts'
+import { BIGINT, INTEGER, STRING, array, map, struct, type SqlType } from '../../types/sql-type.ts'
 import type { AggregateFunction, ArgumentInfo, ResolvedAggregate } from '../function-types.ts'
 import { compareValues, defineAggregate, erase, isKind, valueKey } from './aggregate-helpers.ts'
 
@@ -110,7 +110,7 @@ export function countDistinctAggregate(): AggregateFunction {
     if (args.length !== 1 || type === null || type === undefined) return undefined
     const agg: ResolvedAggregate<ReadonlySet<unknown>> = {
       returnType: BIGINT,
-      intermediateType: array(BIGINT),
+      intermediateType: array(INTEGER),
       argumentIndexes: [0],
       initial: () => new Set(),
       add: (acc, [v]) => {
