@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createReporter } from '../cli/reporter.ts'
 import { createInMemoryBroker, type InMemoryBroker } from '../kafka/in-memory-broker.ts'
 import { KsqlRequestError } from '../ksql-client/ksql-error.ts'
+import { DipError } from '../shared/errors.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
 import { consumeLake, type LakePlan } from './consume-lake.ts'
 
@@ -103,6 +104,47 @@ describe('consumeLake (batch, in-memory broker)', () => {
     const parts = Number(/\.\dof(\d)\.jsonl$/.exec(last)?.[1] ?? 1)
     expect(again.files).toBe(parts)
     expect(await files()).toEqual(before)
+  })
+
+  it('starts a fresh consumer from its own positions when the first one loses the broker', async () => {
+    let calls = 0
+    const flaky: typeof broker = {
+      ...broker,
+      source: (options) => {
+        const real = broker.source(options)
+        if (!options.groupId.startsWith('lake-test-') || ++calls > 1) return real
+        return {
+          ...real,
+          run: async (runOptions) => {
+            // Deliver part of the data, then fail the way a lost broker does.
+            let delivered = 0
+            const controller = new AbortController()
+            await real
+              .run({
+                ...runOptions,
+                signal: controller.signal,
+                eachBatch: async (batch) => {
+                  await runOptions.eachBatch(batch)
+                  if (++delivered === 2) controller.abort()
+                },
+              })
+              .catch(() => undefined)
+            throw new DipError('DIP_KAFKA', 'cannot reach Kafka at test:9092 (consume events)')
+          },
+        }
+      },
+    }
+    const summary = await consumeLake(plan(), {
+      kafka: flaky,
+      ksql: unreachableKsql,
+      configFeeds: [{ topic: 'events', kind: 'stream', enabled: true }],
+      reporter: quiet(),
+      signal: new AbortController().signal,
+    })
+    expect(calls).toBe(2)
+    expect(summary).toMatchObject({ records: 40, errors: 1 })
+    expect((await files()).length).toBeGreaterThan(0)
+    expect(await run()).toMatchObject({ upToDate: true })
   })
 
   it('rejects a --topics entry that does not exist, naming it', async () => {

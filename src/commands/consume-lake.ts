@@ -10,12 +10,14 @@ import { acquireLakeLock } from '../lake/lake-lock.ts'
 import { recoverTopic } from '../lake/lake-position.ts'
 import { createLakeSink, type LakeTopic } from '../lake/lake-sink.ts'
 import { assertTimeZone } from '../lake/partition-path.ts'
-import { DipError, usageError } from '../shared/errors.ts'
+import { DipError, isDipError, usageError } from '../shared/errors.ts'
 import { resolveFeeds, type Feed } from '../sinks/feeds.ts'
 import { formatBytes } from './produce.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 const COMMIT_INTERVAL_MS = 60_000
+const RUN_ATTEMPTS = 5
+const RETRY_DELAY_MS = 2000
 
 export interface LakePlan {
   readonly root: string
@@ -197,10 +199,12 @@ async function sinkFeeds(
   // plan.groupId (through the admin API, which joins the group: so at the end of a run and once a
   // minute while streaming) for monitoring and for tools that read group offsets.
   const committer = kafka.source({ groupId: plan.groupId })
-  const source = kafka.source({
-    groupId: `${plan.groupId}-${process.pid}-${Date.now().toString(36)}`,
-    fromBeginning: true,
-  })
+  const newSource = () =>
+    kafka.source({
+      groupId: `${plan.groupId}-${process.pid}-${Date.now().toString(36)}`,
+      fromBeginning: true,
+    })
+  let source = newSource()
   let commitWarned = false
   let lastCommitAt = Date.now()
   let committing: Promise<void> = Promise.resolve()
@@ -261,30 +265,51 @@ async function sinkFeeds(
 
   let failure: unknown
   try {
-    await source.run({
-      topics: feeds.map((f) => f.topic),
-      // A fresh group starts at the earliest offset anyway; seek only where the lake is ahead of it.
-      startAt: states
-        .filter((s) => s.start > s.low)
-        .map((s) => ({ topic: s.topic, partition: s.partition, offset: s.start })),
-      signal: controller.signal,
-      eachBatch: (batch: RecordBatch) =>
-        serialized(async () => {
-          const state = byId.get(`${batch.topic}:${batch.partition}`)
-          const end = state?.end ?? null
-          const records = end === null ? batch.records : batch.records.filter((r) => r.offset < end)
-          seen += await sink.append(records)
-          if (state !== undefined && end !== null && !state.done) {
-            const position = sink.position(batch.topic, batch.partition) ?? state.start
-            // A batch of only transaction markers moves nextOffset past the last record; trust it
-            // only close to the end, so a spurious empty fetch cannot end the run early.
-            const markersOnly = batch.records.length === 0 && batch.nextOffset >= end && end - position <= 64n
-            if (position >= end || markersOnly) state.done = true
-          }
-          progress()
-          checkDone()
-        }),
-    })
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await source.run({
+          topics: feeds.map((f) => f.topic),
+          // A fresh group starts at the earliest offset anyway; seek only where the lake is ahead of it.
+          startAt: states
+            .map((s) => ({ ...s, next: sink.position(s.topic, s.partition) ?? s.start }))
+            .filter((s) => s.next > s.low)
+            .map((s) => ({ topic: s.topic, partition: s.partition, offset: s.next })),
+          signal: controller.signal,
+          eachBatch: (batch: RecordBatch) =>
+            serialized(async () => {
+              const state = byId.get(`${batch.topic}:${batch.partition}`)
+              const end = state?.end ?? null
+              const records = end === null ? batch.records : batch.records.filter((r) => r.offset < end)
+              seen += await sink.append(records)
+              if (state !== undefined && end !== null && !state.done) {
+                const position = sink.position(batch.topic, batch.partition) ?? state.start
+                // A batch of only transaction markers moves nextOffset past the last record; trust it
+                // only close to the end, so a spurious empty fetch cannot end the run early.
+                const markersOnly =
+                  batch.records.length === 0 && batch.nextOffset >= end && end - position <= 64n
+                if (position >= end || markersOnly) state.done = true
+              }
+              progress()
+              checkDone()
+            }),
+        })
+        break
+      } catch (error) {
+        // A consumer that lost the broker for longer than its retries: start a fresh one from the
+        // sink's own positions (records it already holds are skipped), a few times before giving up.
+        if (
+          controller.signal.aborted ||
+          attempt >= RUN_ATTEMPTS ||
+          !isDipError(error) ||
+          error.code !== 'DIP_KAFKA'
+        )
+          throw error
+        reporter.warn(`${error.message}; reconnecting (attempt ${attempt + 1} of ${RUN_ATTEMPTS})`)
+        await source.close().catch(() => undefined)
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt))
+        source = newSource()
+      }
+    }
   } catch (error) {
     failure = error
   } finally {
