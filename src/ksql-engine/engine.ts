@@ -331,7 +331,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         'Invalid result type. Your SELECT query produces a STREAM. Please use CREATE STREAM AS SELECT statement instead.',
       )
     }
-    warnings.push(...analysis.warnings)
+    if (!s.dryRun) warnings.push(...analysis.warnings)
     const props = statement.properties
     const sink = buildSink(statement.name, statement.sourceType, analysis, props, scope, s)
     const prefix = statement.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'
