@@ -1,4 +1,4 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { GlobalOptions } from './context.ts'
 import { keyValue, port } from './parse-flags.ts'
 
@@ -28,6 +28,8 @@ export function registerKsqlCommands(program: Command): void {
     .option('--host <host>', 'listen address', '127.0.0.1')
     .option('--service-id <id>', "ksqlDB's ksql.service.id (names the command topic)", 'default_')
     .option('--in-memory', 'no Kafka: in-memory topics, nothing persists (for trying statements)')
+    // Set by `dip up`: names the state dir on the command line so `dip down` recognises the process.
+    .addOption(new Option('--stack-marker <path>').hideHelp())
     .addHelpText(
       'after',
       `

@@ -161,7 +161,9 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     await exclusive(async () => {
       const key = `${batch.topic}:${batch.partition}`
       const rebuildEnd = committed.get(key) ?? -1n
-      for (const record of batch.records) {
+      for (const [i, record] of batch.records.entries()) {
+        // Let the server accept requests (they queue behind this batch) during long batches.
+        if (i > 0 && i % 500 === 0) await new Promise((resolve) => setImmediate(resolve))
         const echo = echoKey(record)
         const pending = echoes.get(echo) ?? 0
         if (pending > 0) {

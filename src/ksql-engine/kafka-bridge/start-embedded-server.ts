@@ -11,6 +11,8 @@ export interface EmbeddedServerOptions {
   /** null: in-memory topics only (nothing persists). */
   readonly kafka: KafkaPorts | null
   readonly log?: (message: string) => void
+  /** Server-level engine properties, e.g. ksql.output.topic.name.prefix. */
+  readonly properties?: Readonly<Record<string, string>>
   /** The bridge gave up on Kafka: the process should stop (a restart rebuilds from Kafka). */
   readonly onFatal?: (error: unknown) => void
 }
@@ -21,7 +23,7 @@ export interface EmbeddedServer extends RunningKsqlServer {
 
 /** The engine + (optionally) the Kafka bridge + the REST server, started in that order. */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-  const engine = createEngine({ properties: { 'ksql.service.id': options.serviceId } })
+  const engine = createEngine({ properties: { ...options.properties, 'ksql.service.id': options.serviceId } })
   if (options.kafka === null) {
     const server = await startKsqlServer({
       backend: inMemoryBackend(engine),

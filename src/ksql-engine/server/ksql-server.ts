@@ -224,6 +224,10 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
     )
   }
 
+  // Clients reuse connections; a long engine step can stall the loop past Node's 5 s default, and
+  // closing an idle socket a client is writing to shows up there as ECONNRESET.
+  server.keepAliveTimeout = 60_000
+  server.headersTimeout = 65_000
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject)
     server.listen(options.port ?? 8088, options.host ?? '127.0.0.1', () => resolve())
