@@ -1,6 +1,7 @@
 import { BOOLEAN, INTEGER, STRING, array, map, struct, type SqlType } from '../types/sql-type.ts'
 import type { ScalarFunction } from './function-types.ts'
 import { P, defineScalar, nullSafe, type OverloadContext } from './signature.ts'
+import { compareValues, valueKey } from './value-order.ts'
 
 /** ARRAY and MAP functions; elements compare like Java's natural ordering of their types. */
 const T = P.generic('T')
@@ -11,28 +12,11 @@ const arr = (v: unknown): unknown[] => v as unknown[]
 const mp = (v: unknown): Map<string, unknown> => v as Map<string, unknown>
 const elementOf = (ctx: OverloadContext): SqlType => ctx.bindings.get('T') ?? STRING
 
-/** Natural ordering; NULLs are handled by callers. */
-export function compareNatural(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
-  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return Buffer.compare(a, b)
-  const ca = a as { compare?: (o: unknown) => number }
-  return typeof ca.compare === 'function' ? ca.compare(b) : 0
-}
-
-function valueKey(v: unknown): unknown {
-  if (v === null || typeof v !== 'object') return v
-  return JSON.stringify(v, (_k, x: unknown) =>
-    x instanceof Map ? [...x] : Buffer.isBuffer(x) ? x.toString('base64') : x,
-  )
-}
-
 function extremeOf(values: readonly unknown[], sign: 1 | -1): unknown {
   let best: unknown = null
   for (const v of values) {
     if (v === null || v === undefined) continue
-    if (best === null || compareNatural(v, best) * sign > 0) best = v
+    if (best === null || compareValues(v, best) * sign > 0) best = v
   }
   return best
 }
@@ -204,7 +188,7 @@ function sortArray(values: readonly unknown[], direction: 'ASC' | 'DESC'): unkno
   return [...values].sort((a, b) => {
     if (a === null || a === undefined) return b === null || b === undefined ? 0 : 1
     if (b === null || b === undefined) return -1
-    return compareNatural(a, b) * sign
+    return compareValues(a, b) * sign
   })
 }
 

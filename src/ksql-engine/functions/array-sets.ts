@@ -1,7 +1,7 @@
 import { array, type SqlType } from '../types/sql-type.ts'
 import type { ScalarFunction } from './function-types.ts'
 import { P, defineScalar, type OverloadContext } from './signature.ts'
-import { valueKey } from './aggregates/aggregate-helpers.ts'
+import { valueKey } from './value-order.ts'
 
 /**
  * ARRAY_CONCAT, ARRAY_UNION, ARRAY_INTERSECT, ARRAY_EXCEPT. The set functions keep the first

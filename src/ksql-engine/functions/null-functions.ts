@@ -3,6 +3,7 @@ import { numericRank, widerNumeric } from '../types/implicit-cast.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import type { ArgumentInfo, Resolution, ResolvedScalar, ScalarFunction } from './function-types.ts'
 import { ambiguousMessage, formatArgTypes } from './signature.ts'
+import { compareValues, sameValue } from './value-order.ts'
 
 /**
  * Functions over "one of several values of the same type": COALESCE, IFNULL, NULLIF, GREATEST,
@@ -67,16 +68,6 @@ function sameTypeFunction(
   }
 }
 
-function compareValues(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
-  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return Buffer.compare(a, b)
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
-  const ca = a as { compare?: (o: unknown) => number }
-  if (typeof ca.compare === 'function') return ca.compare(b)
-  return 0
-}
-
 const COMPARABLE = new Set<SqlType['kind']>([
   'INTEGER',
   'BIGINT',
@@ -127,14 +118,4 @@ export function nullFunctions(): ScalarFunction[] {
       COMPARABLE.has(t.kind),
     ),
   ]
-}
-
-/** Java equals() for runtime values (used by NULLIF). */
-function sameValue(a: unknown, b: unknown): boolean {
-  if (typeof a !== 'object' || a === null) return a === b
-  if (Buffer.isBuffer(a)) return Buffer.isBuffer(b) && a.equals(b)
-  return (
-    JSON.stringify(a, (_k, v: unknown) => (v instanceof Map ? [...v] : v)) ===
-    JSON.stringify(b, (_k, v: unknown) => (v instanceof Map ? [...v] : v))
-  )
 }

@@ -2,6 +2,8 @@ import { formatSqlType, type SqlType } from '../../types/sql-type.ts'
 import type { AggregateFunction, ArgumentInfo, Resolution, ResolvedAggregate } from '../function-types.ts'
 import { formatArgTypes } from '../signature.ts'
 
+export { compareValues, valueKey } from '../value-order.ts'
+
 /** Shared plumbing for the built-in aggregates: resolution failures worded like ksqlDB's. */
 export type AggregateResolver = (
   args: readonly ArgumentInfo[],
@@ -50,24 +52,6 @@ export function isKind(type: SqlType | null | undefined, ...kinds: SqlType['kind
 
 export function typeText(type: SqlType | null | undefined): string {
   return type === null || type === undefined ? 'null' : formatSqlType(type)
-}
-
-/** Natural ordering of runtime values of one comparable SQL type. */
-export function compareValues(a: unknown, b: unknown): number {
-  if (typeof a === 'number' && typeof b === 'number') return a < b ? -1 : a > b ? 1 : 0
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0
-  if (typeof a === 'boolean' && typeof b === 'boolean') return Number(a) - Number(b)
-  if (Buffer.isBuffer(a) && Buffer.isBuffer(b)) return Buffer.compare(a, b)
-  const ca = a as { compare?: (o: unknown) => number }
-  return typeof ca.compare === 'function' ? ca.compare(b) : 0
-}
-
-/** A stable identity for equality of runtime values (structs, maps, decimals, bytes). */
-export function valueKey(v: unknown): unknown {
-  if (v === null || v === undefined) return null
-  if (typeof v !== 'object') return v
-  if (Buffer.isBuffer(v)) return `b:${v.toString('base64')}`
-  return `j:${JSON.stringify(v, (_k, x: unknown) => (x instanceof Map ? [...x] : x))}`
 }
 
 /** "A", "A and B", "A, B and C" (ksqlDB's GrammaticalJoiner). */
