@@ -618,7 +618,14 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     let timestamp = Date.now()
     names.forEach((name, i) => {
       const expr = statement.values[i] as NonNullable<(typeof statement.values)[number]>
-      const compiled = compileExpression(expr, scopeNone)
+      let compiled: ReturnType<typeof compileExpression>
+      try {
+        compiled = compileExpression(expr, scopeNone)
+      } catch (error) {
+        if (error instanceof StatementError)
+          throw new StatementError(`Failed to prepare statement: ${error.message}`)
+        throw error
+      }
       const value = compiled.evaluate({
         key: [],
         value: [],
@@ -672,11 +679,6 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
           tableScanEnabled: property(scope, 'ksql.query.pull.table.scan.enabled') !== 'false',
         })
       }
-      if (source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
-        throw new StatementError(
-          `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. See https://cnfl.io/queries for more info.`,
-        )
-      }
     }
     // On windowed sources `*` also yields the window bounds, right after the key columns.
     const expanded: Query =
@@ -696,6 +698,11 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
             ),
           }
     const analysis = analyzeQuery(expanded, s.metastore, { functions, sinkName: source.name, sinkType: null })
+    if (!push && source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
+      throw new StatementError(
+        `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. See https://cnfl.io/queries for more info.`,
+      )
+    }
     // Transient queries print columns in SELECT order; pull queries mark key columns (and window bounds).
     const bounds = new Set(['WINDOWSTART', 'WINDOWEND'])
     const keyCount = analysis.schema.key.length

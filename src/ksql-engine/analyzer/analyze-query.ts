@@ -193,6 +193,18 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   const groupTypes = groupBy.map(
     (g) => compileExpression(g, inputScope('GROUP BY')).type ?? { kind: 'STRING' as const },
   )
+  if (query.having !== null) {
+    // Window bounds are never HAVING operands, even in windowed aggregations.
+    visitExpression(query.having, (e) => {
+      if (e.kind === 'call' && functions.isAggregate(e.name)) return false
+      if (e.kind === 'column' && (e.name === 'WINDOWSTART' || e.name === 'WINDOWEND')) {
+        throw new StatementError(
+          `Window bounds column ${e.name} can only be used in the SELECT clause of windowed aggregations and can not be passed to aggregate functions.`,
+        )
+      }
+      return undefined
+    })
+  }
   const resolvedAggregates = aggregateCalls.map((call) =>
     resolveAggregateType(call, functions, inputScope('SELECT')),
   )

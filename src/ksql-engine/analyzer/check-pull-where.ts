@@ -83,7 +83,7 @@ export function checkPullWhere(
         throw new StatementError('A comparison must be between a key column and a resolvable expression.')
       if (conjunct.op === '<>' || conjunct.op.includes('DISTINCT')) {
         throw new StatementError(
-          `Bound on key columns '[\`${key.name}\` ${formatSqlType(key.type)} KEY]' must currently be '='.`,
+          `Bound on key columns '[\`${key.name}\` ${formatSqlType(key.type)} KEY]' must currently be '='. `,
         )
       }
       seen.set(key.name, (seen.get(key.name) ?? 0) + 1)
