@@ -17,6 +17,7 @@ import {
 } from '../types/sql-type.ts'
 import { castValue, isCastSupported, valueToString } from './cast-value.ts'
 import { compileLambdaCall, LAMBDA_FUNCTIONS } from './compile-lambda-call.ts'
+import { parseTimestampLiteral } from './parse-timestamp-literal.ts'
 import { compareValues, valuesEqual } from './compare-values.ts'
 import type { Row } from './row.ts'
 import { StatementError } from './statement-error.ts'
@@ -71,7 +72,7 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
       }
     }
     case 'comparison':
-      return compileComparison(expr, c(expr.left), c(expr.right))
+      return compileComparison(expr, ...timeBoundOperands(expr, c(expr.left), c(expr.right)))
     case 'logical': {
       const l = c(expr.left)
       const r = c(expr.right)
@@ -490,6 +491,24 @@ function checkComparable(a: Compiled, b: Compiled, op: string, expr: Expression)
       `Error in WHERE expression: Cannot compare ${formatExpression(expr)} (${typeName(a.type)}) to (${typeName(b.type)}) with ${op}.`,
     )
   }
+}
+
+const TIME_BOUNDS = new Set(['WINDOWSTART', 'WINDOWEND', 'ROWTIME'])
+
+/** `WINDOWSTART >= '2020-02-23T23:45'`: a text literal compared with a time bound becomes epoch ms. */
+function timeBoundOperands(
+  expr: Expression & { kind: 'comparison' },
+  l: Compiled,
+  r: Compiled,
+): [Compiled, Compiled] {
+  const isBound = (e: Expression): boolean => e.kind === 'column' && TIME_BOUNDS.has(e.name)
+  const asTime = (c: Compiled): Compiled => {
+    const ms = parseTimestampLiteral(String(c.literal?.value))
+    return { type: BIGINT, evaluate: () => ms, literal: { value: ms } }
+  }
+  if (isBound(expr.left) && r.type?.kind === 'STRING' && r.literal !== undefined) return [l, asTime(r)]
+  if (isBound(expr.right) && l.type?.kind === 'STRING' && l.literal !== undefined) return [asTime(l), r]
+  return [l, r]
 }
 
 const OPERATOR_NAMES: Readonly<Record<string, string>> = {
