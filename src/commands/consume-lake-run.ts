@@ -1,0 +1,228 @@
+import { isDipError } from '../shared/errors.ts'
+import type { RecordBatch, TopicPartitionOffset } from '../kafka/ports.ts'
+import { createJsonlEncoder } from '../lake/encoders/jsonl-encoder.ts'
+import type { LakeEncoder } from '../lake/encoders/lake-encoder.ts'
+import { createParquetEncoder } from '../lake/encoders/parquet-encoder.ts'
+import { createLakeSink, type LakeTopic } from '../lake/lake-sink.ts'
+import type { Feed } from '../sinks/feeds.ts'
+import type {
+  ConsumeLakeDeps,
+  LakePlan,
+  LakeSummary,
+  LakeTopicSummary,
+  PartitionState,
+} from './consume-lake-types.ts'
+import { formatBytes } from './produce.ts'
+
+const COMMIT_INTERVAL_MS = 60_000
+const RUN_ATTEMPTS = 5
+const RETRY_DELAY_MS = 2000
+
+/** Reads the feeds from their start positions into the lake; the loop of `dip consume lake`. */
+export async function sinkFeeds(
+  plan: LakePlan,
+  deps: ConsumeLakeDeps,
+  feeds: readonly Feed[],
+  states: readonly PartitionState[],
+  startedAt: number,
+): Promise<LakeSummary> {
+  const { kafka, reporter } = deps
+  const encoder: LakeEncoder = plan.format === 'parquet' ? createParquetEncoder() : createJsonlEncoder()
+  const errorEncoder = plan.format === 'jsonl' ? encoder : createJsonlEncoder()
+  const toCommit = new Map<string, TopicPartitionOffset>()
+  const lakeTopics: LakeTopic[] = feeds.map((feed) => ({
+    topic: feed.topic,
+    area: feed.kind === 'table' ? 'tables' : 'streams',
+    kind: feed.kind,
+    schema: feed.schema,
+  }))
+  const sink = createLakeSink(lakeTopics, {
+    root: plan.root,
+    timeZone: plan.timeZone,
+    encoder,
+    errorEncoder,
+    maxRecords: plan.maxFileRecords,
+    maxBytes: plan.maxFileBytes,
+    onFlushed: ({ topic, partition, nextOffset }) =>
+      void toCommit.set(`${topic}:${partition}`, { topic, partition, offset: nextOffset }),
+  })
+  const byId = new Map(states.map((s) => [`${s.topic}:${s.partition}`, s]))
+  for (const state of states) sink.setPosition(state.topic, state.partition, state.start)
+
+  // The consumer's own group is per run: a restarted sink need not wait for a killed member's
+  // session to expire, and the position comes from the lake anyway. Progress is committed to
+  // plan.groupId (through the admin API, which joins the group: so at the end of a run and once a
+  // minute while streaming) for monitoring and for tools that read group offsets.
+  const committer = kafka.source({ groupId: plan.groupId })
+  const newSource = () =>
+    kafka.source({
+      groupId: `${plan.groupId}-${process.pid}-${Date.now().toString(36)}`,
+      fromBeginning: true,
+    })
+  let source = newSource()
+  let commitWarned = false
+  let lastCommitAt = Date.now()
+  let committing: Promise<void> = Promise.resolve()
+  const commit = async () => {
+    lastCommitAt = Date.now()
+    if (toCommit.size === 0 || !plan.commit) return
+    const offsets = [...toCommit.values()]
+    toCommit.clear()
+    try {
+      await committer.commit(offsets)
+    } catch (error) {
+      if (!commitWarned)
+        reporter.warn(`could not commit the position to group ${plan.groupId}: ${(error as Error).message}`)
+      commitWarned = true
+    }
+  }
+
+  // Batches and timer flushes take turns: the sink is not re-entrant.
+  let turn: Promise<unknown> = Promise.resolve()
+  const serialized = <T>(work: () => Promise<T>): Promise<T> => {
+    const next = turn.then(work)
+    turn = next.catch(() => undefined)
+    return next
+  }
+
+  const controller = new AbortController()
+  const stop = () => controller.abort()
+  deps.signal.addEventListener('abort', stop, { once: true })
+  if (deps.signal.aborted) stop()
+
+  const spinner = reporter.spinner(`sinking ${feeds.length} topic(s) into ${plan.root}`)
+  let seen = 0
+  const progress = () => {
+    const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001)
+    spinner.update(
+      `sinking ${feeds.length} topic(s): ${seen.toLocaleString('en-US')} records (${Math.round(seen / seconds).toLocaleString('en-US')}/s), ${sink.pendingRecords().toLocaleString('en-US')} in memory`,
+    )
+  }
+  const checkDone = () => {
+    if (plan.mode === 'batch' && states.every((s) => s.done)) controller.abort()
+  }
+  checkDone()
+
+  const timer =
+    plan.mode === 'streaming'
+      ? setInterval(
+          () => {
+            void serialized(async () => {
+              await sink.flushStale(plan.idleFlushMs, plan.maxWindowAgeMs)
+              // In the background: the admin commit takes seconds and must not hold up the sink.
+              if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) committing = committing.then(commit)
+              progress()
+            }).catch(() => undefined)
+          },
+          Math.min(1000, plan.idleFlushMs),
+        )
+      : undefined
+
+  let failure: unknown
+  try {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await source.run({
+          topics: feeds.map((f) => f.topic),
+          // A fresh group starts at the earliest offset anyway; seek only where the lake is ahead of it.
+          startAt: states
+            .map((s) => ({ ...s, next: sink.position(s.topic, s.partition) ?? s.start }))
+            .filter((s) => s.next > s.low)
+            .map((s) => ({ topic: s.topic, partition: s.partition, offset: s.next })),
+          signal: controller.signal,
+          eachBatch: (batch: RecordBatch) =>
+            serialized(async () => {
+              const state = byId.get(`${batch.topic}:${batch.partition}`)
+              const end = state?.end ?? null
+              const records = end === null ? batch.records : batch.records.filter((r) => r.offset < end)
+              seen += await sink.append(records)
+              if (state !== undefined && end !== null && !state.done) {
+                const position = sink.position(batch.topic, batch.partition) ?? state.start
+                // A batch of only transaction markers moves nextOffset past the last record; trust it
+                // only close to the end, so a spurious empty fetch cannot end the run early.
+                const markersOnly =
+                  batch.records.length === 0 && batch.nextOffset >= end && end - position <= 64n
+                if (position >= end || markersOnly) state.done = true
+              }
+              progress()
+              checkDone()
+            }),
+        })
+        break
+      } catch (error) {
+        // A consumer that lost the broker for longer than its retries: start a fresh one from the
+        // sink's own positions (records it already holds are skipped), a few times before giving up.
+        if (
+          controller.signal.aborted ||
+          attempt >= RUN_ATTEMPTS ||
+          !isDipError(error) ||
+          error.code !== 'DIP_KAFKA'
+        )
+          throw error
+        reporter.warn(`${error.message}; reconnecting (attempt ${attempt + 1} of ${RUN_ATTEMPTS})`)
+        await source.close().catch(() => undefined)
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt))
+        source = newSource()
+      }
+    }
+  } catch (error) {
+    failure = error
+  } finally {
+    if (timer !== undefined) clearInterval(timer)
+    deps.signal.removeEventListener('abort', stop)
+  }
+  try {
+    // Whatever was read is consistent: flush it, so a failed run keeps its progress.
+    await serialized(() => sink.flushAll())
+    await committing
+    await commit()
+  } finally {
+    await encoder.close()
+    if (errorEncoder !== encoder) await errorEncoder.close()
+    await committer.close().catch(() => undefined)
+    await source.close().catch(() => undefined)
+  }
+  if (failure !== undefined) {
+    spinner.fail('lake sink stopped on an error; everything read so far is in the lake')
+    throw failure
+  }
+  const summary = summarize(plan, feeds, sink.stats(), startedAt, false)
+  spinner.succeed(
+    `${summary.records.toLocaleString('en-US')} records, ${summary.errors} error(s), ${summary.files} file(s), ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s`,
+  )
+  return summary
+}
+
+export function summarize(
+  plan: LakePlan,
+  feeds: readonly Feed[],
+  stats: ReadonlyMap<
+    string,
+    { records: number; deleted: number; errors: number; files: number; bytes: number }
+  >,
+  startedAt: number,
+  upToDate: boolean,
+): LakeSummary {
+  const topics = feeds.map((feed): LakeTopicSummary => {
+    const s = stats.get(feed.topic) ?? { records: 0, deleted: 0, errors: 0, files: 0, bytes: 0 }
+    return {
+      topic: feed.topic,
+      area: feed.kind === 'table' ? 'tables' : 'streams',
+      origin: feed.origin,
+      ...s,
+    }
+  })
+  const sum = (pick: (t: LakeTopicSummary) => number) => topics.reduce((total, t) => total + pick(t), 0)
+  return {
+    mode: plan.mode,
+    format: plan.format,
+    lakeRoot: plan.root,
+    upToDate,
+    seconds: Math.round(Date.now() - startedAt) / 1000,
+    records: sum((t) => t.records),
+    errors: sum((t) => t.errors),
+    files: sum((t) => t.files),
+    bytes: sum((t) => t.bytes),
+    topics,
+  }
+}
