@@ -91,6 +91,17 @@ export function castValue(value: unknown, from: SqlType | null, to: SqlType): un
         out.set(k, castValue(v, from?.kind === 'MAP' ? from.value : null, to.value))
       return out
     }
+    case 'STRUCT': {
+      // Fields are matched by name; fields the target lacks are dropped, missing ones are NULL.
+      const source = value as Record<string, unknown>
+      const fromFields = from?.kind === 'STRUCT' ? from.fields : []
+      const out: Record<string, unknown> = {}
+      for (const f of to.fields) {
+        const fromType = fromFields.find((x) => x.name === f.name)?.type ?? null
+        out[f.name] = castValue(source[f.name] ?? null, fromType, f.type)
+      }
+      return out
+    }
     default:
       return value
   }
