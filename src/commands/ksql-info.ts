@@ -1,5 +1,6 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import { KsqlRequestError } from '../ksql-client/ksql-error.ts'
+import { fetchFailure } from '../ksql-client/ksql-query.ts'
 
 /** `dip ksql info`: /info and /healthcheck of the configured server. */
 export async function runKsqlInfo(global: GlobalOptions): Promise<void> {
@@ -11,7 +12,7 @@ export async function runKsqlInfo(global: GlobalOptions): Promise<void> {
     info = (await (await fetch(`${url}/info`)).json()) as typeof info
     health = (await (await fetch(`${url}/healthcheck`)).json()) as typeof health
   } catch (error) {
-    throw new KsqlRequestError(`ksqlDB server at ${url} is not reachable.`, {
+    throw new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${fetchFailure(error)}).`, {
       unreachable: true,
       hint: 'start it with `dip up`, or point ksql.url (env DIP_KSQL_URL) at a running server',
       cause: error,

@@ -40,7 +40,7 @@ export async function runQuery(
     })
   } catch (error) {
     if (signal?.aborted === true) return null
-    throw new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${String(error)}).`, {
+    throw new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${fetchFailure(error)}).`, {
       unreachable: true,
       hint: 'start it with `dip up`, or point ksql.url (env DIP_KSQL_URL) at a running server',
       cause: error,
@@ -99,4 +99,12 @@ export async function runQuery(
     throw error
   }
   return finalMessage
+}
+
+/** fetch() reports "fetch failed"; the useful part (ECONNREFUSED, ENOTFOUND...) is in its cause. */
+export function fetchFailure(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } } | undefined)?.cause
+  if (typeof cause?.code === 'string') return cause.code
+  if (typeof cause?.message === 'string') return cause.message
+  return error instanceof Error ? error.message : String(error)
 }
