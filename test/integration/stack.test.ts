@@ -70,7 +70,7 @@ describe('dip up / down lifecycle (a stack of its own, MySQL user other than roo
       (await runDip(['--config', scratch.configFile, 'status', '--json'])).stdout,
     ) as StatusJson
     expect(status.healthy).toBe(true)
-    expect(status.services.map((s) => s.name)).toEqual(['kafka', 'mysql'])
+    expect(status.services.map((s) => s.name)).toEqual(['kafka', 'mysql', 'ksqldb'])
     const pids = status.services.map((s) => s.pid)
     const lab = await mysql.createConnection({
       host: '127.0.0.1',
@@ -116,7 +116,7 @@ describe('dip up / down lifecycle (a stack of its own, MySQL user other than roo
   it('dip down stops everything and leaves no process on the data dir', async () => {
     const result = await runDip(['--config', scratch.configFile, 'down'])
     expect(result.exitCode, result.stderr).toBe(0)
-    expect(result.stdout).toMatch(/stopped mysql, kafka/)
+    expect(result.stdout).toMatch(/stopped ksqldb, mysql, kafka/)
     expect(findProcesses(scratch.stateDir)).toEqual([])
     expect(await pgrep(scratch.stateDir)).toBe('')
     expect(existsSync(nativePaths(scratch.stateDir).kafkaPid)).toBe(false)

@@ -4,6 +4,7 @@ import { DipError } from '../../shared/errors.ts'
 import type { LoadedConfig } from '../../config/load-config.ts'
 import type { CommandRunner } from '../command-runner.ts'
 import {
+  ksqldbProbe,
   kafkaCoordinatorsProbe,
   kafkaProbe,
   mysqlProbe,
@@ -41,6 +42,7 @@ import {
   socketAnswers,
   type MysqlNativeSettings,
 } from './mariadb-native.ts'
+import { ksqldbPaths, startKsqldb } from './ksqldb-native.ts'
 import { nativePaths, type NativePaths } from './native-paths.ts'
 import { findPortHolder, isPortFree } from './port-check.ts'
 import {
@@ -53,8 +55,8 @@ import {
   type Spawned,
 } from './processes.ts'
 
-/** The services of the native stack, in start order. The embedded ksqlDB engine joins here later. */
-const NATIVE_SERVICES = ['kafka', 'mysql'] as const satisfies readonly ServiceName[]
+/** The services of the native stack, in start order; ksqldb (dip's embedded engine) needs Kafka first. */
+const NATIVE_SERVICES = ['kafka', 'mysql', 'ksqldb'] as const satisfies readonly ServiceName[]
 type NativeService = (typeof NATIVE_SERVICES)[number]
 
 export interface NativeStackOptions {
@@ -80,15 +82,30 @@ export function createNativeStack(
   const stopTimeoutMs = config.stack.stopTimeoutSeconds * 1000
 
   // The pid marker: a process is ours when its command line names our config or data dir.
-  const markers: Record<NativeService, string> = { kafka: paths.kafkaConfig, mysql: paths.mysqlDataDir }
-  const pidFiles: Record<NativeService, string> = { kafka: paths.kafkaPid, mysql: paths.mysqlPid }
-  const logFiles: Record<NativeService, string> = { kafka: paths.kafkaLog, mysql: paths.mysqlLog }
+  const ksqldb = ksqldbPaths(loaded.stateDir)
+  const ksqlPort = Number(new URL(config.ksql.url).port || 8088)
+  const markers: Record<NativeService, string> = {
+    kafka: paths.kafkaConfig,
+    mysql: paths.mysqlDataDir,
+    ksqldb: ksqldb.marker,
+  }
+  const pidFiles: Record<NativeService, string> = {
+    kafka: paths.kafkaPid,
+    mysql: paths.mysqlPid,
+    ksqldb: ksqldb.pidFile,
+  }
+  const logFiles: Record<NativeService, string> = {
+    kafka: paths.kafkaLog,
+    mysql: paths.mysqlLog,
+    ksqldb: ksqldb.logFile,
+  }
   const ports: Record<NativeService, readonly { port: number; key: string }[]> = {
     kafka: [
       { port: broker.port, key: 'kafka.brokers' },
       { port: config.kafka.controllerPort, key: 'kafka.controllerPort' },
     ],
     mysql: [{ port: config.mysql.port, key: 'mysql.port' }],
+    ksqldb: [{ port: ksqlPort, key: 'ksql.url' }],
   }
   const probes = {
     kafka: kafkaProbe({ brokers: [`${broker.host}:${broker.port}`] }),
@@ -98,13 +115,14 @@ export function createNativeStack(
       user: mysqlSettings.user,
       password: mysqlSettings.password,
     }),
+    ksqldb: ksqldbProbe({ url: config.ksql.url }),
   }
   const pidState = (service: NativeService): PidState => readPidFile(pidFiles[service], markers[service])
 
   async function up(upOptions: UpOptions): Promise<UpResult> {
     const progress = upOptions.onProgress ?? (() => undefined)
     assertLocalBroker(broker.host)
-    const states = { kafka: pidState('kafka'), mysql: pidState('mysql') }
+    const states = { kafka: pidState('kafka'), mysql: pidState('mysql'), ksqldb: pidState('ksqldb') }
     for (const service of NATIVE_SERVICES) {
       const state = states[service]
       if (state.kind === 'stale') {
@@ -141,11 +159,20 @@ export function createNativeStack(
         await prepareMysql(paths, mysqlBinaries, runner)
         started.set('mysql', await startMysql(paths, mysqlBinaries, mysqlSettings))
       }
-      for (const service of NATIVE_SERVICES)
-        if (!started.has(service)) progress({ kind: 'already-running', service })
+      const backing = ['kafka', 'mysql'] as const
+      for (const service of backing) if (!started.has(service)) progress({ kind: 'already-running', service })
       await Promise.all(
-        NATIVE_SERVICES.map((service) => waitFor(service, started.get(service), { ...upOptions, signal })),
+        backing.map((service) => waitFor(service, started.get(service), { ...upOptions, signal })),
       )
+      // The ksqlDB server replays its command topic from Kafka, so it starts once Kafka is healthy.
+      if (toStart.includes('ksqldb')) {
+        progress({ kind: 'starting', service: 'ksqldb' })
+        started.set(
+          'ksqldb',
+          await startKsqldb({ stateDir: loaded.stateDir, configFile: loaded.file, port: ksqlPort }),
+        )
+      } else progress({ kind: 'already-running', service: 'ksqldb' })
+      await waitFor('ksqldb', started.get('ksqldb'), { ...upOptions, signal })
     } catch (error) {
       failed.abort()
       // Leave no half-started stack behind: stop what this run started.
@@ -276,11 +303,6 @@ export function createNativeStack(
   }
 
   async function logs(service: ServiceName, logOptions: LogsOptions): Promise<void> {
-    if (service === 'ksqldb') {
-      throw new DipError('DIP_USAGE', 'The native stack has no ksqldb service yet.', {
-        hint: 'Use `dip logs kafka` or `dip logs mysql`.',
-      })
-    }
     const file = logFiles[service]
     if (!existsSync(file)) {
       throw new DipError('DIP_STACK_NOT_RUNNING', `No ${service} log yet (${file}).`, {
@@ -321,6 +343,7 @@ export function createNativeStack(
   }
 
   function endpointOf(service: NativeService): string {
+    if (service === 'ksqldb') return config.ksql.url
     return service === 'kafka'
       ? `${broker.host}:${broker.port}`
       : `mysql://${mysqlSettings.user}@127.0.0.1:${mysqlSettings.port}/${mysqlSettings.database}`
