@@ -209,4 +209,25 @@ describe('runWarehouseSink', () => {
     await expect(run(broker, db)).rejects.toBe(denied)
     expect(db.offsets.size).toBe(0)
   })
+
+  it('warns when dip_offsets points past the end of a partition (a recreated topic)', async () => {
+    const { broker } = await setUp(RECORDS)
+    const db = createFakeDatabase()
+    db.offsets.set('c|T|0', 1000n)
+    const warnings: string[] = []
+    const summary = await runWarehouseSink(
+      { consumer: 'c', mode: 'batch', tables: [sinkTable] },
+      {
+        admin: broker.admin(),
+        source: broker.source({ groupId: 'g' }),
+        session: createReconnectingSession(db.connect, { sleep: () => Promise.resolve() }),
+        signal: new AbortController().signal,
+        onWarning: (message) => warnings.push(message),
+      },
+    )
+    expect(warnings).toEqual([
+      expect.stringMatching(/^T\[0\]: dip_offsets says 1000 but the partition ends at \d+/),
+    ])
+    expect(summary.positions.find((p) => p.partition === 0)?.offset).toBe(1000n)
+  })
 })

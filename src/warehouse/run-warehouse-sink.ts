@@ -91,6 +91,12 @@ export async function runWarehouseSink(
         )
         start = low
       }
+      if (start > high) {
+        deps.onWarning?.(
+          `${topic}[${partition}]: dip_offsets says ${start} but the partition ends at ${high} (was the topic ` +
+            `recreated?); delete this consumer's rows from dip_offsets to read it again from the start.`,
+        )
+      }
       positions.set(key, start)
       startAt.push({ topic, partition, offset: start })
       if (options.mode === 'batch' && start < high) targets.set(key, high)
