@@ -2,6 +2,7 @@ import { assertNever } from '../shared/assert-never.ts'
 import {
   checkKeyColumns,
   checkMapKeys,
+  checkWrapping,
   checkValueColumns,
   analyzeCreateSource,
   propertyString,
@@ -126,6 +127,11 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     )
   }
 
+  const wrapOption = (scope: RequestScope): { wrapSingleValues?: boolean } => {
+    const raw = property(scope, 'ksql.persistence.wrap.single.values')
+    return raw === undefined ? {} : { wrapSingleValues: raw !== 'false' }
+  }
+
   const fail = (kind: EngineErrorKind, message: string, statementText: string): never => {
     throw new EngineError({ kind, message, statementText })
   }
@@ -200,7 +206,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
   ): StatementResult | null {
     switch (statement.kind) {
       case 'createSource':
-        return createSource(statement, text, s)
+        return createSource(statement, text, s, scope)
       case 'createAsSelect':
         return createAsSelect(statement, text, s, scope)
       case 'insertInto':
@@ -261,9 +267,16 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     statement: Statement & { kind: 'createSource' },
     text: string,
     s: ExecutionState,
+    scope: RequestScope,
   ): StatementResult {
     const typeWord = statement.sourceType === 'STREAM' ? 'stream' : 'table'
     const existing = s.metastore.get(statement.name)
+    if (existing !== undefined && statement.orReplace && (existing.isSource || statement.isSource)) {
+      const what = existing.type === 'STREAM' ? 'stream' : 'table'
+      throw new StatementError(
+        `Cannot add ${what} '${statement.name}': CREATE OR REPLACE is not supported on source ${what}s.`,
+      )
+    }
     if (existing !== undefined && !statement.orReplace) {
       const message = `Cannot add ${typeWord} '${statement.name}': A ${existing.type.toLowerCase()} with the same name already exists`
       if (statement.ifNotExists)
@@ -274,6 +287,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     const { source, partitions } = analyzeCreateSource(statement, text, {
       defaultKeyFormat: (serverProperties.get('ksql.persistence.default.format.key') ?? 'KAFKA') as KeyFormat,
       defaultValueFormat: serverProperties.get('ksql.persistence.default.format.value') as never,
+      ...wrapOption(scope),
     })
     if (!topicExists(s, source.topic)) ensureTopic(s, source.topic, partitions ?? 1)
     s.commandSeq++
@@ -382,6 +396,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
           : src.formats.keyFormat,
       valueFormat: src.formats.valueFormat,
       formats: src.formats,
+      ...wrapOption(scope),
     })
     const explicitKey = propertyString(props, 'KEY_FORMAT') ?? propertyString(props, 'FORMAT')
     let keyFormat = formats.keyFormat
@@ -409,6 +424,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     }
     checkKeyColumns(analysis.schema.key, keyFormat)
     checkValueColumns(analysis.schema.value, formats.valueFormat)
+    checkWrapping(props, analysis.schema.value.length)
     if (formats.valueFormat === 'JSON') analysis.schema.value.forEach((c) => checkMapKeys(c.type))
     const prefix = property(scope, 'ksql.output.topic.name.prefix') ?? ''
     const topic = propertyString(props, 'KAFKA_TOPIC') ?? `${prefix}${name}`

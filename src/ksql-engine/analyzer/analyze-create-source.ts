@@ -46,6 +46,8 @@ export function resolveFormats(
     readonly keyFormat: KeyFormat | undefined
     readonly valueFormat: ValueFormat | undefined
     readonly formats?: FormatInfo
+    /** `ksql.persistence.wrap.single.values`: the default when WRAP_SINGLE_VALUE is not given. */
+    readonly wrapSingleValues?: boolean
   },
 ): FormatInfo {
   const format = propertyString(props, 'FORMAT')?.toUpperCase()
@@ -107,7 +109,10 @@ export function resolveFormats(
       'VALUE_DELIMITER',
       valueProp === undefined && format === undefined ? defaults.formats?.valueDelimiter : undefined,
     ),
-    wrapSingleValue: wrap === undefined ? true : wrap === true || String(wrap).toLowerCase() === 'true',
+    wrapSingleValue:
+      wrap === undefined
+        ? (defaults.wrapSingleValues ?? true)
+        : wrap === true || String(wrap).toLowerCase() === 'true',
   }
 }
 
@@ -159,7 +164,11 @@ export function checkMapKeys(type: SqlType): void {
 export function analyzeCreateSource(
   statement: Statement & { kind: 'createSource' },
   text: string,
-  options: { readonly defaultKeyFormat: KeyFormat; readonly defaultValueFormat: ValueFormat | undefined },
+  options: {
+    readonly defaultKeyFormat: KeyFormat
+    readonly defaultValueFormat: ValueFormat | undefined
+    readonly wrapSingleValues?: boolean
+  },
 ): { source: DataSource; partitions: number | undefined } {
   const props = statement.properties
   const isTable = statement.sourceType === 'TABLE'
@@ -188,7 +197,11 @@ export function analyzeCreateSource(
       `The 'NONE' format can only be used when no columns are defined. Got: [${valueElements.map((c) => `\`${c.name}\` ${formatSqlType(c.type)}`).join(', ')}]`,
     )
   }
-  const formats = resolveFormats(props, { keyFormat: undefined, valueFormat: options.defaultValueFormat })
+  const formats = resolveFormats(props, {
+    keyFormat: undefined,
+    valueFormat: options.defaultValueFormat,
+    ...(options.wrapSingleValues === undefined ? {} : { wrapSingleValues: options.wrapSingleValues }),
+  })
   const key: Column[] = []
   const value: Column[] = []
   const seen = new Set<string>()
@@ -237,6 +250,7 @@ export function analyzeCreateSource(
   }
   checkKeyColumns(key, keyFormat)
   checkValueColumns(value, formats.valueFormat)
+  checkWrapping(props, value.length)
   if (formats.valueFormat === 'JSON') value.forEach((c) => checkMapKeys(c.type))
   let window: WindowInfo | null = null
   const windowType = propertyString(props, 'WINDOW_TYPE')?.toUpperCase()
@@ -314,5 +328,12 @@ export function checkValueColumns(columns: readonly Column[], format: ValueForma
     if (format === 'KAFKA' && !['INTEGER', 'BIGINT', 'DOUBLE', 'STRING', 'BYTES'].includes(c.type.kind)) {
       throw new StatementError(`The 'KAFKA' format does not support type '${c.type.kind}'`)
     }
+  }
+}
+
+/** WRAP_SINGLE_VALUE only makes sense for a value with exactly one column. */
+export function checkWrapping(props: Readonly<Record<string, PropertyValue>>, valueColumns: number): void {
+  if (props.WRAP_SINGLE_VALUE !== undefined && valueColumns !== 1) {
+    throw new StatementError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
   }
 }

@@ -67,6 +67,11 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   const entries = expandSelect(query, source, (e) => compileExpression(e, inputScope('SELECT')).type)
   if (options.sinkType !== null) {
     for (const e of entries) {
+      if (e.alias !== null && RESERVED_OUTPUT_NAMES.has(e.alias)) {
+        throw new StatementError(
+          `\`${e.alias}\` is a reserved column name. You cannot use it as an alias for a column.`,
+        )
+      }
       const isPartitionKey = (query.partitionBy ?? []).some((k) => expressionKey(k) === expressionKey(e.expr))
       if (
         e.alias === null &&
