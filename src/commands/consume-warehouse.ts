@@ -3,10 +3,10 @@ import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
-import { createKsqlClient } from '../ksql-client/index.ts'
+import { createKsqlClient, type KsqlClient, type SourceSchema } from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
-import { resolveFeeds } from '../sinks/feeds.ts'
+import { resolveFeeds, type ResolvedFeeds } from '../sinks/feeds.ts'
 import { onStopSignals } from './stop-signals.ts'
 import { DipError, errorMessage, isDipError } from '../shared/errors.ts'
 import { ensureBookkeepingTables } from '../warehouse/bookkeeping.ts'
@@ -105,14 +105,13 @@ export async function runConsumeWarehouse(
     createKafkaPorts({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-warehouse` })
 
   const spinner = reporter.spinner('Finding ksqlDB tables')
-  const resolved = await resolveFeeds({
-    topics: options.topics,
-    configFeeds: config.feeds,
-    ksql: createKsqlClient({ url: config.ksql.url, timeoutMs: 10_000 }),
-  }).catch((error: unknown) => {
-    spinner.fail()
-    throw error
-  })
+  const ksql = createKsqlClient({ url: config.ksql.url, timeoutMs: 10_000 })
+  const resolved = await resolveFeeds({ topics: options.topics, configFeeds: config.feeds, ksql })
+    .then(async (found) => (found.ksqlReachable ? preferTables(ksql, found) : found))
+    .catch((error: unknown) => {
+      spinner.fail()
+      throw error
+    })
   for (const warning of resolved.warnings) reporter.warn(warning)
   const streams = resolved.feeds.filter((feed) => feed.origin === 'ksql' && feed.kind === 'stream')
   if (options.topics !== undefined && streams.length > 0) {
@@ -225,6 +224,35 @@ export async function runConsumeWarehouse(
     }
   } finally {
     await admin.close().catch(() => undefined)
+  }
+}
+
+/**
+ * A topic read by both a ksqlDB stream and a table (a SOURCE TABLE over a re-keyed stream, lab
+ * exercise 12) is sunk as the table: the feed list keeps one schema per topic, the stream's.
+ */
+async function preferTables(ksql: KsqlClient, found: ResolvedFeeds): Promise<ResolvedFeeds> {
+  const streamTopics = new Set(
+    found.feeds.filter((feed) => feed.origin === 'ksql' && feed.kind === 'stream').map((feed) => feed.topic),
+  )
+  if (streamTopics.size === 0) return found
+  const schemas = new Map<string, SourceSchema>()
+  for (const source of await ksql.listSources()) {
+    if (source.type !== 'TABLE' || !streamTopics.has(source.topic) || schemas.has(source.topic)) continue
+    schemas.set(source.topic, await ksql.describe(source.name))
+  }
+  if (schemas.size === 0) return found
+  return {
+    ...found,
+    feeds: found.feeds.map((feed) => {
+      const schema = schemas.get(feed.topic)
+      return schema === undefined || feed.origin !== 'ksql'
+        ? feed
+        : { ...feed, kind: 'table' as const, schema }
+    }),
+    warnings: found.warnings.filter(
+      (warning) => ![...schemas.keys()].some((topic) => warning.includes(`read topic ${topic};`)),
+    ),
   }
 }
 
