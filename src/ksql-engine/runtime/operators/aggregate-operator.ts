@@ -105,6 +105,18 @@ export function createAggregateOperator(
     const closeTime = streamTime - graceMs
     if (closeTime <= lastCloseTime) return
     lastCloseTime = closeTime
+    if (window?.type === 'SESSION') {
+      // A session closes once no record can extend it any more: end + gap + grace.
+      const gap = window.sizeMs
+      const sessionsClosed = [...pending.entries()]
+        .filter(([, p]) => p.state.window !== null && p.state.window.end + gap <= closeTime)
+        .sort(([, a], [, b]) => (a.state.window?.start ?? 0) - (b.state.window?.start ?? 0))
+      for (const [k, p] of sessionsClosed) {
+        pending.delete(k)
+        emitNow(p.state, row, false)
+      }
+      return
+    }
     const closed = [...pending.entries()]
       .filter(([, p]) => p.state.window !== null && p.state.window.end <= closeTime)
       .sort(([, a], [, b]) => (a.state.window?.start ?? 0) - (b.state.window?.start ?? 0))
@@ -118,7 +130,9 @@ export function createAggregateOperator(
       emitNow(state, row, tombstone)
       return
     }
-    pending.set(storeKey(state.key, state.window), { state, row })
+    // A merged-away session is never final: forget it instead of emitting its tombstone.
+    if (tombstone) pending.delete(storeKey(state.key, state.window))
+    else pending.set(storeKey(state.key, state.window), { state, row })
   }
   const emitNow = (state: GroupState, row: Row, tombstone: boolean): void => {
     const aggregateRow: Row = {
