@@ -393,10 +393,20 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
       const onAbort = () => stop()
       signal.addEventListener('abort', onAbort, { once: true })
 
+      // startAt positions are sought on every group join until the partition delivers its first
+      // batch: the join event fires before the first fetch (no batch from the old position can
+      // slip through), and a consumer restarted by kafkajs after a crash joins, and seeks, again.
+      const pendingStart = new Map(startAt.map((entry) => [`${entry.topic}\u0000${entry.partition}`, entry]))
+      client.on(client.events.GROUP_JOIN, () => {
+        for (const { topic, partition, offset } of pendingStart.values())
+          client.seek({ topic, partition, offset: offset.toString() })
+      })
+
       // Every delivery (fetched batches and the progress-only ones below) runs through one queue,
       // so eachBatch never overlaps itself and each partition's batches arrive in offset order.
       let deliveries: Promise<void> = Promise.resolve()
       const deliver = (batch: RecordBatch): Promise<void> => {
+        pendingStart.delete(`${batch.topic}\u0000${batch.partition}`)
         const next = deliveries.then(async () => {
           if (failure !== undefined || signal.aborted) return
           try {
@@ -459,10 +469,6 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
             await payload.heartbeat()
           },
         })
-        // Seeks wait in kafkajs until their partition is assigned to this member; a fetch that
-        // raced the seek is marked stale and skipped above.
-        for (const { topic, partition, offset } of startAt)
-          client.seek({ topic, partition, offset: offset.toString() })
         await stopped
       } catch (error) {
         failure ??= kafkaError(context, `consume ${topics.join(', ')}`, error, topics)
