@@ -1,14 +1,12 @@
 import { Worker } from 'node:worker_threads'
 import type { ProducedRecord } from '../kafka/ports.ts'
-import type { ProducePlan } from './produce-plan.ts'
-
-type WorkerPlan = Pick<ProducePlan, 'topic' | 'count' | 'seed' | 'key' | 'lifecycle' | 'eventTime'>
+import type { RecordsPlan } from './transaction-records.ts'
 
 /**
  * transactionRecords() on a worker thread, one chunk ahead: generating events costs about as much
  * CPU as sending them, so the two run side by side. Same chunks, same order, same bytes.
  */
-export async function* generateInWorker(plan: WorkerPlan): AsyncGenerator<ProducedRecord[]> {
+export async function* generateInWorker(plan: RecordsPlan): AsyncGenerator<ProducedRecord[]> {
   // Built code runs the .js worker; tests and `tsx` runs use the .ts source.
   const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js'
   const workerUrl = new URL(`./transaction-records-worker${extension}`, import.meta.url)

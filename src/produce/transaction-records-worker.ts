@@ -1,6 +1,5 @@
 import { parentPort, workerData } from 'node:worker_threads'
-import type { ProducePlan } from './produce-plan.ts'
-import { transactionRecords } from './transaction-records.ts'
+import { transactionRecords, type RecordsPlan } from './transaction-records.ts'
 
 /**
  * Worker side of generateInWorker(): generates chunks and posts each one when the main thread asks
@@ -8,7 +7,7 @@ import { transactionRecords } from './transaction-records.ts'
  */
 const port = parentPort
 if (port !== null) {
-  const chunks = transactionRecords(workerData as ProducePlan)
+  const chunks = transactionRecords(workerData as RecordsPlan)
   port.on('message', (message: unknown) => {
     if (message !== 'next') return
     const next = chunks.next()

@@ -19,13 +19,20 @@ const SEND_INTERVAL_MS = 200
  * so reception times keep increasing; thread / message_number are renumbered over the whole run.
  * (Transaction ids are unique within a chunk; across chunks a repeat is possible but rare.)
  */
-export function* transactionRecords(
-  plan: Pick<ProducePlan, 'topic' | 'count' | 'seed' | 'key' | 'lifecycle' | 'eventTime'>,
-): Generator<ProducedRecord[]> {
+export type RecordsPlan = Pick<
+  ProducePlan,
+  'topic' | 'count' | 'seed' | 'key' | 'lifecycle' | 'eventTime'
+> & {
+  /** Transactions per chunk (default CHUNK_SIZE); smaller only to keep tests quick. */
+  readonly chunkSize?: number
+}
+
+export function* transactionRecords(plan: RecordsPlan): Generator<ProducedRecord[]> {
+  const chunkSize = plan.chunkSize ?? CHUNK_SIZE
   let produced = 0
   let sent = 0
   for (let chunk = 0; plan.count === null || produced < plan.count; chunk++) {
-    const count = plan.count === null ? CHUNK_SIZE : Math.min(CHUNK_SIZE, plan.count - produced)
+    const count = plan.count === null ? chunkSize : Math.min(chunkSize, plan.count - produced)
     const events = generateTransactions({
       count,
       seed: plan.seed + chunk,
