@@ -186,22 +186,34 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
     case 'call':
       return compileCall(expr, scope)
     case 'arrayCtor': {
-      const items = expr.items.map(c)
-      const elementType = commonType(items.map((i) => i.type)) ?? STRING
-      if (items.length === 0)
+      if (expr.items.length === 0)
         throw new StatementError(
           'Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).',
         )
+      const { type: elementType, items } = unifyLiterals(expr.items.map(c))
+      if (elementType === null) {
+        throw new StatementError(
+          'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
+        )
+      }
       return {
         type: { kind: 'ARRAY', element: elementType },
         evaluate: (row) => items.map((i) => coerceTo(i.evaluate(row), i.type, elementType)),
       }
     }
     case 'mapCtor': {
-      const keys = expr.entries.map((e) => c(e.key))
-      const values = expr.entries.map((e) => c(e.value))
-      const valueType = commonType(values.map((v) => v.type)) ?? STRING
-      const keyType = commonType(keys.map((k) => k.type)) ?? STRING
+      if (expr.entries.length === 0) {
+        throw new StatementError(
+          'Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).',
+        )
+      }
+      const { type: keyType, items: keys } = unifyLiterals(expr.entries.map((e) => c(e.key)))
+      const { type: valueType, items: values } = unifyLiterals(
+        expr.entries.map((e) => c(e.value)),
+        '.',
+      )
+      if (keyType === null) throw new StatementError('Cannot construct a map with all NULL keys')
+      if (valueType === null) throw new StatementError('Cannot construct a map with all NULL values')
       return {
         type: { kind: 'MAP', key: keyType, value: valueType },
         evaluate: (row) => {
@@ -638,6 +650,32 @@ function commonType(types: readonly (SqlType | null)[]): SqlType | null {
     else if (isNumeric(result) && isNumeric(t)) result = widerNumeric(result, t)
   }
   return result
+}
+
+/**
+ * Constructor elements share one type: text literals are converted to the type the other elements
+ * agree on (`ARRAY[1, '2']` is ARRAY<INTEGER>); null when every element is NULL.
+ */
+function unifyLiterals(items: readonly Compiled[], suffix = ''): { type: SqlType | null; items: Compiled[] } {
+  const isText = (i: Compiled): boolean => i.literal !== undefined && i.type?.kind === 'STRING'
+  const type =
+    commonType(items.filter((i) => !isText(i)).map((i) => i.type)) ?? commonType(items.map((i) => i.type))
+  if (type === null || type.kind === 'STRING') return { type, items: [...items] }
+  return {
+    type,
+    items: items.map((i) => {
+      if (!isText(i)) return i
+      const text = String(i.literal?.value)
+      let value: unknown
+      if (isNumeric(type) && text.trim() !== '' && !Number.isNaN(Number(text)))
+        value = castValue(text, STRING, type)
+      else if (type.kind === 'BOOLEAN' && /^(true|false)$/i.test(text.trim()))
+        value = text.trim().toLowerCase() === 'true'
+      else
+        throw new StatementError(`invalid input syntax for type ${formatSqlType(type)}: "${text}"${suffix}`)
+      return { type, evaluate: () => value, literal: { value } }
+    }),
+  }
 }
 
 function coerceTo(value: unknown, from: SqlType | null, to: SqlType): unknown {
