@@ -74,7 +74,8 @@ async function files(): Promise<string[]> {
   return (await readdir(root, { recursive: true })).filter((f) => f.endsWith('.jsonl')).sort()
 }
 
-describe('consumeLake (batch, in-memory broker)', () => {
+// The reconnect test waits out the real retry delay.
+describe('consumeLake (batch, in-memory broker)', { timeout: 60_000 }, () => {
   it('sinks every record of the config feeds once and commits the position', async () => {
     const summary = await run()
     expect(summary).toMatchObject({ upToDate: false, records: 40, errors: 1 })

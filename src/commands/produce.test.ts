@@ -9,7 +9,8 @@ const quiet = () => {
   return createReporter({ json: true, stdout: sink, stderr: sink, env: {} })
 }
 
-describe('produce (in-memory broker)', () => {
+// produce() generates on a worker thread, which first loads the TypeScript loader in tests.
+describe('produce (in-memory broker)', { timeout: 60_000 }, () => {
   it('creates the topic with the requested partitions and sends every keyed event', async () => {
     const broker = createInMemoryBroker()
     const summary = await produce(planProduce({ count: 30, topic: 'tx', key: 'user_id', partitions: 2 }), {
