@@ -158,4 +158,21 @@ describe('ksqlDB REST server over the embedded engine', () => {
     expect(missing.status).toBe(404)
     expect(await missing.json()).toMatchObject({ '@type': 'generic_error', error_code: 40400 })
   })
+
+  it('stops a /query-stream push query on /close-query', async () => {
+    const { url } = await start()
+    await post('/ksql', { ksql: CREATE })
+    const response = await fetch(`${url}/query-stream`, {
+      method: 'POST',
+      body: JSON.stringify({ sql: 'SELECT * FROM s EMIT CHANGES;' }),
+    })
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader()
+    const first = new TextDecoder().decode((await reader.read()).value)
+    const { queryId } = JSON.parse(first.split('\n')[0] ?? '') as { queryId: string }
+    const closed = await post('/close-query', { queryId })
+    expect(closed.status).toBe(200)
+    let done = false
+    while (!done) done = (await reader.read()).done
+    expect((await post('/close-query', { queryId })).status).toBe(400)
+  })
 })
