@@ -16,9 +16,7 @@ export async function logs(requested: ServiceName | undefined, options: LogsOpti
   const runner = createExecaRunner()
   const decision = await decideMode({ requested: options.mode, loaded, runner, purpose: 'existing' })
   const driver = createDriver(decision.mode, loaded, runner)
-  // The native stack has no ksqlDB process of its own (yet); Docker runs all three.
-  const services: readonly ServiceName[] =
-    requested !== undefined ? [requested] : decision.mode === 'docker' ? SERVICE_NAMES : ['kafka', 'mysql']
+  const services: readonly ServiceName[] = requested === undefined ? SERVICE_NAMES : [requested]
   const controller = new AbortController()
   const onSigint = () => controller.abort()
   process.once('SIGINT', onSigint)

@@ -46,8 +46,8 @@ export interface ScratchStack {
 export async function scratchStack(options: { mysqlUser?: string } = {}): Promise<ScratchStack> {
   const dir = await mkdtemp(join(tmpdir(), 'dip-st-'))
   const ports = new Set<number>()
-  while (ports.size < 3) ports.add(await freePort())
-  const [brokerPort = 0, controllerPort = 0, mysqlPort = 0] = [...ports]
+  while (ports.size < 4) ports.add(await freePort())
+  const [brokerPort = 0, controllerPort = 0, mysqlPort = 0, ksqlPort = 0] = [...ports]
   const stateDir = join(dir, 'state')
   const configFile = join(dir, 'dip.config.yaml')
   await writeFile(
@@ -56,6 +56,7 @@ export async function scratchStack(options: { mysqlUser?: string } = {}): Promis
       stack: { stopTimeoutSeconds: 20 },
       kafka: { brokers: [`127.0.0.1:${brokerPort}`], controllerPort },
       mysql: { port: mysqlPort, user: options.mysqlUser ?? 'root', password: 'scratch-pw' },
+      ksql: { url: `http://127.0.0.1:${ksqlPort}` },
       stateDir,
     }),
   )

@@ -2,6 +2,7 @@ import type { LoadedConfig } from '../../config/load-config.ts'
 import type { CommandRunner } from '../command-runner.ts'
 import { brokerAddress } from '../native/kafka-server-config.ts'
 import { javaCommand } from '../native/kafka-native.ts'
+import { ksqldbPaths } from '../native/ksqldb-native.ts'
 import { findExecutable } from '../native/mariadb-native.ts'
 import { nativePaths } from '../native/native-paths.ts'
 import { findPortHolder, isPortFree } from '../native/port-check.ts'
@@ -137,12 +138,14 @@ async function checkPorts(loaded: LoadedConfig): Promise<Check[]> {
   const paths = nativePaths(loaded.stateDir)
   const kafkaRunning = readPidFile(paths.kafkaPid, paths.kafkaConfig).kind === 'running'
   const mysqlRunning = readPidFile(paths.mysqlPid, paths.mysqlDataDir).kind === 'running'
+  const ksqldb = ksqldbPaths(loaded.stateDir)
+  const ksqldbRunning = readPidFile(ksqldb.pidFile, ksqldb.marker).kind === 'running'
   const ksqlPort = Number(new URL(config.ksql.url).port || 80)
   const wanted = [
     { key: 'kafka.brokers', port: brokerAddress(config.kafka.brokers).port, ours: kafkaRunning },
     { key: 'kafka.controllerPort', port: config.kafka.controllerPort, ours: kafkaRunning },
     { key: 'mysql.port', port: config.mysql.port, ours: mysqlRunning },
-    { key: 'ksql.url', port: ksqlPort, ours: false },
+    { key: 'ksql.url', port: ksqlPort, ours: ksqldbRunning },
   ]
   const checks: Check[] = []
   for (const { key, port, ours } of wanted) {

@@ -264,7 +264,14 @@ export function createNativeStack(
       }
     }
     if (downOptions.purge) {
-      for (const dir of [paths.kafkaDir, paths.mysqlDir, paths.logsDir, paths.runDir, paths.modeFile])
+      for (const dir of [
+        paths.kafkaDir,
+        paths.mysqlDir,
+        ksqldb.marker,
+        paths.logsDir,
+        paths.runDir,
+        paths.modeFile,
+      ])
         await rm(dir, { recursive: true, force: true })
       await rm(paths.mysqlSocket, { force: true })
     }
