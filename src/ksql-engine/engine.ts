@@ -25,6 +25,7 @@ import type {
 } from './engine-api.ts'
 import { EngineError } from './engine-error.ts'
 import {
+  type BuiltinFunctionRegistry,
   createFunctionRegistry,
   functionRegistryOptionsFromProperties,
   INTERMEDIATE_TYPE_NOT_SUPPORTED_MESSAGE,
@@ -835,7 +836,14 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
           rows: [...scope.variables].map(([name, value]) => ({ name, value })),
         }
       case 'FUNCTIONS':
-        return { kind: 'listing', what: 'FUNCTIONS', rows: [] }
+        return {
+          kind: 'listing',
+          what: 'FUNCTIONS',
+          rows:
+            'list' in functions && typeof functions.list === 'function'
+              ? [...(functions as BuiltinFunctionRegistry).list()]
+              : [],
+        }
       default:
         return assertNever(statement.what, 'listing')
     }
