@@ -1,4 +1,5 @@
 import { Decimal } from '../types/decimal.ts'
+import { exactLog } from './exact-log.ts'
 import { BIGINT, DOUBLE, INTEGER, decimal, type SqlType } from '../types/sql-type.ts'
 import type { ScalarFunction } from './function-types.ts'
 import { P, defineScalar, nullSafe, type Overload, type OverloadContext } from './signature.ts'
@@ -177,18 +178,17 @@ export function mathFunctions(): ScalarFunction[] {
     unaryDouble('SQRT', Math.sqrt),
     unaryDouble('CBRT', Math.cbrt),
     unaryDouble('EXP', Math.exp),
-    unaryDouble('LN', Math.log),
+    unaryDouble('LN', exactLog),
     defineScalar('LOG', [
-      { params: [D], returns: DOUBLE, build: () => nullSafe(([x]) => Math.log(num(x))) },
+      { params: [D], returns: DOUBLE, build: () => nullSafe(([x]) => exactLog(num(x))) },
       {
+        // ksqlDB's Log(base, value): NaN for a base ≤ 0 or 1, otherwise ln(value) / ln(base).
         params: [D, D],
         returns: DOUBLE,
         build: () =>
           nullSafe(([base, x]) => {
             const b = num(base)
-            const v = num(x)
-            if (b <= 0 || b === 1 || v <= 0) return Number.NaN
-            return Math.log(v) / Math.log(b)
+            return b <= 0 || b === 1 ? Number.NaN : exactLog(num(x)) / exactLog(b)
           }),
       },
     ]),
