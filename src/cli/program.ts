@@ -5,6 +5,7 @@ import { registerProduceCommands } from './commands-produce.ts'
 import { registerConsumeCommands } from './commands-consume.ts'
 import { registerKsqlCommands } from './commands-ksql.ts'
 import { registerStackCommands } from './commands-stack.ts'
+import { registerOrchestrateCommands } from './commands-orchestrate.ts'
 
 const EXAMPLES = `
 Examples:
@@ -37,5 +38,6 @@ export function buildProgram(): Command {
   registerProduceCommands(program)
   registerConsumeCommands(program)
   registerKsqlCommands(program)
+  registerOrchestrateCommands(program)
   return program
 }

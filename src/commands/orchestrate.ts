@@ -1,0 +1,144 @@
+import { createContext, type GlobalOptions } from '../cli/context.ts'
+import type { Reporter } from '../cli/reporter.ts'
+import type { LoadedConfig } from '../config/load-config.ts'
+import { acquireOrchestratorLock } from '../orchestrate/orchestrator-lock.ts'
+import { runOrchestratorLoop, type LoopSummary } from '../orchestrate/orchestrator-loop.ts'
+import type { RetryPolicy } from '../orchestrate/retry-policy.ts'
+import { runCycle } from '../orchestrate/run-cycle.ts'
+import type { JobName, JobOutcome } from '../orchestrate/run-record.ts'
+import { appendRun, writeNextDue } from '../orchestrate/runs-log.ts'
+import type { Schedule } from '../orchestrate/schedule.ts'
+import { isDipError } from '../shared/errors.ts'
+import { onStopSignals } from './stop-signals.ts'
+
+export interface OrchestrateOptions {
+  readonly schedule: Schedule
+  readonly jobs: readonly JobName[]
+  readonly once: boolean
+  readonly retry: RetryPolicy
+  /** After SIGINT/SIGTERM, how long the running job may take before it is told to stop. */
+  readonly stopTimeoutMs: number
+}
+
+export const DEFAULT_STOP_TIMEOUT_MS = 60_000
+
+/**
+ * `dip orchestrate`: the batch jobs (lake, then warehouse) once at start and then on a schedule,
+ * never two cycles at once, one orchestrator per state dir. Every job run is a line in
+ * `<stateDir>/runs.jsonl`.
+ */
+export async function orchestrate(options: OrchestrateOptions, global: GlobalOptions): Promise<LoopSummary> {
+  const { loaded, reporter } = createContext(global)
+  const lock = await acquireOrchestratorLock(loaded.stateDir)
+  const stopping = new AbortController()
+  // The jobs' own signal: aborted only when the running job overstays the stop timeout.
+  const hardStop = new AbortController()
+  const release = onStopSignals(() => {
+    reporter.info(
+      `stopping: the running job may finish (up to ${Math.round(options.stopTimeoutMs / 1000)} s)`,
+    )
+    stopping.abort()
+    setTimeout(() => hardStop.abort(), options.stopTimeoutMs).unref()
+  })
+  let failedLastCycle = false
+  const log = (message: string) => reporter.info(`${new Date().toISOString()} ${message}`)
+  try {
+    log(
+      `orchestrator pid ${process.pid}: jobs ${options.jobs.join(' → ')}, ${
+        options.once
+          ? 'once'
+          : `${options.schedule.kind === 'every' ? 'every' : 'cron'} ${options.schedule.text}`
+      }`,
+    )
+    const summary = await runOrchestratorLoop(
+      { schedule: options.schedule, once: options.once },
+      {
+        now: Date.now,
+        sleep,
+        log,
+        stopping: stopping.signal,
+        onNextDue: async (dueAt) => {
+          await writeNextDue(loaded.stateDir, dueAt)
+          log(`next cycle due ${new Date(dueAt).toISOString()}`)
+        },
+        cycle: async () => {
+          const records = await runCycle(options.jobs, options.retry, {
+            runJob: (job) => runJob(job, loaded, reporter, hardStop.signal),
+            now: Date.now,
+            sleep,
+            log,
+            record: (run) => appendRun(loaded.stateDir, run),
+            stopping: stopping.signal,
+            isPermanent: (error) =>
+              isDipError(error) && (error.code === 'DIP_USAGE' || error.code === 'DIP_CONFIG'),
+          })
+          failedLastCycle = records.some((record) => record.status === 'failed')
+        },
+      },
+    )
+    reporter.result(summary)
+    // A script running `--once` learns that a job failed; the long-running loop exits 0 on a stop.
+    if (options.once && failedLastCycle) process.exitCode = 1
+    return summary
+  } finally {
+    release()
+    await lock.release()
+  }
+}
+
+async function runJob(
+  job: JobName,
+  loaded: LoadedConfig,
+  reporter: Reporter,
+  signal: AbortSignal,
+): Promise<JobOutcome> {
+  switch (job) {
+    case 'lake': {
+      const { consumeLake } = await import('./consume-lake.ts')
+      const { createKafka, createKsql } = await import('../cli/create-deps.ts')
+      const { config } = loaded
+      const summary = await consumeLake(
+        {
+          root: loaded.lakeRoot,
+          mode: 'batch',
+          format: config.lake.format,
+          topics: undefined,
+          timeZone: config.lake.timeZone,
+          maxFileRecords: 50_000,
+          maxFileBytes: 64 * 1024 * 1024,
+          idleFlushMs: 5000,
+          maxWindowAgeMs: 60_000,
+          groupId: 'dip-lake',
+          commit: true,
+        },
+        {
+          kafka: await createKafka(config),
+          ksql: await createKsql(config),
+          configFeeds: config.feeds,
+          reporter,
+          signal,
+        },
+      )
+      return { records: summary.records, files: summary.files, rows: 0 }
+    }
+    case 'warehouse': {
+      const { runConsumeWarehouse } = await import('./consume-warehouse.ts')
+      const result = await runConsumeWarehouse({ batch: true }, { config: loaded.config, reporter, signal })
+      const rows = result.tables.reduce((sum, table) => sum + table.upserted + table.deleted, 0)
+      return { records: result.records, files: 0, rows }
+    }
+  }
+}
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve()
+    const timer = setTimeout(done, ms)
+    function done() {
+      clearTimeout(timer)
+      signal.removeEventListener('abort', done)
+      resolve()
+    }
+    signal.addEventListener('abort', done, { once: true })
+  })
+}

@@ -1,0 +1,47 @@
+/** One line of `<stateDir>/runs.jsonl`: one job run by the orchestrator. */
+export interface RunRecord {
+  readonly job: JobName
+  /** ISO timestamps. */
+  readonly start: string
+  readonly end: string
+  readonly status: 'ok' | 'failed'
+  /** Kafka records read. */
+  readonly records: number
+  /** Lake files written (lake job). */
+  readonly files: number
+  /** MySQL rows upserted or deleted (warehouse job). */
+  readonly rows: number
+  /** 1 for the first try; more when retries were needed. */
+  readonly attempts: number
+  readonly error?: string
+}
+
+export const JOB_NAMES = ['lake', 'warehouse'] as const
+export type JobName = (typeof JOB_NAMES)[number]
+
+/** What a job returns when it succeeds. */
+export interface JobOutcome {
+  readonly records: number
+  readonly files: number
+  readonly rows: number
+}
+
+/** Parses runs.jsonl text; lines that are not a run record (e.g. cut by a crash) are skipped. */
+export function parseRunRecords(text: string): RunRecord[] {
+  const records: RunRecord[] = []
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue
+    try {
+      const value = JSON.parse(line) as Partial<RunRecord>
+      if (
+        typeof value.job === 'string' &&
+        typeof value.start === 'string' &&
+        typeof value.status === 'string'
+      )
+        records.push(value as RunRecord)
+    } catch {
+      // a half-written last line
+    }
+  }
+  return records
+}
