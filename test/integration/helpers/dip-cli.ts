@@ -15,6 +15,9 @@ export function dip(args: readonly string[], env: Record<string, string> = {}, o
     env: { ...cleanEnv, NO_COLOR: '1', ...env },
     extendEnv: false,
     reject: false,
+    // A SIGTERM'd sink flushes and leaves its consumer group, which can take seconds on a busy
+    // machine: never turn a polite stop into SIGKILL behind the test's back.
+    forceKillAfterDelay: false,
     ...options,
   })
 }
