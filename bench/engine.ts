@@ -1,0 +1,337 @@
+/**
+ * `npm run bench -- engine [--events 1000000] [--pool 100000] [--chunk 10000]`: throughput of the
+ * embedded ksqlDB engine (in-memory topics, no broker) on lab events, with each scenario in a fresh
+ * child process so its peak RSS is its own.
+ *
+ * Scenarios (statements from ksql/, executed as the lab applies them):
+ *   lab chain        V000004 transactions_full → V000005 flatten → V000006 anonymise, V000007 convert to
+ *                    USD, V000008 filter (blacklisted / allowed): five persistent queries per event
+ *   hopping          V000001 transactions_basic → V000013 5-min hopping SUM/COUNT per type, advance 1 min
+ *   pass-through     the baseline: the same source stream through the same engine path with a trivial
+ *                    `CREATE STREAM … AS SELECT * FROM <source>` (full schema for the chain, basic for
+ *                    hopping), so decode + encode + topic append are in it and only the lab SQL is not
+ *   append only      reference: produce() with no query at all (topic append only)
+ *
+ * Input: a pool of lab events from the seeded generator (`transactionRecords`, seed 42, no key as
+ * `dip produce`'s default) is generated once and serialized to Buffers before any timing; events cycle
+ * through the pool, and record time is the original producer's send time (epoch + i × 200 ms), so
+ * hopping windows advance as in the lab. Only the produce() calls are timed (process.hrtime.bigint).
+ * The engine keeps every sink record in its in-memory topics and has no retention, so after each chunk
+ * the bench empties the topics' record arrays (outside the timed region; offsets and query state stay).
+ */
+import { readFileSync } from 'node:fs'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { cpus, loadavg, tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { execa } from 'execa'
+import { createEngine } from '../src/ksql-engine/index.ts'
+import type { EmbeddedEngine } from '../src/ksql-engine/index.ts'
+import { LAB_EPOCH_MS } from '../src/produce/generate-transactions.ts'
+import { transactionRecords } from '../src/produce/transaction-records.ts'
+
+const SOURCE_TOPIC = 'transaction_log'
+const SEND_INTERVAL_MS = 200
+const repoRoot = resolve(import.meta.dirname, '..')
+const log = (line: string) => void process.stderr.write(`${line}\n`)
+
+interface Scenario {
+  readonly name: string
+  readonly label: string
+  /** Files of ksql/ executed in order, then `extra` statements. */
+  readonly files: readonly string[]
+  readonly extra?: string
+  readonly baseline?: string
+}
+
+const PASS_THROUGH = (source: string) =>
+  `SET 'auto.offset.reset'='earliest'; CREATE STREAM bench_pass_through AS SELECT * FROM ${source} EMIT CHANGES;`
+
+const SCENARIOS: readonly Scenario[] = [
+  { name: 'append-only', label: 'append only (no query)', files: [] },
+  {
+    name: 'pass-through-full',
+    label: 'pass-through SELECT * (full schema)',
+    files: ['V000004__transactions_full.sql'],
+    extra: PASS_THROUGH('transactions_full'),
+  },
+  {
+    name: 'lab-chain',
+    label: 'lab chain flatten→anonymise/convert/filter',
+    files: [
+      'V000004__transactions_full.sql',
+      'V000005__transactions_flat.sql',
+      'V000006__transactions_anonymized.sql',
+      'V000007__transactions_usd.sql',
+      'V000008__blacklisted_locations.sql',
+    ],
+    baseline: 'pass-through-full',
+  },
+  {
+    name: 'pass-through-basic',
+    label: 'pass-through SELECT * (basic schema)',
+    files: ['V000001__transactions_stream.sql'],
+    extra: PASS_THROUGH('transactions_basic'),
+  },
+  {
+    name: 'hopping',
+    label: 'hopping 5 min / 1 min SUM+COUNT by type',
+    files: ['V000001__transactions_stream.sql', 'V000013__sliding_amount_per_type.sql'],
+    baseline: 'pass-through-basic',
+  },
+]
+
+export interface ScenarioResult {
+  readonly scenario: string
+  readonly events: number
+  readonly seconds: number
+  readonly eventsPerSecond: number
+  /** Records appended to the queries' sink topics (sanity check that the SQL ran). */
+  readonly sinkRecords: number
+  readonly processingLogEntries: number
+  readonly queries: number
+  readonly peakRssMb: number
+  readonly peakRssSource: 'VmHWM' | 'sampled rss'
+}
+
+export interface EngineBenchRow extends ScenarioResult {
+  readonly label: string
+  readonly baseline: string | null
+  readonly ratioToBaseline: number | null
+}
+
+export interface EngineBenchResult {
+  readonly suite: 'engine'
+  readonly at: string
+  readonly events: number
+  readonly poolSize: number
+  readonly chunk: number
+  readonly recordBytes: number
+  readonly baseline: string
+  readonly machine: {
+    readonly cpus: number
+    readonly node: string
+    readonly loadAverageBefore: readonly number[]
+    readonly loadAverageAfter: readonly number[]
+  }
+  readonly rows: readonly EngineBenchRow[]
+  readonly goal: { readonly ratioToPassThrough: 0.5 }
+}
+
+export async function runBench(args: readonly string[]): Promise<EngineBenchResult> {
+  const events = intFlag(args, '--events', 1_000_000)
+  const poolSize = Math.min(events, intFlag(args, '--pool', 100_000))
+  const chunk = intFlag(args, '--chunk', 10_000)
+  const dir = await mkdtemp(join(tmpdir(), 'dip-bench-engine-'))
+  try {
+    const poolFile = join(dir, 'pool.ndjson')
+    log(`engine bench: ${events} events (pool of ${poolSize} generated lab events), chunks of ${chunk}`)
+    const recordBytes = await writePool(poolFile, poolSize)
+    const loadAverageBefore = loadavg().map(round2)
+    log(`  load average ${loadAverageBefore.join(' ')} on ${cpus().length} CPUs`)
+    const results = new Map<string, ScenarioResult>()
+    for (const scenario of SCENARIOS) {
+      const { stdout } = await execa(
+        process.execPath,
+        [
+          '--import',
+          'tsx',
+          fileURLToPath(import.meta.url),
+          '--scenario',
+          scenario.name,
+          '--events',
+          String(events),
+          '--chunk',
+          String(chunk),
+          '--pool-file',
+          poolFile,
+        ],
+        { cwd: repoRoot, stderr: 'inherit' },
+      )
+      const result = JSON.parse(String(stdout)) as ScenarioResult
+      results.set(scenario.name, result)
+      log(`  ${scenario.label}: ${result.eventsPerSecond} events/s, peak RSS ${result.peakRssMb} MB`)
+    }
+    const rows = SCENARIOS.map((scenario): EngineBenchRow => {
+      const result = results.get(scenario.name) as ScenarioResult
+      const base = scenario.baseline === undefined ? undefined : results.get(scenario.baseline)
+      return {
+        ...result,
+        label: scenario.label,
+        baseline: scenario.baseline ?? null,
+        ratioToBaseline: base === undefined ? null : round2(result.eventsPerSecond / base.eventsPerSecond),
+      }
+    })
+    const result: EngineBenchResult = {
+      suite: 'engine',
+      at: new Date().toISOString(),
+      events,
+      poolSize,
+      chunk,
+      recordBytes,
+      baseline:
+        'same engine, same source stream, trivial CREATE STREAM bench_pass_through AS SELECT * FROM <source>',
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        loadAverageBefore,
+        loadAverageAfter: loadavg().map(round2),
+      },
+      rows,
+      goal: { ratioToPassThrough: 0.5 },
+    }
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+    printTable(result)
+    return result
+  } finally {
+    await rm(dir, { recursive: true, force: true })
+  }
+}
+
+/** Generates the event pool with the produce path's own seeded generator; returns the mean record size. */
+async function writePool(file: string, size: number): Promise<number> {
+  const values: string[] = []
+  const plan = {
+    topic: SOURCE_TOPIC,
+    count: size,
+    seed: 42,
+    key: 'none',
+    lifecycle: false,
+    eventTime: false,
+  } as const
+  for (const records of transactionRecords(plan))
+    for (const record of records) values.push(String(record.value))
+  await writeFile(file, `${values.join('\n')}\n`)
+  return Math.round(values.reduce((sum, v) => sum + Buffer.byteLength(v), 0) / Math.max(values.length, 1))
+}
+
+/** One scenario in this (fresh) process: setup, then timed produce() calls chunk by chunk. */
+async function runScenario(name: string, events: number, chunk: number, poolFile: string) {
+  const scenario = SCENARIOS.find((s) => s.name === name)
+  if (scenario === undefined) throw new Error(`unknown scenario ${name}`)
+  const pool = (await readFile(poolFile, 'utf8'))
+    .split('\n')
+    .filter((line) => line.length > 0)
+    .map((line) => Buffer.from(line))
+
+  const engine = createEngine()
+  engine.createTopic(SOURCE_TOPIC, 1)
+  for (const file of scenario.files) engine.execute(readFileSync(join(repoRoot, 'ksql', file), 'utf8'))
+  if (scenario.extra !== undefined) engine.execute(scenario.extra)
+
+  let elapsed = 0n
+  let sinkRecords = 0
+  let sampledRss = process.memoryUsage().rss
+  for (let start = 0; start < events; start += chunk) {
+    const end = Math.min(start + chunk, events)
+    const t0 = process.hrtime.bigint()
+    for (let i = start; i < end; i++)
+      engine.produce({
+        topic: SOURCE_TOPIC,
+        key: null,
+        value: pool[i % pool.length] as Buffer,
+        timestamp: LAB_EPOCH_MS + i * SEND_INTERVAL_MS,
+      })
+    elapsed += process.hrtime.bigint() - t0
+    sampledRss = Math.max(sampledRss, process.memoryUsage().rss)
+    sinkRecords += clearTopics(engine)
+  }
+  const seconds = Number(elapsed) / 1e9
+  const hwm = vmHwmMb()
+  const result: ScenarioResult = {
+    scenario: name,
+    events,
+    seconds: round2(seconds),
+    eventsPerSecond: Math.round(events / Math.max(seconds, 1e-9)),
+    sinkRecords,
+    processingLogEntries: engine.processingLog().length,
+    queries: engine.queries().length,
+    peakRssMb: hwm ?? Math.round(sampledRss / 2 ** 20),
+    peakRssSource: hwm === null ? 'sampled rss' : 'VmHWM',
+  }
+  process.stdout.write(`${JSON.stringify(result)}\n`)
+}
+
+/**
+ * Empties every topic's retained records and returns how many sink records there were. The engine
+ * offers no retention, and records() hands out its own array, so truncating it is the only way to
+ * keep 1,000,000 events (×5 windowed updates) in bounded memory; offsets and query state are untouched.
+ */
+function clearTopics(engine: EmbeddedEngine): number {
+  let sink = 0
+  for (const topic of engine.topics()) {
+    const records = engine.records(topic) as unknown[]
+    if (topic !== SOURCE_TOPIC) sink += records.length
+    records.length = 0
+  }
+  return sink
+}
+
+function vmHwmMb(): number | null {
+  try {
+    const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))
+    return match === null ? null : Math.round(Number(match[1]) / 1024)
+  } catch {
+    return null
+  }
+}
+
+function printTable(result: EngineBenchResult): void {
+  const header = ['', 'events/s', 'peak RSS MB', 'sink records', 'ratio', 'vs']
+  const lines = [
+    header,
+    ...result.rows.map((r) => [
+      r.label,
+      String(r.eventsPerSecond),
+      String(r.peakRssMb),
+      String(r.sinkRecords),
+      r.ratioToBaseline === null ? '' : `${r.ratioToBaseline}×`,
+      r.baseline ?? '',
+    ]),
+  ]
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)))
+  for (const line of lines)
+    log(
+      line
+        .map((cell, i) => (i >= 1 && i <= 4 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+  log(
+    `${result.events} events, ${result.recordBytes} B/event; baseline: ${result.baseline}; goal ≥ 0.5×; ` +
+      `load average ${result.machine.loadAverageBefore.join(' ')} → ${result.machine.loadAverageAfter.join(' ')} ` +
+      `on ${result.machine.cpus} CPUs`,
+  )
+}
+
+function intFlag(args: readonly string[], name: string, fallback: number): number {
+  const at = args.indexOf(name)
+  if (at < 0) return fallback
+  const value = Number(args[at + 1])
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a whole number greater than 0`)
+  return value
+}
+
+function stringFlag(args: readonly string[], name: string): string | undefined {
+  const at = args.indexOf(name)
+  return at < 0 ? undefined : args[at + 1]
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100
+}
+
+// Child mode: `node --import tsx bench/engine.ts --scenario <name> …` (spawned by runBench).
+if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const args = process.argv.slice(2)
+  const scenario = stringFlag(args, '--scenario')
+  const poolFile = stringFlag(args, '--pool-file')
+  if (scenario === undefined || poolFile === undefined)
+    throw new Error('child mode needs --scenario and --pool-file')
+  await runScenario(
+    scenario,
+    intFlag(args, '--events', 1_000_000),
+    intFlag(args, '--chunk', 10_000),
+    poolFile,
+  )
+}
