@@ -22,7 +22,8 @@ function atanhFixed(signed: bigint): bigint {
   return negative ? -sum : sum
 }
 
-const LN2 = 2n * atanhFixed(ONE / 3n)
+/** ln 2 in 120-bit fixed point. */
+export const LN2_FIXED = 2n * atanhFixed(ONE / 3n)
 const SCALE = 2 ** Number(P)
 const MIN_NORMAL = 2.2250738585072014e-308
 
@@ -47,6 +48,6 @@ export function exactLog(x: number): number {
   const M = BigInt(m * 2 ** 53)
   const base = 1n << 53n
   const t = ((M - base) << P) / (M + base)
-  const fixed = 2n * atanhFixed(t) + BigInt(k) * LN2
+  const fixed = 2n * atanhFixed(t) + BigInt(k) * LN2_FIXED
   return Number(fixed) / SCALE
 }

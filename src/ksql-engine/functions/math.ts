@@ -1,4 +1,5 @@
 import { Decimal } from '../types/decimal.ts'
+import { exactExp } from './exact-exp.ts'
 import { exactLog } from './exact-log.ts'
 import { BIGINT, DOUBLE, INTEGER, decimal, type SqlType } from '../types/sql-type.ts'
 import type { ScalarFunction } from './function-types.ts'
@@ -177,7 +178,7 @@ export function mathFunctions(): ScalarFunction[] {
     ]),
     unaryDouble('SQRT', Math.sqrt),
     unaryDouble('CBRT', Math.cbrt),
-    unaryDouble('EXP', Math.exp),
+    unaryDouble('EXP', exactExp),
     unaryDouble('LN', exactLog),
     defineScalar('LOG', [
       { params: [D], returns: DOUBLE, build: () => nullSafe(([x]) => exactLog(num(x))) },
