@@ -6,6 +6,7 @@ import { registerConsumeCommands } from './commands-consume.ts'
 import { registerKsqlCommands } from './commands-ksql.ts'
 import { registerStackCommands } from './commands-stack.ts'
 import { registerOrchestrateCommands } from './commands-orchestrate.ts'
+import { registerLakeCommands } from './commands-lake.ts'
 
 const EXAMPLES = `
 Examples:
@@ -39,5 +40,6 @@ export function buildProgram(): Command {
   registerConsumeCommands(program)
   registerKsqlCommands(program)
   registerOrchestrateCommands(program)
+  registerLakeCommands(program)
   return program
 }
