@@ -7,6 +7,7 @@ import { registerKsqlCommands } from './commands-ksql.ts'
 import { registerStackCommands } from './commands-stack.ts'
 import { registerOrchestrateCommands } from './commands-orchestrate.ts'
 import { registerLakeCommands } from './commands-lake.ts'
+import { registerGovernanceCommands } from './commands-governance.ts'
 
 const EXAMPLES = `
 Examples:
@@ -41,5 +42,6 @@ export function buildProgram(): Command {
   registerKsqlCommands(program)
   registerOrchestrateCommands(program)
   registerLakeCommands(program)
+  registerGovernanceCommands(program)
   return program
 }
