@@ -24,6 +24,10 @@ export interface WarehouseBenchResult {
   readonly sinkRecordsPerSecond: number
   /** From the first written batch to the last: without startup (group join) and shutdown (leaving it). */
   readonly sinkSteadyRecordsPerSecond: number
+  /** Start of the command to its first written batch (ksqlDB lookup, MySQL setup, group join, first fetch). */
+  readonly sinkStartupMs: number
+  /** Last written batch to the command's return (leaving the group, closing connections). */
+  readonly sinkShutdownMs: number
   readonly rawUpsertRowsPerSecond: number
   readonly ratio: number
   readonly peakRssMb: number
@@ -158,6 +162,8 @@ export async function benchWarehouse(
       records: count,
       sinkRecordsPerSecond: sinkRate,
       sinkSteadyRecordsPerSecond: steadyRate,
+      sinkStartupMs: (firstBatchAt ?? sinkEnded) - sinkStarted,
+      sinkShutdownMs: sinkEnded - (lastBatchAt ?? sinkEnded),
       rawUpsertRowsPerSecond: rawRate,
       ratio: Math.round((sinkRate / rawRate) * 100) / 100,
       peakRssMb,

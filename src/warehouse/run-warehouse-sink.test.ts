@@ -210,6 +210,62 @@ describe('runWarehouseSink', () => {
     expect(db.offsets.size).toBe(0)
   })
 
+  it('writes a big fetch as several transactions, each with its own end position', async () => {
+    const records: [string, number][] = Array.from({ length: 9 }, (_, i) => [`k${i}`, i])
+    const broker = createInMemoryBroker({ topics: { T: 1 }, maxBatchRecords: 100 })
+    await broker
+      .sink()
+      .send(records.map(([key, n]) => ({ topic: 'T', key, value: JSON.stringify({ N: n }) })))
+    const committed: string[] = []
+    const db = createFakeDatabase({
+      failStatement: (sql) => {
+        if (sql === 'COMMIT') committed.push(String(db.table.size))
+        return undefined
+      },
+    })
+    const summary = await runWarehouseSink(
+      { consumer: 'c', mode: 'batch', tables: [sinkTable], recordsPerWrite: 4 },
+      {
+        admin: broker.admin(),
+        source: broker.source({ groupId: 'g' }),
+        session: createReconnectingSession(db.connect, { sleep: () => Promise.resolve() }),
+        signal: new AbortController().signal,
+      },
+    )
+    // One fetch of 9 records: parts of 4, 4 and 1 records, so three transactions.
+    expect(summary).toMatchObject({ records: 9, batches: 3 })
+    expect(committed).toHaveLength(3)
+    expect(db.table.size).toBe(9)
+    expect(db.offsets.get('c|T|0')).toBe(9n)
+  })
+
+  it('keeps the rows and the position of the parts of a fetch written before a failure', async () => {
+    const records: [string, number][] = Array.from({ length: 9 }, (_, i) => [`k${i}`, i])
+    const broker = createInMemoryBroker({ topics: { T: 1 }, maxBatchRecords: 100 })
+    await broker
+      .sink()
+      .send(records.map(([key, n]) => ({ topic: 'T', key, value: JSON.stringify({ N: n }) })))
+    const denied = Object.assign(new Error("INSERT command denied to user 'dip'"), { errno: 1142 })
+    let inserts = 0
+    const db = createFakeDatabase({
+      failStatement: (sql) => (sql.startsWith('INSERT INTO `t`') && ++inserts === 2 ? denied : undefined),
+    })
+    await expect(
+      runWarehouseSink(
+        { consumer: 'c', mode: 'batch', tables: [sinkTable], recordsPerWrite: 4 },
+        {
+          admin: broker.admin(),
+          source: broker.source({ groupId: 'g' }),
+          session: createReconnectingSession(db.connect, { sleep: () => Promise.resolve() }),
+          signal: new AbortController().signal,
+        },
+      ),
+    ).rejects.toBe(denied)
+    // The first part committed with its own position; a restart resumes right after it.
+    expect([...db.table.keys()].sort()).toEqual(['k0', 'k1', 'k2', 'k3'])
+    expect(db.offsets.get('c|T|0')).toBe(4n)
+  })
+
   it('warns when dip_offsets points past the end of a partition (a recreated topic)', async () => {
     const { broker } = await setUp(RECORDS)
     const db = createFakeDatabase()

@@ -26,6 +26,8 @@ export interface RunWarehouseOptions {
   readonly mode: 'batch' | 'stream'
   readonly tables: readonly SinkTable[]
   readonly maxRowsPerStatement?: number
+  /** Records per write transaction; a bigger fetch is split. Default RECORDS_PER_WRITE. */
+  readonly recordsPerWrite?: number
   /** Give up when the broker stays unusable this long. Default 5 minutes. */
   readonly kafkaRetryForMs?: number
 }
@@ -54,6 +56,15 @@ export interface WarehouseSummary {
 
 /** Writes waiting behind the one in progress before eachBatch waits (bounds memory). */
 const MAX_QUEUED = 2
+
+/**
+ * Records per write transaction. Big enough that the per-transaction cost (position check, the
+ * dip_offsets row, COMMIT) is small next to the rows, small enough that decoding one part takes
+ * a few milliseconds, so MySQL is kept busy while this process converts the next one.
+ */
+export const RECORDS_PER_WRITE = 2000
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve))
 
 const partitionKey = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
@@ -192,25 +203,9 @@ export async function runWarehouseSink(
     }
   }
 
-  const eachBatch = async (batch: RecordBatch) => {
-    if (failure !== undefined) throw failure
-    const key = partitionKey(batch.topic, batch.partition)
-    const sink = byTopic.get(batch.topic)
-    const from = accepted.get(key) ?? 0n
-    const target = targets.get(key)
-    if (sink === undefined || (options.mode === 'batch' && target === undefined)) return
-    let next = batch.nextOffset
-    if (target !== undefined && next > target) next = target
-    if (next <= from) return
-    const fresh = batch.records.filter((record) => record.offset >= from && record.offset < next)
-    const job: WriteJob = {
-      key,
-      plan: planBatch(sink.table, fresh.map(sink.decode)),
-      position: { topic: batch.topic, partition: batch.partition, offset: next },
-      expected: willHold.get(key) ?? null,
-    }
-    accepted.set(key, next)
-    willHold.set(key, next)
+  const enqueue = async (job: WriteJob) => {
+    accepted.set(job.key, job.position.offset)
+    willHold.set(job.key, job.position.offset)
     const previous = queue
     queued += 1
     queue = queue.then(async () => {
@@ -225,6 +220,36 @@ export async function runWarehouseSink(
     })
     if (queued > MAX_QUEUED) await previous
     if (failure !== undefined) throw failure
+  }
+
+  const perWrite = Math.max(1, options.recordsPerWrite ?? RECORDS_PER_WRITE)
+  const eachBatch = async (batch: RecordBatch) => {
+    if (failure !== undefined) throw failure
+    const key = partitionKey(batch.topic, batch.partition)
+    const sink = byTopic.get(batch.topic)
+    const from = accepted.get(key) ?? 0n
+    const target = targets.get(key)
+    if (sink === undefined || (options.mode === 'batch' && target === undefined)) return
+    let next = batch.nextOffset
+    if (target !== undefined && next > target) next = target
+    if (next <= from) return
+    const fresh = batch.records.filter((record) => record.offset >= from && record.offset < next)
+    // A fetch can hold tens of thousands of records. It is written as several transactions of at
+    // most `recordsPerWrite` records, each with its own end position, and this loop yields between
+    // them, so MySQL writes one part while the next is decoded instead of waiting for the whole fetch.
+    for (let start = 0; start < fresh.length || start === 0; start += perWrite) {
+      const part = fresh.slice(start, start + perWrite)
+      const last = start + perWrite >= fresh.length
+      const end = last ? next : (part.at(-1)?.offset ?? from) + 1n
+      if (start > 0) await yieldToEventLoop()
+      if (failure !== undefined) throw failure
+      await enqueue({
+        key,
+        plan: planBatch(sink.table, part.map(sink.decode)),
+        position: { topic: batch.topic, partition: batch.partition, offset: end },
+        expected: willHold.get(key) ?? null,
+      })
+    }
   }
 
   try {
