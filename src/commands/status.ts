@@ -3,6 +3,7 @@ import type { StackMode } from '../config/config-schema.ts'
 import { createExecaRunner } from '../stack/command-runner.ts'
 import { createDriver, decideMode } from '../stack/select-driver.ts'
 import type { DriverMode, ServiceStatus } from '../stack/stack-driver.ts'
+import type { OrchestratorState } from '../orchestrate/orchestrator-state.ts'
 
 export interface StatusOptions extends GlobalOptions {
   readonly mode?: StackMode
@@ -12,6 +13,8 @@ export interface StackStatus {
   readonly mode: DriverMode
   readonly healthy: boolean
   readonly services: readonly ServiceStatus[]
+  /** `dip orchestrate`: its pid while it runs, the last job run, the next due time. */
+  readonly orchestrator?: OrchestratorState
 }
 
 /** `dip status`: every service with its pid, port, version and health. Exit 1 when one is unhealthy. */
@@ -35,7 +38,11 @@ export async function status(options: StatusOptions): Promise<StackStatus> {
     ]),
     { header: ['service', 'mode', 'pid', 'port', 'version', 'health', 'topics', 'detail'] },
   )
-  const result = { mode: decision.mode, healthy, services }
+  const { describeOrchestratorState, readOrchestratorState } =
+    await import('../orchestrate/orchestrator-state.ts')
+  const orchestrator = await readOrchestratorState(loaded.stateDir)
+  if (!reporter.json) reporter.info(describeOrchestratorState(orchestrator))
+  const result = { mode: decision.mode, healthy, services, orchestrator }
   reporter.result(result)
   // A script can wait on `dip status`; the report above is already printed.
   if (!healthy) process.exitCode = 1
