@@ -87,8 +87,9 @@ export async function lakeRetain(options: RetainOptions, global: GlobalOptions):
       await mkdir(loaded.stateDir, { recursive: true })
       for (const partition of expired) {
         const dir = join(loaded.lakeRoot, partition.partition)
-        await rm(dir, { recursive: true, force: true })
-        // month= and year= folders left empty go too (rmdir refuses a folder that still holds days).
+        for (const path of partition.paths) await rm(path, { force: true })
+        // Folders left empty go too (rmdir refuses one that still holds files or days).
+        await rmdir(dir).catch(() => undefined)
         await rmdir(dirname(dir)).catch(() => undefined)
         await rmdir(dirname(dirname(dir))).catch(() => undefined)
         await appendFile(
@@ -99,10 +100,22 @@ export async function lakeRetain(options: RetainOptions, global: GlobalOptions):
     }
     reporter.result({ dryRun: options.dryRun, today, days: options.days, partitions: expired })
     reporter.table(
-      expired.map((p) => [p.feed, p.area, p.date, p.files, formatBytes(p.bytes)]),
-      { header: ['feed', 'area', 'date', 'files', 'bytes'] },
+      expired.map((p) => [
+        p.feed,
+        p.area,
+        p.date,
+        p.files,
+        formatBytes(p.bytes),
+        p.kept > 0 ? `${p.kept} kept` : '',
+      ]),
+      { header: ['feed', 'area', 'date', 'files', 'bytes', 'note'] },
     )
     const bytes = expired.reduce((sum, p) => sum + p.bytes, 0)
+    const kept = expired.reduce((sum, p) => sum + p.kept, 0)
+    if (kept > 0)
+      reporter.info(
+        `kept ${kept} old file(s): each holds the newest window of its Kafka partition, where the lake sink resumes`,
+      )
     const verb = options.dryRun ? 'would delete' : 'deleted'
     reporter.info(
       expired.length === 0

@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { countRows, openLakeDuck, queryLake } from './lake-duck.ts'
 import { summarizeLake } from './lake-summary.ts'
@@ -126,14 +126,39 @@ describe('planRetention', () => {
     const root = await lab()
     const entries = await scanLake(root)
     const plan = planRetention(entries, { today: '2026-03-03', days: 1 })
-    expect(plan.map((p) => [p.area, p.feed, p.date, p.files])).toEqual([
-      ['_errors', 'transaction_log', '2026-03-01', 1],
-      ['streams', 'transaction_log', '2026-03-01', 1],
+    expect(plan.map((p) => [p.area, p.feed, p.date, p.files, p.kept])).toEqual([
+      // offset 9 of transaction_log[0] is its newest window: the lake sink resumes after it
+      ['_errors', 'transaction_log', '2026-03-01', 0, 1],
+      ['streams', 'transaction_log', '2026-03-01', 1, 0],
+    ])
+    expect(plan[1]?.paths.map((p) => p.slice(root.length + 1))).toEqual([
+      `streams/transaction_log/year=2026/month=03/day=01/${fileName('transaction_log', 0, 1)}`,
     ])
     expect(planRetention(entries, { today: '2026-03-03', days: 2 })).toEqual([])
-    expect(
-      planRetention(entries, { today: '2026-03-10', days: 1, feeds: ['TOTALS'] }).map((p) => p.partition),
-    ).toEqual([join('tables', 'TOTALS', 'year=2026', 'month=03', 'day=02')])
+    const totals = planRetention(entries, { today: '2026-03-10', days: 1, feeds: ['TOTALS'] })
+    expect(totals.map((p) => [p.partition, p.files, p.kept])).toEqual([
+      [join('tables', 'TOTALS', 'year=2026', 'month=03', 'day=02'), 0, 1],
+    ])
+  })
+
+  it('keeps every part of the newest window of each Kafka partition, in any area', async () => {
+    const part = (first: number, last: number, k: number) =>
+      fileName('S', first, last).replace('.jsonl', `.${k}of2.jsonl`)
+    const root = await buildLake({
+      [`streams/S/year=2026/month=01/day=01/${fileName('S', 0, 4)}`]: row({ A: 1 }),
+      [`streams/S/year=2026/month=01/day=01/${part(5, 9, 1)}`]: row({ A: 2 }),
+      [`streams/S/year=2026/month=01/day=02/${part(5, 9, 2)}`]: row({ A: 3 }),
+      [`streams/S/year=2026/month=01/day=01/${fileName('S', 0, 3).replace('p00000', 'p00001')}`]: row({
+        A: 4,
+      }),
+    })
+    roots.push(root)
+    const plan = planRetention(await scanLake(root), { today: '2026-06-01', days: 30 })
+    expect(plan.map((p) => [p.date, p.files, p.kept])).toEqual([
+      ['2026-01-01', 1, 2],
+      ['2026-01-02', 0, 1],
+    ])
+    expect(plan[0]?.paths.map((p) => basename(p))).toEqual([fileName('S', 0, 4)])
     expect(existsSync(root)).toBe(true)
   })
 

@@ -103,6 +103,36 @@ describe('dip orchestrate', () => {
     expect(listed.exitCode).toBe(0)
     expect((JSON.parse(listed.stdout) as unknown[]).length).toBe(2)
 
+    // The lake the cycle wrote, through dip lake ls / query / retain.
+    const ls = await dip(config, ['--json', 'lake', 'ls'])
+    expect(ls.exitCode, ls.stderr).toBe(0)
+    const feeds = (JSON.parse(ls.stdout) as { feeds: { feed: string; area: string; rows: number }[] }).feeds
+    expect(feeds.find((f) => f.feed === streamTopic)).toMatchObject({ area: 'streams', rows: 3 })
+    expect(feeds.find((f) => f.feed === tableTopic)).toMatchObject({ area: 'tables', rows: 2 })
+    const query = await dip(config, [
+      '--json',
+      'lake',
+      'query',
+      `SELECT count(*) AS n, sum(ID) AS s, min(year) AS y, min(month) AS m FROM "${streamTopic}"`,
+    ])
+    expect(query.exitCode, query.stderr).toBe(0)
+    const [answer] = JSON.parse(query.stdout) as Record<string, unknown>[]
+    expect([answer?.['n'], answer?.['s'], answer?.['y'], answer?.['m']].map(String)).toEqual([
+      '3',
+      '6',
+      '2026',
+      '3',
+    ])
+    // The March partition is past any retention, but its one window holds the sink's position: kept.
+    const retain = await dip(config, ['--json', 'lake', 'retain', '--days', '1'])
+    expect(retain.exitCode, retain.stderr).toBe(0)
+    const retained = JSON.parse(retain.stdout) as {
+      partitions: { feed: string; files: number; kept: number }[]
+    }
+    expect(retained.partitions.filter((p) => p.feed === streamTopic).map((p) => [p.files, p.kept])).toEqual([
+      [0, 1],
+    ])
+
     // A long-running orchestrator holds the lock; a second one names its pid and refuses.
     const first = dip(config, ['orchestrate', '--every', '1h'], { timeoutMs: 0 })
     const lockFile = join(stateDir, 'orchestrate.lock')
