@@ -72,6 +72,44 @@ describe('runOrchestratorLoop', () => {
   })
 })
 
+describe('stopping', () => {
+  it('starts no new cycle and returns only after the running one finished', async () => {
+    const stop = new AbortController()
+    const events: string[] = []
+    let finish: () => void = () => undefined
+    const summary = runOrchestratorLoop(
+      { schedule: parseEvery('10m')!, once: false },
+      {
+        now: () => 0,
+        sleep: async () => {
+          // the stop signal arrives while the first cycle still runs
+          stop.abort()
+          await new Promise((r) => setImmediate(r))
+        },
+        log: (m) => events.push(m),
+        cycle: () =>
+          new Promise<void>((resolve) => {
+            events.push('cycle started')
+            finish = () => {
+              events.push('cycle finished')
+              resolve()
+            }
+          }),
+        stopping: stop.signal,
+      },
+    ).then((result) => {
+      events.push('loop returned')
+      return result
+    })
+    await new Promise((r) => setImmediate(r))
+    await new Promise((r) => setImmediate(r))
+    expect(events).toEqual(['cycle started', 'stopping: waiting for the running job to finish'])
+    finish()
+    expect(await summary).toEqual({ cycles: 1, skipped: 0 })
+    expect(events.slice(-2)).toEqual(['cycle finished', 'loop returned'])
+  })
+})
+
 describe('decideTick', () => {
   it('runs when idle, skips when a cycle is running', () => {
     expect(decideTick({ dueAt: 5, runningSince: null })).toEqual({ kind: 'run', dueAt: 5 })
