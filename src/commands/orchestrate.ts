@@ -5,7 +5,7 @@ import { acquireOrchestratorLock } from '../orchestrate/orchestrator-lock.ts'
 import { runOrchestratorLoop, type LoopSummary } from '../orchestrate/orchestrator-loop.ts'
 import type { RetryPolicy } from '../orchestrate/retry-policy.ts'
 import { runCycle } from '../orchestrate/run-cycle.ts'
-import type { JobName, JobOutcome } from '../orchestrate/run-record.ts'
+import type { JobName, JobOutcome, RunRecord } from '../orchestrate/run-record.ts'
 import { appendRun, writeNextDue } from '../orchestrate/runs-log.ts'
 import type { Schedule } from '../orchestrate/schedule.ts'
 import { isDipError } from '../shared/errors.ts'
@@ -27,7 +27,10 @@ export const DEFAULT_STOP_TIMEOUT_MS = 60_000
  * never two cycles at once, one orchestrator per state dir. Every job run is a line in
  * `<stateDir>/runs.jsonl`.
  */
-export async function orchestrate(options: OrchestrateOptions, global: GlobalOptions): Promise<LoopSummary> {
+export async function orchestrate(
+  options: OrchestrateOptions,
+  global: GlobalOptions,
+): Promise<LoopSummary & { readonly lastCycle: readonly RunRecord[] }> {
   const { loaded, reporter } = createContext(global)
   const lock = await acquireOrchestratorLock(loaded.stateDir)
   const stopping = new AbortController()
@@ -40,7 +43,7 @@ export async function orchestrate(options: OrchestrateOptions, global: GlobalOpt
     stopping.abort()
     setTimeout(() => hardStop.abort(), options.stopTimeoutMs).unref()
   })
-  let failedLastCycle = false
+  let lastCycle: readonly RunRecord[] = []
   const log = (message: string) => reporter.info(`${new Date().toISOString()} ${message}`)
   try {
     log(
@@ -72,14 +75,14 @@ export async function orchestrate(options: OrchestrateOptions, global: GlobalOpt
             isPermanent: (error) =>
               isDipError(error) && (error.code === 'DIP_USAGE' || error.code === 'DIP_CONFIG'),
           })
-          failedLastCycle = records.some((record) => record.status === 'failed')
+          lastCycle = records
         },
       },
     )
-    reporter.result(summary)
+    reporter.result({ ...summary, lastCycle })
     // A script running `--once` learns that a job failed; the long-running loop exits 0 on a stop.
-    if (options.once && failedLastCycle) process.exitCode = 1
-    return summary
+    if (options.once && lastCycle.some((run) => run.status === 'failed')) process.exitCode = 1
+    return { ...summary, lastCycle }
   } finally {
     release()
     await lock.release()
