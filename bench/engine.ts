@@ -18,19 +18,24 @@
  * hopping windows advance as in the lab. Only the produce() calls are timed (process.hrtime.bigint).
  * The engine keeps every sink record in its in-memory topics and has no retention, so after each chunk
  * the bench empties the topics' record arrays (outside the timed region; offsets and query state stay).
+ *
+ * Engine build: `--engine dist` (default) loads the compiled engine that `dip` runs (dist/, from
+ * `npm run build`); `--engine src` loads the TypeScript sources through tsx, whose transform (a name
+ * helper on every function created per record) makes the engine about half as fast.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { execa } from 'execa'
-import { createEngine } from '../src/ksql-engine/index.ts'
-import type { EmbeddedEngine } from '../src/ksql-engine/index.ts'
+import type { createEngine as CreateEngine, EmbeddedEngine } from '../src/ksql-engine/index.ts'
 import { LAB_EPOCH_MS } from '../src/produce/generate-transactions.ts'
 import { transactionRecords } from '../src/produce/transaction-records.ts'
 
 const SOURCE_TOPIC = 'transaction_log'
+const ENGINE_ENTRIES = { dist: '../dist/ksql-engine/index.js', src: '../src/ksql-engine/index.ts' } as const
+type EngineBuild = keyof typeof ENGINE_ENTRIES
 const SEND_INTERVAL_MS = 200
 const repoRoot = resolve(import.meta.dirname, '..')
 const log = (line: string) => void process.stderr.write(`${line}\n`)
@@ -107,6 +112,7 @@ export interface EngineBenchResult {
   readonly poolSize: number
   readonly chunk: number
   readonly recordBytes: number
+  readonly engine: EngineBuild
   readonly baseline: string
   readonly machine: {
     readonly cpus: number
@@ -122,10 +128,16 @@ export async function runBench(args: readonly string[]): Promise<EngineBenchResu
   const events = intFlag(args, '--events', 1_000_000)
   const poolSize = Math.min(events, intFlag(args, '--pool', 100_000))
   const chunk = intFlag(args, '--chunk', 10_000)
+  const engine = engineFlag(args)
+  if (engine === 'dist' && !existsSync(new URL(ENGINE_ENTRIES.dist, import.meta.url)))
+    throw new Error('dist/ksql-engine/index.js not found: run `npm run build` first (or pass --engine src)')
   const dir = await mkdtemp(join(tmpdir(), 'dip-bench-engine-'))
   try {
     const poolFile = join(dir, 'pool.ndjson')
-    log(`engine bench: ${events} events (pool of ${poolSize} generated lab events), chunks of ${chunk}`)
+    log(
+      `engine bench: ${events} events (pool of ${poolSize} generated lab events), chunks of ${chunk}, ` +
+        `engine from ${engine}`,
+    )
     const recordBytes = await writePool(poolFile, poolSize)
     const loadAverageBefore = loadavg().map(round2)
     log(`  load average ${loadAverageBefore.join(' ')} on ${cpus().length} CPUs`)
@@ -145,6 +157,8 @@ export async function runBench(args: readonly string[]): Promise<EngineBenchResu
           String(chunk),
           '--pool-file',
           poolFile,
+          '--engine',
+          engine,
         ],
         { cwd: repoRoot, stderr: 'inherit' },
       )
@@ -169,6 +183,7 @@ export async function runBench(args: readonly string[]): Promise<EngineBenchResu
       poolSize,
       chunk,
       recordBytes,
+      engine,
       baseline:
         'same engine, same source stream, trivial CREATE STREAM bench_pass_through AS SELECT * FROM <source>',
       machine: {
@@ -206,11 +221,19 @@ async function writePool(file: string, size: number): Promise<number> {
 }
 
 /** One scenario in this (fresh) process: setup, then timed produce() calls chunk by chunk. */
-async function runScenario(name: string, events: number, chunk: number, poolFile: string) {
+async function runScenario(
+  name: string,
+  events: number,
+  chunk: number,
+  poolFile: string,
+  build: EngineBuild,
+): Promise<void> {
   const scenario = SCENARIOS.find((s) => s.name === name)
   if (scenario === undefined) throw new Error(`unknown scenario ${name}`)
   const pool = splitLines(await readFile(poolFile))
 
+  const entry = new URL(ENGINE_ENTRIES[build], import.meta.url).href
+  const { createEngine } = (await import(entry)) as { createEngine: typeof CreateEngine }
   const engine = createEngine()
   engine.createTopic(SOURCE_TOPIC, 1)
   for (const file of scenario.files) engine.execute(readFileSync(join(repoRoot, 'ksql', file), 'utf8'))
@@ -307,7 +330,7 @@ function printTable(result: EngineBenchResult): void {
         .trimEnd(),
     )
   log(
-    `${result.events} events, ${result.recordBytes} B/event; baseline: ${result.baseline}; goal ≥ 0.5×; ` +
+    `${result.events} events, ${result.recordBytes} B/event, engine from ${result.engine}; baseline: ${result.baseline}; goal ≥ 0.5×; ` +
       `load average ${result.machine.loadAverageBefore.join(' ')} → ${result.machine.loadAverageAfter.join(' ')} ` +
       `on ${result.machine.cpus} CPUs`,
   )
@@ -318,6 +341,12 @@ function intFlag(args: readonly string[], name: string, fallback: number): numbe
   if (at < 0) return fallback
   const value = Number(args[at + 1])
   if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a whole number greater than 0`)
+  return value
+}
+
+function engineFlag(args: readonly string[]): EngineBuild {
+  const value = stringFlag(args, '--engine') ?? 'dist'
+  if (value !== 'dist' && value !== 'src') throw new Error('--engine needs dist or src')
   return value
 }
 
@@ -342,5 +371,6 @@ if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.a
     intFlag(args, '--events', 1_000_000),
     intFlag(args, '--chunk', 10_000),
     poolFile,
+    engineFlag(args),
   )
 }
