@@ -8,6 +8,7 @@ import { registerStackCommands } from './commands-stack.ts'
 import { registerOrchestrateCommands } from './commands-orchestrate.ts'
 import { registerLakeCommands } from './commands-lake.ts'
 import { registerGovernanceCommands } from './commands-governance.ts'
+import { registerLabCommands } from './commands-lab.ts'
 
 const EXAMPLES = `
 Examples:
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
     .addHelpText('after', EXAMPLES)
     .exitOverride()
   program.configureHelp({ sortSubcommands: false })
+  registerLabCommands(program)
   registerStackCommands(program)
   registerConfigCommands(program)
   registerDbCommands(program)
