@@ -251,8 +251,24 @@ async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<
   }
 }
 
+const METADATA_LAG_TYPES = new Set([
+  'UNKNOWN_TOPIC_OR_PARTITION',
+  'LEADER_NOT_AVAILABLE',
+  'NOT_LEADER_OR_FOLLOWER',
+])
+
+/**
+ * kafkajs wraps the broker's error in KafkaJSNonRetriableError once its own retries are spent, so the
+ * cause chain is searched too: a topic the broker does not know yet is metadata lag, not a failure.
+ */
 function isRetriable(error: unknown): boolean {
-  return error instanceof Error && (error as { retriable?: unknown }).retriable === true
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const fields = current as { retriable?: unknown; type?: unknown; cause?: unknown }
+    if (fields.retriable === true) return true
+    if (typeof fields.type === 'string' && METADATA_LAG_TYPES.has(fields.type)) return true
+    current = fields.cause
+  }
+  return false
 }
 
 async function missingTopics(admin: Admin, names: readonly string[]): Promise<string[]> {
