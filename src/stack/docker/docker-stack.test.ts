@@ -117,6 +117,18 @@ describe('createDockerStack().up', () => {
     })
   })
 
+  it('names the missing compose plugin when docker parses `compose -f` itself', async () => {
+    const { stack } = setup({
+      answer: (call) =>
+        call.args.includes('up') ? { exitCode: 125, stderr: "unknown shorthand flag: 'f' in -f" } : undefined,
+    })
+    await expect(stack.up({ timeoutMs: 1_000 })).rejects.toMatchObject({
+      code: 'DIP_PREREQUISITE',
+      message: expect.stringContaining('Docker Compose plugin is not installed'),
+      hint: expect.stringContaining('docker-compose-plugin'),
+    })
+  })
+
   it('fails with compose’s error output when compose up fails', async () => {
     const { stack } = setup({
       answer: (call) =>

@@ -96,6 +96,18 @@ export function createDockerStack(
       throw new DipError('DIP_PREREQUISITE', 'docker is not installed (or not on PATH)', {
         hint: 'install Docker with the compose plugin, or run the stack without it: `dip up --mode native`',
       })
+    // Without the compose plugin, `docker compose -f …` is parsed by docker itself: "unknown shorthand flag: 'f'".
+    if (
+      result.exitCode !== 0 &&
+      /unknown shorthand flag: 'f'|'compose' is not a docker command/.test(result.stderr)
+    )
+      throw new DipError(
+        'DIP_PREREQUISITE',
+        'the Docker Compose plugin is not installed (`docker compose` is unknown)',
+        {
+          hint: 'install it (Debian: `apt-get install docker-compose-plugin`), or run `dip up --mode native`',
+        },
+      )
     if (result.exitCode !== 0)
       throw new DipError(
         'DIP_STACK',
