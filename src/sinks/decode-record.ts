@@ -202,7 +202,8 @@ function assignColumns(
 
 function hasColumn(object: Record<string, unknown>, column: SourceColumn): boolean {
   const name = column.name.toLowerCase()
-  return Object.keys(object).some((k) => k.toLowerCase() === name)
+  for (const key of Object.keys(object)) if (key.toLowerCase() === name) return true
+  return false
 }
 
 function assignDelimited(
@@ -223,7 +224,10 @@ function assignDelimited(
       part,
       `expected ${columns.length} DELIMITED fields (${names(columns)}), got ${fields.length}`,
     )
-  columns.forEach((column, i) => (row[column.name] = fromText(fields[i] ?? null, column, part)))
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i] as SourceColumn
+    row[column.name] = fromText(fields[i] ?? null, column, part)
+  }
 }
 
 function fromText(text: string | null, column: SourceColumn, part: 'key' | 'value'): unknown {
@@ -247,22 +251,15 @@ function fromText(text: string | null, column: SourceColumn, part: 'key' | 'valu
 
 /** KAFKA format primitives (spec A4): INT 4-byte BE, BIGINT 8-byte BE, DOUBLE IEEE BE, STRING UTF-8. */
 function decodeKafkaPrimitive(bytes: Buffer, column: SourceColumn, part: 'key' | 'value'): unknown {
-  const expectLength = (n: number) => {
-    if (bytes.length !== n)
-      throw new DecodeError(
-        part,
-        `column ${column.name} (${column.type}) needs ${n} bytes, got ${bytes.length}`,
-      )
-  }
   switch (column.type) {
     case 'INTEGER':
-      expectLength(4)
+      expectLength(bytes, 4, column, part)
       return bytes.readInt32BE(0)
     case 'BIGINT':
-      expectLength(8)
+      expectLength(bytes, 8, column, part)
       return Number(bytes.readBigInt64BE(0))
     case 'DOUBLE':
-      expectLength(8)
+      expectLength(bytes, 8, column, part)
       return bytes.readDoubleBE(0)
     case 'BYTES':
       return bytes.toString('base64')
@@ -271,19 +268,26 @@ function decodeKafkaPrimitive(bytes: Buffer, column: SourceColumn, part: 'key' |
   }
 }
 
+// Helpers below live at module level, not as closures inside the per-record functions: a closure
+// is allocated on every call, once per record on the sinks' hot path.
+function expectLength(bytes: Buffer, n: number, column: SourceColumn, part: 'key' | 'value'): void {
+  if (bytes.length !== n)
+    throw new DecodeError(
+      part,
+      `column ${column.name} (${column.type}) needs ${n} bytes, got ${bytes.length}`,
+    )
+}
+
 /** Rejects values whose shape cannot be the declared column type (a struct that is a string, ...). */
 function checkShape(value: unknown, column: SourceColumn): void {
   if (value === null || value === undefined) return
-  const fail = () => {
-    throw new DecodeError('value', `column ${column.name}: expected ${column.type}, got ${describe(value)}`)
-  }
   switch (column.type) {
     case 'STRUCT':
     case 'MAP':
-      if (!isPlainObject(value)) fail()
+      if (!isPlainObject(value)) failShape(value, column)
       return
     case 'ARRAY':
-      if (!Array.isArray(value)) fail()
+      if (!Array.isArray(value)) failShape(value, column)
       return
     case 'INTEGER':
     case 'BIGINT':
@@ -293,14 +297,18 @@ function checkShape(value: unknown, column: SourceColumn): void {
         typeof value !== 'number' &&
         !(typeof value === 'string' && value.trim() !== '' && !Number.isNaN(Number(value)))
       )
-        fail()
+        failShape(value, column)
       return
     case 'BOOLEAN':
-      if (typeof value !== 'boolean') fail()
+      if (typeof value !== 'boolean') failShape(value, column)
       return
     default:
       return
   }
+}
+
+function failShape(value: unknown, column: SourceColumn): never {
+  throw new DecodeError('value', `column ${column.name}: expected ${column.type}, got ${describe(value)}`)
 }
 
 function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
