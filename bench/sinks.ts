@@ -54,7 +54,9 @@ export const SINK_BENCH_EXTENSIONS: SinkBenchExtension[] = [
             name: 'dip consume warehouse --batch',
             recordsPerSecond: result.sinkRecordsPerSecond,
             peakRssMb: result.peakRssMb,
-            note: `${result.records} rows; steady ${result.sinkSteadyRecordsPerSecond}/s; RSS of the bench process`,
+            note:
+              `${result.records} rows; sink from ${result.sinkBuild}/; ` +
+              `steady ${result.sinkSteadyRecordsPerSecond}/s; RSS of the bench process`,
           },
           {
             name: 'raw mysql2 multi-row upsert',

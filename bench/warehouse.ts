@@ -7,10 +7,17 @@
  * Every record has its own key, so both sides write the same number of rows. The sink's rate is
  * end to end (Kafka group join, fetch, decode, convert, upsert, dip_offsets, commit); the raw side
  * only sends prebuilt rows. Peak RSS is the process's (the sink runs first, in this process).
+ *
+ * Sink build: BENCH_WAREHOUSE_BUILD=dist (default) loads the compiled sink that `dip` runs (dist/,
+ * from `npm run build`); =src loads the TypeScript sources through tsx, whose transform (a name
+ * helper on every function created per record) slows the per-record path. Only the sink is loaded
+ * from the chosen build; producing the records, the tables and the raw side use the sources.
  */
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
 import type { Reporter, Spinner } from '../src/cli/reporter.ts'
-import { runConsumeWarehouse } from '../src/commands/consume-warehouse.ts'
+import type { runConsumeWarehouse as RunConsumeWarehouse } from '../src/commands/consume-warehouse.ts'
 import { loadConfig } from '../src/config/load-config.ts'
 import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
 import { buildUpsert } from '../src/mysql/build-upsert.ts'
@@ -18,8 +25,16 @@ import { connectMysql } from '../src/mysql/connect.ts'
 import { withTransaction } from '../src/mysql/mysql-port.ts'
 import { startKsqlStub, tableDescription } from '../test/integration/warehouse-helpers.ts'
 
+const SINK_ENTRIES = {
+  dist: '../dist/commands/consume-warehouse.js',
+  src: '../src/commands/consume-warehouse.ts',
+} as const
+export type SinkBuild = keyof typeof SINK_ENTRIES
+
 export interface WarehouseBenchResult {
   readonly name: 'warehouse'
+  /** Which build of the sink was measured: dist (what `dip` runs) or src (tsx-loaded sources). */
+  readonly sinkBuild: SinkBuild
   readonly records: number
   readonly sinkRecordsPerSecond: number
   /** From the first written batch to the last: without startup (group join) and shutdown (leaving it). */
@@ -46,11 +61,35 @@ function tableDdl(table: string): string {
   last_updated_at TIMESTAMP DEFAULT CURRENT_TIMESTAMP ON UPDATE CURRENT_TIMESTAMP)`
 }
 
+/** The sink command of the chosen build; dist must have been built (`npm run build`). */
+async function loadSink(build: SinkBuild): Promise<typeof RunConsumeWarehouse> {
+  const url = new URL(SINK_ENTRIES[build], import.meta.url)
+  if (!existsSync(fileURLToPath(url)))
+    throw new Error(
+      `bench/warehouse: ${fileURLToPath(url)} is missing; run \`npm run build\` first ` +
+        '(or set BENCH_WAREHOUSE_BUILD=src to measure the tsx-loaded sources)',
+    )
+  const module = (await import(url.href)) as { runConsumeWarehouse: typeof RunConsumeWarehouse }
+  return module.runConsumeWarehouse
+}
+
+function sinkBuildFromEnv(): SinkBuild {
+  const value = process.env['BENCH_WAREHOUSE_BUILD'] ?? 'dist'
+  if (value === 'dist' || value === 'src') return value
+  throw new Error(`bench/warehouse: BENCH_WAREHOUSE_BUILD must be dist or src, got "${value}"`)
+}
+
 export async function benchWarehouse(
-  options: { readonly records?: number; readonly log?: (line: string) => void } = {},
+  options: {
+    readonly records?: number
+    readonly build?: SinkBuild
+    readonly log?: (line: string) => void
+  } = {},
 ): Promise<WarehouseBenchResult> {
   const count = options.records ?? Number(process.env['BENCH_WAREHOUSE_RECORDS'] ?? 100_000)
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`))
+  const build = options.build ?? sinkBuildFromEnv()
+  const runConsumeWarehouse = await loadSink(build)
   const { config } = loadConfig()
   const id = randomUUID().slice(0, 8)
   const topic = `bench_wh_${id}`
@@ -114,7 +153,7 @@ export async function benchWarehouse(
     await pool.query(tableDdl(sinkTable))
     await pool.query(tableDdl(rawTable))
 
-    log('warehouse: dip consume warehouse --batch')
+    log(`warehouse: dip consume warehouse --batch (sink loaded from ${build})`)
     let firstBatchAt: number | undefined
     let lastBatchAt: number | undefined
     let firstBatchRecords = 0
@@ -159,6 +198,7 @@ export async function benchWarehouse(
     const rawRate = Math.round(count / rawSeconds)
     return {
       name: 'warehouse',
+      sinkBuild: build,
       records: count,
       sinkRecordsPerSecond: sinkRate,
       sinkSteadyRecordsPerSecond: steadyRate,
