@@ -52,11 +52,17 @@ export const SINK_BENCH_EXTENSIONS: SinkBenchExtension[] = [
         rows: [
           {
             name: 'dip consume warehouse --batch',
+            recordsPerSecond: result.cli.recordsPerSecond,
+            peakRssMb: result.cli.peakRssMb,
+            note: `${result.records} rows; own process; ${result.cli.processRecordsPerSecond}/s spawn to exit`,
+          },
+          {
+            name: 'warehouse sink in the bench process',
             recordsPerSecond: result.sinkRecordsPerSecond,
             peakRssMb: result.peakRssMb,
             note:
-              `${result.records} rows; sink from ${result.sinkBuild}/; ` +
-              `steady ${result.sinkSteadyRecordsPerSecond}/s; RSS of the bench process`,
+              `sink from ${result.sinkBuild}/; steady ${result.sinkSteadyRecordsPerSecond}/s; ` +
+              'RSS of the bench process',
           },
           {
             name: 'raw mysql2 multi-row upsert',

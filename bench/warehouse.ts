@@ -6,7 +6,10 @@
  *
  * Every record has its own key, so both sides write the same number of rows. The sink's rate is
  * end to end (Kafka group join, fetch, decode, convert, upsert, dip_offsets, commit); the raw side
- * only sends prebuilt rows. Peak RSS is the process's (the sink runs first, in this process).
+ * only sends prebuilt rows. The sink runs twice: in this process (rates, with the time to the first
+ * and from the last written batch), then, into the emptied table, as its own `node bin/dip.js
+ * consume warehouse --batch` process: what users run, with the process's peak RSS (GNU time, when
+ * installed) and its rate from process start to exit (Node startup and module loading included).
  *
  * Sink build: BENCH_WAREHOUSE_BUILD=dist (default) loads the compiled sink that `dip` runs (dist/,
  * from `npm run build`); =src loads the TypeScript sources through tsx, whose transform (a name
@@ -15,7 +18,11 @@
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { readFile, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { execa } from 'execa'
 import type { Reporter, Spinner } from '../src/cli/reporter.ts'
 import type { runConsumeWarehouse as RunConsumeWarehouse } from '../src/commands/consume-warehouse.ts'
 import { loadConfig } from '../src/config/load-config.ts'
@@ -45,7 +52,18 @@ export interface WarehouseBenchResult {
   readonly sinkShutdownMs: number
   readonly rawUpsertRowsPerSecond: number
   readonly ratio: number
+  /** Peak RSS of this bench process (it also produced the records and holds the raw side's rows). */
   readonly peakRssMb: number
+  /** The same sink as its own `node bin/dip.js consume warehouse --batch` process. */
+  readonly cli: {
+    /** The command's own figure: from its start to its return, as it prints it. */
+    readonly recordsPerSecond: number
+    /** From spawning the process to its exit: Node startup and module loading included. */
+    readonly processRecordsPerSecond: number
+    readonly ratio: number
+    /** Peak RSS of the dip process; null without GNU time (/usr/bin/time). */
+    readonly peakRssMb: number | null
+  }
 }
 
 const STATUSES = ['completed', 'pending', 'failed', 'processing', 'cancelled']
@@ -90,6 +108,8 @@ export async function benchWarehouse(
   const log = options.log ?? ((line: string) => void process.stderr.write(`${line}\n`))
   const build = options.build ?? sinkBuildFromEnv()
   const runConsumeWarehouse = await loadSink(build)
+  if (!existsSync(fileURLToPath(CLI_MAIN)))
+    throw new Error(`bench/warehouse: ${fileURLToPath(CLI_MAIN)} is missing; run \`npm run build\` first`)
   const { config } = loadConfig()
   const id = randomUUID().slice(0, 8)
   const topic = `bench_wh_${id}`
@@ -178,6 +198,14 @@ export async function benchWarehouse(
     const peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024)
     if (result.records !== count) throw new Error(`the sink wrote ${result.records} of ${count} records`)
 
+    log('warehouse: node bin/dip.js consume warehouse --batch (its own process, into the emptied table)')
+    await pool.query(`TRUNCATE TABLE ${sinkTable}`)
+    const cli = await runCli(
+      ['--json', 'consume', 'warehouse', '--batch', '--topics', topic, '--consumer', `bench-${id}-cli`],
+      { DIP_KSQL_URL: ksql.url },
+    )
+    if (cli.result.records !== count) throw new Error(`dip wrote ${cli.result.records} of ${count} records`)
+
     log('warehouse: raw mysql2 multi-row upsert of the same rows')
     const columns = ['transaction_id', 'amount', 'status', 'status_history', 'last_update_time']
     const rawStarted = Date.now()
@@ -207,6 +235,12 @@ export async function benchWarehouse(
       rawUpsertRowsPerSecond: rawRate,
       ratio: Math.round((sinkRate / rawRate) * 100) / 100,
       peakRssMb,
+      cli: {
+        recordsPerSecond: cli.result.recordsPerSecond,
+        processRecordsPerSecond: Math.round(count / (cli.ms / 1000)),
+        ratio: Math.round((cli.result.recordsPerSecond / rawRate) * 100) / 100,
+        peakRssMb: cli.peakRssMb,
+      },
     }
   } finally {
     await pool.query(`DROP TABLE IF EXISTS ${sinkTable}`).catch(() => undefined)
@@ -217,6 +251,31 @@ export async function benchWarehouse(
     await pool.end()
     await ksql.close()
   }
+}
+
+const CLI_MAIN = new URL('../dist/cli/main.js', import.meta.url)
+
+/** `node bin/dip.js <args>` under GNU time (when installed) for its peak RSS; wall time from spawn to exit. */
+async function runCli(args: readonly string[], env: Record<string, string>) {
+  const rssFile = join(tmpdir(), `dip-bench-rss-${randomUUID().slice(0, 8)}`)
+  const gnuTime = existsSync('/usr/bin/time')
+  const bin = fileURLToPath(new URL('../bin/dip.js', import.meta.url))
+  const started = Date.now()
+  const child = await execa(
+    gnuTime ? '/usr/bin/time' : 'node',
+    gnuTime ? ['-f', '%M', '-o', rssFile, 'node', bin, ...args] : [bin, ...args],
+    { env: { ...env, NO_COLOR: '1' }, reject: false },
+  )
+  const ms = Date.now() - started
+  if (child.exitCode !== 0) throw new Error(`dip ${args.join(' ')} failed:\n${String(child.stderr)}`)
+  let peakRssMb: number | null = null
+  if (gnuTime) {
+    const kb = Number((await readFile(rssFile, 'utf8')).trim().split('\n').at(-1))
+    peakRssMb = Number.isFinite(kb) ? Math.round(kb / 1024) : null
+    await rm(rssFile, { force: true })
+  }
+  const result = JSON.parse(String(child.stdout)) as { records: number; recordsPerSecond: number }
+  return { result, ms, peakRssMb }
 }
 
 /** A reporter that prints nothing and passes spinner updates (one per written batch) to `onProgress`. */
