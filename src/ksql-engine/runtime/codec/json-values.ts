@@ -5,6 +5,12 @@ import { formatSqlType, type SqlType } from '../../types/sql-type.ts'
 /** Coerces a parsed JSON node into the SQL value of `type` (ksqlDB's JSON deserializer rules). */
 export function fromJsonNode(node: unknown, type: SqlType): unknown {
   if (node === null || node === undefined) return null
+  // The common cases first, without building anything per call.
+  if (typeof node === 'string' && type.kind === 'STRING') return node
+  if (typeof node === 'number') {
+    if (type.kind === 'DOUBLE') return node
+    if ((type.kind === 'BIGINT' || type.kind === 'TIMESTAMP') && Number.isInteger(node)) return node
+  }
   const fail = (): never => {
     throw new RecordError(
       `Can't convert type. sourceType: ${jsonNodeType(node)}, requiredType: ${formatSqlType(type)}`,

@@ -6,7 +6,7 @@ import { RecordError } from '../../types/record-error.ts'
 import { isNullKey, markNullKey } from '../../expression/row.ts'
 import { formatSqlType, type SqlType } from '../../types/sql-type.ts'
 import { joinDelimited, splitDelimited } from './delimited-text.ts'
-import { caseInsensitiveFields, fromJsonNode, lookupField, toJsonNode } from './json-values.ts'
+import { fromJsonNode, toJsonNode } from './json-values.ts'
 
 /** Serializes/deserializes the key columns of one source (without window bytes). */
 export interface ColumnsCodec {
@@ -124,15 +124,13 @@ function kafkaCodec(columns: readonly Column[]): ColumnsCodec {
 
 function jsonCodec(columns: readonly Column[], options: { wrap: boolean }): ColumnsCodec {
   const wrap = options.wrap
+  const fields = createFieldResolver(columns.map((c) => c.name))
+  const writeObject = objectTextWriter(columns)
   return {
     serialize(values) {
       if (values === null) return null
       if (!wrap) return Buffer.from(JSON.stringify(toJsonNode(values[0])), 'utf8')
-      const obj: Record<string, unknown> = {}
-      columns.forEach((c, i) => {
-        obj[c.name] = toJsonNode(values[i])
-      })
-      return Buffer.from(JSON.stringify(obj), 'utf8')
+      return Buffer.from(writeObject(values), 'utf8')
     },
     deserialize(bytes) {
       if (bytes === null) return null
@@ -151,9 +149,77 @@ function jsonCodec(columns: readonly Column[], options: { wrap: boolean }): Colu
         )
       }
       const obj = node as Record<string, unknown>
-      const lookup = caseInsensitiveFields(obj)
-      return columns.map((c) => fromJsonNode(lookupField(obj, lookup, c.name), c.type))
+      const actual = fields(obj)
+      const out = new Array<unknown>(columns.length)
+      for (let i = 0; i < columns.length; i++) {
+        const key = actual[i] ?? (columns[i] as Column).name
+        out[i] = fromJsonNode(obj[key], (columns[i] as Column).type)
+      }
+      return out
     },
+  }
+}
+
+/**
+ * Column i → the record's own field holding it (exact name first, else the last field whose
+ * upper-case spelling matches), or undefined when absent. Resolved once per field layout: a steady
+ * stream repeats the same field names in the same order, so most records only compare key lists.
+ */
+function createFieldResolver(
+  names: readonly string[],
+): (obj: Record<string, unknown>) => (string | undefined)[] {
+  let lastKeys: string[] = []
+  let lastResolved: (string | undefined)[] = []
+  return (obj) => {
+    const keys = Object.keys(obj)
+    if (keys.length === lastKeys.length) {
+      let same = true
+      for (let i = 0; i < keys.length; i++)
+        if (keys[i] !== lastKeys[i]) {
+          same = false
+          break
+        }
+      if (same) return lastResolved
+    }
+    const own = new Set(keys)
+    const upper = new Map<string, string>()
+    for (const k of keys) upper.set(k.toUpperCase(), k)
+    lastKeys = keys
+    // An inherited property (`constructor`) answers before a case-insensitive match, as obj[name] would.
+    lastResolved = names.map((name) =>
+      own.has(name) || name in Object.prototype ? name : upper.get(name.toUpperCase()),
+    )
+    return lastResolved
+  }
+}
+
+const ARRAY_INDEX = /^(?:0|[1-9]\d*)$/
+
+/**
+ * Values → `{"NAME":value,…}` text in column order, as JSON.stringify of the object would write it.
+ * Names an object would reorder or drop (array indexes, `__proto__`, duplicates) take that path.
+ */
+function objectTextWriter(columns: readonly Column[]): (values: readonly unknown[]) => string {
+  const names = columns.map((c) => c.name)
+  const plain =
+    new Set(names).size === names.length && names.every((n) => n !== '__proto__' && !ARRAY_INDEX.test(n))
+  if (!plain)
+    return (values) => {
+      const obj: Record<string, unknown> = {}
+      columns.forEach((c, i) => {
+        obj[c.name] = toJsonNode(values[i])
+      })
+      return JSON.stringify(obj)
+    }
+  const prefixes = names.map((n, i) => `${i === 0 ? '' : ','}${JSON.stringify(n)}:`)
+  return (values) => {
+    let out = '{'
+    for (let i = 0; i < prefixes.length; i++) {
+      const v = values[i]
+      out +=
+        (prefixes[i] as string) + (typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(toJsonNode(v)))
+    }
+    return `${out}}`
   }
 }
 
