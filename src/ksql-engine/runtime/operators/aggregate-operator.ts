@@ -205,6 +205,8 @@ export function createAggregateOperator(
       applySession(row, key, args, closeTime)
       return
     }
+    // One key text for all the windows this row falls in (a hopping row updates size/advance of them).
+    const keyText = JSON.stringify(key)
     for (const w of timeWindowsFor(row.timestamp, window)) {
       if (w.end <= closeTime) {
         context.logError(
@@ -213,7 +215,7 @@ export function createAggregateOperator(
         )
         continue
       }
-      const k = storeKey(key, w)
+      const k = `${keyText}@${w.start}`
       const state = store.get(k) ?? fresh(w)
       update(state)
       state.timestamp = Math.max(state.timestamp, row.timestamp)
