@@ -60,10 +60,48 @@ export function createValueCodec(
   switch (format) {
     case 'KAFKA':
       return kafkaCodec(columns)
-    case 'JSON':
-      return jsonCodec(columns, { wrap: columns.length !== 1 || formats.wrapSingleValue })
+    case 'JSON': {
+      const wrap = columns.length !== 1 || formats.wrapSingleValue
+      return sharedDecoding(`JSON ${wrap} ${JSON.stringify(columns)}`, jsonCodec(columns, { wrap }))
+    }
     case 'DELIMITED':
       return delimitedCodec(columns, formats.valueDelimiter)
+  }
+}
+
+/** Per value schema: a copy of the record bytes decoded last, and their values. */
+const lastDecoded = new Map<string, { readers: number; bytes: Buffer | null; values: unknown[] | null }>()
+
+/**
+ * Several queries reading one topic receive the same record bytes one after another; the first
+ * decodes them and the others with the same value schema reuse those values (rows are never
+ * modified in place, so sharing them is safe). Malformed bytes are not remembered, so each query logs its own error.
+ */
+function sharedDecoding(schema: string, codec: ColumnsCodec): ColumnsCodec {
+  let last = lastDecoded.get(schema)
+  if (last === undefined) {
+    last = { readers: 0, bytes: null, values: null }
+    lastDecoded.set(schema, last)
+  }
+  const memo = last
+  let reading = false
+  return {
+    serialize: codec.serialize,
+    deserialize(bytes) {
+      if (bytes === null) return null
+      if (!reading) {
+        reading = true
+        memo.readers++
+      }
+      // A single reader of this schema has nothing to share: skip the copy.
+      if (memo.readers < 2) return codec.deserialize(bytes)
+      // Compared by content against a private copy: a producer may reuse one buffer for new data.
+      if (memo.bytes !== null && memo.bytes.equals(bytes)) return memo.values
+      const values = codec.deserialize(bytes)
+      memo.bytes = Buffer.from(bytes)
+      memo.values = values
+      return values
+    },
   }
 }
 
