@@ -138,11 +138,14 @@ export async function sinkFeeds(
               seen += await sink.append(records)
               if (state !== undefined && end !== null && !state.done) {
                 const position = sink.position(batch.topic, batch.partition) ?? state.start
-                // A batch of only transaction markers moves nextOffset past the last record; trust it
-                // only close to the end, so a spurious empty fetch cannot end the run early.
-                const markersOnly =
-                  batch.records.length === 0 && batch.nextOffset >= end && end - position <= 64n
-                if (position >= end || markersOnly) state.done = true
+                // On a transactional topic (every ksqlDB sink) the end offset lies past the commit
+                // marker that follows the last record, so the position alone never reaches it. A batch
+                // whose records were all taken and whose nextOffset covers the end finishes the partition;
+                // a batch of only markers is trusted only close to the end, so a spurious empty fetch
+                // cannot end the run early.
+                const coversEnd =
+                  batch.nextOffset >= end && (batch.records.length > 0 || end - position <= 64n)
+                if (position >= end || coversEnd) state.done = true
               }
               progress()
               checkDone()

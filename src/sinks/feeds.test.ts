@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import type { SourceSchema } from '../ksql-client/source-schema.ts'
-import { mergeFeeds } from './feeds.ts'
+import { mergeFeeds, mergeSchemas } from './feeds.ts'
 
 function source(name: string, kind: 'stream' | 'table', topic = name): SourceSchema {
   return {
@@ -54,12 +54,43 @@ describe('mergeFeeds', () => {
     ])
   })
 
-  it('warns when two sources read the same topic and keeps the first', () => {
+  it('warns when two sources read the same topic and keeps the first when neither is wider', () => {
     const { feeds, warnings } = mergeFeeds({
       sources: [source('A', 'stream', 'x'), source('B', 'table', 'x')],
       configFeeds: [],
     })
     expect(feeds.map((f) => f.schema?.name)).toEqual(['A'])
     expect(warnings[0]).toMatch(/B and A both read topic x/)
+  })
+
+  it('keeps every declared column when a narrow and a full-schema stream read one topic', () => {
+    const column = (name: string, type = 'STRING') => ({ name, type, schema: { type } })
+    const narrow = {
+      ...source('BASIC', 'stream', 'log'),
+      valueColumns: [column('ID'), column('AMOUNT', 'DOUBLE')],
+    }
+    const full = {
+      ...source('FULL', 'stream', 'log'),
+      valueColumns: [column('ID'), column('PRODUCT_ID'), column('CITY')],
+    }
+    const { feeds, warnings } = mergeFeeds({ sources: [narrow, full], configFeeds: [] })
+    expect(feeds).toHaveLength(1)
+    expect(feeds[0]?.schema?.name).toBe('FULL')
+    expect(feeds[0]?.schema?.valueColumns.map((c) => c.name)).toEqual(['ID', 'PRODUCT_ID', 'CITY', 'AMOUNT'])
+    expect(warnings[0]).toMatch(/FULL and BASIC both read topic log; its rows use FULL's schema/)
+  })
+
+  it('takes the key columns from the source that declares them', () => {
+    const keyed = {
+      ...source('T', 'table', 'x'),
+      keyColumns: [{ name: 'K', type: 'STRING', schema: { type: 'STRING' } }],
+    }
+    const wide = {
+      ...source('S', 'stream', 'x'),
+      valueColumns: [{ name: 'V', type: 'INTEGER', schema: { type: 'INTEGER' } }],
+    }
+    const merged = mergeSchemas(keyed, wide)
+    expect(merged.keyColumns.map((c) => c.name)).toEqual(['K'])
+    expect(merged.valueColumns.map((c) => c.name)).toEqual(['V'])
   })
 })

@@ -76,11 +76,15 @@ export function mergeFeeds(input: {
   const byTopic = new Map<string, SourceSchema>()
   for (const source of input.sources) {
     const existing = byTopic.get(source.topic)
-    if (existing === undefined) byTopic.set(source.topic, source)
-    else
-      warnings.push(
-        `${source.name} and ${existing.name} both read topic ${source.topic}; the lake uses ${existing.name}'s schema.`,
-      )
+    if (existing === undefined) {
+      byTopic.set(source.topic, source)
+      continue
+    }
+    const merged = mergeSchemas(existing, source)
+    byTopic.set(source.topic, merged)
+    warnings.push(
+      `${source.name} and ${existing.name} both read topic ${source.topic}; its rows use ${merged.name}'s schema plus the other's extra columns.`,
+    )
   }
   const configByTopic = new Map(input.configFeeds.map((feed) => [feed.topic, feed]))
   const fromKsql = (schema: SourceSchema): Feed => ({
@@ -110,6 +114,24 @@ export function mergeFeeds(input: {
   }
   feeds.sort((a, b) => (a.topic < b.topic ? -1 : a.topic > b.topic ? 1 : 0))
   return { feeds, warnings }
+}
+
+/**
+ * Two sources over one topic (a narrow stream and a full-schema one, a stream and a SOURCE TABLE):
+ * the wider one's schema, plus every value column only the other declares, so no declared field is
+ * dropped from the lake. Same-named columns keep the wider source's type.
+ */
+export function mergeSchemas(a: SourceSchema, b: SourceSchema): SourceSchema {
+  const [base, other] = b.valueColumns.length > a.valueColumns.length ? [b, a] : [a, b]
+  const known = new Set(base.valueColumns.map((column) => column.name.toUpperCase()))
+  const extra = other.valueColumns.filter((column) => !known.has(column.name.toUpperCase()))
+  const keys = base.keyColumns.length > 0 || other.keyColumns.length === 0 ? base : other
+  return {
+    ...base,
+    keyFormat: keys.keyFormat,
+    keyColumns: keys.keyColumns,
+    valueColumns: [...base.valueColumns, ...extra],
+  }
 }
 
 function unique(values: readonly string[]): string[] {
