@@ -22,6 +22,7 @@ interface WarehouseFlags {
   readonly consumer?: string
   readonly group?: string
   readonly maxRows?: number
+  readonly recordsPerWrite?: number
   readonly retryFor?: number
 }
 
@@ -38,6 +39,7 @@ export function registerWarehouseCommand(consume: Command): void {
       'Kafka consumer group (default dip-<consumer>); positions live in MySQL, not here',
     )
     .option('--max-rows <n>', 'rows per INSERT statement', positiveInt)
+    .option('--records-per-write <n>', 'records per MySQL transaction (rows + dip_offsets)', positiveInt)
     .option('--retry-for <duration>', 'give up when MySQL stays unreachable this long', durationMs)
     .addHelpText('after', EXAMPLES)
     .action(async (flags: WarehouseFlags, command: Command) => {
@@ -57,6 +59,7 @@ export function registerWarehouseCommand(consume: Command): void {
           ...(flags.consumer === undefined ? {} : { consumer: flags.consumer }),
           ...(flags.group === undefined ? {} : { group: flags.group }),
           ...(flags.maxRows === undefined ? {} : { maxRows: flags.maxRows }),
+          ...(flags.recordsPerWrite === undefined ? {} : { recordsPerWrite: flags.recordsPerWrite }),
           ...(flags.retryFor === undefined ? {} : { retryForMs: flags.retryFor }),
         },
         command.optsWithGlobals<GlobalOptions>(),

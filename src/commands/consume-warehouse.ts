@@ -32,6 +32,8 @@ export interface ConsumeWarehouseOptions {
   /** Kafka consumer group; default `dip-<consumer>`. Only for lag monitoring and partition assignment. */
   readonly group?: string
   readonly maxRows?: number
+  /** Records per MySQL transaction; each transaction stores its rows and its dip_offsets position. */
+  readonly recordsPerWrite?: number
   /** Give up after MySQL stayed unreachable this long. */
   readonly retryForMs?: number
 }
@@ -182,6 +184,7 @@ export async function runConsumeWarehouse(
             mode,
             tables: prepared.tables,
             ...(options.maxRows === undefined ? {} : { maxRowsPerStatement: options.maxRows }),
+            ...(options.recordsPerWrite === undefined ? {} : { recordsPerWrite: options.recordsPerWrite }),
           },
           {
             admin,

@@ -128,11 +128,14 @@ describe('dip consume warehouse under failures', () => {
       consumer,
       '--max-rows',
       '100',
+      // Small transactions: many commit points to be killed between, and a backlog that lasts.
+      '--records-per-write',
+      '100',
     ]
-    // Rounds until the sink was killed 5 times with records still to write (at most 15 rounds).
+    // Rounds until the sink was killed 5 times with records still to write (at most 25 rounds).
     let killedMidWork = 0
-    for (let round = 0; round < 15 && killedMidWork < 5; round += 1) {
-      await producer.send(8000)
+    for (let round = 0; round < 25 && killedMidWork < 5; round += 1) {
+      await producer.send(12000)
       const stored = await totalStored(consumer, topic)
       const before = stored < 0n ? 0n : stored
       // A SIGKILLed member holds its partitions until its session times out (30 s); the position
