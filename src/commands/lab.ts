@@ -188,6 +188,21 @@ async function runUp(loaded: LoadedConfig, reporter: Reporter) {
   const { createDriver, decideMode, recordMode } = await import('../stack/select-driver.ts')
   const runner = createExecaRunner()
   const decision = await decideMode({ requested: undefined, loaded, runner, purpose: 'up' })
+  if (decision.mode === 'native') {
+    // A fresh machine has no Kafka yet: provision it here so `dip lab` alone is enough (instant when cached).
+    const { provisionKafka } = await import('../stack/provision/kafka-provision.ts')
+    const version = loaded.config.kafka.version
+    const provisioning = reporter.spinner(`provisioning Apache Kafka ${version} (once, from Maven Central)`)
+    try {
+      const kafka = await provisionKafka({ version, runner })
+      provisioning.succeed(
+        kafka.downloaded ? `Apache Kafka ${version} downloaded` : `Apache Kafka ${version} is provisioned`,
+      )
+    } catch (error) {
+      provisioning.fail(`Apache Kafka ${version} could not be provisioned (see \`dip setup\`)`)
+      throw error
+    }
+  }
   const driver = createDriver(decision.mode, loaded, runner)
   const spinner = reporter.spinner(`starting the ${decision.mode} stack`)
   try {
