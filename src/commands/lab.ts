@@ -327,7 +327,8 @@ async function summarize(
     )
     const top = await queryLake(
       lake.duck,
-      `SELECT product_id, COUNT(*) AS count FROM ${RAW_TOPIC}
+      // The lake keeps ksqlDB's upper-case column names: alias so the row key is known.
+      `SELECT product_id AS product, COUNT(*) AS count FROM ${RAW_TOPIC} WHERE product_id IS NOT NULL
          GROUP BY product_id ORDER BY count DESC, product_id LIMIT 3`,
     )
     return {
@@ -339,7 +340,7 @@ async function summarize(
           totalAmount: Number(row['total']),
         })),
         topProducts: top.rows.map((row) => ({
-          productId: String(row['product_id']),
+          productId: String(row['product']),
           count: Number(row['count']),
         })),
       },
