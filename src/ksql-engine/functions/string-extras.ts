@@ -2,6 +2,7 @@ import { RecordError } from '../types/record-error.ts'
 import { BYTES, INTEGER, STRING, array, map } from '../types/sql-type.ts'
 import type { ScalarFunction } from './function-types.ts'
 import { P, defineScalar, nullSafe } from './signature.ts'
+import { cachedRegex } from './string.ts'
 
 /** Less common string functions: ELT, FIELD, SPLIT_TO_MAP, TO_BYTES, FROM_BYTES and regex splitting. */
 const S = P.t(STRING)
@@ -22,18 +23,6 @@ function encodingOf(name: string): BufferEncoding {
     throw new RecordError(`Supported input and output encodings are: hex, utf8, ascii and base64`)
   }
   return encoding
-}
-
-const regexCache = new Map<string, RegExp>()
-function regex(pattern: string, flags: string): RegExp {
-  const key = `${flags}/${pattern}`
-  let re = regexCache.get(key)
-  if (re === undefined) {
-    re = new RegExp(pattern, flags)
-    if (regexCache.size > 1000) regexCache.clear()
-    regexCache.set(key, re)
-  }
-  return re
 }
 
 export function stringExtraFunctions(): ScalarFunction[] {
@@ -111,14 +100,14 @@ export function stringExtraFunctions(): ScalarFunction[] {
       {
         params: [S, S],
         returns: array(STRING),
-        build: () => nullSafe(([re, s]) => [...str(s).matchAll(regex(str(re), 'g'))].map((m) => m[0])),
+        build: () => nullSafe(([re, s]) => [...str(s).matchAll(cachedRegex(str(re), 'g'))].map((m) => m[0])),
       },
       {
         params: [S, S, I],
         returns: array(STRING),
         build: () =>
           nullSafe(([re, s, g]) =>
-            [...str(s).matchAll(regex(str(re), 'g'))].map((m) => m[g as number] ?? null),
+            [...str(s).matchAll(cachedRegex(str(re), 'g'))].map((m) => m[g as number] ?? null),
           ),
       },
     ]),
@@ -126,7 +115,7 @@ export function stringExtraFunctions(): ScalarFunction[] {
       {
         params: [S, S],
         returns: array(STRING),
-        build: () => nullSafe(([s, re]) => str(s).split(regex(str(re), ''))),
+        build: () => nullSafe(([s, re]) => str(s).split(cachedRegex(str(re), ''))),
       },
     ]),
   ]

@@ -112,7 +112,8 @@ function instrOrZero(
 }
 
 const regexCache = new Map<string, RegExp>()
-function cachedRegex(pattern: string, flags: string): RegExp {
+/** One compiled RegExp per (pattern, flags), shared by every regex function; bounded. */
+export function cachedRegex(pattern: string, flags: string): RegExp {
   const key = `${flags}/${pattern}`
   let re = regexCache.get(key)
   if (re === undefined) {
