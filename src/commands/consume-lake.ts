@@ -1,4 +1,5 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
+import type { LoadedConfig } from '../config/load-config.ts'
 import type { Reporter } from '../cli/reporter.ts'
 import { acquireLakeLock } from '../lake/lake-lock.ts'
 import { recoverTopic } from '../lake/lake-position.ts'
@@ -102,6 +103,33 @@ async function existingFeeds(
   return present
 }
 
+/** The lake job's defaults, shared by `dip consume lake`, `dip orchestrate` and `dip lab`. */
+export const LAKE_DEFAULTS = {
+  maxFileRecords: 50_000,
+  maxFileMb: 64,
+  idleFlushMs: 5000,
+  maxWindowAgeMs: 60_000,
+  groupId: 'dip-lake',
+} as const
+
+/** The batch job over every discovered feed with the config's lake settings and the defaults above. */
+export function batchLakePlan(loaded: LoadedConfig): LakePlan {
+  const { lake } = loaded.config
+  return {
+    root: loaded.lakeRoot,
+    mode: 'batch',
+    format: lake.format,
+    topics: undefined,
+    timeZone: lake.timeZone,
+    maxFileRecords: LAKE_DEFAULTS.maxFileRecords,
+    maxFileBytes: LAKE_DEFAULTS.maxFileMb * 1024 * 1024,
+    idleFlushMs: LAKE_DEFAULTS.idleFlushMs,
+    maxWindowAgeMs: LAKE_DEFAULTS.maxWindowAgeMs,
+    groupId: LAKE_DEFAULTS.groupId,
+    commit: true,
+  }
+}
+
 export interface ConsumeLakeFlags {
   readonly batch?: boolean
   readonly topics?: readonly string[]
@@ -140,11 +168,11 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
     format: config.lake.format,
     topics: flags.topics,
     timeZone: config.lake.timeZone,
-    maxFileRecords: flags.maxFileRecords ?? 50_000,
-    maxFileBytes: (flags.maxFileMb ?? 64) * 1024 * 1024,
-    idleFlushMs: flags.idleFlush ?? 5000,
-    maxWindowAgeMs: Math.max(60_000, flags.idleFlush ?? 0),
-    groupId: flags.group ?? 'dip-lake',
+    maxFileRecords: flags.maxFileRecords ?? LAKE_DEFAULTS.maxFileRecords,
+    maxFileBytes: (flags.maxFileMb ?? LAKE_DEFAULTS.maxFileMb) * 1024 * 1024,
+    idleFlushMs: flags.idleFlush ?? LAKE_DEFAULTS.idleFlushMs,
+    maxWindowAgeMs: Math.max(LAKE_DEFAULTS.maxWindowAgeMs, flags.idleFlush ?? 0),
+    groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
   }
   const { createKafka, createKsql } = await import('../cli/create-deps.ts')

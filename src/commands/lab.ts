@@ -87,30 +87,15 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
     const ksqlApplied = await step('ksql apply', () => runKsqlMigrations(loaded, quiet))
     await step('settle', () => waitForQuietTopics(kafka, quiet, controller.signal))
     const lakeSummary = await step('lake', async () => {
-      const { consumeLake } = await import('./consume-lake.ts')
+      const { batchLakePlan, consumeLake } = await import('./consume-lake.ts')
       const { config } = loaded
-      return consumeLake(
-        {
-          root: loaded.lakeRoot,
-          mode: 'batch',
-          format: config.lake.format,
-          topics: undefined,
-          timeZone: config.lake.timeZone,
-          maxFileRecords: 50_000,
-          maxFileBytes: 64 * 1024 * 1024,
-          idleFlushMs: 5000,
-          maxWindowAgeMs: 60_000,
-          groupId: 'dip-lake',
-          commit: true,
-        },
-        {
-          kafka,
-          ksql: await createKsql(config),
-          configFeeds: config.feeds,
-          reporter: quiet,
-          signal: controller.signal,
-        },
-      )
+      return consumeLake(batchLakePlan(loaded), {
+        kafka,
+        ksql: await createKsql(config),
+        configFeeds: config.feeds,
+        reporter: quiet,
+        signal: controller.signal,
+      })
     })
     const warehouse = await step('warehouse', async () => {
       const { runConsumeWarehouse } = await import('./consume-warehouse.ts')

@@ -97,31 +97,16 @@ async function runJob(
 ): Promise<JobOutcome> {
   switch (job) {
     case 'lake': {
-      const { consumeLake } = await import('./consume-lake.ts')
+      const { batchLakePlan, consumeLake } = await import('./consume-lake.ts')
       const { createKafka, createKsql } = await import('../cli/create-deps.ts')
       const { config } = loaded
-      const summary = await consumeLake(
-        {
-          root: loaded.lakeRoot,
-          mode: 'batch',
-          format: config.lake.format,
-          topics: undefined,
-          timeZone: config.lake.timeZone,
-          maxFileRecords: 50_000,
-          maxFileBytes: 64 * 1024 * 1024,
-          idleFlushMs: 5000,
-          maxWindowAgeMs: 60_000,
-          groupId: 'dip-lake',
-          commit: true,
-        },
-        {
-          kafka: await createKafka(config),
-          ksql: await createKsql(config),
-          configFeeds: config.feeds,
-          reporter,
-          signal,
-        },
-      )
+      const summary = await consumeLake(batchLakePlan(loaded), {
+        kafka: await createKafka(config),
+        ksql: await createKsql(config),
+        configFeeds: config.feeds,
+        reporter,
+        signal,
+      })
       return { records: summary.records, files: summary.files, rows: 0 }
     }
     case 'warehouse': {
