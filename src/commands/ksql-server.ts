@@ -1,6 +1,7 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import { createKafka } from '../cli/create-deps.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
+import { watchStack } from '../ksql-engine/kafka-bridge/stack-watchdog.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 export interface KsqlServerFlags {
@@ -8,6 +9,8 @@ export interface KsqlServerFlags {
   readonly host?: string
   readonly serviceId?: string
   readonly inMemory?: boolean
+  /** Set by `dip up`: a file under the stack's state dir; the server stops once the stack is gone. */
+  readonly stackMarker?: string
 }
 
 /** `dip ksql server`: the embedded engine as a ksqlDB REST server, until SIGINT/SIGTERM. */
@@ -51,15 +54,25 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   reporter.result({ url: server.url, replayedCommands: server.replayedCommands })
   const running = server
   let release: () => void = () => undefined
+  let unwatch: () => void = () => undefined
   try {
     await Promise.race([
       failed,
       new Promise<void>((resolve) => {
         release = onStopSignals(() => resolve())
+        if (flags.stackMarker !== undefined)
+          unwatch = watchStack({
+            marker: flags.stackMarker,
+            onGone: (reason) => {
+              reporter.warn(`stopping: ${reason}; nothing would ever stop this server otherwise`)
+              resolve()
+            },
+          })
       }),
     ])
   } finally {
     release()
+    unwatch()
     await running.close()
   }
   reporter.info('ksqlDB server stopped')

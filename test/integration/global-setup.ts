@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -7,7 +8,7 @@ import { loadConfig } from '../../src/config/load-config.ts'
 import { createExecaRunner } from '../../src/stack/command-runner.ts'
 import { createNativeStack } from '../../src/stack/native/native-stack.ts'
 import { freePort } from '../../src/stack/native/port-check.ts'
-import { findProcesses } from '../../src/stack/native/processes.ts'
+import { findProcesses, stopProcess } from '../../src/stack/native/processes.ts'
 import { provisionKafka } from '../../src/stack/provision/kafka-provision.ts'
 
 /**
@@ -75,8 +76,18 @@ export async function setup(project: TestProject): Promise<void> {
   teardownStack = async () => {
     await stack.down({ purge: true, timeoutMs: 20_000 })
     const left = findProcesses(stateDir)
+    // Servers tests start themselves (e.g. the kill -9 test's `dip ksql server`) name workDir.
+    const strays = findProcesses(workDir).filter((pid) => !left.includes(pid))
+    const described = [...left, ...strays].map(describeProcess)
+    // Stopped before failing, so a failed run leaves no orphan holding a port.
+    for (const pid of strays) await stopProcess(pid, 5_000)
     await rm(workDir, { recursive: true, force: true })
-    if (left.length > 0) throw new Error(`dip down left processes running: ${left.join(', ')}`)
+    if (left.length > 0) throw new Error(`dip down left processes running: ${described.join('; ')}`)
+    if (strays.length > 0)
+      throw new Error(
+        `processes started by tests were still running at teardown (now stopped): ${described.join('; ')}; ` +
+          'stop every server a test starts in its afterAll',
+      )
   }
   try {
     await stack.up({ timeoutMs: 180_000 })
@@ -99,6 +110,15 @@ export async function setup(project: TestProject): Promise<void> {
 export async function teardown(): Promise<void> {
   await teardownStack?.()
   teardownStack = undefined
+}
+
+/** `pid (command line)`, so a leftover process can be recognised: Kafka, MariaDB or `dip ksql server`. */
+function describeProcess(pid: number): string {
+  try {
+    return `${pid} (${readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim().slice(0, 200)})`
+  } catch {
+    return String(pid)
+  }
 }
 
 async function distinctFreePorts(): Promise<[number, number, number, number]> {
