@@ -33,7 +33,6 @@ import {
 import { compileExpression } from './expression/compile-expression.ts'
 import { castValue } from './expression/cast-value.ts'
 import { compareValues } from './expression/compare-values.ts'
-import type { Row } from './expression/row.ts'
 import { scopeOverSlots } from './expression/schema-scope.ts'
 import { StatementError } from './expression/statement-error.ts'
 import type { FunctionRegistry } from './functions/function-types.ts'
@@ -47,18 +46,23 @@ import { splitStatements } from './parser/split-statements.ts'
 import { substituteVariables } from './parser/substitute-variables.ts'
 import type { ExecutionPlan, SinkStep } from './planner/execution-plan.ts'
 import { buildTopology } from './runtime/build-topology.ts'
-import { createKeyCodec, createValueCodec } from './runtime/codec/record-codec.ts'
+import { createKeyCodec, createValueCodec } from './runtime/record-serdes.ts'
 import { InMemoryTopics } from './runtime/in-memory-topics.ts'
 import { partitionForKey } from './runtime/murmur2.ts'
-import type { Downstream, OperatorContext } from './runtime/operators/operator.ts'
-import { parseTimestampText } from './runtime/operators/parse-timestamp-text.ts'
+import type { OperatorContext } from './runtime/operators/operator.ts'
+import { createSinkOperator } from './runtime/operators/sink-operator.ts'
 import { ProcessingLog } from './runtime/processing-log.ts'
-import { toJsonNode } from './runtime/codec/json-values.ts'
+import { toJsonValue } from './serde/index.ts'
 import { formatSqlType } from './types/sql-type.ts'
 
 export interface EmbeddedEngineOptions extends EngineOptions {
   /** Function library; defaults to the built-in ksqlDB functions. */
   readonly functions?: FunctionRegistry
+  /**
+   * Records each in-memory topic keeps (its newest) for records() and for queries reading it from
+   * 'earliest'; default all (QTT), 0 for none (a benchmark or a long-running server).
+   */
+  readonly retainRecords?: number
 }
 
 interface RunningQuery {
@@ -98,6 +102,8 @@ export interface EmbeddedEngine extends Engine {
   warnings(): readonly string[]
   /** The serializable execution plan of a running persistent query. */
   plan(queryId: string): ExecutionPlan | undefined
+  /** Per partition, the offset the topic's next record gets: what it received, retained or not. */
+  endOffsets(topic: string): readonly number[]
 }
 
 /** Creates the in-process ksqlDB-compatible engine over in-memory topics. */
@@ -106,7 +112,9 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     options.functions ??
     createFunctionRegistry(functionRegistryOptionsFromProperties(options.properties ?? {}))
   const serverProperties = new Map(Object.entries({ ...DEFAULT_PROPERTIES, ...(options.properties ?? {}) }))
-  const topics = new InMemoryTopics()
+  const topics = new InMemoryTopics(
+    options.retainRecords === undefined ? {} : { retainRecords: options.retainRecords },
+  )
   const log = new ProcessingLog()
   const state: ExecutionState = {
     metastore: new Metastore(),
@@ -476,7 +484,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     s.queries.set(queryId, running)
     if (s.dryRun) return
     const context = operatorContext(queryId, analysis.source.topic)
-    const handler = buildTopology(plan, context, createSinkTerminal(sink, context))
+    const handler = buildTopology(plan, context, createSinkOperator(sink, context, topics))
     const fromEarliest = (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
     if (fromEarliest) for (const record of [...topics.records(analysis.source.topic)]) handler(record)
     running.stop = topics.subscribe(analysis.source.topic, (record) => {
@@ -492,44 +500,6 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         })
       }
     })
-  }
-
-  function createSinkTerminal(sink: SinkStep, context: OperatorContext): Downstream {
-    const keyCodec = createKeyCodec(sink.keyFormat, sink.schema.key, sink.formats)
-    const valueCodec = createValueCodec(sink.valueFormat, sink.schema.value, sink.formats)
-    const session = sink.window?.type === 'SESSION'
-    const tsValueIndex =
-      sink.timestampColumn === null ? -1 : sink.schema.value.findIndex((c) => c.name === sink.timestampColumn)
-    const tsKeyIndex =
-      sink.timestampColumn === null ? -1 : sink.schema.key.findIndex((c) => c.name === sink.timestampColumn)
-    const tsFormat = sink.timestampFormat
-    return (row: Row) => {
-      let key: Buffer | null
-      let value: Buffer | null
-      let timestamp = row.timestamp
-      try {
-        const raw =
-          tsValueIndex >= 0
-            ? (row.value?.[tsValueIndex] ?? null)
-            : tsKeyIndex >= 0
-              ? (row.key[tsKeyIndex] ?? null)
-              : null
-        if (raw !== null) {
-          timestamp = tsFormat === null ? Number(raw) : parseTimestampText(String(raw), tsFormat)
-          if (timestamp < 0) throw new Error(`Invalid timestamp for sink record: ${timestamp}`)
-        }
-        key = sink.schema.key.length === 0 ? null : keyCodec.serialize(row.key)
-        if (sink.window !== null && row.window !== null) key = wrapKey(key, row.window, session)
-        value = valueCodec.serialize(row.value)
-      } catch (error) {
-        context.logError((error as Error).message, row)
-        return
-      }
-      const partitions = topics.partitions(sink.topic) ?? 1
-      const partition =
-        key === null ? Math.min(row.partition, partitions - 1) : partitionForKey(key, partitions)
-      topics.append({ topic: sink.topic, partition, key, value, timestamp })
-    }
   }
 
   function operatorContext(queryId: string, topic: string): OperatorContext {
@@ -776,7 +746,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       ]
       rows.set(
         id,
-        order.map((i) => toJsonNode(flat[i])),
+        order.map((i) => toJsonValue(flat[i])),
       )
       if (materialize) sortKeys.set(id, [...row.key, row.window?.start ?? 0])
     })
@@ -945,6 +915,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     processingLog: (): readonly ProcessingLogEntry[] => log.all(),
     warnings: () => warnings,
     plan: (queryId) => state.queries.get(queryId)?.plan,
+    endOffsets: (topic) => topics.endOffsets(topic),
   }
 }
 
@@ -964,16 +935,6 @@ function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
 
 function column(name: string): SelectItem {
   return { kind: 'expr', expr: { kind: 'column', qualifier: null, name }, alias: null }
-}
-
-function wrapKey(key: Buffer | null, window: { start: number; end: number }, session: boolean): Buffer {
-  const base = key ?? Buffer.alloc(0)
-  const suffix = Buffer.alloc(session ? 16 : 8)
-  if (session) {
-    suffix.writeBigInt64BE(BigInt(window.end), 0)
-    suffix.writeBigInt64BE(BigInt(window.start), 8)
-  } else suffix.writeBigInt64BE(BigInt(window.start), 0)
-  return Buffer.concat([base, suffix])
 }
 
 export function formatSchema(schema: LogicalSchema): string {

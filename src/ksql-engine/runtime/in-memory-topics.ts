@@ -6,12 +6,23 @@ export interface StoredRecord extends EngineRecord {
 
 export type TopicListener = (record: StoredRecord) => void
 
+export interface TopicStoreOptions {
+  /**
+   * How many of its newest records each topic keeps for records() and for queries started with
+   * 'auto.offset.reset'='earliest' (as Kafka's retention would); offsets keep counting regardless.
+   * Default: every record, as QTT needs. 0 keeps none: a long-running server or benchmark that only
+   * needs the queries' live output stays in bounded memory.
+   */
+  readonly retainRecords?: number
+}
+
 interface Topic {
   readonly name: string
   partitions: number
-  readonly records: StoredRecord[]
+  records: StoredRecord[]
   readonly nextOffset: number[]
-  readonly listeners: Set<TopicListener>
+  /** Replaced (not mutated) on subscribe/unsubscribe, so a delivery loop never sees it change. */
+  listeners: readonly TopicListener[]
 }
 
 /**
@@ -21,16 +32,25 @@ interface Topic {
  */
 export class InMemoryTopics {
   private readonly topics = new Map<string, Topic>()
+  private readonly retain: number
+
+  constructor(options: TopicStoreOptions = {}) {
+    const retain = options.retainRecords ?? Number.POSITIVE_INFINITY
+    if (!(retain >= 0) || (Number.isFinite(retain) && !Number.isInteger(retain)))
+      throw new RangeError(
+        `retainRecords must be a whole number of records ≥ 0 (or omitted to keep all), got ${String(retain)}`,
+      )
+    this.retain = retain
+  }
 
   create(name: string, partitions = 1): void {
-    const existing = this.topics.get(name)
-    if (existing !== undefined) return
+    if (this.topics.has(name)) return
     this.topics.set(name, {
       name,
       partitions,
       records: [],
       nextOffset: new Array<number>(partitions).fill(0),
-      listeners: new Set(),
+      listeners: [],
     })
   }
 
@@ -50,34 +70,68 @@ export class InMemoryTopics {
     return [...this.topics.keys()]
   }
 
+  /** The retained records, oldest first (all of them unless retainRecords is set). */
   records(name: string): readonly StoredRecord[] {
-    return this.topics.get(name)?.records ?? []
+    const topic = this.topics.get(name)
+    if (topic === undefined) return []
+    this.trim(topic, this.retain)
+    return topic.records
+  }
+
+  /** Per partition, the offset the next record will get (Kafka's log end offset). */
+  endOffsets(name: string): readonly number[] {
+    return this.topics.get(name)?.nextOffset ?? []
   }
 
   append(record: Omit<EngineRecord, 'partition'> & { readonly partition?: number }): StoredRecord {
-    this.create(record.topic)
-    const topic = this.topics.get(record.topic) as Topic
-    const partition = Math.min(Math.max(record.partition ?? 0, 0), topic.partitions - 1)
+    let topic = this.topics.get(record.topic)
+    if (topic === undefined) {
+      this.create(record.topic)
+      topic = this.topics.get(record.topic) as Topic
+    }
+    const requested = record.partition ?? 0
+    const partition = requested <= 0 ? 0 : Math.min(requested, topic.partitions - 1)
     const offset = topic.nextOffset[partition] ?? 0
     topic.nextOffset[partition] = offset + 1
-    const stored: StoredRecord = {
-      topic: record.topic,
-      partition,
-      key: record.key,
-      value: record.value,
-      timestamp: record.timestamp,
-      offset,
-      ...(record.headers === undefined ? {} : { headers: record.headers }),
+    const stored: StoredRecord =
+      record.headers === undefined
+        ? {
+            topic: record.topic,
+            partition,
+            key: record.key,
+            value: record.value,
+            timestamp: record.timestamp,
+            offset,
+          }
+        : {
+            topic: record.topic,
+            partition,
+            key: record.key,
+            value: record.value,
+            timestamp: record.timestamp,
+            offset,
+            headers: record.headers,
+          }
+    if (this.retain > 0) {
+      topic.records.push(stored)
+      // Trimmed in batches (amortized O(1) per record); records() trims to the exact count.
+      if (topic.records.length >= 2 * this.retain + 1024) this.trim(topic, this.retain)
     }
-    topic.records.push(stored)
-    for (const listener of topic.listeners) listener(stored)
+    const listeners = topic.listeners
+    for (let i = 0; i < listeners.length; i++) (listeners[i] as TopicListener)(stored)
     return stored
   }
 
   subscribe(name: string, listener: TopicListener): () => void {
     this.create(name)
     const topic = this.topics.get(name) as Topic
-    topic.listeners.add(listener)
-    return () => topic.listeners.delete(listener)
+    topic.listeners = [...topic.listeners, listener]
+    return () => {
+      topic.listeners = topic.listeners.filter((l) => l !== listener)
+    }
+  }
+
+  private trim(topic: Topic, keep: number): void {
+    if (topic.records.length > keep) topic.records = topic.records.slice(topic.records.length - keep)
   }
 }

@@ -10,7 +10,7 @@
  * - Analyzer checks with ksqlDB's wording: `formatSupportError`, `keySchemaNotSupportedMessage`,
  *   `mapKeyColumnError`, `parseDelimiter`.
  * - JSON ↔ engine values (QTT files, REST output): `toEngineValue(json, type)`, `fromEngineValue(value, type)`,
- *   and precompiled `createJsonReader` / `createJsonWriter` / `createJsonTextWriter`. `parseJsonLossless(text)`
+ *   `toJsonValue(value)` (untyped, for query rows), and precompiled `createJsonReader` / `createJsonWriter` / `createJsonTextWriter`. `parseJsonLossless(text)`
  *   keeps numbers beyond double precision as `JsonNumber` (exact DECIMALs); the readers accept them.
  */
 export { createKeySerde, createValueSerde } from './create-serde.ts'
@@ -36,6 +36,7 @@ export {
   createJsonWriter,
   fromEngineValue,
   toEngineValue,
+  toJsonValue,
   type JsonReader,
   type JsonTextWriter,
   type JsonWriter,

@@ -1,6 +1,6 @@
 import { assertNever } from '../../shared/assert-never.ts'
 import { formatAsString, parseJavaDouble } from '../types/cast.ts'
-import { Decimal, fitDecimal } from '../types/decimal.ts'
+import { Decimal, fitDecimal, isDecimal } from '../types/decimal.ts'
 import { formatJavaDouble } from '../types/java-format.ts'
 import { RecordError } from '../types/record-error.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
@@ -326,4 +326,25 @@ export function createObjectTextWriter(
     for (const p of parts) out += p.prefix + p.write(record[p.name])
     return `${out}}`
   }
+}
+
+/**
+ * Engine value of any type → plain JSON value, for output whose column types are not at hand
+ * (query rows): Map → object, DECIMAL → its exact number, BYTES → base64, non-finite doubles as
+ * Jackson writes them ("NaN", "Infinity").
+ */
+export function toJsonValue(value: unknown): unknown {
+  if (value === null || value === undefined) return null
+  if (typeof value === 'number') return Number.isFinite(value) ? value : String(value)
+  if (typeof value !== 'object') return value
+  if (isDecimal(value)) return value.toJSON()
+  if (Buffer.isBuffer(value)) return value.toString('base64')
+  if (Array.isArray(value)) return value.map(toJsonValue)
+  const out: Record<string, unknown> = {}
+  if (value instanceof Map) {
+    for (const [k, v] of value) out[String(k)] = toJsonValue(v)
+    return out
+  }
+  for (const [k, v] of Object.entries(value)) out[k] = toJsonValue(v)
+  return out
 }

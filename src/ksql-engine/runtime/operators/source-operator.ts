@@ -1,7 +1,8 @@
 import { markNullKey, type Row } from '../../expression/row.ts'
 import type { SourceStep } from '../../planner/execution-plan.ts'
 import { RecordError } from '../../types/record-error.ts'
-import { createKeyCodec, createValueCodec, unwrapWindowedKey } from '../codec/record-codec.ts'
+import { unwrapSessionWindowedKey, unwrapTimeWindowedKey } from '../../serde/index.ts'
+import { createKeyCodec, createValueCodec } from '../record-serdes.ts'
 import type { StoredRecord } from '../in-memory-topics.ts'
 import { createInMemoryStore } from '../state/key-value-store.ts'
 import { parseTimestampText } from './parse-timestamp-text.ts'
@@ -32,9 +33,15 @@ export function createSourceOperator(
       let keyBytes = record.key
       let bounds: Row['window'] = null
       if (window !== null && keyBytes !== null) {
-        const unwrapped = unwrapWindowedKey(keyBytes, window.type === 'SESSION', window.sizeMs)
-        keyBytes = unwrapped.key
-        bounds = { start: unwrapped.start, end: unwrapped.end }
+        if (window.type === 'SESSION') {
+          const unwrapped = unwrapSessionWindowedKey(keyBytes)
+          keyBytes = unwrapped.key
+          bounds = { start: unwrapped.start, end: unwrapped.end }
+        } else {
+          const unwrapped = unwrapTimeWindowedKey(keyBytes)
+          keyBytes = unwrapped.key
+          bounds = { start: unwrapped.start, end: unwrapped.start + (window.sizeMs ?? 0) }
+        }
       }
       const key = step.schema.key.length === 0 ? [] : keyCodec.deserialize(keyBytes)
       const value = valueCodec.deserialize(record.value)
