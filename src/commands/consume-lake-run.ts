@@ -51,8 +51,8 @@ export async function sinkFeeds(
 
   // The consumer's own group is per run: a restarted sink need not wait for a killed member's
   // session to expire, and the position comes from the lake anyway. Progress is committed to
-  // plan.groupId (through the admin API, which joins the group: so at the end of a run and once a
-  // minute while streaming) for monitoring and for tools that read group offsets.
+  // plan.groupId (without joining it, at the end of a run and once a minute while streaming) for
+  // monitoring and for tools that read group offsets.
   const committer = kafka.source({ groupId: plan.groupId })
   const newSource = () =>
     kafka.source({

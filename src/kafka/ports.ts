@@ -128,7 +128,10 @@ export interface RecordSource {
     readonly signal: AbortSignal
     readonly eachBatch: (batch: RecordBatch) => Promise<void>
   }): Promise<void>
-  /** Commits the group's next offsets (while running: as a group member; otherwise the group must be empty). */
+  /**
+   * Commits the group's next offsets: while running as a group member; otherwise without joining
+   * the group (a small transaction; the group must have no members).
+   */
   commit(offsets: readonly TopicPartitionOffset[]): Promise<void>
   close(): Promise<void>
 }

@@ -160,7 +160,7 @@ async function freshLake(): Promise<string> {
 
 const group = `it-lake-${run}`
 
-/** A batch run; commits to the consumer group only when asked (the admin commit takes seconds). */
+/** A batch run; commits to the consumer group only when asked. */
 function sinkBatch(root: string, extra: readonly string[] = [], options: { commit?: boolean } = {}) {
   const commit = options.commit === true ? ['--group', group] : ['--no-commit']
   return dip(['consume', 'lake', '--batch', '--json', '--lake-root', root, ...commit, ...extra], {
