@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { isNullKey } from '../expression/row.ts'
 import type { FormatInfo } from '../metastore/source.ts'
 import { Decimal } from '../types/decimal.ts'
+import { createValueSerde } from '../serde/index.ts'
 import { createKeyCodec, createValueCodec } from './record-serdes.ts'
 
 const formats: FormatInfo = {
@@ -74,5 +75,57 @@ describe('runtime record serdes (over serde/)', () => {
     )
     expect(delimited.serialize([1, 'x'])?.toString()).toBe('1|x')
     expect(delimited.deserialize(Buffer.from('2|y'))).toEqual([2, 'y'])
+  })
+
+  describe('a reader of the bytes a sink of the same layout just wrote', () => {
+    const columns = [
+      { name: 'S', type: STRING },
+      { name: 'D', type: { kind: 'DOUBLE' } as const },
+      { name: 'I', type: INT },
+      { name: 'B', type: { kind: 'BIGINT' } as const },
+    ]
+    const fresh = createValueSerde('JSON', columns)
+
+    it('takes the written values when they read back exactly, and they equal a fresh parse', () => {
+      const writer = createValueCodec('JSON', columns, formats)
+      const reader = createValueCodec('JSON', columns, formats)
+      for (const values of [
+        ['a"\\\u0001\ud800é😀', 30, 7, 1743465600000],
+        [null, -0, -5, -1],
+        ['x', 1e-7, 2147483647, 2 ** 53 - 1],
+      ]) {
+        const bytes = writer.serialize(values) as Buffer
+        const read = reader.deserialize(bytes)
+        expect(read).toBe(values)
+        expect(fresh.deserialize(bytes)).toEqual(values)
+      }
+    })
+
+    it('parses the bytes when the values would not read back as they are', () => {
+      const writer = createValueCodec('JSON', columns, formats)
+      const reader = createValueCodec('JSON', columns, formats)
+      for (const values of [
+        ['a', Number.NaN, 1, 1],
+        ['a', 1, -0, 1],
+        ['a', 1, 1, 1.5],
+        [5, 1, 1, 1],
+        ['a', 1, 1, undefined],
+      ]) {
+        const bytes = writer.serialize(values) as Buffer
+        const read = reader.deserialize(bytes)
+        expect(read).not.toBe(values)
+        expect(read).toEqual(fresh.deserialize(bytes))
+      }
+    })
+
+    it('parses a copy of the same bytes (a buffer it did not write)', () => {
+      const writer = createValueCodec('JSON', columns, formats)
+      const reader = createValueCodec('JSON', columns, formats)
+      const values = ['a', 1.5, 1, 2]
+      const bytes = writer.serialize(values) as Buffer
+      const copy = Buffer.from(bytes)
+      expect(reader.deserialize(copy)).not.toBe(values)
+      expect(reader.deserialize(copy)).toEqual(values)
+    })
   })
 })

@@ -1,7 +1,7 @@
 import type { KeyFormat, ValueFormat } from '../engine-api.ts'
 import { isNullKey, markNullKey } from '../expression/row.ts'
 import type { Column, FormatInfo } from '../metastore/source.ts'
-import { createKeySerde, createValueSerde, type Serde } from '../serde/index.ts'
+import { createKeySerde, createRoundTripCheck, createValueSerde, type Serde } from '../serde/index.ts'
 
 /**
  * The serdes of one source or sink, built from the metastore's format info over serde/ (the one
@@ -32,42 +32,76 @@ export function createValueCodec(
     wrapSingleValue: formats.wrapSingleValue,
     delimiter: formats.valueDelimiter,
   })
-  return format === 'JSON'
-    ? sharedDecoding(`${formats.wrapSingleValue} ${JSON.stringify(columns)}`, serde)
-    : serde
+  if (format !== 'JSON') return serde
+  const wrapped = columns.length !== 1 || formats.wrapSingleValue
+  const roundTrip = wrapped && plainNames(columns) ? createRoundTripCheck(columns.map((c) => c.type)) : null
+  return sharedValues(`${wrapped} ${JSON.stringify(columns)}`, serde, roundTrip)
 }
 
-/** Per value schema: a copy of the record bytes decoded last, and their values. */
-const lastDecoded = new Map<string, { readers: number; bytes: Buffer | null; values: unknown[] | null }>()
+/** Column names a JSON object holds as they are (no duplicates, no `__proto__`). */
+function plainNames(columns: readonly Column[]): boolean {
+  const names = new Set(columns.map((c) => c.name))
+  return names.size === columns.length && !names.has('__proto__')
+}
+
+/** Per value layout: the record bytes written or decoded last, and their values. */
+interface LastValues {
+  readers: number
+  bytes: Buffer | null
+  /** Whether `bytes` is a private copy (decoded input) rather than bytes this engine wrote. */
+  copied: boolean
+  values: unknown[] | null
+}
+
+const lastValues = new Map<string, LastValues>()
 
 /**
- * Several queries reading one topic receive the same record bytes one after another; the first
- * decodes them and the others with the same value schema reuse those values (rows are never
- * modified in place, so sharing them is safe). Malformed bytes are not remembered, so each query
- * logs its own error.
+ * Values shared between the codecs of one value layout, for the queries of a record's cascade:
+ * - a sink writing a row whose values read back exactly (see createRoundTripCheck) remembers the
+ *   bytes it wrote with those values, and the queries reading that topic take the values instead
+ *   of parsing them again (a chain of queries parses its input once);
+ * - several queries reading one topic receive the same bytes one after another: the first decodes
+ *   them and the others reuse those values.
+ * Rows are never modified in place, so sharing their values is safe. Malformed bytes are not
+ * remembered, so each query logs its own error.
  */
-function sharedDecoding(schema: string, serde: Serde): Serde {
-  let memo = lastDecoded.get(schema)
+function sharedValues(
+  layout: string,
+  serde: Serde,
+  roundTrip: ((values: readonly unknown[]) => boolean) | null,
+): Serde {
+  let memo = lastValues.get(layout)
   if (memo === undefined) {
-    memo = { readers: 0, bytes: null, values: null }
-    lastDecoded.set(schema, memo)
+    memo = { readers: 0, bytes: null, copied: false, values: null }
+    lastValues.set(layout, memo)
   }
   const last = memo
   let reading = false
   return {
-    serialize: serde.serialize,
+    serialize(values) {
+      const bytes = serde.serialize(values)
+      if (roundTrip !== null && bytes !== null && values !== null && roundTrip(values)) {
+        last.bytes = bytes
+        last.copied = false
+        last.values = values as unknown[]
+      }
+      return bytes
+    },
     deserialize(bytes) {
       if (bytes === null) return null
+      // The very buffer a sink of this layout wrote for these values.
+      if (bytes === last.bytes && !last.copied) return last.values
       if (!reading) {
         reading = true
         last.readers++
       }
-      // A single reader of this schema has nothing to share: skip the copy.
+      // A single reader of this layout has nothing to share: skip the copy.
       if (last.readers < 2) return serde.deserialize(bytes)
       // Compared by content against a private copy: a producer may reuse one buffer for new data.
-      if (last.bytes !== null && last.bytes.equals(bytes)) return last.values
+      if (last.bytes !== null && last.copied && last.bytes.equals(bytes)) return last.values
       const values = serde.deserialize(bytes)
       last.bytes = Buffer.from(bytes)
+      last.copied = true
       last.values = values
       return values
     },

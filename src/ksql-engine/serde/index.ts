@@ -31,8 +31,10 @@ export {
 } from './format-support.ts'
 export { JsonNumber, isJsonNumber, parseJsonLossless } from './lossless-json.ts'
 export {
+  createFieldTextWriter,
   createJsonReader,
   createJsonTextWriter,
+  createRoundTripCheck,
   createJsonWriter,
   fromEngineValue,
   toEngineValue,

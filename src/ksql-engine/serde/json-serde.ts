@@ -1,5 +1,12 @@
 import { RecordError } from '../types/record-error.ts'
-import { aliasOf, containsDecimal, createJsonReader, createJsonTextWriter, foldKeys } from './json-values.ts'
+import {
+  aliasOf,
+  containsDecimal,
+  createFieldTextWriter,
+  createJsonReader,
+  createJsonTextWriter,
+  foldKeys,
+} from './json-values.ts'
 import { parseJsonLossless } from './lossless-json.ts'
 import type { Serde, SerdeColumn } from './serde-types.ts'
 
@@ -45,7 +52,7 @@ function objectSerde(columns: readonly SerdeColumn[]): Serde {
   }))
   const writers = columns.map((c, i) => ({
     prefix: `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`,
-    write: createJsonTextWriter(c.type),
+    write: createFieldTextWriter(c.type),
   }))
   return {
     serialize(values) {

@@ -2,8 +2,19 @@ import { describe, expect, it } from 'vitest'
 
 import { Decimal } from '../types/decimal.ts'
 import { RecordError } from '../types/record-error.ts'
-import { BYTES, DOUBLE, INTEGER, STRING, TIMESTAMP, decimal, map, struct } from '../types/sql-type.ts'
-import { createJsonTextWriter, fromEngineValue, toEngineValue } from './json-values.ts'
+import {
+  BOOLEAN,
+  BYTES,
+  DOUBLE,
+  INTEGER,
+  STRING,
+  TIMESTAMP,
+  decimal,
+  map,
+  struct,
+  type SqlType,
+} from '../types/sql-type.ts'
+import { createFieldTextWriter, createJsonTextWriter, fromEngineValue, toEngineValue } from './json-values.ts'
 
 describe('toEngineValue / fromEngineValue', () => {
   it('round-trips QTT-style JSON through engine values', () => {
@@ -38,5 +49,23 @@ describe('createJsonTextWriter', () => {
     expect(createJsonTextWriter(DOUBLE)(1e10)).toBe('1.0E10')
     expect(createJsonTextWriter(decimal(5, 3))(Decimal.parse('10.120'))).toBe('10.120')
     expect(createJsonTextWriter(map(STRING, INTEGER))(new Map([['a"b', 1]]))).toBe('{"a\\"b":1}')
+  })
+})
+
+describe('createFieldTextWriter', () => {
+  it('writes exactly what createJsonTextWriter writes', () => {
+    const samples: [SqlType, unknown[]][] = [
+      [STRING, ['', 'plain', 'a"b', 'back\\slash', 'tab\t', '\u0001', '\ud800', 'é😀', null, undefined, 5]],
+      [DOUBLE, [0, -0, 1, -1, 30.38, 1e-3, 9.99e-4, 1e7, 9999999.5, -1e7, 1e21, Number.NaN, -Infinity, null]],
+      [INTEGER, [0, -5, 2147483647, null]],
+      [BOOLEAN, [true, false, null]],
+      [TIMESTAMP, [0, 1743465600000, null]],
+      [decimal(5, 2), [Decimal.parse('1.5'), null]],
+    ]
+    for (const [type, values] of samples) {
+      const fast = createFieldTextWriter(type)
+      const general = createJsonTextWriter(type)
+      for (const v of values) expect(fast(v), `${type.kind} ${String(v)}`).toBe(general(v))
+    }
   })
 })

@@ -348,3 +348,113 @@ export function toJsonValue(value: unknown): unknown {
   for (const [k, v] of Object.entries(value)) out[k] = toJsonValue(v)
   return out
 }
+
+/** Text that JSON.stringify would only wrap in quotes: no quote, backslash, control or surrogate. */
+// eslint-disable-next-line no-control-regex -- control characters are what JSON must escape
+const PLAIN_TEXT = /^[^"\\\u0000-\u001f\ud800-\udfff]*$/
+
+/**
+ * createJsonTextWriter for one record field, with the null check and the common scalar cases
+ * inline (the per-field hot path of the JSON serde); same text for every value.
+ */
+export function createFieldTextWriter(type: SqlType): JsonTextWriter {
+  switch (type.kind) {
+    case 'STRING':
+      return (v) =>
+        typeof v === 'string'
+          ? PLAIN_TEXT.test(v)
+            ? `"${v}"`
+            : JSON.stringify(v)
+          : v == null
+            ? 'null'
+            : JSON.stringify(v)
+    case 'DOUBLE': {
+      const general = createJsonTextWriter(type)
+      // formatJavaDouble's own fast path: in [10^-3, 10^7) the JavaScript digits are Java's.
+      return (v) =>
+        typeof v === 'number' && ((v >= 1e-3 && v < 1e7) || (v <= -1e-3 && v > -1e7))
+          ? Number.isInteger(v)
+            ? `${v}.0`
+            : `${v}`
+          : general(v)
+    }
+    case 'BOOLEAN':
+    case 'INTEGER':
+    case 'BIGINT':
+    case 'TIMESTAMP':
+    case 'DATE':
+    case 'TIME':
+      return (v) => (v == null ? 'null' : `${v as number}`)
+    default:
+      return createJsonTextWriter(type)
+  }
+}
+
+/**
+ * For a record layout whose columns are all scalars a JSON reader gives back exactly as written
+ * (STRING, DOUBLE, BOOLEAN and the integer types), a check that one row's values are such values:
+ * then reading the bytes written for them yields equal values, and a reader may take the values
+ * instead of parsing the bytes. null when the layout has other columns (DECIMAL, BYTES, nested).
+ */
+export function createRoundTripCheck(
+  types: readonly SqlType[],
+): ((values: readonly unknown[]) => boolean) | null {
+  const kinds = types.map(roundTripKind)
+  if (kinds.includes(null)) return null
+  const codes = kinds as RoundTripKind[]
+  return (values) => {
+    if (values.length !== codes.length) return false
+    for (let i = 0; i < codes.length; i++) {
+      const v = values[i]
+      if (v === null) continue
+      switch (codes[i]) {
+        case 'text':
+          if (typeof v !== 'string') return false
+          break
+        case 'double':
+          // Java text ("1.0", "1.0E10", "-0.0") parses back to the same double; NaN/∞ are strings.
+          if (typeof v !== 'number' || !Number.isFinite(v)) return false
+          break
+        case 'int32':
+          if (typeof v !== 'number' || (v | 0) !== v || Object.is(v, -0)) return false
+          break
+        case 'int64':
+          if (typeof v !== 'number' || !Number.isSafeInteger(v) || Object.is(v, -0)) return false
+          break
+        case 'boolean':
+          if (typeof v !== 'boolean') return false
+          break
+      }
+    }
+    return true
+  }
+}
+
+type RoundTripKind = 'text' | 'double' | 'int32' | 'int64' | 'boolean'
+
+function roundTripKind(type: SqlType): RoundTripKind | null {
+  switch (type.kind) {
+    case 'STRING':
+      // JSON.stringify escapes lone surrogates, so even those come back.
+      return 'text'
+    case 'DOUBLE':
+      return 'double'
+    case 'INTEGER':
+    case 'DATE':
+    case 'TIME':
+      return 'int32'
+    case 'BIGINT':
+    case 'TIMESTAMP':
+      return 'int64'
+    case 'BOOLEAN':
+      return 'boolean'
+    case 'DECIMAL':
+    case 'BYTES':
+    case 'ARRAY':
+    case 'MAP':
+    case 'STRUCT':
+      return null
+    default:
+      return assertNever(type)
+  }
+}
