@@ -118,6 +118,16 @@ describe('runtime record serdes (over serde/)', () => {
       }
     })
 
+    it('gives a sink the bytes of its layout again for the same values, not for equal-looking ones', () => {
+      const first = createValueCodec('JSON', columns, formats)
+      const second = createValueCodec('JSON', columns, formats)
+      const bytes = first.serialize(['a', 1.5, 1, 2]) as Buffer
+      expect(second.serialize(['a', 1.5, 1, 2])).toBe(bytes)
+      const negativeZero = second.serialize(['a', -0, 1, 2])
+      expect(negativeZero?.toString()).toBe('{"S":"a","D":-0.0,"I":1,"B":2}')
+      expect(second.serialize(['a', 0, 1, 2])?.toString()).toBe('{"S":"a","D":0.0,"I":1,"B":2}')
+    })
+
     it('parses a copy of the same bytes (a buffer it did not write)', () => {
       const writer = createValueCodec('JSON', columns, formats)
       const reader = createValueCodec('JSON', columns, formats)

@@ -53,6 +53,8 @@ export function createAggregateOperator(
   const having = step.having === null ? null : compileExpression(step.having, scopes.output).evaluate
   const project = createProjector(step.keyColumns, step.valueColumns, scopes.output, context)
   const store: KeyValueStore<GroupState> = createInMemoryStore()
+  /** Time-window states: group key text → window start → state. */
+  const windowStore: KeyValueStore<Map<number, GroupState>> = createInMemoryStore()
   const sessions = new Map<string, GroupState[]>()
   const window = step.window
   // EMIT FINAL without GRACE PERIOD closes windows at their end; otherwise ksqlDB's 24 h default applies.
@@ -82,17 +84,42 @@ export function createAggregateOperator(
     }
     return key
   }
-  const argsOf = (row: Row): unknown[][] =>
-    aggregates.map((a) =>
-      a.args.map((arg) => {
+  const argsOf = (row: Row): unknown[][] => {
+    const all = new Array<unknown[]>(aggregates.length)
+    for (let i = 0; i < aggregates.length; i++) {
+      const evaluators = (aggregates[i] as CompiledAggregate).args
+      const values = new Array<unknown>(evaluators.length)
+      for (let j = 0; j < evaluators.length; j++) {
         try {
-          return arg(row)
+          values[j] = (evaluators[j] as Evaluator)(row)
         } catch (error) {
           context.logError((error as Error).message, row)
-          return null
+          values[j] = null
         }
-      }),
-    )
+      }
+      all[i] = values
+    }
+    return all
+  }
+  // New accumulators are computed here first, so an aggregate throwing leaves the state as it was.
+  const scratch = new Array<unknown>(aggregates.length)
+  const update = (state: GroupState, args: readonly unknown[][], retract: boolean): void => {
+    const accumulators = state.accumulators
+    for (let i = 0; i < aggregates.length; i++) {
+      const fn = (aggregates[i] as CompiledAggregate).fn
+      const acc = accumulators[i]
+      const values = args[i] as unknown[]
+      scratch[i] = retract ? (fn.undo === undefined ? acc : fn.undo(acc, values)) : fn.add(acc, values)
+    }
+    for (let i = 0; i < aggregates.length; i++) accumulators[i] = scratch[i]
+  }
+  const fresh = (key: readonly unknown[], w: WindowBounds | null, timestamp: number): GroupState => ({
+    key,
+    window: w,
+    accumulators: aggregates.map((a) => a.fn.initial()),
+    timestamp,
+    emitted: false,
+  })
 
   // EMIT FINAL: hold each window's latest result until stream time passes window end + grace.
   const emitFinal = step.emitFinal && window !== null
@@ -134,12 +161,16 @@ export function createAggregateOperator(
     if (tombstone) pending.delete(storeKey(state.key, state.window))
     else pending.set(storeKey(state.key, state.window), { state, row })
   }
+  const resultsOf = (state: GroupState): unknown[] => {
+    const values = new Array<unknown>(aggregates.length)
+    for (let i = 0; i < aggregates.length; i++)
+      values[i] = (aggregates[i] as CompiledAggregate).fn.result(state.accumulators[i])
+    return values
+  }
   const emitNow = (state: GroupState, row: Row, tombstone: boolean): void => {
     const aggregateRow: Row = {
       key: state.key,
-      value: tombstone
-        ? null
-        : state.accumulators.map((acc, i) => (aggregates[i] as CompiledAggregate).fn.result(acc)),
+      value: tombstone ? null : resultsOf(state),
       timestamp: state.timestamp,
       partition: row.partition,
       offset: row.offset,
@@ -175,25 +206,10 @@ export function createAggregateOperator(
     const key = groupKeyOf(row)
     if (key === null) return
     const args = argsOf(row)
-    const update = (state: GroupState): void => {
-      state.accumulators = state.accumulators.map((acc, i) => {
-        const a = aggregates[i] as CompiledAggregate
-        const values = args[i] as unknown[]
-        if (retract) return a.fn.undo === undefined ? acc : a.fn.undo(acc, values)
-        return a.fn.add(acc, values)
-      })
-    }
-    const fresh = (w: WindowBounds | null): GroupState => ({
-      key,
-      window: w,
-      accumulators: aggregates.map((a) => a.fn.initial()),
-      timestamp: row.timestamp,
-      emitted: false,
-    })
     if (window === null) {
       const k = storeKey(key, null)
-      const state = store.get(k) ?? fresh(null)
-      update(state)
+      const state = store.get(k) ?? fresh(key, null, row.timestamp)
+      update(state, args, retract)
       state.timestamp = Math.max(state.timestamp, row.timestamp)
       store.put(k, state)
       emit(state, row, false)
@@ -205,8 +221,14 @@ export function createAggregateOperator(
       applySession(row, key, args, closeTime)
       return
     }
-    // One key text for all the windows this row falls in (a hopping row updates size/advance of them).
+    // One lookup of the group for all the windows this row falls in (a hopping row updates
+    // size/advance of them), then the windows by start.
     const keyText = JSON.stringify(key)
+    let windows = windowStore.get(keyText)
+    if (windows === undefined) {
+      windows = new Map()
+      windowStore.put(keyText, windows)
+    }
     for (const w of timeWindowsFor(row.timestamp, window)) {
       if (w.end <= closeTime) {
         context.logError(
@@ -215,11 +237,13 @@ export function createAggregateOperator(
         )
         continue
       }
-      const k = `${keyText}@${w.start}`
-      const state = store.get(k) ?? fresh(w)
-      update(state)
+      let state = windows.get(w.start)
+      if (state === undefined) {
+        state = fresh(key, w, row.timestamp)
+        windows.set(w.start, state)
+      }
+      update(state, args, retract)
       state.timestamp = Math.max(state.timestamp, row.timestamp)
-      store.put(k, state)
       emit(state, row, false)
     }
   }

@@ -25,10 +25,20 @@ export function createProjector(
     const key = new Array<unknown>(keys.length)
     for (let i = 0; i < keys.length; i++) key[i] = safe(keys[i] as Evaluator, row)
     if (isNullKey(row.key)) markNullKey(key)
-    if (row.value === null) return { ...row, key, value: null }
-    const value = new Array<unknown>(values.length)
-    for (let i = 0; i < values.length; i++) value[i] = safe(values[i] as Evaluator, row)
-    return { ...row, key, value }
+    let value: unknown[] | null = null
+    if (row.value !== null) {
+      value = new Array<unknown>(values.length)
+      for (let i = 0; i < values.length; i++) value[i] = safe(values[i] as Evaluator, row)
+    }
+    // Spelled out rather than spread: one object shape for every projected row.
+    return {
+      key,
+      value,
+      timestamp: row.timestamp,
+      partition: row.partition,
+      offset: row.offset,
+      window: row.window,
+    }
   }
 }
 
