@@ -21,3 +21,25 @@ export function dip(args: readonly string[], env: Record<string, string> = {}, o
     ...options,
   })
 }
+
+/**
+ * `node bin/dip.js <args>` for long runs (`dip lab`): the caller's args name the config, DIP_CACHE_DIR
+ * is kept (where Kafka was provisioned, which `dip lab` checks), and the child gets `timeoutMs`.
+ */
+export async function runDipCli(
+  args: readonly string[],
+  options: { readonly timeoutMs: number },
+): Promise<{ exitCode: number; stdout: string; stderr: string }> {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_') || key === 'DIP_CACHE_DIR'),
+  )
+  const result = await execa('node', ['bin/dip.js', ...args], {
+    cwd: repoRoot,
+    env: { ...env, NO_COLOR: '1', CI: '1' },
+    extendEnv: false,
+    reject: false,
+    timeout: options.timeoutMs,
+    forceKillAfterDelay: false,
+  })
+  return { exitCode: result.exitCode ?? 1, stdout: String(result.stdout), stderr: String(result.stderr) }
+}
