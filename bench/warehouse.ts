@@ -12,7 +12,7 @@
  * convert, upsert, dip_offsets), with the process's peak RSS (GNU time, when installed) and its
  * rate from spawn to exit. The raw side then reads the rows the sink wrote and upserts exactly
  * those into an identical table, 1,000 rows a statement, one transaction each: the same rows,
- * without Kafka, decoding or bookkeeping.
+ * without Kafka, decoding or bookkeeping, in the order the sink received them.
  */
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
@@ -129,7 +129,10 @@ export async function benchWarehouse(options: {
     if (created !== sinkTable) await pool.query(`RENAME TABLE \`${created}\` TO \`${sinkTable}\``)
 
     log('  warehouse: raw mysql2 multi-row upsert of the same rows')
-    const { columns, keyColumns, rows } = await readRows(pool, config.mysql.database, sinkTable)
+    const { columns, keyColumns, rows: byKey } = await readRows(pool, config.mysql.database, sinkTable)
+    // In the order the sink received them: random keys hit random index pages, as for the sink
+    // (the table's own order, sorted by key, would append and run several times faster).
+    const rows = inTopicOrder(byKey, await keysInTopicOrder(config.kafka.brokers, topic, events))
     // Generated ids repeat now and then (one in ~10,000): those events update their row.
     if (rows.length < events * 0.99) throw new Error(`the sink's table holds ${rows.length} rows`)
     await pool.query(`CREATE TABLE \`${rawTable}\` LIKE \`${sinkTable}\``)
@@ -175,10 +178,49 @@ async function readRows(pool: MysqlPool, database: string, table: string) {
   // JSON columns come back parsed; they are sent back as the JSON text the sink sent.
   const isDocument = (value: unknown) =>
     value !== null && typeof value === 'object' && !(value instanceof Date) && !Buffer.isBuffer(value)
-  const values = rows.map((row) =>
-    columns.map((column) => (isDocument(row[column]) ? JSON.stringify(row[column]) : row[column])),
-  )
+  const values = new Map<string, unknown[]>()
+  const [keyColumn = ''] = keyColumns
+  for (const row of rows)
+    values.set(
+      String(row[keyColumn]),
+      columns.map((column) => (isDocument(row[column]) ? JSON.stringify(row[column]) : row[column])),
+    )
   return { columns, keyColumns, rows: values }
+}
+
+/** The topic's keys as a consumer receives them (partition batches in fetch order). */
+async function keysInTopicOrder(
+  brokers: readonly string[],
+  topic: string,
+  events: number,
+): Promise<string[]> {
+  const kafka = createKafkaPorts({ brokers, clientId: 'dip-bench' })
+  const source = kafka.source({ groupId: `bench-order-${randomUUID().slice(0, 8)}`, fromBeginning: true })
+  const keys: string[] = []
+  const done = new AbortController()
+  await source.run({
+    topics: [topic],
+    signal: done.signal,
+    eachBatch: async (batch) => {
+      for (const record of batch.records) keys.push(record.key?.toString('utf8') ?? '')
+      if (keys.length >= events) done.abort()
+    },
+  })
+  await source.close()
+  return keys
+}
+
+/** Each key's row once, at the key's first place in `keys`. */
+function inTopicOrder(byKey: ReadonlyMap<string, unknown[]>, keys: readonly string[]): unknown[][] {
+  const seen = new Set<string>()
+  const rows: unknown[][] = []
+  for (const key of keys) {
+    const row = byKey.get(key)
+    if (row === undefined || seen.has(key)) continue
+    seen.add(key)
+    rows.push(row)
+  }
+  return rows
 }
 
 interface CliWarehouseResult {
