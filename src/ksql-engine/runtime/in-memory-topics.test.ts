@@ -37,6 +37,39 @@ describe('InMemoryTopics', () => {
     expect(delivered).toBe(10)
   })
 
+  it("keeps a table's topic as its newest record per key, whatever retainRecords says", () => {
+    const topics = new InMemoryTopics({ retainRecords: 1 })
+    const keyed = (key: string, value: string | null) => ({
+      topic: 't',
+      key: Buffer.from(key),
+      value: value === null ? null : Buffer.from(value),
+      timestamp: 0,
+    })
+    topics.append(keyed('a', '1'))
+    topics.keepLatestPerKey('t')
+    for (const [key, value] of [
+      ['b', '1'],
+      ['a', '2'],
+      ['c', '1'],
+      ['b', null],
+    ] as const)
+      topics.append(keyed(key, value))
+    expect(topics.records('t').map((r) => `${String(r.key)}=${String(r.value)}`)).toEqual(['a=2', 'c=1'])
+    expect(topics.holdsHistory('t')).toBe(true)
+  })
+
+  it('tells whether records() still holds every record appended', () => {
+    const topics = new InMemoryTopics({ retainRecords: 2 })
+    topics.append(record(1))
+    topics.append(record(2))
+    expect(topics.holdsHistory('t')).toBe(true)
+    topics.append(record(3))
+    expect(topics.holdsHistory('t')).toBe(false)
+    const none = new InMemoryTopics({ retainRecords: 0 })
+    none.append(record(1))
+    expect(none.holdsHistory('t')).toBe(false)
+  })
+
   it('rejects a retention that is not a whole number ≥ 0, naming the option', () => {
     expect(() => new InMemoryTopics({ retainRecords: -1 })).toThrow(/retainRecords must be a whole number/)
     expect(() => new InMemoryTopics({ retainRecords: 1.5 })).toThrow(/got 1.5/)

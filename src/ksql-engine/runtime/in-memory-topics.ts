@@ -20,6 +20,10 @@ interface Topic {
   readonly name: string
   partitions: number
   records: StoredRecord[]
+  /** Set for a table's topic: the newest record per (partition, key), as a compacted topic keeps. */
+  latest: Map<string, StoredRecord> | null
+  /** Records no longer retained: a query reading from 'earliest' needs them from elsewhere. */
+  trimmed: boolean
   readonly nextOffset: number[]
   /** Replaced (not mutated) on subscribe/unsubscribe, so a delivery loop never sees it change. */
   listeners: readonly TopicListener[]
@@ -49,6 +53,8 @@ export class InMemoryTopics {
       name,
       partitions,
       records: [],
+      latest: null,
+      trimmed: false,
       nextOffset: new Array<number>(partitions).fill(0),
       listeners: [],
     })
@@ -74,8 +80,31 @@ export class InMemoryTopics {
   records(name: string): readonly StoredRecord[] {
     const topic = this.topics.get(name)
     if (topic === undefined) return []
+    if (topic.latest !== null) return [...topic.latest.values()]
     this.trim(topic, this.retain)
     return topic.records
+  }
+
+  /**
+   * Keeps only the newest record per key of this topic (a tombstone removes its key), whatever
+   * retainRecords says: a table's rows stay answerable by pull queries in memory bounded by its keys.
+   */
+  keepLatestPerKey(name: string): void {
+    this.create(name)
+    const topic = this.topics.get(name) as Topic
+    if (topic.latest !== null) return
+    topic.latest = new Map()
+    for (const record of topic.records) this.upsert(topic, record)
+    topic.records = []
+  }
+
+  /** Whether records() still holds every record appended (newest per key counting as whole, for tables). */
+  holdsHistory(name: string): boolean {
+    const topic = this.topics.get(name)
+    if (topic === undefined) return true
+    if (topic.latest !== null) return true
+    this.trim(topic, this.retain)
+    return !topic.trimmed
   }
 
   /** Per partition, the offset the next record will get (Kafka's log end offset). */
@@ -112,11 +141,12 @@ export class InMemoryTopics {
             offset,
             headers: record.headers,
           }
-    if (this.retain > 0) {
+    if (topic.latest !== null) this.upsert(topic, stored)
+    else if (this.retain > 0) {
       topic.records.push(stored)
       // Trimmed in batches (amortized O(1) per record); records() trims to the exact count.
       if (topic.records.length >= 2 * this.retain + 1024) this.trim(topic, this.retain)
-    }
+    } else topic.trimmed = true
     const listeners = topic.listeners
     for (let i = 0; i < listeners.length; i++) (listeners[i] as TopicListener)(stored)
     return stored
@@ -132,6 +162,17 @@ export class InMemoryTopics {
   }
 
   private trim(topic: Topic, keep: number): void {
-    if (topic.records.length > keep) topic.records = topic.records.slice(topic.records.length - keep)
+    if (topic.records.length > keep) {
+      topic.records = topic.records.slice(topic.records.length - keep)
+      topic.trimmed = true
+    }
+  }
+
+  private upsert(topic: Topic, record: StoredRecord): void {
+    const latest = topic.latest as Map<string, StoredRecord>
+    const id = `${record.partition}:${record.key === null ? '-' : record.key.toString('base64')}`
+    // Deleted first, so the map's order stays the order of the last updates.
+    latest.delete(id)
+    if (record.value !== null) latest.set(id, record)
   }
 }
