@@ -47,7 +47,7 @@ import { substituteVariables } from './parser/substitute-variables.ts'
 import type { ExecutionPlan, SinkStep } from './planner/execution-plan.ts'
 import { buildTopology } from './runtime/build-topology.ts'
 import { createKeyCodec, createValueCodec } from './runtime/record-serdes.ts'
-import { InMemoryTopics } from './runtime/in-memory-topics.ts'
+import { InMemoryTopics, type StoredRecord } from './runtime/in-memory-topics.ts'
 import { partitionForKey } from './runtime/murmur2.ts'
 import type { OperatorContext } from './runtime/operators/operator.ts'
 import { createSinkOperator } from './runtime/operators/sink-operator.ts'
@@ -63,12 +63,22 @@ export interface EmbeddedEngineOptions extends EngineOptions {
    * 'earliest'; default all (QTT), 0 for none (a benchmark or a long-running server).
    */
   readonly retainRecords?: number
+  /** With retainRecords: a table's topic keeps its newest record per key, so pull queries stay whole. */
+  readonly tablesLatestPerKey?: boolean
 }
 
 interface RunningQuery {
   readonly info: QueryInfo
   readonly plan: ExecutionPlan
   stop: () => void
+  /** Runs one record through this query only (a backfill); errors go to the processing log. */
+  feed: (record: StoredRecord) => void
+}
+
+/** A query started from 'earliest' on a topic whose older records the engine no longer holds. */
+export interface PendingBackfill {
+  readonly queryId: string
+  readonly topic: string
 }
 
 /** State a batch of statements runs against: the real one, or a sandbox copy for validation. */
@@ -104,6 +114,15 @@ export interface EmbeddedEngine extends Engine {
   plan(queryId: string): ExecutionPlan | undefined
   /** Per partition, the offset the topic's next record gets: what it received, retained or not. */
   endOffsets(topic: string): readonly number[]
+  /** Calls `listener` with every record appended to any topic from now on, before its queries run. */
+  onAppend(listener: (record: EngineRecord) => void): () => void
+  /**
+   * Queries started from 'earliest' since the last call whose source topic no longer holds all its
+   * records: the embedder feeds them the history from where it keeps it (Kafka) with backfill().
+   */
+  takeBackfills(): PendingBackfill[]
+  /** Runs older records of its source topic through one query (not through the other readers). */
+  backfill(queryId: string, records: readonly StoredRecord[]): void
 }
 
 /** Creates the in-process ksqlDB-compatible engine over in-memory topics. */
@@ -116,6 +135,10 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     options.retainRecords === undefined ? {} : { retainRecords: options.retainRecords },
   )
   const log = new ProcessingLog()
+  const backfills: PendingBackfill[] = []
+  const keepTableLatest = (s: ExecutionState, topic: string): void => {
+    if (options.tablesLatestPerKey === true && !s.dryRun) topics.keepLatestPerKey(topic)
+  }
   const state: ExecutionState = {
     metastore: new Metastore(),
     queries: new Map(),
@@ -299,6 +322,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       ...wrapOption(scope),
     })
     if (!topicExists(s, source.topic)) ensureTopic(s, source.topic, partitions ?? 1)
+    if (source.type === 'TABLE') keepTableLatest(s, source.topic)
     s.commandSeq++
     s.metastore.put(source)
     return {
@@ -480,14 +504,14 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       sources: [analysis.source.name],
       state: 'RUNNING',
     }
-    const running: RunningQuery = { info, plan, stop: () => undefined }
+    const running: RunningQuery = { info, plan, stop: () => undefined, feed: () => undefined }
     s.queries.set(queryId, running)
     if (s.dryRun) return
+    if (sink.isTable) keepTableLatest(s, sink.topic)
     const context = operatorContext(queryId, analysis.source.topic)
     const handler = buildTopology(plan, context, createSinkOperator(sink, context, topics))
     const fromEarliest = (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
-    if (fromEarliest) for (const record of [...topics.records(analysis.source.topic)]) handler(record)
-    running.stop = topics.subscribe(analysis.source.topic, (record) => {
+    running.feed = (record) => {
       try {
         handler(record)
       } catch (error) {
@@ -499,7 +523,13 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
           message: (error as Error).message,
         })
       }
-    })
+    }
+    if (fromEarliest) {
+      if (topics.holdsHistory(analysis.source.topic))
+        for (const record of [...topics.records(analysis.source.topic)]) handler(record)
+      else backfills.push({ queryId, topic: analysis.source.topic })
+    }
+    running.stop = topics.subscribe(analysis.source.topic, running.feed)
   }
 
   function operatorContext(queryId: string, topic: string): OperatorContext {
@@ -916,6 +946,12 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     warnings: () => warnings,
     plan: (queryId) => state.queries.get(queryId)?.plan,
     endOffsets: (topic) => topics.endOffsets(topic),
+    onAppend: (listener) => topics.tap(listener),
+    takeBackfills: () => backfills.splice(0),
+    backfill: (queryId, records) => {
+      const query = state.queries.get(queryId)
+      if (query !== undefined) for (const record of records) query.feed(record)
+    },
   }
 }
 

@@ -58,6 +58,18 @@ describe('InMemoryTopics', () => {
     expect(topics.holdsHistory('t')).toBe(true)
   })
 
+  it("taps every topic, before the topic's own listeners", () => {
+    const topics = new InMemoryTopics({ retainRecords: 0 })
+    const seen: string[] = []
+    topics.subscribe('t', (r) => seen.push(`listener ${r.topic}`))
+    const stop = topics.tap((r) => seen.push(`tap ${r.topic}`))
+    topics.append(record(1))
+    topics.append({ ...record(2), topic: 'u' })
+    stop()
+    topics.append(record(3))
+    expect(seen).toEqual(['tap t', 'listener t', 'tap u', 'listener t'])
+  })
+
   it('tells whether records() still holds every record appended', () => {
     const topics = new InMemoryTopics({ retainRecords: 2 })
     topics.append(record(1))

@@ -36,6 +36,8 @@ interface Topic {
  */
 export class InMemoryTopics {
   private readonly topics = new Map<string, Topic>()
+  /** Listeners of every topic's appends, called before the topic's own listeners. */
+  private tapListeners: readonly TopicListener[] = []
   private readonly retain: number
 
   constructor(options: TopicStoreOptions = {}) {
@@ -147,6 +149,8 @@ export class InMemoryTopics {
       // Trimmed in batches (amortized O(1) per record); records() trims to the exact count.
       if (topic.records.length >= 2 * this.retain + 1024) this.trim(topic, this.retain)
     } else topic.trimmed = true
+    const taps = this.tapListeners
+    for (let i = 0; i < taps.length; i++) (taps[i] as TopicListener)(stored)
     const listeners = topic.listeners
     for (let i = 0; i < listeners.length; i++) (listeners[i] as TopicListener)(stored)
     return stored
@@ -158,6 +162,14 @@ export class InMemoryTopics {
     topic.listeners = [...topic.listeners, listener]
     return () => {
       topic.listeners = topic.listeners.filter((l) => l !== listener)
+    }
+  }
+
+  /** Sees every record appended to any topic, retained or not (e.g. to forward output to Kafka). */
+  tap(listener: TopicListener): () => void {
+    this.tapListeners = [...this.tapListeners, listener]
+    return () => {
+      this.tapListeners = this.tapListeners.filter((l) => l !== listener)
     }
   }
 
