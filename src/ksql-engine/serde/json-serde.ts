@@ -1,12 +1,6 @@
 import { RecordError } from '../types/record-error.ts'
-import {
-  aliasOf,
-  containsDecimal,
-  createFieldTextWriter,
-  createJsonReader,
-  createJsonTextWriter,
-  foldKeys,
-} from './json-values.ts'
+import { aliasOf, containsDecimal, createJsonReader, createJsonTextWriter, foldKeys } from './json-values.ts'
+import { createFieldByteWriter, JsonByteWriter } from './json-bytes.ts'
 import { parseJsonLossless } from './lossless-json.ts'
 import type { Serde, SerdeColumn } from './serde-types.ts'
 
@@ -41,6 +35,10 @@ function unwrappedSerde(column: SerdeColumn): Serde {
   }
 }
 
+/** Shared by every object serde: a record is written within one serialize() call. */
+const recordWriter = new JsonByteWriter()
+const CLOSE = Buffer.from('}', 'utf8')
+
 function objectSerde(columns: readonly SerdeColumn[]): Serde {
   const parseJson = parserFor(columns)
   // `alias` remembers the spelling the data last used for a column (`transaction_id` for
@@ -51,19 +49,22 @@ function objectSerde(columns: readonly SerdeColumn[]): Serde {
     read: createJsonReader(c.type),
   }))
   const writers = columns.map((c, i) => ({
-    prefix: `${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`,
-    write: createFieldTextWriter(c.type),
+    prefix: Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`, 'utf8'),
+    write: createFieldByteWriter(c.type),
   }))
   return {
     serialize(values) {
       if (values === null) return null
       if (writers.length === 0) return Buffer.from('{}', 'utf8')
-      let out = ''
+      const out = recordWriter
+      out.begin()
       for (let i = 0; i < writers.length; i++) {
         const w = writers[i] as (typeof writers)[number]
-        out += w.prefix + w.write(values[i])
+        out.raw(w.prefix)
+        w.write(out, values[i])
       }
-      return Buffer.from(`${out}}`, 'utf8')
+      out.raw(CLOSE)
+      return out.end()
     },
     deserialize(bytes) {
       if (bytes === null) return null

@@ -378,16 +378,38 @@ export function createFieldTextWriter(type: SqlType): JsonTextWriter {
             : `${v}`
           : general(v)
     }
-    case 'BOOLEAN':
-    case 'INTEGER':
     case 'BIGINT':
     case 'TIMESTAMP':
+      return (v) =>
+        typeof v === 'number' && (v > 2147483647 || v < -2147483648)
+          ? longText(v)
+          : v == null
+            ? 'null'
+            : `${v as number}`
+    case 'BOOLEAN':
+    case 'INTEGER':
     case 'DATE':
     case 'TIME':
       return (v) => (v == null ? 'null' : `${v as number}`)
     default:
       return createJsonTextWriter(type)
   }
+}
+
+/**
+ * Text of integers beyond 32 bits (epoch milliseconds, window bounds), remembered: V8's own number
+ * text cache hashes a double's low bits, which such round numbers share, so it misses on them.
+ */
+const longTexts = new Map<number, string>()
+
+function longText(v: number): string {
+  let text = longTexts.get(v)
+  if (text === undefined) {
+    if (longTexts.size >= 4096) longTexts.clear()
+    text = `${v}`
+    longTexts.set(v, text)
+  }
+  return text
 }
 
 /**
