@@ -1,5 +1,5 @@
 import { isDipError } from '../shared/errors.ts'
-import type { RecordBatch, TopicPartitionOffset } from '../kafka/ports.ts'
+import { BATCH_FETCH_WAIT_MS, type RecordBatch, type TopicPartitionOffset } from '../kafka/ports.ts'
 import { createJsonlEncoder } from '../lake/encoders/jsonl-encoder.ts'
 import type { LakeEncoder } from '../lake/encoders/lake-encoder.ts'
 import { createParquetEncoder } from '../lake/encoders/parquet-encoder.ts'
@@ -58,6 +58,7 @@ export async function sinkFeeds(
     kafka.source({
       groupId: `${plan.groupId}-${process.pid}-${Date.now().toString(36)}`,
       fromBeginning: true,
+      ...(plan.mode === 'batch' ? { maxWaitMs: BATCH_FETCH_WAIT_MS } : {}),
     })
   let source = newSource()
   let commitWarned = false

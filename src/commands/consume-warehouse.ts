@@ -2,7 +2,7 @@ import { createContext, type GlobalOptions } from '../cli/context.ts'
 import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
-import type { KafkaPorts } from '../kafka/ports.ts'
+import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
 import { createKsqlClient, type KsqlClient, type SourceSchema } from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
@@ -29,7 +29,10 @@ export interface ConsumeWarehouseOptions {
   readonly topics?: readonly string[]
   /** Name of this sink in dip_offsets / dip_rejects; the consumer group is `dip-<name>`. */
   readonly consumer?: string
-  /** Kafka consumer group; default `dip-<consumer>`. Only for lag monitoring and partition assignment. */
+  /**
+   * Kafka consumer group; default `dip-<consumer>`. Only for lag monitoring and (streaming) partition
+   * assignment: a batch run reads with a group of its own and commits to this one at the end.
+   */
   readonly group?: string
   readonly maxRows?: number
   /** Records per MySQL transaction; each transaction stores its rows and its dip_offsets position. */
@@ -175,7 +178,19 @@ export async function runConsumeWarehouse(
       spinner.update(
         mode === 'batch' ? 'Writing new records to MySQL' : 'Streaming records into MySQL (Ctrl-C to stop)',
       )
-      const source = kafka.source({ groupId: options.group ?? `dip-${consumer}`, fromBeginning: true })
+      const group = options.group ?? `dip-${consumer}`
+      // Positions live in dip_offsets, so a batch run needs no place in the group: it reads with a
+      // group of its own (no wait for a killed run's member to time out, nothing to hand over) and
+      // commits the group's offsets at the end without joining it. A stream stays a member.
+      const source =
+        mode === 'batch'
+          ? kafka.source({
+              groupId: `${group}-${process.pid}-${Date.now().toString(36)}`,
+              fromBeginning: true,
+              maxWaitMs: BATCH_FETCH_WAIT_MS,
+            })
+          : kafka.source({ groupId: group, fromBeginning: true })
+      const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
       let summary: WarehouseSummary
       try {
         summary = await runWarehouseSink(
@@ -189,6 +204,7 @@ export async function runConsumeWarehouse(
           {
             admin,
             source,
+            ...(groupCommitter === undefined ? {} : { groupCommitter }),
             session,
             signal: deps.signal,
             onBatch: ({ records }) => spinner.update(`${records} records written to MySQL`),
@@ -200,6 +216,7 @@ export async function runConsumeWarehouse(
         throw error
       } finally {
         await source.close().catch(() => undefined)
+        await groupCommitter?.close().catch(() => undefined)
       }
       const durationMs = Date.now() - started
       const tables = prepared.tables.map(({ table }) => ({

@@ -407,8 +407,8 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
         allowAutoTopicCreation: false,
         // A fetch at the end of the log waits this long for new records, and stopping the consumer
         // waits for that fetch: kafkajs's 5 s made every run that caught up end 5 s late. 500 ms
-        // is the Java client's default (fetch.max.wait.ms).
-        maxWaitTimeInMs: FETCH_MAX_WAIT_MS,
+        // is the Java client's default (fetch.max.wait.ms); batch readers pass less.
+        maxWaitTimeInMs: options.maxWaitMs ?? FETCH_MAX_WAIT_MS,
         // Bigger fetches mean fewer, bigger batches for the sinks (one MySQL transaction or one
         // lake file each); still bounded, so memory stays flat.
         maxBytesPerPartition: FETCH_MAX_BYTES_PER_PARTITION,

@@ -98,7 +98,16 @@ export interface SourceOptions {
   readonly isolation?: 'read_committed' | 'read_uncommitted'
   /** Where to start when the group has no committed offset. */
   readonly fromBeginning?: boolean
+  /**
+   * How long a fetch at the end of the log waits for new records; default 500 ms. Stopping waits
+   * for the fetch in flight, so readers that stop once they reach the end (batch runs) pass
+   * BATCH_FETCH_WAIT_MS: while a backlog is read, fetches return at once whatever the wait.
+   */
+  readonly maxWaitMs?: number
 }
+
+/** The fetch wait of batch readers: stopping at the end costs at most this. */
+export const BATCH_FETCH_WAIT_MS = 100
 
 export interface RecordBatch {
   readonly topic: string

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createInMemoryBroker } from '../kafka/in-memory-broker.ts'
-import type { ConsumedRecord } from '../kafka/ports.ts'
+import type { ConsumedRecord, TopicPartitionOffset } from '../kafka/ports.ts'
 import { DOUBLE, STRING } from '../ksql-engine/types/sql-type.ts'
 import type { QueryResult } from '../mysql/mysql-port.ts'
 import { mapColumns } from './column-mapping.ts'
@@ -157,6 +157,27 @@ describe('runWarehouseSink', () => {
     expect(broker.committed('g', 'T').map((p) => p.offset)).toEqual(
       high.filter((p) => p.high > 0n).map((p) => p.high),
     )
+  })
+
+  it('reads with its own group and commits the group offsets once, at the end, through the committer', async () => {
+    const { broker } = await setUp(RECORDS)
+    const commits: TopicPartitionOffset[][] = []
+    await runWarehouseSink(
+      { consumer: 'c', mode: 'batch', tables: [sinkTable], maxRowsPerStatement: 2, recordsPerWrite: 1 },
+      {
+        admin: broker.admin(),
+        source: broker.source({ groupId: 'run-1' }),
+        groupCommitter: { commit: (offsets) => Promise.resolve(void commits.push([...offsets])) },
+        session: createReconnectingSession(createFakeDatabase().connect, { sleep: () => Promise.resolve() }),
+        signal: new AbortController().signal,
+      },
+    )
+    const ends = (await broker.admin().topicOffsets('T')).filter((p) => p.high > 0n)
+    expect(commits).toHaveLength(1)
+    expect([...(commits[0] ?? [])].sort((a, b) => a.partition - b.partition)).toEqual(
+      ends.map((p) => ({ topic: 'T', partition: p.partition, offset: p.high })),
+    )
+    expect(broker.committed('run-1', 'T')).toEqual([])
   })
 
   it('has nothing to do on a second run', async () => {

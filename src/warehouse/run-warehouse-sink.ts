@@ -35,6 +35,11 @@ export interface RunWarehouseOptions {
 export interface RunWarehouseDeps {
   readonly admin: TopicAdmin
   readonly source: RecordSource
+  /**
+   * Commits the group offsets (lag monitoring) when `source` is not a member of that group: then
+   * only once, at the end of the run. Default: `source` commits as a member, at most once a second.
+   */
+  readonly groupCommitter?: Pick<RecordSource, 'commit'>
   readonly session: ReconnectingSession
   /** Stops a streaming run (SIGINT/SIGTERM); the batch in progress is written first. */
   readonly signal: AbortSignal
@@ -147,11 +152,12 @@ export async function runWarehouseSink(
   let lastGroupCommitAt = Date.now()
   let commitWarned = false
 
+  const commitsAsMember = deps.groupCommitter === undefined
   const commitGroupOffsets = async () => {
     const offsets = [...groupCommits.values()]
     groupCommits.clear()
     lastGroupCommitAt = Date.now()
-    await deps.source.commit(offsets).catch((error: unknown) => {
+    await (deps.groupCommitter ?? deps.source).commit(offsets).catch((error: unknown) => {
       if (commitWarned) return
       commitWarned = true
       deps.onWarning?.(
@@ -191,13 +197,13 @@ export async function runWarehouseSink(
     deps.onBatch?.({ records, tables: totals })
     // Group offsets only serve lag monitoring: committed after MySQL, at most once a second.
     groupCommits.set(batch.key, batch.position)
-    if (Date.now() - lastGroupCommitAt >= 1000) await commitGroupOffsets()
+    if (commitsAsMember && Date.now() - lastGroupCommitAt >= 1000) await commitGroupOffsets()
     const target = targets.get(batch.key)
     if (target !== undefined && batch.position.offset >= target) {
       targets.delete(batch.key)
       if (targets.size === 0) {
-        // Commit while still a group member (cheaper than after leaving), then stop reading.
-        await commitGroupOffsets()
+        // A member commits before leaving (cheaper than after); a separate committer after the run.
+        if (commitsAsMember) await commitGroupOffsets()
         stop.abort()
       }
     }

@@ -160,6 +160,10 @@ describe('dip consume warehouse --batch', () => {
     const stored = await storedOffsets(pool, 'warehouse', topic)
     // Partitions that never held a record have nothing to store.
     expect(stored).toEqual(new Map(high.filter((p) => p.high > 0n).map((p) => [p.partition, p.high])))
+    // The batch read with a group of its own; the consumer's group gets the end positions for lag monitoring.
+    expect(await admin.groupOffsets('dip-warehouse', topic)).toEqual(
+      high.filter((p) => p.high > 0n).map((p) => ({ topic, partition: p.partition, offset: p.high })),
+    )
 
     const second = await dip(config, ['consume', 'warehouse', '--batch', '--topics', topic])
     expect(second.exitCode).toBe(0)
