@@ -18,8 +18,7 @@ async function stop(): Promise<void> {
   running = undefined
 }
 
-async function start(broker: InMemoryBroker) {
-  const engine = createEngine()
+async function start(broker: InMemoryBroker, engine = createEngine()) {
   const backend = createKafkaBackend({ engine, ports: broker, serviceId: 'default_' })
   const { replayedCommands } = await backend.start()
   const server = await startKsqlServer({ backend, port: 0 })
@@ -113,5 +112,34 @@ describe('Kafka bridge', () => {
     )
     expect(after).toHaveLength(sinkBefore + 1)
     expect(broker.committed('_confluent-ksql-default_query_dip_bridge', 'clicks').length).toBeGreaterThan(0)
+  })
+
+  it('keeps few records in memory: a later query reads the older ones from Kafka, tables stay whole', async () => {
+    const broker = createInMemoryBroker({ topics: { clicks: 1 } })
+    const engine = createEngine({ retainRecords: 2, tablesLatestPerKey: true })
+    const { url } = await start(broker, engine)
+    await ksql(
+      url,
+      "CREATE STREAM clicks (user VARCHAR, n INT) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
+    )
+    await produce(
+      broker,
+      Array.from({ length: 30 }, (_, i) => ({ user: `u${i % 3}`, n: i })),
+    )
+    await eventually(
+      () => engine.endOffsets('clicks'),
+      (ends) => ends[0] === 30,
+    )
+    expect(engine.records('clicks').length).toBeLessThanOrEqual(2)
+    // Created after the engine consumed (and dropped) most clicks: it sees all 30 through Kafka.
+    await ksql(url, 'CREATE TABLE per_user AS SELECT user, COUNT(*) AS c FROM clicks GROUP BY user;')
+    expect(await pull(url, 'SELECT * FROM per_user;')).toEqual([
+      ['u0', 10],
+      ['u1', 10],
+      ['u2', 10],
+    ])
+    // The table's topic keeps one record per key; its Kafka topic has every update, written once.
+    expect(engine.records('PER_USER')).toHaveLength(3)
+    expect(broker.records('PER_USER')).toHaveLength(30)
   })
 })

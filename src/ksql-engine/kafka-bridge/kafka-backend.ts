@@ -1,12 +1,13 @@
 import type { KafkaPorts, ProducedRecord, RecordBatch, TopicPartitionOffset } from '../../kafka/ports.ts'
 import { errorMessage } from '../../shared/errors.ts'
-import type { Engine, EngineRecord, StatementResult } from '../engine-api.ts'
+import type { EngineRecord, StatementResult } from '../engine-api.ts'
+import type { EmbeddedEngine } from '../engine.ts'
 import type { AcceptedRequest, KsqlBackend } from '../server/ksql-backend.ts'
 import { commandTopicName, decodeCommand, encodeCommand, replayableSql } from './command-log.ts'
-import { readWholeTopic } from './read-topic.ts'
+import { readTopicUpTo, readWholeTopic } from './read-topic.ts'
 
 export interface KafkaBackendOptions {
-  readonly engine: Engine
+  readonly engine: EmbeddedEngine
   readonly ports: KafkaPorts
   readonly serviceId: string
   readonly log?: (message: string) => void
@@ -30,16 +31,24 @@ export interface KafkaBackend extends KsqlBackend {
  *   commit in one Kafka transaction (exactly-once).
  * - Rows the engine itself appends to an input topic (INSERT … VALUES) are written to Kafka and
  *   skipped when they come back.
- * Limits: the engine keeps every record in memory; a rebuild runs every query over the whole
- * input, including queries that were created with `latest`.
+ * - Output is collected from the engine's append tap, not from its retained records, so the engine
+ *   may keep as few records as its pull queries need (see startEmbeddedServer). A query created
+ *   from 'earliest' over records the engine no longer holds gets them from Kafka (a backfill) and
+ *   its output commits with its command.
+ * Limits: a rebuild runs every query over the whole input, including queries that were created
+ * with `latest`; a backfill's output is held in memory until its one transaction commits.
  */
 export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   const { engine, ports, serviceId } = options
   const log = options.log ?? (() => undefined)
   const groupId = `_confluent-ksql-${serviceId}query_dip_bridge`
+  const fetchGroupId = `${groupId}_fetch_${process.pid}_${Date.now().toString(36)}`
   const commandTopic = commandTopicName(serviceId)
   const sink = ports.sink({ transactionalId: `dip-ksql-${serviceId}-bridge` })
-  const forwarded = new Map<string, number>()
+  /** Engine output not yet in Kafka, in append order (each topic's records in their order). */
+  let pending: ProducedRecord[] = []
+  /** Set while a record read from Kafka is appended to its topic: that append is input, not output. */
+  let consumingTopic: string | null = null
   const echoes = new Map<string, number>()
   const positions = new Map<string, bigint>() // `${topic}:${partition}` → next offset to read
   const committed = new Map<string, bigint>() // offsets committed before this start: rebuild below them
@@ -72,27 +81,22 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     value: Buffer | string | null
   }): string => `${r.topic}\u0000${toB64(r.key)}\u0000${toB64(r.value)}`
 
-  /**
-   * Engine records not yet written to Kafka. `done()` marks them written: call it once they are
-   * committed (with `suppress`, they were written before this start and are only marked).
-   */
-  function pendingOutput(suppress: boolean): { records: ProducedRecord[]; done: () => void } {
-    const records: ProducedRecord[] = []
-    const inputs = new Set(inputTopics())
-    const marks = new Map<string, number>()
-    for (const topic of engine.topics()) {
-      if (topic === commandTopic) continue
-      const all = engine.records(topic)
-      let from = forwarded.get(topic) ?? 0
-      if (all.length < from) from = 0 // dropped and re-created
-      marks.set(topic, all.length)
-      if (suppress) continue
-      for (const record of all.slice(from)) records.push(toProduced(record))
+  engine.onAppend((record) => {
+    if (record.topic === consumingTopic) {
+      consumingTopic = null
+      return
     }
+    if (record.topic !== commandTopic) pending.push(toProduced(record))
+  })
+
+  /** Takes the collected output; `written()` registers the records going to input topics as echoes. */
+  function takeOutput(): { records: ProducedRecord[]; written: () => void } {
+    const records = pending
+    pending = []
+    const inputs = new Set(inputTopics())
     return {
       records,
-      done: () => {
-        for (const [topic, count] of marks) forwarded.set(topic, count)
+      written: () => {
         for (const record of records)
           if (inputs.has(record.topic)) echoes.set(echoKey(record), (echoes.get(echoKey(record)) ?? 0) + 1)
       },
@@ -165,11 +169,12 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         // Let the server accept requests (they queue behind this batch) during long batches.
         if (i > 0 && i % 500 === 0) await new Promise((resolve) => setImmediate(resolve))
         const echo = echoKey(record)
-        const pending = echoes.get(echo) ?? 0
-        if (pending > 0) {
-          if (pending === 1) echoes.delete(echo)
-          else echoes.set(echo, pending - 1)
+        const echoed = echoes.get(echo) ?? 0
+        if (echoed > 0) {
+          if (echoed === 1) echoes.delete(echo)
+          else echoes.set(echo, echoed - 1)
         } else {
+          consumingTopic = record.topic
           try {
             engine.produce({
               topic: record.topic,
@@ -181,24 +186,25 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
             })
           } catch (error) {
             log(`record ${record.topic}/${record.partition}@${record.offset} skipped: ${errorMessage(error)}`)
+          } finally {
+            consumingTopic = null
           }
-          // The engine keeps the consumed record in its copy of the topic: that is not output.
-          forwarded.set(record.topic, engine.records(record.topic).length)
         }
-        if (record.offset < rebuildEnd) pendingOutput(true).done()
+        // Output of records below the committed offset was committed before this start.
+        if (record.offset < rebuildEnd) pending = []
       }
       if (batch.nextOffset <= rebuildEnd) {
         positions.set(key, batch.nextOffset)
         return
       }
-      const output = pendingOutput(false)
+      const output = takeOutput()
       await commitTransaction(async (tx) => {
         if (output.records.length > 0) await tx.send(output.records)
         await tx.sendOffsets(groupId, [
           { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset },
         ])
       })
-      output.done()
+      output.written()
       positions.set(key, batch.nextOffset)
     })
   }
@@ -237,7 +243,10 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
           )
           continue
         }
-        const source = ports.source({ groupId, isolation: 'read_committed' })
+        // Fetching runs in a group of its own process: after a kill -9 the dead member would hold
+        // the shared group's partitions for a whole session timeout. Offsets still commit (in the
+        // transactions) to `groupId`, the group a restart reads them from.
+        const source = ports.source({ groupId: fetchGroupId, isolation: 'read_committed' })
         try {
           const startAt = await startAtFor(topics)
           await source.run({ topics, startAt, signal: controller.signal, eachBatch: processBatch })
@@ -273,6 +282,9 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     kafkaHealthy: () => healthy,
     async start() {
       await ensureCommandTopic()
+      // Fence first: this aborts a transaction a killed predecessor left open, or waits until its
+      // commit is complete, so the command topic and the committed offsets read below are final.
+      await commitTransaction(() => Promise.resolve())
       await mirrorKafkaTopics()
       const commands = await readWholeTopic(ports, commandTopic, `${groupId}_replay`)
       for (const record of commands) {
@@ -288,7 +300,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         }
       }
       // Whatever the replay wrote was written before; sources are re-read below to rebuild state.
-      pendingOutput(true).done()
+      pending = []
+      engine.takeBackfills()
       await createEngineTopicsInKafka()
       lastInputs = inputTopics().join(',')
       loop = consumeLoop()
@@ -297,12 +310,13 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     async commit(request: AcceptedRequest, results: readonly StatementResult[]) {
       const persist = results.some((r) => r.kind !== 'inserted' || r.queryId !== null)
       await createEngineTopicsInKafka()
-      const output = pendingOutput(false)
+      await runBackfills()
+      const output = takeOutput()
       await commitTransaction(async (tx) => {
         if (persist) await tx.send([{ topic: commandTopic, key: null, value: encodeCommand(request) }])
         if (output.records.length > 0) await tx.send(output.records)
       })
-      output.done()
+      output.written()
       if (persist) sequence++
       restartConsumerIfInputsChanged()
       return sequence
@@ -312,7 +326,6 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       try {
         await admin.deleteTopics([name])
         knownKafkaTopics.delete(name)
-        forwarded.delete(name)
       } finally {
         await admin.close()
       }
@@ -326,6 +339,42 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       await loop
       await sink.close()
     },
+  }
+
+  /**
+   * New queries from 'earliest' whose source history the engine no longer holds read it from Kafka:
+   * an input topic up to where this server has consumed it (the rest arrives through the consumer),
+   * a topic the engine writes up to its end (every earlier output is committed).
+   */
+  async function runBackfills(): Promise<void> {
+    const inputs = new Set(inputTopics())
+    for (const { queryId, topic } of engine.takeBackfills()) {
+      let ends: Map<number, bigint> | null = null
+      if (inputs.has(topic)) {
+        ends = new Map()
+        for (const [key, offset] of positions) {
+          const at = key.lastIndexOf(':')
+          if (key.slice(0, at) === topic) ends.set(Number(key.slice(at + 1)), offset)
+        }
+      }
+      let fed = 0
+      await readTopicUpTo(ports, topic, `${groupId}_backfill`, ends, (records) => {
+        engine.backfill(
+          queryId,
+          records.map((r) => ({
+            topic: r.topic,
+            partition: r.partition,
+            offset: Number(r.offset),
+            key: r.key,
+            value: r.value,
+            timestamp: r.timestamp,
+            headers: r.headers,
+          })),
+        )
+        fed += records.length
+      })
+      log(`query ${queryId}: ${fed} earlier record(s) of ${topic} read from Kafka`)
+    }
   }
 
   function restartConsumerIfInputsChanged(): void {

@@ -6,6 +6,25 @@ export async function readWholeTopic(
   topic: string,
   groupId: string,
 ): Promise<ConsumedRecord[]> {
+  const records: ConsumedRecord[] = []
+  await readTopicUpTo(ports, topic, groupId, null, (batch) => {
+    records.push(...batch)
+  })
+  return records.sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset))
+}
+
+/**
+ * Reads a topic from its beginning (read_committed) batch by batch, in offset order per partition,
+ * up to `ends` (per partition, exclusive; null: the current end of each partition), so a caller
+ * can process a long history in bounded memory.
+ */
+export async function readTopicUpTo(
+  ports: KafkaPorts,
+  topic: string,
+  groupId: string,
+  ends: ReadonlyMap<number, bigint> | null,
+  onBatch: (records: readonly ConsumedRecord[]) => void,
+): Promise<void> {
   const admin = ports.admin()
   let offsets
   try {
@@ -13,9 +32,12 @@ export async function readWholeTopic(
   } finally {
     await admin.close()
   }
-  const pending = new Map(offsets.filter((o) => o.high > o.low).map((o) => [o.partition, o.high]))
-  if (pending.size === 0) return []
-  const records: ConsumedRecord[] = []
+  const pending = new Map<number, bigint>()
+  for (const o of offsets) {
+    const end = ends === null ? o.high : (ends.get(o.partition) ?? o.low)
+    if (end > o.low) pending.set(o.partition, end)
+  }
+  if (pending.size === 0) return
   const controller = new AbortController()
   const source = ports.source({ groupId, isolation: 'read_committed' })
   try {
@@ -26,7 +48,7 @@ export async function readWholeTopic(
       eachBatch: async (batch) => {
         const end = pending.get(batch.partition)
         if (end === undefined) return
-        records.push(...batch.records.filter((r) => r.offset < end))
+        onBatch(batch.records.filter((r) => r.offset < end))
         if (batch.nextOffset >= end) pending.delete(batch.partition)
         if (pending.size === 0) controller.abort()
         await Promise.resolve()
@@ -35,5 +57,4 @@ export async function readWholeTopic(
   } finally {
     await source.close()
   }
-  return records.sort((a, b) => a.partition - b.partition || Number(a.offset - b.offset))
 }

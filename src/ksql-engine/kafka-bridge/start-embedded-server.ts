@@ -15,7 +15,15 @@ export interface EmbeddedServerOptions {
   readonly properties?: Readonly<Record<string, string>>
   /** The bridge gave up on Kafka: the process should stop (a restart rebuilds from Kafka). */
   readonly onFatal?: (error: unknown) => void
+  /**
+   * On Kafka: the newest records each stream's topic keeps in memory for pull and push queries
+   * (tables keep their newest record per key; everything else is in Kafka). Default 1,000.
+   */
+  readonly retainRecords?: number
 }
+
+/** Enough for a look at a stream's latest rows; a long-running server's memory stays flat. */
+export const DEFAULT_RETAINED_RECORDS = 1000
 
 export interface EmbeddedServer extends RunningKsqlServer {
   readonly replayedCommands: number
@@ -23,8 +31,10 @@ export interface EmbeddedServer extends RunningKsqlServer {
 
 /** The engine + (optionally) the Kafka bridge + the REST server, started in that order. */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
-  const engine = createEngine({ properties: { ...options.properties, 'ksql.service.id': options.serviceId } })
+  const properties = { ...options.properties, 'ksql.service.id': options.serviceId }
   if (options.kafka === null) {
+    // Nothing persists anywhere else: the engine keeps every record.
+    const engine = createEngine({ properties })
     const server = await startKsqlServer({
       backend: inMemoryBackend(engine),
       port: options.port,
@@ -33,6 +43,11 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     })
     return { ...server, replayedCommands: 0 }
   }
+  const engine = createEngine({
+    properties,
+    retainRecords: options.retainRecords ?? DEFAULT_RETAINED_RECORDS,
+    tablesLatestPerKey: true,
+  })
   const backend = createKafkaBackend({
     engine,
     ports: options.kafka,
