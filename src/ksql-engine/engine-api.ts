@@ -75,6 +75,8 @@ export type StatementResult =
       readonly kind: 'queryRows'
       readonly columns: readonly ColumnInfo[]
       readonly rows: readonly (readonly unknown[])[]
+      /** Indexes of rows that are table tombstones (push queries on tables: key only, values null). */
+      readonly tombstones?: readonly number[]
     } // pull query
 
 export interface ExecuteOptions {

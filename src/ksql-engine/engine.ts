@@ -751,6 +751,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     }
     const materialize = !push && source.type === 'TABLE'
     const rows = new Map<string, unknown[]>()
+    const tombstoneIds = new Set<string>()
     const sortKeys = new Map<string, unknown[]>()
     let counter = 0
     const limit = query.limit ?? Number.POSITIVE_INFINITY
@@ -763,6 +764,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       }
       // Streams' null-value records are not rows; on tables they are tombstones: key (and window) only.
       if (row.value === null && source.type === 'STREAM') return
+      if (row.value === null) tombstoneIds.add(id)
       const flat = [
         ...row.key,
         ...(row.value ??
@@ -786,7 +788,14 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     const ids = [...rows.keys()]
     if (materialize) ids.sort((a, b) => compareKeys(sortKeys.get(a) ?? [], sortKeys.get(b) ?? []))
     const all = ids.map((id) => rows.get(id) as unknown[])
-    return { kind: 'queryRows', columns, rows: all.slice(0, Math.min(limit, all.length)) }
+    const kept = ids.slice(0, Math.min(limit, all.length))
+    const tombstones = kept.flatMap((id, i) => (tombstoneIds.has(id) ? [i] : []))
+    return {
+      kind: 'queryRows',
+      columns,
+      rows: all.slice(0, kept.length),
+      ...(tombstones.length > 0 ? { tombstones } : {}),
+    }
   }
 
   function show(
