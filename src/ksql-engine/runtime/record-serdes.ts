@@ -85,7 +85,9 @@ function sharedValues(
       if (values !== null && !last.copied && last.values !== null && sameValues(values, last.values))
         return last.bytes
       const bytes = serde.serialize(values)
-      if (roundTrip !== null && bytes !== null && values !== null && roundTrip(values)) {
+      // Worth remembering only once queries read this layout (a reader starting later parses its
+      // first record).
+      if (roundTrip !== null && last.readers > 0 && bytes !== null && values !== null && roundTrip(values)) {
         last.bytes = bytes
         last.copied = false
         last.values = values as unknown[]
