@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- engine [--events 1000000] [--pool 100000] [--chunk 10000]`: throughput of the
+ * `npm run bench -- engine [--events 1000000] [--rounds 1] [--pool 100000] [--chunk 10000]`: throughput of the
  * embedded ksqlDB engine (in-memory topics, no broker) on lab events, with each scenario in a fresh
  * child process so its peak RSS is its own.
  *
@@ -24,6 +24,9 @@
  * which the other load of a shared machine disturbs less; ratios are given for both. The engine runs
  * with `retainRecords: 0` (its topics keep no records, as a server with retention would; the queries
  * still see every record) and sink records are counted from the topics' end offsets.
+ *
+ * `--rounds N` runs every scenario N times, round-robin, and reports the medians (each round's figures
+ * are in the JSON): on a shared machine single runs of the same code differ by a third.
  *
  * Engine build: `--engine dist` (default) loads the compiled engine that `dip` runs (dist/, from
  * `npm run build`); `--engine src` loads the TypeScript sources through tsx, whose transform (a name
@@ -113,6 +116,8 @@ export interface EngineBenchRow extends ScenarioResult {
   readonly baseline: string | null
   readonly ratioToBaseline: number | null
   readonly cpuRatioToBaseline: number | null
+  /** Each round's figures; the row's own are their medians (peak RSS: the highest). */
+  readonly rounds: readonly { eventsPerSecond: number; eventsPerCpuSecond: number; peakRssMb: number }[]
 }
 
 export interface EngineBenchResult {
@@ -121,6 +126,7 @@ export interface EngineBenchResult {
   readonly events: number
   readonly poolSize: number
   readonly chunk: number
+  readonly rounds: number
   readonly recordBytes: number
   readonly engine: EngineBuild
   readonly baseline: string
@@ -138,6 +144,7 @@ export async function runBench(args: readonly string[]): Promise<EngineBenchResu
   const events = intFlag(args, '--events', 1_000_000)
   const poolSize = Math.min(events, intFlag(args, '--pool', 100_000))
   const chunk = intFlag(args, '--chunk', 10_000)
+  const rounds = intFlag(args, '--rounds', 1)
   const engine = engineFlag(args)
   if (engine === 'dist' && !existsSync(new URL(ENGINE_ENTRIES.dist, import.meta.url)))
     throw new Error('dist/ksql-engine/index.js not found: run `npm run build` first (or pass --engine src)')
@@ -151,39 +158,47 @@ export async function runBench(args: readonly string[]): Promise<EngineBenchResu
     const recordBytes = await writePool(poolFile, poolSize)
     const loadAverageBefore = loadavg().map(round2)
     log(`  load average ${loadAverageBefore.join(' ')} on ${cpus().length} CPUs`)
-    const results = new Map<string, ScenarioResult>()
-    for (const scenario of SCENARIOS) {
-      const { stdout } = await execa(
-        process.execPath,
-        [
-          '--import',
-          'tsx',
-          fileURLToPath(import.meta.url),
-          '--scenario',
-          scenario.name,
-          '--events',
-          String(events),
-          '--chunk',
-          String(chunk),
-          '--pool-file',
-          poolFile,
-          '--engine',
-          engine,
-        ],
-        { cwd: repoRoot, stderr: 'inherit' },
-      )
-      const result = JSON.parse(String(stdout)) as ScenarioResult
-      results.set(scenario.name, result)
-      log(
-        `  ${scenario.label}: ${result.eventsPerSecond} events/s (${result.eventsPerCpuSecond} per CPU second), ` +
-          `peak RSS ${result.peakRssMb} MB`,
-      )
-    }
+    const runs = new Map<string, ScenarioResult[]>(SCENARIOS.map((sc) => [sc.name, []]))
+    // Rounds go through every scenario in turn, so a spell of load from elsewhere hits all of them.
+    for (let round = 1; round <= rounds; round++)
+      for (const scenario of SCENARIOS) {
+        const { stdout } = await execa(
+          process.execPath,
+          [
+            '--import',
+            'tsx',
+            fileURLToPath(import.meta.url),
+            '--scenario',
+            scenario.name,
+            '--events',
+            String(events),
+            '--chunk',
+            String(chunk),
+            '--pool-file',
+            poolFile,
+            '--engine',
+            engine,
+          ],
+          { cwd: repoRoot, stderr: 'inherit' },
+        )
+        const result = JSON.parse(String(stdout)) as ScenarioResult
+        runs.get(scenario.name)?.push(result)
+        log(
+          `  ${rounds > 1 ? `round ${round}: ` : ''}${scenario.label}: ${result.eventsPerSecond} events/s ` +
+            `(${result.eventsPerCpuSecond} per CPU second), peak RSS ${result.peakRssMb} MB`,
+        )
+      }
+    const results = new Map([...runs].map(([name, list]) => [name, medianResult(list)]))
     const rows = SCENARIOS.map((scenario): EngineBenchRow => {
       const result = results.get(scenario.name) as ScenarioResult
       const base = scenario.baseline === undefined ? undefined : results.get(scenario.baseline)
       return {
         ...result,
+        rounds: (runs.get(scenario.name) ?? []).map((r) => ({
+          eventsPerSecond: r.eventsPerSecond,
+          eventsPerCpuSecond: r.eventsPerCpuSecond,
+          peakRssMb: r.peakRssMb,
+        })),
         label: scenario.label,
         baseline: scenario.baseline ?? null,
         ratioToBaseline: base === undefined ? null : round2(result.eventsPerSecond / base.eventsPerSecond),
@@ -197,6 +212,7 @@ export async function runBench(args: readonly string[]): Promise<EngineBenchResu
       events,
       poolSize,
       chunk,
+      rounds,
       recordBytes,
       engine,
       baseline:
@@ -308,6 +324,23 @@ function splitLines(bytes: Buffer): Buffer[] {
   return lines
 }
 
+/** Median throughputs of a scenario's rounds (the lower middle for an even count), highest peak RSS. */
+function medianResult(list: readonly ScenarioResult[]): ScenarioResult {
+  const median = (pick: (r: ScenarioResult) => number): number => {
+    const sorted = list.map(pick).sort((a, b) => a - b)
+    return sorted[Math.floor((sorted.length - 1) / 2)] as number
+  }
+  const first = list[0] as ScenarioResult
+  return {
+    ...first,
+    seconds: median((r) => r.seconds),
+    eventsPerSecond: median((r) => r.eventsPerSecond),
+    cpuSeconds: median((r) => r.cpuSeconds),
+    eventsPerCpuSecond: median((r) => r.eventsPerCpuSecond),
+    peakRssMb: Math.max(...list.map((r) => r.peakRssMb)),
+  }
+}
+
 function vmHwmMb(): number | null {
   try {
     const match = /^VmHWM:\s+(\d+) kB/m.exec(readFileSync('/proc/self/status', 'utf8'))
@@ -341,7 +374,7 @@ function printTable(result: EngineBenchResult): void {
         .trimEnd(),
     )
   log(
-    `${result.events} events, ${result.recordBytes} B/event, engine from ${result.engine}; baseline: ${result.baseline}; goal ≥ 0.5×; ` +
+    `${result.events} events × ${result.rounds} round(s) (medians), ${result.recordBytes} B/event, engine from ${result.engine}; baseline: ${result.baseline}; goal ≥ 0.5×; ` +
       `load average ${result.machine.loadAverageBefore.join(' ')} → ${result.machine.loadAverageAfter.join(' ')} ` +
       `on ${result.machine.cpus} CPUs`,
   )
