@@ -27,6 +27,11 @@ async function post(path: string, body: unknown, accept?: string): Promise<{ sta
   return { status: response.status, text: await response.text() }
 }
 
+/** /query's array, as ksqlDB writes it: every element followed by `,\n`, even the last before `]`. */
+function queryElements(text: string): object[] {
+  return JSON.parse(text.replace(/,\s*\]\s*$/, ']')) as object[]
+}
+
 const CREATE =
   "CREATE STREAM s (id INT KEY, name STRING) WITH (kafka_topic='s', value_format='JSON', partitions=1);"
 
@@ -131,6 +136,53 @@ describe('ksqlDB REST server over the embedded engine', () => {
     expect(text).toContain('{"row":{"columns":["y"]}}')
     expect(text).not.toContain('old')
     expect(text.trim().endsWith('{"finalMessage":"Limit Reached"}]')).toBe(true)
+  })
+
+  it('ends a pull query on a stream with a final message, and one on a table without', async () => {
+    await start()
+    await post('/ksql', {
+      ksql: `${CREATE} INSERT INTO s (id, name) VALUES (1, 'a'); INSERT INTO s (id, name) VALUES (2, 'b');`,
+    })
+    await post('/ksql', {
+      ksql: 'CREATE TABLE latest AS SELECT id, LATEST_BY_OFFSET(name) AS name FROM s GROUP BY id;',
+      streamsProperties: { 'auto.offset.reset': 'earliest' },
+    })
+    const all = queryElements((await post('/query', { ksql: 'SELECT * FROM s;' })).text)
+    expect(all.at(-1)).toEqual({ finalMessage: 'Query Completed' })
+    const cut = queryElements((await post('/query', { ksql: 'SELECT * FROM s LIMIT 1;' })).text)
+    expect(cut.slice(1)).toEqual([{ row: { columns: [1, 'a'] } }, { finalMessage: 'Limit Reached' }])
+    const table = (await post('/query', { ksql: 'SELECT * FROM latest;' })).text
+    expect(table.endsWith(',\n]\n')).toBe(true)
+    expect(queryElements(table).slice(1)).toEqual([
+      { row: { columns: [1, 'a'] } },
+      { row: { columns: [2, 'b'] } },
+    ])
+  })
+
+  it("starts push queries at the server's auto.offset.reset and flags table tombstones", async () => {
+    const engine = createEngine({ properties: { 'auto.offset.reset': 'earliest' } })
+    server = await startKsqlServer({ backend: inMemoryBackend(engine), port: 0, pushPollMs: 20 })
+    await post('/ksql', {
+      ksql: "CREATE TABLE t (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='t', value_format='JSON', partitions=1);",
+    })
+    await post('/ksql', { ksql: "INSERT INTO t (id, name) VALUES (1, 'a');" })
+    const key = Buffer.alloc(4)
+    key.writeInt32BE(1)
+    engine.produce({ topic: 't', key, value: null, timestamp: 2 })
+    const zero = await post('/query', { ksql: 'SELECT * FROM t EMIT CHANGES LIMIT 0;' })
+    expect(JSON.parse(zero.text)).toEqual([
+      { header: { queryId: expect.any(String), schema: '`ID` INTEGER, `NAME` STRING' } },
+      { finalMessage: 'Limit Reached' },
+    ])
+    const rows = await post('/query', { ksql: 'SELECT * FROM t EMIT CHANGES LIMIT 2;' })
+    expect((JSON.parse(rows.text) as object[]).slice(1)).toEqual([
+      { row: { columns: [1, 'a'] } },
+      { row: { columns: [1, null], tombstone: true } },
+      { finalMessage: 'Limit Reached' },
+    ])
+    // /query-stream drops tombstones: only the first row arrives before LIMIT would need another.
+    const stream = await post('/query-stream', { sql: 'SELECT * FROM t EMIT CHANGES LIMIT 2;' })
+    expect(stream.text.trim().split('\n').slice(1)).toEqual(['[1,"a"]'])
   })
 
   it('accepts rows on /inserts-stream', async () => {

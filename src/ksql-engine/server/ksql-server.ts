@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { AddressInfo } from 'node:net'
 import { splitStatements } from '../parser/split-statements.ts'
-import type { ColumnInfo, StatementResult } from '../engine-api.ts'
+import type { ColumnInfo, SourceInfo, StatementResult } from '../engine-api.ts'
 import { formatSqlType } from '../types/sql-type.ts'
 import { entityFor, commandIdFor, headerSchema, type KsqlEntity } from './entities.ts'
 import { badRequest, notFound, selectOnKsql, toHttpError } from './error-codes.ts'
@@ -156,18 +156,21 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
     const text = slices[0]?.text ?? ''
     if (slices.length !== 1 || !/^\s*SELECT\b/i.test(stripComments(text)))
       throw badRequest('Expected exactly one SELECT statement.')
-    const source =
-      /\bFROM\s+(`[^`]+`|[A-Za-z_]\w*)/i.exec(text)?.[1]?.replace(/`/g, '').toUpperCase() ?? 'QUERY'
+    const from = /\bFROM\s+(`[^`]+`|[A-Za-z_]\w*)/i.exec(text)?.[1]
+    const sourceName = from === undefined ? '' : from.startsWith('`') ? from.slice(1, -1) : from.toUpperCase()
+    const source = sourceName === '' ? 'QUERY' : sourceName.toUpperCase()
     const queryId = writer.pushIds ? randomUUID() : `transient_${source}_${randomPositiveLong()}`
     if (!/\bEMIT\s+(CHANGES|FINAL)\b/i.test(text)) {
       const [result] = await backend.exclusive(() => engine.execute(text, { properties, variables }))
       if (result?.kind !== 'queryRows') throw badRequest('Expected a SELECT statement.')
       writer.header(res, queryId, result.columns)
       for (const row of result.rows) writer.row(res, row)
-      writer.end(res, 'Query Completed')
+      writer.end(res, pullFinalMessage(engine.sources(), sourceName, text, result.rows.length))
       return
     }
     let headerSent = false
+    // The query may end (LIMIT reached, error) before startPushQuery returns.
+    let ended = false
     const timer: { keepAlive?: NodeJS.Timeout } = {}
     const stop = (): void => {
       if (timer.keepAlive !== undefined) clearInterval(timer.keepAlive)
@@ -184,19 +187,21 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
         writer.header(res, queryId, columns)
         headerSent = true
       },
-      onRow: (row) => {
-        if (row.length > 0) writer.row(res, row)
+      onRow: (row, tombstone) => {
+        if (row.length > 0) writer.row(res, row, tombstone)
       },
       onEnd: (reason) => {
+        ended = true
         stop()
         if (!res.writableEnded) writer.end(res, reason === 'limit' ? 'Limit Reached' : null)
       },
       onError: (error) => {
+        ended = true
         stop()
         if (!res.writableEnded) writer.error(res, error)
       },
     })
-    if (!headerSent) return
+    if (!headerSent || ended) return
     pushQueries.set(queryId, query)
     timer.keepAlive = setInterval(() => {
       if (!res.writableEnded) writer.keepAlive(res)
@@ -243,6 +248,21 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
         server.close(() => resolve())
       }),
   }
+}
+
+/**
+ * How ksqlDB ends a pull query on /query: a table lookup just closes the array; a stream scan ends
+ * like the transient query it is, with "Limit Reached" when its LIMIT cut it short.
+ */
+function pullFinalMessage(
+  sources: readonly SourceInfo[],
+  sourceName: string,
+  statement: string,
+  rowCount: number,
+): string | null {
+  if (sources.find((s) => s.name === sourceName)?.type !== 'STREAM') return null
+  const limit = /\bLIMIT\s+(\d+)\s*;?\s*$/i.exec(statement)
+  return limit !== null && rowCount >= Number(limit[1]) ? 'Limit Reached' : 'Query Completed'
 }
 
 function isStateChange(result: StatementResult): boolean {
@@ -330,7 +350,8 @@ interface QueryWriter {
   /** /query-stream ids are UUIDs; /query ids are transient_<SOURCE>_<n>. */
   readonly pushIds: boolean
   header(res: ServerResponse, queryId: string, columns: readonly ColumnInfo[]): void
-  row(res: ServerResponse, row: readonly unknown[]): void
+  /** `tombstone`: a deleted table row; only /query shows those (with `"tombstone":true`). */
+  row(res: ServerResponse, row: readonly unknown[], tombstone?: boolean): void
   keepAlive(res: ServerResponse): void
   end(res: ServerResponse, finalMessage: string | null): void
   error(res: ServerResponse, error: unknown): void
@@ -345,8 +366,8 @@ const legacyQueryWriter: QueryWriter = {
       `[{"header":{"queryId":${JSON.stringify(queryId)},"schema":${JSON.stringify(headerSchema(columns))}}},\n`,
     )
   },
-  row(res, row) {
-    res.write(`{"row":{"columns":${JSON.stringify(row)}}},\n`)
+  row(res, row, tombstone) {
+    res.write(`{"row":{"columns":${JSON.stringify(row)}${tombstone === true ? ',"tombstone":true' : ''}}},\n`)
   },
   keepAlive(res) {
     res.write('\n')
@@ -377,8 +398,8 @@ const delimitedWriter: QueryWriter = {
     })
     res.write(`${metadata(queryId, columns)}\n`)
   },
-  row(res, row) {
-    res.write(`${JSON.stringify(row)}\n`)
+  row(res, row, tombstone) {
+    if (tombstone !== true) res.write(`${JSON.stringify(row)}\n`)
   },
   keepAlive() {
     // The delimited format has no keep-alive element; the chunked connection stays open.
@@ -399,8 +420,8 @@ function jsonArrayWriter(): QueryWriter {
       res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' })
       res.write(`[${metadata(queryId, columns)}`)
     },
-    row(res, row) {
-      res.write(`,${JSON.stringify(row)}`)
+    row(res, row, tombstone) {
+      if (tombstone !== true) res.write(`,${JSON.stringify(row)}`)
     },
     keepAlive() {
       // Whitespace is not allowed between array elements by every client; stay quiet.

@@ -9,7 +9,8 @@ export interface PushQueryOptions {
   readonly exclusive: <T>(work: () => T) => Promise<T>
   readonly pollMs?: number
   readonly onHeader: (columns: readonly ColumnInfo[]) => void
-  readonly onRow: (row: readonly unknown[]) => void
+  /** `tombstone`: a table row was deleted (the key columns set, the rest null). */
+  readonly onRow: (row: readonly unknown[], tombstone: boolean) => void
   /** 'limit' once LIMIT rows were sent. */
   readonly onEnd: (reason: 'limit' | 'closed') => void
   readonly onError: (error: unknown) => void
@@ -30,45 +31,48 @@ export async function startPushQuery(options: PushQueryOptions): Promise<PushQue
   const maxRows = limit === null ? Number.POSITIVE_INFINITY : Number(limit[1])
   // Always ask for the full history so "rows already there" can be skipped for `latest`.
   const sql = options.sql.replace(/\bLIMIT\s+\d+\s*(;?)\s*$/i, '$1')
-  const run = (): Promise<{ columns: readonly ColumnInfo[]; rows: readonly (readonly unknown[])[] }> =>
-    options.exclusive(() => {
-      const [result] = options.engine.execute(sql, {
-        properties: { ...options.properties, 'auto.offset.reset': 'earliest' },
-        variables: options.variables,
-      })
-      if (result?.kind !== 'queryRows') throw new Error('Not a query.')
-      return result
-    })
-  const reset =
-    options.properties['auto.offset.reset'] ??
-    options.properties['ksql.streams.auto.offset.reset'] ??
-    'latest'
-  const first = await run()
+  type Rows = {
+    columns: readonly ColumnInfo[]
+    rows: readonly (readonly unknown[])[]
+    tombstones?: readonly number[]
+  }
+  const execute = (properties: Readonly<Record<string, string>>): Rows => {
+    const [result] = options.engine.execute(sql, { properties, variables: options.variables })
+    if (result?.kind !== 'queryRows') throw new Error('Not a query.')
+    return result
+  }
+  const history = { ...options.properties, 'auto.offset.reset': 'earliest' }
+  const run = (): Promise<Rows> => options.exclusive(() => execute(history))
+  // The engine applies auto.offset.reset from the request or, failing that, the server config:
+  // what it answers as asked tells how many of the existing rows this query must skip ('latest').
+  const { first, skipped } = await options.exclusive(() => {
+    const all = execute(history)
+    const asked = execute(options.properties)
+    return { first: all, skipped: Math.max(0, all.rows.length - asked.rows.length) }
+  })
   options.onHeader(first.columns)
-  let seen = reset === 'earliest' ? 0 : first.rows.length
+  let seen = skipped
   let sent = 0
   let closed = false
   let timer: NodeJS.Timeout | undefined
-  const emit = (rows: readonly (readonly unknown[])[]): void => {
-    for (const row of rows.slice(seen)) {
-      seen++
-      if (closed) return
-      // Tombstones (all value columns null on a table) carry nothing a push client can show.
-      options.onRow(row)
+  const end = (): void => {
+    closed = true
+    options.onEnd('limit')
+  }
+  const emit = (result: Rows): void => {
+    const tombstones = new Set(result.tombstones ?? [])
+    for (let i = seen; i < result.rows.length && !closed; i++) {
+      seen = i + 1
+      options.onRow(result.rows[i]!, tombstones.has(i))
       sent++
-      if (sent >= maxRows) {
-        closed = true
-        options.onEnd('limit')
-        return
-      }
+      if (sent >= maxRows) end()
     }
-    seen = Math.max(seen, rows.length)
   }
   const tick = (): void => {
     if (closed) return
     run()
       .then((result) => {
-        emit(result.rows)
+        emit(result)
         if (!closed) timer = setTimeout(tick, options.pollMs ?? 500)
       })
       .catch((error: unknown) => {
@@ -76,7 +80,9 @@ export async function startPushQuery(options: PushQueryOptions): Promise<PushQue
         options.onError(error)
       })
   }
-  emit(first.rows)
+  // LIMIT 0 ends at once, with the header only.
+  if (maxRows === 0) end()
+  emit(first)
   if (!closed) timer = setTimeout(tick, options.pollMs ?? 500)
   return {
     close() {
