@@ -66,6 +66,7 @@ describe('string functions', () => {
 
   it('hashes and matches regular expressions', () => {
     expect(call('MD5', s('abc'))).toBe('900150983cd24fb0d6963f7d28e17f72')
+    expect(call('MD5', s('é😀'))).toBe('62b3afe3b01f6f80152b567d9b216cde')
     expect(call('REGEXP_REPLACE', s('aXbXc'), s('X'), s('-'))).toBe('a-b-c')
     expect(call('REGEXP_EXTRACT', s('(\\d+)-(\\d+)'), s('tel 12-34'), i(2))).toBe('34')
   })

@@ -1,4 +1,4 @@
-import { createHash, randomUUID } from 'node:crypto'
+import { hash, randomUUID } from 'node:crypto'
 
 import { BYTES, INTEGER, STRING, array } from '../types/sql-type.ts'
 import type { ScalarFunction } from './function-types.ts'
@@ -297,7 +297,8 @@ export function stringFunctions(): ScalarFunction[] {
       {
         params: [S],
         returns: STRING,
-        build: () => nullSafe(([s]) => createHash('md5').update(str(s), 'utf8').digest('hex')),
+        // One-shot hashing: no Hash object per call. Strings are hashed as UTF-8.
+        build: () => nullSafe(([s]) => hash('md5', str(s), 'hex')),
       },
     ]),
     defineScalar('CHR', [
