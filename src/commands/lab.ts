@@ -90,6 +90,7 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
               kafka,
               ksql,
               connectMysql: () => connectMysql({ ...loaded.config.mysql, createDatabase: true }),
+              migrationTopics: await steps.migrationTopics(loaded),
               ownKsqlServer: upResult.mode === 'native' ? await steps.nativeKsqlServer(loaded) : null,
             }).catch((error: unknown) => {
               spinner.fail('the reset stopped')

@@ -29,6 +29,8 @@ export interface LabResetDeps {
   readonly kafka: KafkaPorts
   readonly ksql: KsqlClient
   readonly connectMysql: () => Promise<MysqlPool>
+  /** The topics the lab's migration files create: reset even when the ksqlDB server no longer knows them. */
+  readonly migrationTopics: readonly string[]
   /**
    * Native mode: dip's own ksqlDB server, which is stopped while its topics (command topic
    * included) are deleted and started again empty. Docker mode (a real ksqlDB server): null, the
@@ -52,7 +54,7 @@ const RAW_TOPIC = 'transaction_log'
 
 /**
  * Puts the lab back to before its first run: every ksqlDB stream, table and query goes, with the
- * topics they read or wrote; then everything dip derived from those topics: the lake's areas, the
+ * topics they read or wrote and those the lab's migration files create; then everything dip derived from those topics: the lake's areas, the
  * warehouse rows and the sinks' positions and rejects of those topics, and the orchestrator's run
  * log. Nothing outside the lake root, the state dir, dip's database and those topics is touched.
  * Both locks are taken first, so a running lake sink or orchestrator makes the reset refuse.
@@ -134,7 +136,11 @@ async function listKsql(deps: LabResetDeps): Promise<KsqlListing> {
 
 /** The topics the lab's ksqlDB sources use, plus the raw topic, as far as Kafka has them. */
 async function labTopics(deps: LabResetDeps, listing: KsqlListing): Promise<string[]> {
-  const wanted = new Set([...listing.sources.map((source) => source.topic), RAW_TOPIC])
+  const wanted = new Set([
+    ...listing.sources.map((source) => source.topic),
+    ...deps.migrationTopics,
+    RAW_TOPIC,
+  ])
   return (await kafkaTopics(deps.kafka)).filter((topic) => wanted.has(topic)).sort()
 }
 

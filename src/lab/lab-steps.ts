@@ -6,6 +6,7 @@ import type { LoadedConfig } from '../config/load-config.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import { DipError } from '../shared/errors.ts'
 import type { OwnKsqlServer } from './lab-reset.ts'
+import { DEFAULT_SERVICE_ID } from './lab-topics.ts'
 
 /** The steps of `dip lab` that are not a whole command of their own: each prints its own progress. */
 
@@ -71,14 +72,25 @@ export async function runUp(loaded: LoadedConfig, reporter: Reporter) {
   }
 }
 
+/** The project's own ksql/ folder wins over the lab's shipped one. */
+function migrationsDir(loaded: LoadedConfig): string {
+  const local = resolve(loaded.baseDir, 'ksql')
+  return existsSync(local) ? local : PACKAGED_KSQL
+}
+
+/** The topics the lab's migration files create or read (for `dip lab --reset`). */
+export async function migrationTopics(loaded: LoadedConfig): Promise<string[]> {
+  const { loadMigrationFiles } = await import('../ksql-migrations/migration-files.ts')
+  const { topicsOfStatements } = await import('./lab-topics.ts')
+  return topicsOfStatements((await loadMigrationFiles(migrationsDir(loaded))).map((file) => file.sql))
+}
+
 export async function runKsqlMigrations(loaded: LoadedConfig, reporter: Reporter): Promise<number> {
   const { createKsql } = await import('../cli/create-deps.ts')
   const { applyMigrations } = await import('../ksql-migrations/apply-migrations.ts')
   const { loadMigrationFiles } = await import('../ksql-migrations/migration-files.ts')
   const { restMigrationsServer } = await import('../ksql-migrations/rest-migrations-server.ts')
-  // The project's own ksql/ folder wins over the lab's shipped one.
-  const local = resolve(loaded.baseDir, 'ksql')
-  const dir = existsSync(local) ? local : PACKAGED_KSQL
+  const dir = migrationsDir(loaded)
   const files = await loadMigrationFiles(dir)
   const client = await createKsql(loaded.config)
   const spinner = reporter.spinner(`applying ${files.length} ksqlDB migration file(s) from ${dir}`)
@@ -156,7 +168,7 @@ export async function nativeKsqlServer(loaded: LoadedConfig): Promise<OwnKsqlSer
   const { stack } = loaded.config
   return {
     // The server `dip up` starts runs with the default service id.
-    commandTopic: commandTopicName('default_'),
+    commandTopic: commandTopicName(DEFAULT_SERVICE_ID),
     async stop() {
       const state = readPidFile(paths.pidFile, paths.marker)
       if (state.kind === 'running') await stopProcess(state.pid, stack.stopTimeoutSeconds * 1000)
