@@ -170,7 +170,7 @@ function runtimeMessageMatches(message: string, expected: QttExpectedError): boo
   return wanted === undefined || message.includes(wanted)
 }
 
-function produceInputs(engine: Engine, inputs: readonly QttRecord[]): void {
+export function produceInputs(engine: Engine, inputs: readonly QttRecord[]): void {
   for (const input of inputs) {
     const source = sourceForTopic(engine.sources(), input.topic)
     engine.produce({
@@ -182,7 +182,7 @@ function produceInputs(engine: Engine, inputs: readonly QttRecord[]): void {
   }
 }
 
-function outputsProblem(engine: Engine, outputs: readonly QttRecord[]): CaseOutcome | null {
+export function outputsProblem(engine: Engine, outputs: readonly QttRecord[]): CaseOutcome | null {
   const byTopic = new Map<string, QttRecord[]>()
   for (const output of outputs) byTopic.set(output.topic, [...(byTopic.get(output.topic) ?? []), output])
   const sources = engine.sources()

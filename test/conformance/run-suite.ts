@@ -1,7 +1,8 @@
 /** Runs whole QTT files and aggregates per-file figures (pure apart from reading the case files). */
 import { join } from 'node:path'
-import { expandFile, loadQttFile } from './qtt-case.ts'
-import { runCase, type EngineFactory } from './run-case.ts'
+import { runHttpCase, type HttpCaseOptions, type ServerEngineFactory } from './http-case.ts'
+import { expandFile, loadQttFile, type QttCase } from './qtt-case.ts'
+import { runCase, type CaseOutcome, type EngineFactory } from './run-case.ts'
 
 export interface CaseResult {
   readonly name: string
@@ -33,50 +34,55 @@ export interface Totals {
 }
 
 export function runFile(suiteDir: string, file: string, createEngine: EngineFactory): FileReport {
+  const loaded = loadCases(suiteDir, file)
+  if (loaded.kind === 'unreadable') return loaded.report
+  const results = loaded.cases.map((c) => caseResult(c.name, runCase(createEngine, c)))
+  return summarize(file, results, loaded.skipped)
+}
+
+/** The same file replayed over HTTP against a fresh embedded server per case (see http-case.ts). */
+export async function runFileHttp(
+  suiteDir: string,
+  file: string,
+  createEngine: ServerEngineFactory,
+  options?: HttpCaseOptions,
+): Promise<FileReport> {
+  const loaded = loadCases(suiteDir, file)
+  if (loaded.kind === 'unreadable') return loaded.report
+  const results: CaseResult[] = []
+  for (const c of loaded.cases) results.push(caseResult(c.name, await runHttpCase(createEngine, c, options)))
+  return summarize(file, results, loaded.skipped)
+}
+
+function loadCases(
+  suiteDir: string,
+  file: string,
+):
+  | { readonly kind: 'loaded'; readonly cases: readonly QttCase[]; readonly skipped: number }
+  | { readonly kind: 'unreadable'; readonly report: FileReport } {
   let expanded
   try {
     expanded = expandFile(file, loadQttFile(join(suiteDir, file), file))
   } catch (e) {
-    return {
-      file,
-      passed: 0,
-      failed: 0,
-      unsupported: 0,
-      skipped: 0,
-      cases: [],
-      loadError: (e as Error).message,
-    }
+    const report = { ...summarize(file, [], 0), loadError: (e as Error).message }
+    return { kind: 'unreadable', report }
   }
-  const cases: CaseResult[] = []
-  let skipped = 0
-  for (const entry of expanded) {
-    if (entry.kind === 'skip') {
-      skipped++
-      continue
-    }
-    const outcome = runCase(createEngine, entry.case)
-    switch (outcome.kind) {
-      case 'passed':
-        cases.push({ name: entry.case.name, outcome: 'passed' })
-        break
-      case 'failed':
-        cases.push({
-          name: entry.case.name,
-          outcome: 'failed',
-          category: outcome.category,
-          detail: outcome.detail,
-        })
-        break
-      case 'unsupported':
-        cases.push({
-          name: entry.case.name,
-          outcome: 'unsupported',
-          category: 'unsupported',
-          detail: outcome.detail,
-        })
-        break
-    }
+  const cases = expanded.flatMap((entry) => (entry.kind === 'run' ? [entry.case] : []))
+  return { kind: 'loaded', cases, skipped: expanded.length - cases.length }
+}
+
+function caseResult(name: string, outcome: CaseOutcome): CaseResult {
+  switch (outcome.kind) {
+    case 'passed':
+      return { name, outcome: 'passed' }
+    case 'failed':
+      return { name, outcome: 'failed', category: outcome.category, detail: outcome.detail }
+    case 'unsupported':
+      return { name, outcome: 'unsupported', category: 'unsupported', detail: outcome.detail }
   }
+}
+
+function summarize(file: string, cases: readonly CaseResult[], skipped: number): FileReport {
   const count = (o: CaseResult['outcome']): number => cases.filter((c) => c.outcome === o).length
   return {
     file,

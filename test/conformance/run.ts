@@ -1,14 +1,17 @@
 /**
- * `npm run conformance -- [--suite DIR] [--files GLOB] [--json OUT] [--failures OUT.md] [--core]
+ * `npm run conformance -- [--http] [--suite DIR] [--files GLOB] [--json OUT] [--failures OUT.md] [--core]
  *   [--write-baseline] [--verbose]`
  * Runs ksqlDB's QTT cases through the embedded engine and prints passed / failed / unsupported per file,
- * with totals over the core files of INDEX.md. Exit code 1 when a core file passes fewer cases than
- * test/conformance/baseline.json records.
+ * with totals over the core files of INDEX.md. Exit code 1 when a file passes fewer cases than its
+ * baseline records (test/conformance/baseline.json; with --http, baseline-http.json).
+ * `--http` replays the rqtt/ (REST) cases over HTTP against a fresh embedded server per case.
  */
 import { readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import {
+  BASELINE_HTTP_PATH,
+  BASELINE_PATH,
   compareWithBaseline,
   defaultSuiteDir,
   loadBaseline,
@@ -18,7 +21,7 @@ import {
 } from './suite-setup.ts'
 import { loadCoreFiles } from './core-files.ts'
 import { formatFailureReasons, formatTable } from './report.ts'
-import { runFile, totals, type FileReport } from './run-suite.ts'
+import { runFile, runFileHttp, totals, type FileReport } from './run-suite.ts'
 
 export function globToRegExp(glob: string): RegExp {
   let re = ''
@@ -54,9 +57,36 @@ function listCorpus(suiteDir: string): string[] {
   })
 }
 
-function main(): number {
-  const { values } = parseArgs({
+const USAGE = `Usage: npm run conformance -- [options]
+
+Runs ksqlDB's query-validation cases (QTT and REST RQTT files) against the embedded engine and
+prints passed / failed / unsupported / skipped per file.
+
+Options:
+  --http              replay the rqtt/ cases over HTTP: a fresh embedded REST server per case,
+                      statements sent to /ksql and /query as a ksqlDB client does
+  --files GLOB        only files whose path (or name) matches, e.g. 'rqtt/*' or 'having.json'
+  --core              only the core files of INDEX.md
+  --suite DIR         the corpus directory (default ../shared/conformance/ksqldb-qtt or DIP_QTT_DIR)
+  --json OUT          write totals and every case's outcome as JSON
+  --failures OUT.md   write the most frequent failure causes per file
+  --write-baseline    raise the baseline (baseline.json, or baseline-http.json with --http)
+  --verbose           print the reason of every case that does not pass
+  -h, --help          show this help
+
+Examples:
+  npm run conformance -- --core
+  npm run conformance -- --http
+  npm run conformance -- --http --files 'push-queries*' --verbose
+  npm run conformance -- --http --json http.json --write-baseline
+
+Exit codes: 0 ok, 1 a file passes fewer cases than its baseline, 2 bad usage / no file matches.`
+
+function parseOptions() {
+  return parseArgs({
     options: {
+      http: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h', default: false },
       suite: { type: 'string' },
       files: { type: 'string' },
       json: { type: 'string' },
@@ -66,18 +96,41 @@ function main(): number {
       verbose: { type: 'boolean', default: false },
     },
   })
+}
+
+async function main(): Promise<number> {
+  let parsed
+  try {
+    parsed = parseOptions()
+  } catch (e) {
+    console.error(`${(e as Error).message}\n\n${USAGE}`)
+    return 2
+  }
+  const values = parsed.values
+  if (values.help) {
+    console.log(USAGE)
+    return 0
+  }
   const suiteDir = values.suite ?? defaultSuiteDir()
   const coreFiles = loadCoreFiles(suiteDir)
   let files = selectFiles(listCorpus(suiteDir), values.files)
   if (values.core) files = files.filter((f) => coreFiles.includes(f))
+  // Only the REST files describe HTTP responses; QTT files have no HTTP form.
+  if (values.http) files = files.filter((f) => f.startsWith('rqtt/'))
   if (files.length === 0) {
-    console.error(`No QTT files match ${values.files ?? '*'} under ${suiteDir}.`)
+    console.error(
+      `No ${values.http ? 'rqtt/ ' : ''}QTT files match ${values.files ?? '*'} under ${suiteDir}. ` +
+        `List the corpus with: ls ${suiteDir}/qtt ${suiteDir}/rqtt`,
+    )
     return 2
   }
   const createEngine = engineFactory()
+  const baselinePath = values.http ? BASELINE_HTTP_PATH : BASELINE_PATH
   const reports: FileReport[] = []
   for (const file of files) {
-    const report = runFile(suiteDir, file, createEngine)
+    const report = values.http
+      ? await runFileHttp(suiteDir, file, createEngine)
+      : runFile(suiteDir, file, createEngine)
     reports.push(report)
     if (values.verbose) {
       for (const c of report.cases.filter((x) => x.outcome !== 'passed')) {
@@ -92,32 +145,44 @@ function main(): number {
     writeFileSync(
       values.json,
       JSON.stringify(
-        { suiteDir, coreTotals: totals(core), allTotals: totals(reports), files: reports },
+        {
+          suiteDir,
+          mode: values.http ? 'http' : 'in-process',
+          coreTotals: totals(core),
+          allTotals: totals(reports),
+          files: reports,
+        },
         null,
         2,
       ),
     )
   }
 
-  const baseline = loadBaseline()
+  const baseline = loadBaseline(baselinePath)
   const drops = compareWithBaseline(baseline, reports)
   if (values.failures !== undefined) {
     writeFileSync(values.failures, formatFailureReasons(reports, coreFiles, new Date(), drops))
   }
   if (values['write-baseline']) {
-    const next = raiseBaseline(baseline, reports, coreFiles)
-    writeBaseline(next)
-    console.log(`Baseline written (${Object.keys(next.files).length} core files; counts never lowered).`)
+    // In-process the ratchet covers the core files; over HTTP every rqtt/ file (they are few and fast).
+    const next = raiseBaseline(baseline, reports, values.http ? files : coreFiles)
+    writeBaseline(next, baselinePath)
+    console.log(
+      `Baseline ${baselinePath} written (${Object.keys(next.files).length} files; counts never lowered).`,
+    )
   }
   for (const d of drops) console.error(`REGRESSION ${d.file}: ${d.passed} passed < baseline ${d.baseline}`)
   return drops.length > 0 ? 1 : 0
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  try {
-    process.exitCode = main()
-  } catch (e) {
-    console.error(e instanceof Error ? (e.stack ?? e.message) : String(e))
-    process.exitCode = 1
-  }
+  main().then(
+    (code) => {
+      process.exitCode = code
+    },
+    (e: unknown) => {
+      console.error(e instanceof Error ? (e.stack ?? e.message) : String(e))
+      process.exitCode = 1
+    },
+  )
 }
