@@ -1,0 +1,440 @@
+/**
+ * `npm run bench -- engine-kafka [--events 100000] [--partitions 1]`: the embedded ksqlDB server on
+ * the real broker of the running stack (`dip up`; `npm run build` first), end to end.
+ *
+ * Each scenario gets fresh topics. The server scenarios start their own `node bin/dip.js ksql server`
+ * (own service id and port, so the stack's server is untouched), apply the statements while the raw
+ * topic is empty, then the bench produces `events` lab events (pre-generated, one idempotent kafkajs
+ * producer) and times from the first send until the server has committed the raw topic's last offset
+ * (its output commits in the same Kafka transactions, so everything is then in Kafka).
+ *
+ * Scenarios:
+ *   pass-through   the baseline: kafkajs (dip's Kafka ports) consumes the raw topic and produces every
+ *                  record to another topic, in this process; done when all are acknowledged (acks=all)
+ *   lab chain      V000004 transactions_full → V000005 flatten → V000006 anonymise, V000007 convert to
+ *                  USD, V000008 filter (blacklisted / allowed)
+ *   hopping        V000001 transactions_basic → V000013 5-min hopping SUM/COUNT per type, advance 1 min
+ *
+ * Peak RSS of the server is its VmHWM; its RSS is also read when half of the events are committed and
+ * at the end, to show whether memory grows with the number of events.
+ */
+import { randomUUID } from 'node:crypto'
+import { existsSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import { cpus, loadavg } from 'node:os'
+import { join, resolve } from 'node:path'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { execa } from 'execa'
+import { loadConfig } from '../src/config/load-config.ts'
+import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
+import type { KafkaPorts, ProducedRecord } from '../src/kafka/ports.ts'
+import { transactionRecords } from '../src/produce/transaction-records.ts'
+import { freePort } from '../src/stack/native/port-check.ts'
+
+const repoRoot = resolve(import.meta.dirname, '..')
+const log = (line: string) => void process.stderr.write(`${line}\n`)
+
+interface ServerScenario {
+  readonly name: string
+  readonly label: string
+  readonly files: readonly string[]
+}
+
+const SERVER_SCENARIOS: readonly ServerScenario[] = [
+  {
+    name: 'lab-chain',
+    label: 'lab chain flatten→anonymise/convert/filter',
+    files: [
+      'V000004__transactions_full.sql',
+      'V000005__transactions_flat.sql',
+      'V000006__transactions_anonymized.sql',
+      'V000007__transactions_usd.sql',
+      'V000008__blacklisted_locations.sql',
+    ],
+  },
+  {
+    name: 'hopping',
+    label: 'hopping 5 min / 1 min SUM+COUNT by type',
+    files: ['V000001__transactions_stream.sql', 'V000013__sliding_amount_per_type.sql'],
+  },
+]
+
+export interface EngineKafkaRow {
+  readonly scenario: string
+  readonly label: string
+  readonly events: number
+  readonly seconds: number
+  readonly eventsPerSecond: number
+  /** Records the scenario wrote to its output topics (sanity check that the SQL ran). */
+  readonly outputRecords: number
+  readonly ratioToPassThrough: number | null
+  /** The server process; null for the in-process pass-through. */
+  readonly serverPeakRssMb: number | null
+  readonly serverRssMbAtHalf: number | null
+  readonly serverRssMbAtEnd: number | null
+}
+
+export interface EngineKafkaBenchResult {
+  readonly suite: 'engine-kafka'
+  readonly at: string
+  readonly events: number
+  readonly partitions: number
+  readonly recordBytes: number
+  readonly brokers: string
+  readonly baseline: string
+  readonly machine: {
+    readonly cpus: number
+    readonly node: string
+    readonly loadAverageBefore: readonly number[]
+    readonly loadAverageAfter: readonly number[]
+  }
+  readonly rows: readonly EngineKafkaRow[]
+  readonly goal: { readonly ratioToPassThrough: 0.5 }
+}
+
+export async function runBench(args: readonly string[]): Promise<EngineKafkaBenchResult> {
+  const events = intFlag(args, '--events', 100_000)
+  const partitions = intFlag(args, '--partitions', 1)
+  if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js')))
+    throw new Error('dist/cli/main.js not found: run `npm run build` first (the server runs as bin/dip.js)')
+  const loaded = loadConfig()
+  const ports = createKafkaPorts({ brokers: loaded.config.kafka.brokers, clientId: 'dip-bench-engine-kafka' })
+  const id = randomUUID().slice(0, 8)
+  const values = labValues(events)
+  const recordBytes = Math.round(values.reduce((sum, v) => sum + v.length, 0) / Math.max(values.length, 1))
+  log(
+    `engine-kafka bench: ${events} lab events (${recordBytes} B), ${partitions} partition(s), ` +
+      `brokers ${loaded.config.kafka.brokers.join(',')}`,
+  )
+  const loadAverageBefore = loadavg().map(round2)
+  const created: string[] = []
+  try {
+    const passThrough = await benchPassThrough(ports, values, partitions, `bench_ek_${id}_pt`, created)
+    log(`  pass-through: ${passThrough.eventsPerSecond} events/s`)
+    const rows: EngineKafkaRow[] = [passThrough]
+    for (const scenario of SERVER_SCENARIOS) {
+      const row = await benchServer(ports, loaded.file, scenario, values, partitions, id, created)
+      rows.push({ ...row, ratioToPassThrough: round2(row.eventsPerSecond / passThrough.eventsPerSecond) })
+      log(`  ${scenario.label}: ${row.eventsPerSecond} events/s, server peak RSS ${row.serverPeakRssMb} MB`)
+    }
+    const result: EngineKafkaBenchResult = {
+      suite: 'engine-kafka',
+      at: new Date().toISOString(),
+      events,
+      partitions,
+      recordBytes,
+      brokers: loaded.config.kafka.brokers.join(','),
+      baseline:
+        'kafkajs consume → produce of the same records (dip Kafka ports, idempotent producer, acks=all)',
+      machine: {
+        cpus: cpus().length,
+        node: process.version,
+        loadAverageBefore,
+        loadAverageAfter: loadavg().map(round2),
+      },
+      rows,
+      goal: { ratioToPassThrough: 0.5 },
+    }
+    process.stdout.write(`${JSON.stringify(result, null, 2)}\n`)
+    printTable(result)
+    return result
+  } finally {
+    await deleteTopics(ports, created)
+  }
+}
+
+/** Lab events as `dip produce` makes them (seeded, no key). */
+function labValues(events: number): Buffer[] {
+  const values: Buffer[] = []
+  const plan = {
+    topic: 'raw',
+    count: events,
+    seed: 42,
+    key: 'none',
+    lifecycle: false,
+    eventTime: false,
+  } as const
+  for (const records of transactionRecords(plan))
+    for (const record of records) values.push(Buffer.from(String(record.value)))
+  return values
+}
+
+const SEND_INTERVAL_MS = 200
+
+/**
+ * Record times 200 ms apart, as the lab's producer sends, ending now: hopping windows advance as in
+ * the lab, and no record is older than the broker's 7-day retention (which would delete it at once).
+ */
+async function produceAll(ports: KafkaPorts, topic: string, values: readonly Buffer[]): Promise<void> {
+  const sink = ports.sink({ idempotent: true })
+  const first = Date.now() - values.length * SEND_INTERVAL_MS
+  try {
+    for (let at = 0; at < values.length; at += 5000) {
+      const records: ProducedRecord[] = values.slice(at, at + 5000).map((value, i) => ({
+        topic,
+        key: null,
+        value,
+        timestamp: first + (at + i) * SEND_INTERVAL_MS,
+      }))
+      await sink.send(records)
+    }
+  } finally {
+    await sink.close()
+  }
+}
+
+async function createTopics(ports: KafkaPorts, names: readonly string[], partitions: number): Promise<void> {
+  const admin = ports.admin()
+  try {
+    await admin.createTopics(names.map((name) => ({ name, partitions })))
+  } finally {
+    await admin.close()
+  }
+}
+
+async function benchPassThrough(
+  ports: KafkaPorts,
+  values: readonly Buffer[],
+  partitions: number,
+  name: string,
+  created: string[],
+): Promise<EngineKafkaRow> {
+  const input = `${name}_in`
+  const output = `${name}_out`
+  await createTopics(ports, [input, output], partitions)
+  created.push(input, output)
+  const source = ports.source({ groupId: `${name}_group`, isolation: 'read_committed', fromBeginning: true })
+  const sink = ports.sink({ idempotent: true })
+  const controller = new AbortController()
+  let copied = 0
+  let started = 0n
+  let finished = 0n
+  const consuming = source.run({
+    topics: [input],
+    signal: controller.signal,
+    eachBatch: async (batch) => {
+      await sink.send(
+        batch.records.map((r) => ({ topic: output, key: r.key, value: r.value, timestamp: r.timestamp })),
+      )
+      copied += batch.records.length
+      if (copied >= values.length && finished === 0n) {
+        finished = process.hrtime.bigint()
+        controller.abort()
+      }
+    },
+  })
+  try {
+    // Give the consumer its partitions first, as the server scenarios apply their queries first.
+    await sleep(3000)
+    started = process.hrtime.bigint()
+    await produceAll(ports, input, values)
+    await consuming
+  } finally {
+    controller.abort()
+    await source.close().catch(() => undefined)
+    await sink.close()
+  }
+  const seconds = Number(finished - started) / 1e9
+  return {
+    scenario: 'pass-through',
+    label: 'kafkajs consume → produce (baseline)',
+    events: values.length,
+    seconds: round2(seconds),
+    eventsPerSecond: Math.round(values.length / seconds),
+    outputRecords: copied,
+    ratioToPassThrough: null,
+    serverPeakRssMb: null,
+    serverRssMbAtHalf: null,
+    serverRssMbAtEnd: null,
+  }
+}
+
+async function benchServer(
+  ports: KafkaPorts,
+  configFile: string | undefined,
+  scenario: ServerScenario,
+  values: readonly Buffer[],
+  partitions: number,
+  id: string,
+  created: string[],
+): Promise<EngineKafkaRow> {
+  const serviceId = `bench_ek_${id}_${scenario.name.replace(/-/g, '_')}_`
+  const raw = `${serviceId}raw`
+  const prefix = serviceId.toUpperCase()
+  await createTopics(ports, [raw], partitions)
+  created.push(raw, `_confluent-ksql-${serviceId}_command_topic`)
+  const port = await freePort()
+  const server = execa(
+    process.execPath,
+    [
+      join(repoRoot, 'bin', 'dip.js'),
+      ...(configFile === undefined ? [] : ['--config', configFile]),
+      'ksql',
+      'server',
+      '--port',
+      String(port),
+      '--service-id',
+      serviceId,
+    ],
+    { cwd: repoRoot, env: { NO_COLOR: '1' }, stdout: 'ignore', stderr: 'pipe', reject: false },
+  )
+  try {
+    if (!(await waitHealthy(() => server.exitCode !== null, port)))
+      throw new Error(`the server exited: ${String((await server).stderr)}`)
+    const url = `http://127.0.0.1:${port}`
+    for (const file of scenario.files) {
+      const sql = (await readFile(join(repoRoot, 'ksql', file), 'utf8')).replaceAll(
+        "KAFKA_TOPIC='transaction_log'",
+        `KAFKA_TOPIC='${raw}'`,
+      )
+      const response = await fetch(`${url}/ksql`, {
+        method: 'POST',
+        body: JSON.stringify({
+          ksql: sql,
+          streamsProperties: { 'auto.offset.reset': 'earliest', 'ksql.output.topic.name.prefix': prefix },
+        }),
+      })
+      if (!response.ok) throw new Error(`${file} failed on the server: ${await response.text()}`)
+    }
+    const pid = server.pid as number
+    const group = `_confluent-ksql-${serviceId}query_dip_bridge`
+    const started = process.hrtime.bigint()
+    const producing = produceAll(ports, raw, values)
+    let rssAtHalf: number | null = null
+    let committed = 0
+    while (committed < values.length) {
+      await sleep(100)
+      if (server.exitCode !== null) throw new Error(`the server exited: ${String((await server).stderr)}`)
+      committed = await committedOffsets(ports, group, raw)
+      if (rssAtHalf === null && committed >= values.length / 2) rssAtHalf = procStatusMb(pid, 'VmRSS')
+    }
+    const finished = process.hrtime.bigint()
+    await producing
+    const rssAtEnd = procStatusMb(pid, 'VmRSS')
+    const peak = procStatusMb(pid, 'VmHWM')
+    const outputs = await outputTopics(ports, prefix)
+    created.push(...outputs)
+    const seconds = Number(finished - started) / 1e9
+    return {
+      scenario: scenario.name,
+      label: scenario.label,
+      events: values.length,
+      seconds: round2(seconds),
+      eventsPerSecond: Math.round(values.length / seconds),
+      outputRecords: await recordCount(ports, outputs),
+      ratioToPassThrough: null,
+      serverPeakRssMb: peak,
+      serverRssMbAtHalf: rssAtHalf,
+      serverRssMbAtEnd: rssAtEnd,
+    }
+  } finally {
+    server.kill('SIGTERM')
+    await server
+  }
+}
+
+/** True once the server answers; false if it exited first. */
+async function waitHealthy(exited: () => boolean, port: number): Promise<boolean> {
+  for (let i = 0; i < 600; i++) {
+    if (exited()) return false
+    const ok = await fetch(`http://127.0.0.1:${port}/info`).then(
+      (r) => r.ok,
+      () => false,
+    )
+    if (ok) return true
+    await sleep(200)
+  }
+  throw new Error(`the server did not answer on port ${port} within 120 s`)
+}
+
+async function committedOffsets(ports: KafkaPorts, group: string, topic: string): Promise<number> {
+  const admin = ports.admin()
+  try {
+    return (await admin.groupOffsets(group, topic)).reduce((sum, o) => sum + Number(o.offset), 0)
+  } finally {
+    await admin.close()
+  }
+}
+
+async function outputTopics(ports: KafkaPorts, prefix: string): Promise<string[]> {
+  const admin = ports.admin()
+  try {
+    return (await admin.listTopics()).filter((t) => t.startsWith(prefix))
+  } finally {
+    await admin.close()
+  }
+}
+
+/** Records in the topics (high − low: includes transaction markers, close enough for a sanity check). */
+async function recordCount(ports: KafkaPorts, topics: readonly string[]): Promise<number> {
+  const admin = ports.admin()
+  try {
+    let total = 0
+    for (const topic of topics)
+      for (const o of await admin.topicOffsets(topic)) total += Number(o.high - o.low)
+    return total
+  } finally {
+    await admin.close()
+  }
+}
+
+async function deleteTopics(ports: KafkaPorts, topics: readonly string[]): Promise<void> {
+  if (topics.length === 0) return
+  const admin = ports.admin()
+  try {
+    await admin.deleteTopics([...new Set(topics)])
+  } catch (error) {
+    log(`  could not delete the bench topics: ${(error as Error).message}`)
+  } finally {
+    await admin.close()
+  }
+}
+
+function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+    return match === null ? null : Math.round(Number(match[1]) / 1024)
+  } catch {
+    return null
+  }
+}
+
+function printTable(result: EngineKafkaBenchResult): void {
+  const header = ['', 'events/s', 'ratio', 'server peak RSS MB', 'RSS at ½ → end MB', 'output records']
+  const lines = [
+    header,
+    ...result.rows.map((r) => [
+      r.label,
+      String(r.eventsPerSecond),
+      r.ratioToPassThrough === null ? '' : `${r.ratioToPassThrough}×`,
+      r.serverPeakRssMb === null ? '' : String(r.serverPeakRssMb),
+      r.serverRssMbAtHalf === null ? '' : `${r.serverRssMbAtHalf} → ${r.serverRssMbAtEnd ?? '?'}`,
+      String(r.outputRecords),
+    ]),
+  ]
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)))
+  for (const line of lines)
+    log(
+      line
+        .map((cell, i) => (i >= 1 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
+  log(
+    `${result.events} events, ${result.recordBytes} B/event, ${result.partitions} partition(s); baseline: ` +
+      `${result.baseline}; goal ≥ 0.5×; load average ${result.machine.loadAverageBefore.join(' ')} → ` +
+      `${result.machine.loadAverageAfter.join(' ')} on ${result.machine.cpus} CPUs`,
+  )
+}
+
+function intFlag(args: readonly string[], name: string, fallback: number): number {
+  const at = args.indexOf(name)
+  if (at < 0) return fallback
+  const value = Number(args[at + 1])
+  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a whole number greater than 0`)
+  return value
+}
+
+function round2(x: number): number {
+  return Math.round(x * 100) / 100
+}
