@@ -64,6 +64,18 @@ describe('decodeRecord with a ksqlDB schema', () => {
     expect(decode(int, 'BIGINT')).toMatchObject({ ok: false, error: { part: 'key' } })
   })
 
+  it('matches value fields case-insensitively whichever spelling each record uses', () => {
+    const s = schema({ valueColumns: [col('USER_ID', 'STRING'), col('AMOUNT', 'DOUBLE')] })
+    const rows = ['{"user_id":"U1","amount":1}', '{"User_Id":"U2","AMOUNT":2}', '{"amount":3}'].map((value) =>
+      decodeRecord(record(null, value), { kind: 'stream', schema: s }),
+    )
+    expect(rows.map((r) => (r.ok ? [r.row['USER_ID'], r.row['AMOUNT']] : r.error.message))).toEqual([
+      ['U1', 1],
+      ['U2', 2],
+      [null, 3],
+    ])
+  })
+
   it('spreads a multi-column JSON key into its columns, matching names case-insensitively', () => {
     const s = schema({
       keyFormat: 'JSON',

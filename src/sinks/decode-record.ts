@@ -189,16 +189,36 @@ function assignColumns(
   columns: readonly SourceColumn[],
   row: Record<string, unknown>,
 ): void {
-  let lower: Map<string, unknown> | undefined
-  for (const column of columns) {
+  let spellings = fieldSpellings.get(columns)
+  if (spellings === undefined) {
+    spellings = new Array<string | undefined>(columns.length)
+    fieldSpellings.set(columns, spellings)
+  }
+  let lower: Map<string, string> | undefined
+  for (let i = 0; i < columns.length; i++) {
+    const column = columns[i] as SourceColumn
     if (Object.hasOwn(object, column.name)) {
       row[column.name] = object[column.name] ?? null
       continue
     }
-    lower ??= new Map(Object.entries(object).map(([k, v]) => [k.toLowerCase(), v]))
-    row[column.name] = lower.get(column.name.toLowerCase()) ?? null
+    const known = spellings[i]
+    if (known !== undefined && Object.hasOwn(object, known)) {
+      row[column.name] = object[known] ?? null
+      continue
+    }
+    lower ??= new Map(Object.keys(object).map((name) => [name.toLowerCase(), name]))
+    const field = lower.get(column.name.toLowerCase())
+    if (field !== undefined) spellings[i] = field
+    row[column.name] = field === undefined ? null : (object[field] ?? null)
   }
 }
+
+/**
+ * The JSON field each column matched last, per column list: a topic's records spell their fields
+ * alike (the lab's events are lower case, its columns upper case), so the case-insensitive lookup
+ * of every field is done once instead of once per record.
+ */
+const fieldSpellings = new WeakMap<readonly SourceColumn[], (string | undefined)[]>()
 
 function hasColumn(object: Record<string, unknown>, column: SourceColumn): boolean {
   const name = column.name.toLowerCase()
