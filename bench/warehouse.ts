@@ -43,6 +43,8 @@ export interface WarehouseBenchResult {
   /** Peak RSS of the dip process; null without GNU time (/usr/bin/time). */
   readonly sinkPeakRssMb: number | null
   readonly rawUpsertRowsPerSecond: number
+  /** The same rows sorted by key (appends to the index): shown for comparison, not the reference. */
+  readonly rawSortedUpsertRowsPerSecond: number
   /** sinkRecordsPerSecond / rawUpsertRowsPerSecond (goal ≥ 0.5). */
   readonly ratio: number
 }
@@ -94,6 +96,7 @@ export async function benchWarehouse(options: {
   const id = randomUUID().slice(0, 8)
   const sinkTable = `bench_wh_${id}`
   const rawTable = `${sinkTable}_raw`
+  const sortedTable = `${sinkTable}_sorted`
   const consumer = `bench-${id}`
   const pool = await connectMysql(config.mysql)
   // The table's schema comes from DESCRIBE, as for a ksqlDB table: a stand-in server answers it.
@@ -135,15 +138,11 @@ export async function benchWarehouse(options: {
     const rows = inTopicOrder(byKey, await keysInTopicOrder(config.kafka.brokers, topic, events))
     // Generated ids repeat now and then (one in ~10,000): those events update their row.
     if (rows.length < events * 0.99) throw new Error(`the sink's table holds ${rows.length} rows`)
-    await pool.query(`CREATE TABLE \`${rawTable}\` LIKE \`${sinkTable}\``)
-    const rawStarted = performance.now()
-    for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
-      const statement = buildUpsert(rawTable, columns, rows.slice(start, start + ROWS_PER_STATEMENT), {
-        keyColumns,
-      })
-      await withTransaction(pool, (connection) => connection.query(statement.sql, statement.params))
-    }
-    const rawRate = Math.round(rows.length / ((performance.now() - rawStarted) / 1000))
+    const rawRate = await rawUpsert(pool, sinkTable, rawTable, columns, keyColumns, rows)
+    // For comparison only, not the reference: the same rows sorted by key append to the index.
+    log('  warehouse: raw mysql2 multi-row upsert of the same rows sorted by key (for comparison)')
+    const sorted = [...byKey.keys()].sort().map((key) => byKey.get(key) ?? [])
+    const sortedRate = await rawUpsert(pool, sinkTable, sortedTable, columns, keyColumns, sorted)
     return {
       name: 'warehouse',
       topic,
@@ -154,15 +153,36 @@ export async function benchWarehouse(options: {
       sinkProcessRecordsPerSecond: Math.round(events / (cli.ms / 1000)),
       sinkPeakRssMb: cli.peakRssMb,
       rawUpsertRowsPerSecond: rawRate,
+      rawSortedUpsertRowsPerSecond: sortedRate,
       ratio: Math.round((cli.result.recordsPerSecond / rawRate) * 100) / 100,
     }
   } finally {
-    for (const table of [sinkTable, rawTable])
+    for (const table of [sinkTable, rawTable, sortedTable])
       await pool.query(`DROP TABLE IF EXISTS \`${table}\``).catch(() => undefined)
     await pool.query('DELETE FROM dip_offsets WHERE consumer = ?', [consumer]).catch(() => undefined)
     await pool.end()
     await ksql.close()
   }
+}
+
+/** Upserts `rows` into a new table like `likeTable`, 1,000 a statement, one transaction each; rows/s. */
+async function rawUpsert(
+  pool: MysqlPool,
+  likeTable: string,
+  table: string,
+  columns: readonly string[],
+  keyColumns: readonly string[],
+  rows: readonly (readonly unknown[])[],
+): Promise<number> {
+  await pool.query(`CREATE TABLE \`${table}\` LIKE \`${likeTable}\``)
+  const started = performance.now()
+  for (let start = 0; start < rows.length; start += ROWS_PER_STATEMENT) {
+    const statement = buildUpsert(table, columns, rows.slice(start, start + ROWS_PER_STATEMENT), {
+      keyColumns,
+    })
+    await withTransaction(pool, (connection) => connection.query(statement.sql, statement.params))
+  }
+  return Math.round(rows.length / ((performance.now() - started) / 1000))
 }
 
 /** Every row of the sink's table as upsert parameters (the server-filled timestamp left out). */
