@@ -8,8 +8,9 @@ import { parseTimestampText } from './parse-timestamp-text.ts'
 
 /**
  * Row → sink record: key and value serialization, windowed key layout, output timestamp
- * (WITH (TIMESTAMP=…)), partition (Kafka's murmur2 of the key bytes; keyless records stay on
- * their input partition), then the append that runs the queries reading the sink topic.
+ * (WITH (TIMESTAMP=…)), partition (Kafka's murmur2 of the key bytes, windowed keys without their
+ * window; keyless records stay on their input partition), then the append that runs the queries
+ * reading the sink topic.
  */
 export function createSinkOperator(
   sink: SinkStep,
@@ -24,6 +25,9 @@ export function createSinkOperator(
     sink.timestampColumn === null ? -1 : sink.schema.key.findIndex((c) => c.name === sink.timestampColumn)
   const tsFormat = sink.timestampFormat
   const topic = sink.topic
+  // Windowed keys partition by the key without its window (Kafka Streams' WindowedStreamPartitioner),
+  // so every window of a key lands on one partition.
+  const windowBytes = sink.window === null ? 0 : sink.window.type === 'SESSION' ? 16 : 8
   return (row: Row) => {
     let key: Buffer | null
     let value: Buffer | null
@@ -48,7 +52,7 @@ export function createSinkOperator(
         ? 0
         : key === null
           ? Math.min(row.partition, partitions - 1)
-          : partitionForKey(key, partitions)
+          : partitionForKey(windowBytes === 0 ? key : key.subarray(0, key.length - windowBytes), partitions)
     topics.append({ topic, partition, key, value, timestamp })
   }
 }
