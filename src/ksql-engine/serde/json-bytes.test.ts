@@ -20,7 +20,7 @@ const samples: [SqlType, unknown[]][] = [
   [STRING, ['', 'plain', 'a"b', 'back\\slash', 'tab\t', '\u0001', '\u007f', 'é', '😀', '\ud800', null, 5]],
   [DOUBLE, [0, -0, 30.38, 1e-7, 1e21, Number.NaN, -Infinity, null]],
   [INTEGER, [0, 7, -5, 2147483647, -2147483648, -0, null]],
-  [BIGINT, [0, -1, 2 ** 31, 1743465600000, -(2 ** 40), 2 ** 53 - 1, 1e21, null]],
+  [BIGINT, [0, -1, 2 ** 31, 1743465600000, -(2 ** 40), 2 ** 53 - 1, -(2 ** 53 - 1), 2 ** 53, -0, 1e21, null]],
   [TIMESTAMP, [1743465600000, null]],
   [BOOLEAN, [true, false, null]],
   [decimal(5, 2), [Decimal.parse('1.5'), null]],

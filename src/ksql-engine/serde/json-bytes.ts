@@ -134,7 +134,8 @@ export function createFieldByteWriter(type: SqlType): JsonFieldByteWriter {
     case 'DATE':
     case 'TIME':
       return (out, v) => {
-        // Whole numbers of the 32-bit range (not -0, which JavaScript writes as 0): digits directly.
+        // Whole numbers of the 32-bit range (not -0, which JavaScript writes as 0): digits directly;
+        // larger ones (epoch milliseconds) through their remembered text, cheaper than digit math.
         if (typeof v === 'number') {
           if ((v | 0) === v && !Object.is(v, -0)) out.int(v)
           else out.ascii(text(v))

@@ -19,6 +19,14 @@ describe('sink operator', () => {
       [0, 1_000, 2_000, 0, 1_000, 2_000].map((start) => wrapTimeWindowedKey(Buffer.from('a'), start)),
     )
     expect(out.map((r) => JSON.parse(String(r.value)).TOTAL)).toEqual([1, 1, 1, 3, 3, 3])
+    const long = 'k'.repeat(100)
+    engine.produce({ topic: 'in', key: null, value: json({ t: long, amount: 1 }), timestamp: 2_700 })
+    expect(
+      engine
+        .records('W')
+        .slice(-3)
+        .map((r) => r.key),
+    ).toEqual([0, 1_000, 2_000].map((start) => wrapTimeWindowedKey(Buffer.from(long), start)))
   })
 
   it('does not reuse the bytes of the previous key for a key that is only === to it (0 and -0)', () => {

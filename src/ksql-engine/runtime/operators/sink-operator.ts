@@ -105,7 +105,7 @@ const EMPTY = Buffer.alloc(0)
 function timeWindowedKey(key: Buffer | null, start: number): Buffer {
   const inner = key ?? EMPTY
   const out = Buffer.allocUnsafe(inner.length + 8)
-  inner.copy(out, 0)
+  copyInto(out, inner)
   writeInt64(out, start, inner.length)
   return out
 }
@@ -114,10 +114,19 @@ function timeWindowedKey(key: Buffer | null, start: number): Buffer {
 function sessionWindowedKey(key: Buffer | null, window: WindowBounds): Buffer {
   const inner = key ?? EMPTY
   const out = Buffer.allocUnsafe(inner.length + 16)
-  inner.copy(out, 0)
+  copyInto(out, inner)
   writeInt64(out, window.end, inner.length)
   writeInt64(out, window.start, inner.length + 8)
   return out
+}
+
+/** Group keys are short: a loop costs less than Buffer#copy's checks. */
+function copyInto(out: Buffer, inner: Buffer): void {
+  if (inner.length > 64) {
+    inner.copy(out, 0)
+    return
+  }
+  for (let i = 0; i < inner.length; i++) out[i] = inner[i] as number
 }
 
 const TWO_32 = 2 ** 32
