@@ -32,7 +32,6 @@ import {
 } from './functions/index.ts'
 import { compileExpression } from './expression/compile-expression.ts'
 import { castValue } from './expression/cast-value.ts'
-import { compareValues } from './expression/compare-values.ts'
 import { scopeOverSlots } from './expression/schema-scope.ts'
 import { StatementError } from './expression/statement-error.ts'
 import type { FunctionRegistry } from './functions/function-types.ts'
@@ -694,6 +693,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       if (source.type === 'TABLE') {
         checkPullWhere(query.where, source.schema.key, {
           tableScanEnabled: property(scope, 'ksql.query.pull.table.scan.enabled') !== 'false',
+          rangeScanEnabled: property(scope, 'ksql.query.pull.range.scan.enabled') !== 'false',
+          windowed: source.window !== null,
         })
       }
     }
@@ -752,7 +753,9 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     const materialize = !push && source.type === 'TABLE'
     const rows = new Map<string, unknown[]>()
     const tombstoneIds = new Set<string>()
-    const sortKeys = new Map<string, unknown[]>()
+    // Where each table row sits in the state store: its partition, then its serialized key.
+    const storeOrder = new Map<string, StoreOrder>()
+    let current: EngineRecord | null = null
     let counter = 0
     const limit = query.limit ?? Number.POSITIVE_INFINITY
     const handler = buildTopology(plan, operatorContext('transient', source.topic), (row) => {
@@ -780,13 +783,21 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         id,
         order.map((i) => toJsonValue(flat[i])),
       )
-      if (materialize) sortKeys.set(id, [...row.key, row.window?.start ?? 0])
+      if (materialize && current !== null) {
+        storeOrder.set(id, { partition: current.partition, key: current.key, start: row.window?.start ?? 0 })
+      }
     })
     const fromEarliest = !push || (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
-    if (fromEarliest) for (const record of topics.records(source.topic)) handler(record)
-    // A table scan returns rows in key order, as ksqlDB's state store iterates them.
+    if (fromEarliest) {
+      for (const record of topics.records(source.topic)) {
+        current = record
+        handler(record)
+      }
+    }
+    // A table scan returns rows as ksqlDB's state stores iterate them: partition by partition, each
+    // in serialized-key byte order (RocksDB's), window start last.
     const ids = [...rows.keys()]
-    if (materialize) ids.sort((a, b) => compareKeys(sortKeys.get(a) ?? [], sortKeys.get(b) ?? []))
+    if (materialize) ids.sort((a, b) => compareStoreOrder(storeOrder.get(a), storeOrder.get(b)))
     const all = ids.map((id) => rows.get(id) as unknown[])
     const kept = ids.slice(0, Math.min(limit, all.length))
     const tombstones = kept.flatMap((id, i) => (tombstoneIds.has(id) ? [i] : []))
@@ -964,18 +975,17 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
   }
 }
 
-function compareKeys(a: readonly unknown[], b: readonly unknown[]): number {
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? null
-    const y = b[i] ?? null
-    if (x === null || y === null) {
-      if (x !== y) return x === null ? -1 : 1
-      continue
-    }
-    const c = compareValues(x, y)
-    if (c !== 0) return c
-  }
-  return 0
+interface StoreOrder {
+  readonly partition: number
+  readonly key: Buffer | null
+  readonly start: number
+}
+
+function compareStoreOrder(a: StoreOrder | undefined, b: StoreOrder | undefined): number {
+  if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1
+  if (a.partition !== b.partition) return a.partition - b.partition
+  const keys = Buffer.compare(a.key ?? Buffer.alloc(0), b.key ?? Buffer.alloc(0))
+  return keys !== 0 ? keys : a.start - b.start
 }
 
 function column(name: string): SelectItem {

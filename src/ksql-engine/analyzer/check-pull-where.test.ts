@@ -37,4 +37,19 @@ describe('checkPullWhere', () => {
     expect(() => checkPullWhere(where('ID <> 1'), keys, noScan)).toThrow("must currently be '='")
     expect(() => checkPullWhere(where('0 < ID AND ID < 100'), keys, noScan)).toThrow('cannot be combined')
   })
+
+  it('without table scans allows one range bound on a single STRING key of a non-windowed table', () => {
+    const text = [{ name: 'ID', type: { kind: 'STRING' } as const }]
+    expect(() => checkPullWhere(where("ID <= '12'"), text, noScan)).not.toThrow()
+    expect(() => checkPullWhere(where("ID < '12' AND V0 > '10'"), text, noScan)).not.toThrow()
+    expect(() =>
+      checkPullWhere(where("ID <= '12'"), text, { tableScanEnabled: false, rangeScanEnabled: false }),
+    ).toThrow('Query requires table scan to be enabled')
+    expect(() =>
+      checkPullWhere(where("ID <= '12'"), text, { tableScanEnabled: false, windowed: true }),
+    ).toThrow('Query requires table scan to be enabled')
+    expect(() => checkPullWhere(where('ID >= 12'), keys, noScan)).toThrow(
+      'Query requires table scan to be enabled',
+    )
+  })
 })

@@ -7,12 +7,18 @@ import { stripQualifiers, visitExpression } from './expression-utils.ts'
 
 /**
  * ksqlDB's pull-query WHERE rules on tables: NULL keys and unconvertible key literals are always
- * rejected; without table scans every disjunct must look keys up by `=` / IN on resolvable values.
+ * rejected; without table scans every disjunct must look keys up by `=` / IN on resolvable values,
+ * or (range scans enabled) bound the single STRING key of a non-windowed table by one <, <=, >, >=.
  */
 export function checkPullWhere(
   where: Expression | null,
   keys: readonly Column[],
-  options: { readonly tableScanEnabled: boolean },
+  options: {
+    readonly tableScanEnabled: boolean
+    /** ksql.query.pull.range.scan.enabled (default true). */
+    readonly rangeScanEnabled?: boolean
+    readonly windowed?: boolean
+  },
 ): void {
   if (where === null) {
     return
@@ -99,9 +105,16 @@ export function checkPullWhere(
       )
     }
     if (keys.some((k) => !seen.has(k.name))) {
-      throw new StatementError('Multi-column sources must specify every key in the WHERE clause')
+      throw new StatementError('Multi-column sources must specify every key in the WHERE clause.')
     }
+    const rangeScan =
+      options.rangeScanEnabled !== false &&
+      options.windowed !== true &&
+      keys.length === 1 &&
+      keys[0]?.type.kind === 'STRING'
     for (const conjunct of split(disjunct, 'AND')) {
+      if (rangeScan && conjunct.kind === 'comparison' && ['<', '<=', '>', '>='].includes(conjunct.op))
+        continue
       if (conjunct.kind === 'comparison' && conjunct.op !== '=' && mentionsKey(conjunct)) {
         throw new StatementError('Query requires table scan to be enabled')
       }
