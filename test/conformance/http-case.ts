@@ -12,7 +12,8 @@
 import type { Engine } from '../../src/ksql-engine/engine-api.ts'
 import { inMemoryBackend } from '../../src/ksql-engine/server/ksql-backend.ts'
 import { startKsqlServer } from '../../src/ksql-engine/server/ksql-server.ts'
-import type { QttCase, QttExpectedError } from './qtt-case.ts'
+import { partitionForKey } from '../../src/kafka/murmur2-partition.ts'
+import type { QttCase, QttExpectedError, QttTest } from './qtt-case.ts'
 import { errorMismatch, responsesMismatch, type ActualResponse, type ErrorResponse } from './rest-compare.ts'
 import { postKsql, postQuery } from './rest-client.ts'
 import { firstWords, outputsProblem, produceInputs, thrownInfo, type CaseOutcome } from './run-case.ts'
@@ -76,11 +77,9 @@ async function runAgainst(
   const lastStatement = statements[statements.length - 1] ?? ''
   const properties = test.properties ?? {}
 
+  const partitions = topicPartitions(test)
   await exclusive(() => {
-    for (const topic of test.topics ?? []) engine.createTopic(topic.name, topic.partitions ?? 1)
-    for (const record of [...(test.inputs ?? []), ...(test.outputs ?? [])]) {
-      if (!engine.topics().includes(record.topic)) engine.createTopic(record.topic, 1)
-    }
+    for (const [name, count] of partitions) engine.createTopic(name, count)
   })
 
   const firstQuery = statements.findIndex((s) => s.startsWith('SELECT '))
@@ -98,7 +97,11 @@ async function runAgainst(
   }
 
   try {
-    await exclusive(() => produceInputs(engine, test.inputs ?? []))
+    await exclusive(() =>
+      produceInputs(engine, test.inputs ?? [], (topic, key) =>
+        key === null ? 0 : partitionForKey(key, partitions.get(topic) ?? 1),
+      ),
+    )
   } catch (e) {
     const info = thrownInfo(e)
     return { kind: 'failed', category: `produce threw: ${firstWords(info.message)}`, detail: info.message }
@@ -129,6 +132,30 @@ async function runAgainst(
   const mismatch = responsesMismatch(test.responses ?? [], responses, statements)
   if (mismatch !== null) return { kind: 'failed', category: mismatch.category, detail: mismatch.detail }
   return { kind: 'passed' }
+}
+
+/** Upstream's test topics have 4 partitions unless the case or a CREATE statement says otherwise. */
+const DEFAULT_PARTITIONS = 4
+
+/**
+ * The topics to create before the statements run, with their partition counts, as upstream's
+ * TestCaseBuilderUtil finds them: the case's `topics`, the KAFKA_TOPIC of CREATE statements (with
+ * their PARTITIONS), the topics of input and output records.
+ */
+export function topicPartitions(test: QttTest): Map<string, number> {
+  const found = new Map<string, number>()
+  for (const topic of test.topics ?? []) found.set(topic.name, topic.partitions ?? DEFAULT_PARTITIONS)
+  for (const statement of test.statements) {
+    if (/\bAS\s+SELECT\b/i.test(statement)) continue // the engine creates sink topics itself
+    const topic = /\bKAFKA_TOPIC\s*=\s*'([^']+)'/i.exec(statement)?.[1]
+    if (topic === undefined || found.has(topic)) continue
+    const count = /\bPARTITIONS\s*=\s*(\d+)/i.exec(statement)?.[1]
+    found.set(topic, count === undefined ? DEFAULT_PARTITIONS : Number(count))
+  }
+  for (const record of [...(test.inputs ?? []), ...(test.outputs ?? [])]) {
+    if (!found.has(record.topic)) found.set(record.topic, DEFAULT_PARTITIONS)
+  }
+  return found
 }
 
 function errorOutcome(

@@ -170,12 +170,19 @@ function runtimeMessageMatches(message: string, expected: QttExpectedError): boo
   return wanted === undefined || message.includes(wanted)
 }
 
-export function produceInputs(engine: Engine, inputs: readonly QttRecord[]): void {
+/** Writes the inputs as raw records; `partitionOf` picks the partition as a producer would (default 0). */
+export function produceInputs(
+  engine: Engine,
+  inputs: readonly QttRecord[],
+  partitionOf: (topic: string, key: Buffer | null) => number = () => 0,
+): void {
   for (const input of inputs) {
     const source = sourceForTopic(engine.sources(), input.topic)
+    const key = encodeKey(input.key, source, input.window)
     engine.produce({
       topic: input.topic,
-      key: encodeKey(input.key, source, input.window),
+      partition: partitionOf(input.topic, key),
+      key,
       value: encodeValue(input.value, source),
       timestamp: input.timestamp ?? 0,
     })
