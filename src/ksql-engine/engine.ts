@@ -9,6 +9,7 @@ import {
   resolveFormats,
 } from './analyzer/analyze-create-source.ts'
 import { analyzeQuery, type QueryAnalysis } from './analyzer/analyze-query.ts'
+import { lookupKeyOrder, lookupPosition } from './analyzer/pull-key-order.ts'
 import { checkPullWhere } from './analyzer/check-pull-where.ts'
 import type {
   ColumnInfo,
@@ -755,6 +756,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     const tombstoneIds = new Set<string>()
     // Where each table row sits in the state store: its partition, then its serialized key.
     const storeOrder = new Map<string, StoreOrder>()
+    // A key lookup (K = v, K IN (…)) answers key by key, in the order the WHERE names them.
+    const lookup = materialize ? lookupKeyOrder(query.where, source.schema.key) : null
     let current: EngineRecord | null = null
     let counter = 0
     const limit = query.limit ?? Number.POSITIVE_INFINITY
@@ -784,7 +787,12 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         order.map((i) => toJsonValue(flat[i])),
       )
       if (materialize && current !== null) {
-        storeOrder.set(id, { partition: current.partition, key: current.key, start: row.window?.start ?? 0 })
+        storeOrder.set(id, {
+          partition: current.partition,
+          key: current.key,
+          start: row.window?.start ?? 0,
+          lookup: lookup === null ? 0 : lookupPosition(lookup, row.key[0]),
+        })
       }
     })
     const fromEarliest = !push || (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
@@ -976,6 +984,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
 }
 
 interface StoreOrder {
+  /** Position of the row's key in a key lookup's list (0 for scans). */
+  readonly lookup: number
   readonly partition: number
   readonly key: Buffer | null
   readonly start: number
@@ -983,6 +993,7 @@ interface StoreOrder {
 
 function compareStoreOrder(a: StoreOrder | undefined, b: StoreOrder | undefined): number {
   if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1
+  if (a.lookup !== b.lookup) return a.lookup - b.lookup
   if (a.partition !== b.partition) return a.partition - b.partition
   const keys = Buffer.compare(a.key ?? Buffer.alloc(0), b.key ?? Buffer.alloc(0))
   return keys !== 0 ? keys : a.start - b.start
