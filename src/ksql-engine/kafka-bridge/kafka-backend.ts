@@ -61,6 +61,9 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   let loop: Promise<void> = Promise.resolve()
   let chain: Promise<unknown> = Promise.resolve()
   let lastInputs = ''
+  /** The last batch's transaction, committing while the next batch is processed. */
+  let inFlight: Promise<void> = Promise.resolve()
+  let failure: unknown
 
   const exclusive = <T>(work: () => T | Promise<T>): Promise<T> => {
     const next = chain.then(work)
@@ -193,20 +196,29 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         // Output of records below the committed offset was committed before this start.
         if (record.offset < rebuildEnd) pending = []
       }
-      if (batch.nextOffset <= rebuildEnd) {
-        positions.set(key, batch.nextOffset)
-        return
-      }
+      // The engine's state now includes the batch: a consumer restarted in this process goes on from here.
+      positions.set(key, batch.nextOffset)
+      if (batch.nextOffset <= rebuildEnd) return
       const output = takeOutput()
-      await commitTransaction(async (tx) => {
+      // One commit in flight while the engine works on the next batch: the broker's round trips
+      // overlap the engine's work, memory stays bounded, and transactions stay in batch order.
+      await settled()
+      const commit = commitTransaction(async (tx) => {
         if (output.records.length > 0) await tx.send(output.records)
         await tx.sendOffsets(groupId, [
           { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset },
         ])
+      }).then(output.written)
+      inFlight = commit.catch((error: unknown) => {
+        failure = error
       })
-      output.written()
-      positions.set(key, batch.nextOffset)
     })
+  }
+
+  /** Waits for the commit in flight; throws if it failed (the server is stopping: never skip a batch). */
+  async function settled(): Promise<void> {
+    await inFlight
+    if (failure !== undefined) throw failure
   }
 
   async function startAtFor(topics: readonly string[]): Promise<TopicPartitionOffset[]> {
@@ -277,7 +289,12 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
 
   return {
     engine,
-    exclusive,
+    // Requests (pull and push queries too) see what Kafka holds: the batch in flight commits first.
+    exclusive: (work) =>
+      exclusive(async () => {
+        await inFlight
+        return work()
+      }),
     clusterId: () => clusterId,
     kafkaHealthy: () => healthy,
     async start() {
@@ -309,6 +326,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     },
     async commit(request: AcceptedRequest, results: readonly StatementResult[]) {
       const persist = results.some((r) => r.kind !== 'inserted' || r.queryId !== null)
+      // Backfills read the engine's own topics to their end: every batch's output must be in.
+      await settled()
       await createEngineTopicsInKafka()
       await runBackfills()
       const output = takeOutput()
@@ -337,6 +356,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       stopped = true
       restartConsumer()
       await loop
+      await inFlight
       await sink.close()
     },
   }
