@@ -132,9 +132,11 @@ export interface EntityContext {
   readonly queries: readonly QueryInfo[]
 }
 
-/** One /ksql entity per statement; SET/DEFINE and friends have none (null). */
+/** One /ksql entity per statement; SET/DEFINE and INSERT … VALUES have none (null), as in ksqlDB. */
 export function entityFor(result: StatementResult, context: EntityContext): KsqlEntity | null {
   const base = { statementText: context.statementText, warnings: [] }
+  // INSERT … VALUES (no query behind it) is handled by the server without a command entity.
+  if (result.kind === 'inserted' && result.queryId === null) return null
   switch (result.kind) {
     case 'sourceCreated':
     case 'sourceDropped':

@@ -92,10 +92,14 @@ describe('ksqlDB REST server over the embedded engine', () => {
 
   it('serves pull queries on /query and /query-stream', async () => {
     await start()
-    await post('/ksql', {
+    const inserted = await post('/ksql', {
       ksql: `${CREATE} INSERT INTO s (id, name) VALUES (1, 'a'); INSERT INTO s (id, name) VALUES (1, 'b');
         INSERT INTO s (id, name) VALUES (2, 'c');`,
     })
+    // INSERT … VALUES has no entity in ksqlDB's answer: only the CREATE's.
+    expect((JSON.parse(inserted.text) as { statementText: string }[]).map((e) => e.statementText)).toEqual([
+      CREATE,
+    ])
     await post('/ksql', {
       ksql: 'CREATE TABLE counts AS SELECT id, COUNT(*) AS n FROM s GROUP BY id;',
       streamsProperties: { 'auto.offset.reset': 'earliest' },
