@@ -10,6 +10,7 @@ import {
 } from './analyzer/analyze-create-source.ts'
 import { analyzeQuery, type QueryAnalysis } from './analyzer/analyze-query.ts'
 import { lookupKeyOrder, lookupPosition } from './analyzer/pull-key-order.ts'
+import { checkPullClauses } from './analyzer/check-pull-clauses.ts'
 import { checkPullWhere } from './analyzer/check-pull-where.ts'
 import type {
   ColumnInfo,
@@ -685,6 +686,9 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       )
     }
     if (!push) {
+      checkPullClauses(query, {
+        limitClauseEnabled: property(scope, 'ksql.query.pull.limit.clause.enabled') !== 'false',
+      })
       if (query.groupBy !== null || query.window !== null || query.partitionBy !== null) {
         const clause = query.groupBy !== null ? 'GROUP BY' : query.window !== null ? 'WINDOW' : 'PARTITION BY'
         throw new StatementError(

@@ -51,5 +51,8 @@ describe('checkPullWhere', () => {
     expect(() => checkPullWhere(where('ID >= 12'), keys, noScan)).toThrow(
       'Query requires table scan to be enabled',
     )
+    expect(() => checkPullWhere(where("ID <= '11' OR ID >= '13'"), text, noScan)).toThrow(
+      'Query requires table scan to be enabled',
+    )
   })
 })

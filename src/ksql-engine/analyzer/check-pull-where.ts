@@ -8,7 +8,8 @@ import { stripQualifiers, visitExpression } from './expression-utils.ts'
 /**
  * ksqlDB's pull-query WHERE rules on tables: NULL keys and unconvertible key literals are always
  * rejected; without table scans every disjunct must look keys up by `=` / IN on resolvable values,
- * or (range scans enabled) bound the single STRING key of a non-windowed table by one <, <=, >, >=.
+ * or (range scans enabled, no OR) bound the single STRING key of a non-windowed table by one
+ * <, <=, >, >=.
  */
 export function checkPullWhere(
   where: Expression | null,
@@ -65,7 +66,8 @@ export function checkPullWhere(
     })
     return found
   }
-  for (const disjunct of split(where, 'OR')) {
+  const disjuncts = split(where, 'OR')
+  for (const disjunct of disjuncts) {
     const seen = new Map<string, number>()
     for (const conjunct of split(disjunct, 'AND')) {
       if (!mentionsKey(conjunct)) continue
@@ -107,8 +109,10 @@ export function checkPullWhere(
     if (keys.some((k) => !seen.has(k.name))) {
       throw new StatementError('Multi-column sources must specify every key in the WHERE clause.')
     }
+    // A range scan reads one key range: a disjunction of ranges needs a table scan.
     const rangeScan =
       options.rangeScanEnabled !== false &&
+      disjuncts.length === 1 &&
       options.windowed !== true &&
       keys.length === 1 &&
       keys[0]?.type.kind === 'STRING'
