@@ -562,6 +562,41 @@ async function commitWithoutMembership(
   } finally {
     await producer.disconnect()
   }
+  await untilVisible(context, groupId, offsets)
+}
+
+const COMMIT_VISIBLE_TIMEOUT_MS = 10_000
+
+/**
+ * The commit returns before the coordinator has written the transaction's markers, and until then
+ * the group's offsets read as before. Wait until they show, so a reader right after (a test, a lag
+ * check, the next run) sees them; after the timeout the commit still stands, it is only not visible yet.
+ */
+async function untilVisible(
+  context: ClientContext,
+  groupId: string,
+  offsets: readonly TopicPartitionOffset[],
+): Promise<void> {
+  const admin = context.kafka.admin()
+  await admin.connect()
+  try {
+    const wanted = new Map(offsets.map((o) => [`${o.topic}\u0000${o.partition}`, o.offset.toString()]))
+    const topics = [...new Set(offsets.map((o) => o.topic))]
+    const deadline = Date.now() + COMMIT_VISIBLE_TIMEOUT_MS
+    for (;;) {
+      const found = await admin.fetchOffsets({ groupId, topics })
+      const visible = found.every(({ topic, partitions }) =>
+        partitions.every(({ partition, offset }) => {
+          const expected = wanted.get(`${topic}\u0000${partition}`)
+          return expected === undefined || expected === offset
+        }),
+      )
+      if (visible || Date.now() >= deadline) return
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+  } finally {
+    await admin.disconnect()
+  }
 }
 
 function toHeaders(headers: IHeaders | undefined): Headers {

@@ -251,6 +251,22 @@ describe('kafkajs ports against the real broker', () => {
       { topic, partition: 0, offset: 0n },
       { topic, partition: 1, offset: 0n },
     ])
+    // Again, over two topics in one call: the group's commit transaction is reused, not left open.
+    const other = uniqueTopic('offline-commit-b')
+    await admin.createTopics([{ name: other, partitions: 1 }])
+    const sink = ports.sink()
+    await sink.send([0, 1, 2].map((i) => ({ topic, key: null, value: `v${i}`, partition: 1 })))
+    await sink.send([{ topic: other, key: null, value: 'w' }])
+    await sink.close()
+    await source.commit([
+      { topic, partition: 1, offset: 3n },
+      { topic: other, partition: 0, offset: 1n },
+    ])
+    expect(await admin.groupOffsets(groupId, topic)).toEqual([
+      { topic, partition: 0, offset: 0n },
+      { topic, partition: 1, offset: 3n },
+    ])
+    expect(await admin.groupOffsets(groupId, other)).toEqual([{ topic: other, partition: 0, offset: 1n }])
     await source.close()
   })
 
