@@ -809,7 +809,13 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     // A table scan returns rows as ksqlDB's state stores iterate them: partition by partition, each
     // in serialized-key byte order (RocksDB's), window start last.
     const ids = [...rows.keys()]
-    if (materialize) ids.sort((a, b) => compareStoreOrder(storeOrder.get(a), storeOrder.get(b)))
+    if (materialize) {
+      // A lookup fetches per partition, partitions in the order their first key is named.
+      const groups = new Map<number, number>()
+      for (const o of storeOrder.values())
+        groups.set(o.partition, Math.min(groups.get(o.partition) ?? o.lookup, o.lookup))
+      ids.sort((a, b) => compareStoreOrder(storeOrder.get(a), storeOrder.get(b), groups))
+    }
     const all = ids.map((id) => rows.get(id) as unknown[])
     const kept = ids.slice(0, Math.min(limit, all.length))
     const tombstones = kept.flatMap((id, i) => (tombstoneIds.has(id) ? [i] : []))
@@ -995,8 +1001,14 @@ interface StoreOrder {
   readonly start: number
 }
 
-function compareStoreOrder(a: StoreOrder | undefined, b: StoreOrder | undefined): number {
+function compareStoreOrder(
+  a: StoreOrder | undefined,
+  b: StoreOrder | undefined,
+  groups: ReadonlyMap<number, number>,
+): number {
   if (a === undefined || b === undefined) return a === b ? 0 : a === undefined ? -1 : 1
+  const group = (groups.get(a.partition) ?? 0) - (groups.get(b.partition) ?? 0)
+  if (group !== 0) return group
   if (a.lookup !== b.lookup) return a.lookup - b.lookup
   if (a.partition !== b.partition) return a.partition - b.partition
   const keys = Buffer.compare(a.key ?? Buffer.alloc(0), b.key ?? Buffer.alloc(0))

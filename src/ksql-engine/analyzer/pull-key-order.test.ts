@@ -15,12 +15,13 @@ describe('lookupKeyOrder', () => {
     expect(lookupKeyOrder(where('ID IN (10, 8)'), keys)).toEqual([10, 8])
     expect(lookupKeyOrder(where('COUNT > 1 AND ID IN (11, 101, 75)'), keys)).toEqual([11, 101, 75])
     expect(lookupKeyOrder(where('10.5 = ID'), keys)).toEqual([10.5])
+    expect(lookupKeyOrder(where('(ID = 10 OR ID = 50) AND ID IN (50, 1, 10)'), keys)).toEqual([10, 50])
   })
 
-  it('is null for scans, ranges, disjunctions and multi-column keys', () => {
+  it('is null for scans, ranges, disjunctions with non-key terms and multi-column keys', () => {
     expect(lookupKeyOrder(null, keys)).toBeNull()
     expect(lookupKeyOrder(where('ID > 3'), keys)).toBeNull()
-    expect(lookupKeyOrder(where('ID = 1 OR ID = 2'), keys)).toBeNull()
+    expect(lookupKeyOrder(where('ID = 1 OR COUNT = 2'), keys)).toBeNull()
     expect(lookupKeyOrder(where('ID NOT IN (1)'), keys)).toBeNull()
     expect(
       lookupKeyOrder(where('ID = 1'), [...keys, { name: 'K2', type: { kind: 'STRING' } as const }]),
