@@ -103,7 +103,7 @@ async function expectLabHolds(summary: LabSummary, records: number, expected: Ex
 }
 
 describe('dip lab', () => {
-  it('runs the whole lab, appends on a re-run, starts over with --reset; the summary matches the events', async () => {
+  it('runs the whole lab, appends on re-runs (streaming, then batch), starts over with --reset; the summary matches the events', async () => {
     const stack = inject('stack')
     const dir = await mkdtemp(join(stack.workDir, 'lab-'))
     const base = parse(await readFile(stack.configFile, 'utf8')) as { mysql: Record<string, unknown> }
@@ -127,11 +127,26 @@ describe('dip lab', () => {
     const expected = expectedFromGenerator(COUNT, SEED)
     await expectLabHolds(first, COUNT, expected)
 
-    // Again: the setup changes nothing, new events (another seed) are appended, each sunk once.
-    const again = await runLab(configFile, ['--count', '500', '--skip-doctor'])
-    expect(again.ksqlApplied).toBe(0)
-    expect(again.seed).not.toBe(SEED)
-    await expectLabHolds(again, COUNT + 500, expectedFromGenerator(500, again.seed, expected))
+    // Again, with the streaming sinks for a while: new events (another seed) are appended; whatever
+    // the sinks got to in that time is in the lake once, never more.
+    const streamed = await runLab(configFile, [
+      '--count',
+      '500',
+      '--stream',
+      '--duration',
+      '15s',
+      '--skip-doctor',
+    ])
+    expect(streamed).toMatchObject({ sinks: 'stream', ksqlApplied: 0 })
+    expect(streamed.seed).not.toBe(SEED)
+    const raw = streamed.feeds.find((f) => f.topic === 'transaction_log')
+    expect(raw?.topicOffsets).toBe(COUNT + 500)
+    expect(raw?.lakeRows).toBeLessThanOrEqual(COUNT + 500)
+
+    // Then the batch jobs take over from the streaming sinks' positions: each record exactly once.
+    const again = await runLab(configFile, ['--count', '1', '--skip-doctor'])
+    const withStreamed = expectedFromGenerator(500, streamed.seed, expected)
+    await expectLabHolds(again, COUNT + 501, expectedFromGenerator(1, again.seed, withStreamed))
 
     // --reset: the lab's topics, lake, warehouse rows and positions go; a fresh lab uses seed 42.
     const reset = await runLab(configFile, ['--reset', '--count', '300', '--skip-doctor'])
