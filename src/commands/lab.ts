@@ -106,12 +106,12 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
       return applySchema({}, { reporter: quiet, config: loaded.config, baseDir: loaded.baseDir })
     })
     // Produce first: the migrations' CREATE STREAM needs the topic, and read it from the earliest offset.
-    const seed = options.seed ?? (await defaultSeed(kafka))
-    const produced = await step('produce', async () => {
+    const { seed, produced } = await step('produce', async () => {
       const { planProduce } = await import('../produce/produce-plan.ts')
       const { produce } = await import('./produce.ts')
+      const seed = options.seed ?? (await defaultSeed(kafka))
       const plan = planProduce({ ...(options.count === undefined ? {} : { count: options.count }), seed })
-      return produce(plan, { kafka, reporter: quiet, signal: controller.signal })
+      return { seed, produced: await produce(plan, { kafka, reporter: quiet, signal: controller.signal }) }
     })
     const ksqlApplied = await step('ksql apply', () => steps.runKsqlMigrations(loaded, quiet))
     const sinks =
