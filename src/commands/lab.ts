@@ -45,6 +45,8 @@ export interface LabSummary {
   readonly mode: string
   readonly alreadyRunning: boolean
   readonly sinks: 'batch' | 'stream'
+  /** Ctrl-C / SIGTERM arrived: the running step stopped cleanly and the later ones stopped at once. */
+  readonly interrupted: boolean
   readonly reset: LabResetReport | null
   readonly seed: number
   readonly produced: ProduceSummary
@@ -135,12 +137,14 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
       spinner.fail('the summary failed')
       throw error
     })
-    spinner.succeed('lab complete')
+    const interrupted = controller.signal.aborted
+    spinner.succeed(interrupted ? 'lab interrupted; what it holds:' : 'lab complete')
     const summary: LabSummary = {
       ok: true,
       mode: upResult.mode,
       alreadyRunning: upResult.alreadyRunning,
       sinks: options.streamMs === undefined ? 'batch' : 'stream',
+      interrupted,
       reset,
       seed,
       produced,
@@ -152,7 +156,11 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
       seconds: Math.round((Date.now() - started) / 100) / 10,
     }
     printSummary(summary, reporter)
-    if (!reporter.json)
+    if (interrupted)
+      reporter.warn(
+        'interrupted: the step then running stopped cleanly and the later ones did little or nothing; re-running `dip lab` is safe',
+      )
+    else if (!reporter.json)
       reporter.success(
         `${summary.produced.records.toLocaleString('en-US')} events produced (seed ${seed}), lake and warehouse ${
           summary.sinks === 'batch' ? 'up to date' : 'streamed'
