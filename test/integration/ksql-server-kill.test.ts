@@ -124,6 +124,38 @@ async function committedOffset(): Promise<number> {
   }
 }
 
+/** Waits until the server has committed `target` input records; fails at once if it died. */
+async function waitCommitted(target: number, pollMs: number): Promise<void> {
+  while ((await committedOffset()) < target) {
+    if (pid === undefined || !isAlive(pid))
+      throw new Error(`dip ksql server exited while processing; log: ${ksqldbPaths(stateDir).logFile}`)
+    await sleep(pollMs)
+  }
+}
+
+/**
+ * Waits until the topics' ends stop moving. A commit is visible in the group's offsets before every
+ * partition has its commit marker, and a reader stops at the end it sees first.
+ */
+async function settledEnds(topics: readonly string[]): Promise<void> {
+  const ends = async (): Promise<string> => {
+    const admin = ports.admin()
+    try {
+      const all = await Promise.all(topics.map((t) => admin.topicOffsets(t)))
+      return JSON.stringify(all.flat().map((o) => String(o.high)))
+    } finally {
+      await admin.close()
+    }
+  }
+  let before = await ends()
+  for (let i = 0; i < 60; i++) {
+    await sleep(500)
+    const now = await ends()
+    if (now === before) return
+    before = now
+  }
+}
+
 async function produceEvents(): Promise<void> {
   const sink = ports.sink({ idempotent: true })
   try {
@@ -225,52 +257,58 @@ afterAll(async () => {
 })
 
 describe('embedded ksqlDB server under kill -9', () => {
-  it('ends with the output of an uninterrupted run after SIGKILLs at 5 random points', async () => {
-    const statements = await labStatements()
-    await startServer()
-    for (const sql of statements) await ksql(sql)
-    await produceEvents()
-
-    const random = seededRandom(20251124)
-    const targets = Array.from({ length: KILLS }, () => Math.floor(EVENTS * (0.05 + 0.9 * random()))).sort(
-      (a, b) => a - b,
-    )
-    for (const target of targets) {
-      while ((await committedOffset()) < target) await sleep(50)
-      // Land anywhere inside the next batch's processing or transaction, not just after a commit.
-      await sleep(Math.floor(random() * 300))
-      await kill9()
+  // Generous: about a minute here, but CI machines are shared.
+  it(
+    'ends with the output of an uninterrupted run after SIGKILLs at 5 random points',
+    { timeout: 400_000 },
+    async () => {
+      const statements = await labStatements()
       await startServer()
-    }
-    while ((await committedOffset()) < EVENTS) await sleep(200)
+      for (const sql of statements) await ksql(sql)
+      await produceEvents()
 
-    const input = await readWholeTopic(ports, rawTopic, `it-kill-reader-${run}`)
-    expect(input.length).toBe(EVENTS)
-    const expected = expectedOutput(statements, input)
-    const sinks = expected.sources().filter((s) => s.topic.startsWith(prefix))
-    expect(sinks.map((s) => s.name).sort()).toEqual(SINKS)
-    const written = await readTopics(
-      sinks.map((s) => s.topic),
-      `it-kill-reader-${run}`,
-    )
-    for (const sink of sinks) {
-      const actual = written.get(sink.topic) ?? []
-      const wanted = expected.records(sink.topic)
-      if (sink.type === 'TABLE') {
-        expect(lastPerKey(actual), sink.name).toEqual(lastPerKey(wanted))
-        continue
+      const random = seededRandom(20251124)
+      const targets = Array.from({ length: KILLS }, () => Math.floor(EVENTS * (0.05 + 0.9 * random()))).sort(
+        (a, b) => a - b,
+      )
+      for (const target of targets) {
+        await waitCommitted(target, 50)
+        // Land anywhere inside the next batch's processing or transaction, not just after a commit.
+        await sleep(Math.floor(random() * 300))
+        await kill9()
+        await startServer()
       }
-      const shape = (r: { key: Buffer | null; value: Buffer | null; timestamp: number }) =>
-        `${hex(r.key)} ${hex(r.value)} ${r.timestamp}`
-      expect(actual.length, `${sink.name}: records (no duplicates, none lost)`).toBe(wanted.length)
-      expect(actual.map(shape), sink.name).toEqual(wanted.map(shape))
-    }
+      await waitCommitted(EVENTS, 200)
 
-    // Its stack is gone once the marker is: the server must stop by itself.
-    const last = pid as number
-    await rm(ksqldbPaths(stateDir).marker)
-    for (let i = 0; i < 300 && isAlive(last); i++) await sleep(100)
-    expect(isAlive(last), 'server still running 30 s after its stack marker was deleted').toBe(false)
-    pid = undefined
-  })
+      const input = await readWholeTopic(ports, rawTopic, `it-kill-reader-${run}`)
+      expect(input.length).toBe(EVENTS)
+      const expected = expectedOutput(statements, input)
+      const sinks = expected.sources().filter((s) => s.topic.startsWith(prefix))
+      expect(sinks.map((s) => s.name).sort()).toEqual(SINKS)
+      await settledEnds(sinks.map((s) => s.topic))
+      const written = await readTopics(
+        sinks.map((s) => s.topic),
+        `it-kill-sinks-reader-${run}`,
+      )
+      for (const sink of sinks) {
+        const actual = written.get(sink.topic) ?? []
+        const wanted = expected.records(sink.topic)
+        if (sink.type === 'TABLE') {
+          expect(lastPerKey(actual), sink.name).toEqual(lastPerKey(wanted))
+          continue
+        }
+        const shape = (r: { key: Buffer | null; value: Buffer | null; timestamp: number }) =>
+          `${hex(r.key)} ${hex(r.value)} ${r.timestamp}`
+        expect(actual.length, `${sink.name}: records (no duplicates, none lost)`).toBe(wanted.length)
+        expect(actual.map(shape), sink.name).toEqual(wanted.map(shape))
+      }
+
+      // Its stack is gone once the marker is: the server must stop by itself.
+      const last = pid as number
+      await rm(ksqldbPaths(stateDir).marker)
+      for (let i = 0; i < 300 && isAlive(last); i++) await sleep(100)
+      expect(isAlive(last), 'server still running 30 s after its stack marker was deleted').toBe(false)
+      pid = undefined
+    },
+  )
 })

@@ -81,6 +81,19 @@ async function pullUntil(sql: string, done: (rows: Record<string, unknown>[]) =>
   return rows
 }
 
+/**
+ * Reads a topic (read_committed) until it holds `count` records, or more, or 10 s passed: right after
+ * a commit its last records can still wait for their commit marker.
+ */
+async function readUntil(topic: string, count: number) {
+  let records = await readWholeTopic(ports, topic, `it-ksql-reader-${run}`)
+  for (let i = 0; i < 20 && records.length < count; i++) {
+    await sleep(500)
+    records = await readWholeTopic(ports, topic, `it-ksql-reader-${run}`)
+  }
+  return records
+}
+
 function sumBy(events: readonly TransactionEvent[], key: (e: TransactionEvent) => string) {
   const totals = new Map<string, { sum: number; count: number }>()
   for (const e of events) {
@@ -173,7 +186,10 @@ describe('embedded ksqlDB server on Kafka', () => {
     } finally {
       await admin.close()
     }
-    const largeRecords = await readWholeTopic(ports, `${prefix}LARGE_TRANSACTIONS`, `it-ksql-reader-${run}`)
+    const largeRecords = await readUntil(
+      `${prefix}LARGE_TRANSACTIONS`,
+      events.filter((e) => e.amount > 700).length,
+    )
     expect(largeRecords.length).toBe(events.filter((e) => e.amount > 700).length)
   })
 
@@ -201,7 +217,10 @@ describe('embedded ksqlDB server on Kafka', () => {
       expect(Number(row['TOTAL_AMOUNT'])).toBeCloseTo(expected?.sum ?? NaN, 6)
     }
     // Exactly once across the restart: the filtered stream holds each qualifying event once.
-    const largeRecords = await readWholeTopic(ports, `${prefix}LARGE_TRANSACTIONS`, `it-ksql-reader2-${run}`)
+    const largeRecords = await readUntil(
+      `${prefix}LARGE_TRANSACTIONS`,
+      all.filter((e) => e.amount > 700).length,
+    )
     expect(largeRecords.length).toBe(all.filter((e) => e.amount > 700).length)
     expect((await apply()).plan.kind).toBe('upToDate')
   })
