@@ -72,6 +72,8 @@ export interface EngineKafkaRow {
   readonly serverPeakRssMb: number | null
   readonly serverRssMbAtHalf: number | null
   readonly serverRssMbAtEnd: number | null
+  /** Transactions the server had to retry (e.g. the previous commit's markers still being written). */
+  readonly transactionRetries: number | null
 }
 
 export interface EngineKafkaBenchResult {
@@ -246,6 +248,7 @@ async function benchPassThrough(
     serverPeakRssMb: null,
     serverRssMbAtHalf: null,
     serverRssMbAtEnd: null,
+    transactionRetries: null,
   }
 }
 
@@ -264,6 +267,8 @@ async function benchServer(
   await createTopics(ports, [raw], partitions)
   created.push(raw, `_confluent-ksql-${serviceId}_command_topic`)
   const port = await freePort()
+  let row: Omit<EngineKafkaRow, 'transactionRetries'>
+  let stderr = ''
   const server = execa(
     process.execPath,
     [
@@ -315,7 +320,7 @@ async function benchServer(
     const outputs = await outputTopics(ports, prefix)
     created.push(...outputs)
     const seconds = Number(finished - started) / 1e9
-    return {
+    row = {
       scenario: scenario.name,
       label: scenario.label,
       events: values.length,
@@ -329,8 +334,9 @@ async function benchServer(
     }
   } finally {
     server.kill('SIGTERM')
-    await server
+    stderr = String((await server).stderr)
   }
+  return { ...row, transactionRetries: stderr.match(/Kafka transaction failed/g)?.length ?? 0 }
 }
 
 /** True once the server answers; false if it exited first. */
@@ -400,7 +406,15 @@ function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
 }
 
 function printTable(result: EngineKafkaBenchResult): void {
-  const header = ['', 'events/s', 'ratio', 'server peak RSS MB', 'RSS at ½ → end MB', 'output records']
+  const header = [
+    '',
+    'events/s',
+    'ratio',
+    'server peak RSS MB',
+    'RSS at ½ → end MB',
+    'output records',
+    'tx retries',
+  ]
   const lines = [
     header,
     ...result.rows.map((r) => [
@@ -410,6 +424,7 @@ function printTable(result: EngineKafkaBenchResult): void {
       r.serverPeakRssMb === null ? '' : String(r.serverPeakRssMb),
       r.serverRssMbAtHalf === null ? '' : `${r.serverRssMbAtHalf} → ${r.serverRssMbAtEnd ?? '?'}`,
       String(r.outputRecords),
+      r.transactionRetries === null ? '' : String(r.transactionRetries),
     ]),
   ]
   const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)))
