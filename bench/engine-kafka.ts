@@ -14,6 +14,8 @@
  *   lab chain      V000004 transactions_full → V000005 flatten → V000006 anonymise, V000007 convert to
  *                  USD, V000008 filter (blacklisted / allowed)
  *   hopping        V000001 transactions_basic → V000013 5-min hopping SUM/COUNT per type, advance 1 min
+ *   hopping-cached the same with 'ksql.streams.cache.max.bytes.buffering' > 0, as ksqlDB runs it by
+ *                  default: each committed batch sends only the last update of each window and key
  *
  * Peak RSS of the server is its VmHWM; its RSS is also read when half of the events are committed and
  * at the end, to show whether memory grows with the number of events.
@@ -38,6 +40,8 @@ interface ServerScenario {
   readonly name: string
   readonly label: string
   readonly files: readonly string[]
+  /** Extra statement properties, e.g. ksqlDB's record cache. */
+  readonly properties?: Readonly<Record<string, string>>
 }
 
 const SERVER_SCENARIOS: readonly ServerScenario[] = [
@@ -56,6 +60,12 @@ const SERVER_SCENARIOS: readonly ServerScenario[] = [
     name: 'hopping',
     label: 'hopping 5 min / 1 min SUM+COUNT by type',
     files: ['V000001__transactions_stream.sql', 'V000013__sliding_amount_per_type.sql'],
+  },
+  {
+    name: 'hopping-cached',
+    label: 'hopping, record cache on (last update per key per commit)',
+    files: ['V000001__transactions_stream.sql', 'V000013__sliding_amount_per_type.sql'],
+    properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
   },
 ]
 
@@ -296,7 +306,11 @@ async function benchServer(
         method: 'POST',
         body: JSON.stringify({
           ksql: sql,
-          streamsProperties: { 'auto.offset.reset': 'earliest', 'ksql.output.topic.name.prefix': prefix },
+          streamsProperties: {
+            'auto.offset.reset': 'earliest',
+            'ksql.output.topic.name.prefix': prefix,
+            ...scenario.properties,
+          },
         }),
       })
       if (!response.ok) throw new Error(`${file} failed on the server: ${await response.text()}`)

@@ -26,10 +26,13 @@ async function start(broker: InMemoryBroker, engine = createEngine()) {
   return { replayedCommands, url: server.url }
 }
 
-async function ksql(url: string, sql: string): Promise<unknown[]> {
+async function ksql(url: string, sql: string, properties: Record<string, string> = {}): Promise<unknown[]> {
   const response = await fetch(`${url}/ksql`, {
     method: 'POST',
-    body: JSON.stringify({ ksql: sql, streamsProperties: { 'auto.offset.reset': 'earliest' } }),
+    body: JSON.stringify({
+      ksql: sql,
+      streamsProperties: { 'auto.offset.reset': 'earliest', ...properties },
+    }),
   })
   const body = (await response.json()) as unknown[]
   expect(response.status, JSON.stringify(body)).toBe(200)
@@ -141,5 +144,31 @@ describe('Kafka bridge', () => {
     // The table's topic keeps one record per key; its Kafka topic has every update, written once.
     expect(engine.records('PER_USER')).toHaveLength(3)
     expect(broker.records('PER_USER')).toHaveLength(30)
+  })
+
+  it("sends a cached table's last update per key of each batch only, when its query asks for the record cache", async () => {
+    const broker = createInMemoryBroker({ topics: { clicks: 1 } })
+    const { url } = await start(broker)
+    await ksql(
+      url,
+      "CREATE STREAM clicks (user VARCHAR, n INT) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
+    )
+    await ksql(url, 'CREATE TABLE per_user AS SELECT user, COUNT(*) AS c FROM clicks GROUP BY user;', {
+      'ksql.streams.cache.max.bytes.buffering': '10000000',
+    })
+    await produce(
+      broker,
+      Array.from({ length: 30 }, (_, i) => ({ user: `u${i % 3}`, n: i })),
+    )
+    const updates = await eventually(
+      () => broker.records('PER_USER'),
+      (records) => records.filter((r) => String(r.value).includes('"C":10')).length === 3,
+    )
+    // One batch: one update per user, each with the final count.
+    expect(updates.map((r) => `${String(r.key)} ${String(r.value)}`).sort()).toEqual([
+      'u0 {"C":10}',
+      'u1 {"C":10}',
+      'u2 {"C":10}',
+    ])
   })
 })

@@ -50,6 +50,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   /** Set while a record read from Kafka is appended to its topic: that append is input, not output. */
   let consumingTopic: string | null = null
   const echoes = new Map<string, number>()
+  /** Topics of tables whose query asked for ksqlDB's record cache: one update per key per commit. */
+  const cachedTables = new Set<string>()
   const positions = new Map<string, bigint>() // `${topic}:${partition}` → next offset to read
   const committed = new Map<string, bigint>() // offsets committed before this start: rebuild below them
   const knownKafkaTopics = new Set<string>()
@@ -94,7 +96,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
 
   /** Takes the collected output; `written()` registers the records going to input topics as echoes. */
   function takeOutput(): { records: ProducedRecord[]; written: () => void } {
-    const records = pending
+    const records = coalesce(pending)
     pending = []
     const inputs = new Set(inputTopics())
     return {
@@ -104,6 +106,37 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
           if (inputs.has(record.topic)) echoes.set(echoKey(record), (echoes.get(echoKey(record)) ?? 0) + 1)
       },
     }
+  }
+
+  /**
+   * ksqlDB's record cache, at commit granularity: a table created with
+   * 'ksql.streams.cache.max.bytes.buffering' > 0 in its request's properties gets only the last
+   * update of each key of a batch. The table's last value per key is the same; fewer updates.
+   */
+  function noteCaching(request: AcceptedRequest, results: readonly StatementResult[]): void {
+    const raw =
+      request.properties['ksql.streams.cache.max.bytes.buffering'] ??
+      request.properties['cache.max.bytes.buffering']
+    if (raw === undefined || !(Number(raw) > 0)) return
+    for (const r of results)
+      if (r.kind === 'sourceCreated' && r.queryId !== null && r.source.type === 'TABLE')
+        cachedTables.add(r.source.topic)
+  }
+
+  function coalesce(records: ProducedRecord[]): ProducedRecord[] {
+    if (cachedTables.size === 0) return records
+    const seen = new Set<string>()
+    const kept: ProducedRecord[] = []
+    for (let i = records.length - 1; i >= 0; i--) {
+      const record = records[i] as ProducedRecord
+      if (cachedTables.has(record.topic)) {
+        const id = `${record.topic}\u0000${record.partition ?? -1}\u0000${toB64(record.key)}`
+        if (seen.has(id)) continue
+        seen.add(id)
+      }
+      kept.push(record)
+    }
+    return kept.reverse()
   }
 
   /**
@@ -313,7 +346,10 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         const sql = replayableSql(request.sql)
         if (sql.trim() === '') continue
         try {
-          engine.execute(sql, { properties: request.properties, variables: request.variables })
+          noteCaching(
+            request,
+            engine.execute(sql, { properties: request.properties, variables: request.variables }),
+          )
         } catch (error) {
           log(`command ${record.offset} not replayed: ${errorMessage(error)}`)
         }
@@ -328,6 +364,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     },
     async commit(request: AcceptedRequest, results: readonly StatementResult[]) {
       const persist = results.some((r) => r.kind !== 'inserted' || r.queryId !== null)
+      noteCaching(request, results)
       // Backfills read the engine's own topics to their end: every batch's output must be in.
       await settled()
       await createEngineTopicsInKafka()
