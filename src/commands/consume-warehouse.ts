@@ -152,7 +152,7 @@ export async function runConsumeWarehouse(
     if (unknown.length > 0) {
       spinner.fail()
       throw new DipError('DIP_USAGE', `Unknown topic(s): ${unknown.join(', ')}.`, {
-        hint: 'Check the names with `dip topics` / SHOW TABLES; a CTAS creates its topic when it is applied.',
+        hint: 'Check the names with `dip ksql status` (topics and tables); a CTAS creates its topic when it is applied.',
         details: { unknownTopics: unknown },
       })
     }

@@ -1,6 +1,7 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import { createKsql } from '../cli/create-deps.ts'
 import { usageError } from '../shared/errors.ts'
+import type { KsqlClient } from '../ksql-client/index.ts'
 import { planDrops, type DropSource } from '../ksql-migrations/plan-drops.ts'
 
 /** `dip ksql drop`: sources dropped in dependency order (derived ones first), their queries terminated. */
@@ -27,12 +28,13 @@ export async function runKsqlDrop(
   }[]
   const plan = planDrops(sources, queries, flags.all ? sources.map((s) => s.name) : flags.names)
   const spinner = reporter.spinner(`dropping ${plan.length} source(s)`)
+  const keptTopics: string[] = []
   try {
     for (const step of plan) {
       for (const queryId of step.terminate) await client.execute(`TERMINATE ${queryId};`)
-      await client.execute(
-        `DROP ${step.type} IF EXISTS \`${step.name}\`${flags.deleteTopics ? ' DELETE TOPIC' : ''};`,
-      )
+      const drop = `DROP ${step.type} IF EXISTS \`${step.name}\``
+      if (!flags.deleteTopics) await client.execute(`${drop};`)
+      else if (!(await dropWithTopic(client, drop))) keptTopics.push(step.name)
       spinner.update(`dropped ${step.name}`)
     }
   } catch (error) {
@@ -40,5 +42,25 @@ export async function runKsqlDrop(
     throw error
   }
   spinner.succeed(`dropped ${plan.length} source(s)${flags.deleteTopics ? ' and their topics' : ''}`)
-  reporter.result({ dropped: plan.map((s) => s.name), deleteTopics: flags.deleteTopics })
+  if (keptTopics.length > 0)
+    reporter.info(
+      `kept the topics of read-only source(s) ${keptTopics.join(', ')} (ksqlDB never deletes them)`,
+    )
+  reporter.result({ dropped: plan.map((s) => s.name), deleteTopics: flags.deleteTopics, keptTopics })
+}
+
+/**
+ * ksqlDB refuses DELETE TOPIC for read-only (SOURCE) streams and tables: their topic belongs to
+ * whoever feeds it. `--all --delete-topics` then still drops the source and keeps its topic
+ * instead of stopping half way. Returns whether the topic went too.
+ */
+export async function dropWithTopic(client: KsqlClient, drop: string): Promise<boolean> {
+  try {
+    await client.execute(`${drop} DELETE TOPIC;`)
+    return true
+  } catch (error) {
+    if (!/read-only source/i.test((error as Error).message)) throw error
+    await client.execute(`${drop};`)
+    return false
+  }
 }
