@@ -153,9 +153,10 @@ describe('Kafka bridge', () => {
       url,
       "CREATE STREAM clicks (user VARCHAR, n INT) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
     )
-    await ksql(url, 'CREATE TABLE per_user AS SELECT user, COUNT(*) AS c FROM clicks GROUP BY user;', {
-      'ksql.streams.cache.max.bytes.buffering': '10000000',
-    })
+    await ksql(
+      url,
+      "SET 'cache.max.bytes.buffering'='10000000'; CREATE TABLE per_user AS SELECT user, COUNT(*) AS c FROM clicks GROUP BY user;",
+    )
     await produce(
       broker,
       Array.from({ length: 30 }, (_, i) => ({ user: `u${i % 3}`, n: i })),

@@ -109,18 +109,18 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   }
 
   /**
-   * ksqlDB's record cache, at commit granularity: a table created with
-   * 'ksql.streams.cache.max.bytes.buffering' > 0 in its request's properties gets only the last
-   * update of each key of a batch. The table's last value per key is the same; fewer updates.
+   * ksqlDB's record cache, at commit granularity: a table created while
+   * 'ksql.streams.cache.max.bytes.buffering' > 0 (request property, or SET earlier in the request)
+   * gets only the last update of each key of a batch. Its last value per key is the same.
    */
   function noteCaching(request: AcceptedRequest, results: readonly StatementResult[]): void {
-    const raw =
-      request.properties['ksql.streams.cache.max.bytes.buffering'] ??
-      request.properties['cache.max.bytes.buffering']
-    if (raw === undefined || !(Number(raw) > 0)) return
-    for (const r of results)
-      if (r.kind === 'sourceCreated' && r.queryId !== null && r.source.type === 'TABLE')
+    let cache = request.properties[CACHE_PROPERTY] ?? request.properties[CACHE_PROPERTY_BARE]
+    for (const r of results) {
+      if (r.kind === 'propertySet' && (r.name === CACHE_PROPERTY || r.name === CACHE_PROPERTY_BARE))
+        cache = r.value ?? undefined
+      if (r.kind === 'sourceCreated' && r.queryId !== null && r.source.type === 'TABLE' && Number(cache) > 0)
         cachedTables.add(r.source.topic)
+    }
   }
 
   function coalesce(records: ProducedRecord[]): ProducedRecord[] {
@@ -444,6 +444,9 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     }
   }
 }
+
+const CACHE_PROPERTY = 'ksql.streams.cache.max.bytes.buffering'
+const CACHE_PROPERTY_BARE = 'cache.max.bytes.buffering'
 
 function toProduced(record: EngineRecord): ProducedRecord {
   return {
