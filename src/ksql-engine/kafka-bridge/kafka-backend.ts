@@ -25,10 +25,11 @@ export interface KafkaBackend extends KsqlBackend {
  * Runs the in-process engine on a real broker.
  *
  * - Every request that changed the metastore is appended to the command topic; start() replays it.
- * - Input topics (sources no query writes) are read from their beginning by one consumer group per
- *   server. Records below the group's committed offsets rebuild state with sink output suppressed:
- *   that output was committed before. Past them, each batch's sink records and the group's offsets
- *   commit in one Kafka transaction (exactly-once).
+ * - Input topics (sources no query writes) are read from their beginning. Records below the
+ *   server's group's committed offsets rebuild state with sink output suppressed: that output was
+ *   committed before. Past them, each batch's sink records and the group's offsets commit in one
+ *   Kafka transaction (exactly-once), while the engine already works on the next batch.
+ * - start() fences the transactional id first, so nothing a killed predecessor left open is read.
  * - Rows the engine itself appends to an input topic (INSERT … VALUES) are written to Kafka and
  *   skipped when they come back.
  * - Output is collected from the engine's append tap, not from its retained records, so the engine
