@@ -178,6 +178,15 @@ export async function sinkFeeds(
   try {
     // Whatever was read is consistent: flush it, so a failed run keeps its progress.
     await serialized(() => sink.flushAll())
+    // A finished batch partition holds every record below its end offset, so the group's position
+    // goes to the end itself, past a trailing transaction marker: lag then reads 0, not 1.
+    for (const state of states)
+      if (failure === undefined && state.done && state.end !== null && state.end > state.low)
+        toCommit.set(`${state.topic}:${state.partition}`, {
+          topic: state.topic,
+          partition: state.partition,
+          offset: state.end,
+        })
     await committing
     await commit()
   } finally {
@@ -190,7 +199,15 @@ export async function sinkFeeds(
     spinner.fail('lake sink stopped on an error; everything read so far is in the lake')
     throw failure
   }
-  const summary = summarize(plan, feeds, sink.stats(), startedAt, false)
+  const stats = sink.stats()
+  // Only transaction markers past the lake's last record: nothing was new after all.
+  const nothingNew = plan.mode === 'batch' && [...stats.values()].every((s) => s.records + s.errors === 0)
+  const summary = summarize(plan, feeds, stats, startedAt, nothingNew)
+  if (nothingNew) {
+    spinner.stop()
+    reporter.success(`lake is up to date: nothing new in ${feeds.length} topic(s), nothing written`)
+    return summary
+  }
   spinner.succeed(
     `${summary.records.toLocaleString('en-US')} records, ${summary.errors} error(s), ${summary.files} file(s), ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s`,
   )

@@ -70,7 +70,6 @@ export interface ConsumeWarehouseDeps {
 }
 
 const DEFAULT_CONSUMER = 'warehouse'
-const MIGRATIONS_TABLE = 'MIGRATION_SCHEMA_VERSIONS'
 
 /** `dip consume warehouse`: every ksqlDB table → its MySQL table, exactly once. */
 export async function consumeWarehouse(
@@ -132,8 +131,6 @@ export async function runConsumeWarehouse(
   // Topics named by --topics without a ksqlDB schema are read as tables: a null value deletes the row.
   const feeds = resolved.feeds
     .filter((feed) => feed.kind === 'table' || feed.origin === 'flag')
-    // `dip ksql apply` (like ksql-migrations) keeps its own bookkeeping table: not data to sink.
-    .filter((feed) => !(feed.origin === 'ksql' && feed.schema?.name === MIGRATIONS_TABLE))
     .map((feed) => ({ ...feed, kind: 'table' as const }))
   if (feeds.length === 0) {
     spinner.stop()

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SourceSchema } from '../ksql-client/source-schema.ts'
-import { mergeFeeds, mergeSchemas } from './feeds.ts'
+import type { KsqlClient } from '../ksql-client/index.ts'
+import { mergeFeeds, mergeSchemas, resolveFeeds } from './feeds.ts'
 
 function source(name: string, kind: 'stream' | 'table', topic = name): SourceSchema {
   return {
@@ -92,5 +93,23 @@ describe('mergeFeeds', () => {
     const merged = mergeSchemas(keyed, wide)
     expect(merged.keyColumns.map((c) => c.name)).toEqual(['K'])
     expect(merged.valueColumns.map((c) => c.name)).toEqual(['V'])
+  })
+})
+
+describe('resolveFeeds', () => {
+  it('leaves out ksqlDB diagnostics and the migrations bookkeeping sources', async () => {
+    const names = ['KSQL_PROCESSING_LOG', 'MIGRATION_EVENTS', 'MIGRATION_SCHEMA_VERSIONS', 'TOTALS']
+    const described: string[] = []
+    const ksql = {
+      url: 'http://ksql',
+      listSources: async () => names.map((name) => ({ name })),
+      describe: async (name: string) => {
+        described.push(name)
+        return source(name, 'table')
+      },
+    } as unknown as KsqlClient
+    const { feeds } = await resolveFeeds({ ksql, configFeeds: [] })
+    expect(feeds.map((f) => f.topic)).toEqual(['TOTALS'])
+    expect(described).toEqual(['TOTALS'])
   })
 })

@@ -1,6 +1,7 @@
 import type { FeedConfig } from '../config/config-schema.ts'
 import { isKsqlUnreachable, type KsqlClient } from '../ksql-client/index.ts'
 import type { SourceSchema } from '../ksql-client/source-schema.ts'
+import { EVENTS_STREAM, VERSIONS_TABLE } from '../ksql-migrations/migration-metadata.ts'
 
 /** One topic to sink, with the ksqlDB schema that says how to decode it when the server knows it. */
 export interface Feed {
@@ -27,8 +28,11 @@ export interface ResolveFeedsOptions {
   readonly ksql: KsqlClient | null
 }
 
-/** ksqlDB's own processing log is a stream too, but it is diagnostics, not lab data. */
-const SKIPPED_SOURCES = new Set(['KSQL_PROCESSING_LOG'])
+/**
+ * ksqlDB's own processing log is a stream too, but it is diagnostics, not lab data; likewise the
+ * bookkeeping stream and table `dip ksql apply` keeps (as ksql-migrations does).
+ */
+const SKIPPED_SOURCES = new Set(['KSQL_PROCESSING_LOG', EVENTS_STREAM, VERSIONS_TABLE])
 
 /**
  * Which topics a sink reads: every stream and table the ksqlDB server reports (with its schema),

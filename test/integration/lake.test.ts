@@ -283,6 +283,35 @@ describe('dip consume lake --batch', () => {
   })
 })
 
+describe('dip consume lake --batch on a transactional topic', () => {
+  it('commits the end offset past the commit marker, and a second run says it is up to date', async () => {
+    const root = await freshLake()
+    const topic = `it-lake-txn-${run}`
+    const admin = ports.admin()
+    await admin.createTopics([{ name: topic }])
+    const sink = ports.sink({ transactionalId: `it-lake-txn-${run}` })
+    await sink.transaction((tx) =>
+      tx.send(Array.from({ length: 3 }, (_, i) => ({ topic, key: `k${i}`, value: JSON.stringify({ i }) }))),
+    )
+    await sink.close()
+    const args = ['--topics', topic]
+    try {
+      const first = await sinkBatch(root, args, { commit: true })
+      expect(JSON.parse(String(first.stdout)), String(first.stderr)).toMatchObject({
+        records: 3,
+        upToDate: false,
+      })
+      // 3 records and the transaction's commit marker: the end offset is 4, and the lag 0.
+      expect(await admin.groupOffsets(group, topic)).toEqual([{ topic, partition: 0, offset: 4n }])
+      const again = await sinkBatch(root, args, { commit: true })
+      expect(JSON.parse(String(again.stdout))).toMatchObject({ upToDate: true, records: 0, files: 0 })
+      expect(String(again.stderr)).toMatch(/up to date/)
+    } finally {
+      await admin.close()
+    }
+  })
+})
+
 describe('dip consume lake (streaming)', () => {
   it('flushes a quiet partition on the idle timeout, and flushes the rest and exits 0 on SIGTERM', async () => {
     const root = await freshLake()
