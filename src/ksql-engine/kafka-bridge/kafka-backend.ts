@@ -1,9 +1,10 @@
-import type { KafkaPorts, ProducedRecord, RecordBatch, TopicPartitionOffset } from '../../kafka/ports.ts'
+import type { KafkaPorts, RecordBatch, TopicPartitionOffset } from '../../kafka/ports.ts'
 import { errorMessage } from '../../shared/errors.ts'
-import type { EngineRecord, StatementResult } from '../engine-api.ts'
+import type { StatementResult } from '../engine-api.ts'
 import type { EmbeddedEngine } from '../engine.ts'
 import type { AcceptedRequest, KsqlBackend } from '../server/ksql-backend.ts'
 import { commandTopicName, decodeCommand, encodeCommand, replayableSql } from './command-log.ts'
+import { collectEngineOutput } from './engine-output.ts'
 import { readTopicUpTo, readWholeTopic } from './read-topic.ts'
 
 export interface KafkaBackendOptions {
@@ -46,13 +47,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   const fetchGroupId = `${groupId}_fetch_${process.pid}_${Date.now().toString(36)}`
   const commandTopic = commandTopicName(serviceId)
   const sink = ports.sink({ transactionalId: `dip-ksql-${serviceId}-bridge` })
-  /** Engine output not yet in Kafka, in append order (each topic's records in their order). */
-  let pending: ProducedRecord[] = []
-  /** Set while a record read from Kafka is appended to its topic: that append is input, not output. */
-  let consumingTopic: string | null = null
-  const echoes = new Map<string, number>()
-  /** Topics of tables whose query asked for ksqlDB's record cache: one update per key per commit. */
-  const cachedTables = new Set<string>()
+  const output = collectEngineOutput(engine, commandTopic)
   const positions = new Map<string, bigint>() // `${topic}:${partition}` → next offset to read
   const committed = new Map<string, bigint>() // offsets committed before this start: rebuild below them
   const knownKafkaTopics = new Set<string>()
@@ -81,65 +76,6 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       .filter((t) => !written.has(t) && knownKafkaTopics.has(t))
       .sort()
   }
-  const echoKey = (r: {
-    topic: string
-    key: Buffer | string | null
-    value: Buffer | string | null
-  }): string => `${r.topic}\u0000${toB64(r.key)}\u0000${toB64(r.value)}`
-
-  engine.onAppend((record) => {
-    if (record.topic === consumingTopic) {
-      consumingTopic = null
-      return
-    }
-    if (record.topic !== commandTopic) pending.push(toProduced(record))
-  })
-
-  /** Takes the collected output; `written()` registers the records going to input topics as echoes. */
-  function takeOutput(): { records: ProducedRecord[]; written: () => void } {
-    const records = coalesce(pending)
-    pending = []
-    const inputs = new Set(inputTopics())
-    return {
-      records,
-      written: () => {
-        for (const record of records)
-          if (inputs.has(record.topic)) echoes.set(echoKey(record), (echoes.get(echoKey(record)) ?? 0) + 1)
-      },
-    }
-  }
-
-  /**
-   * ksqlDB's record cache, at commit granularity: a table created while
-   * 'ksql.streams.cache.max.bytes.buffering' > 0 (request property, or SET earlier in the request)
-   * gets only the last update of each key of a batch. Its last value per key is the same.
-   */
-  function noteCaching(request: AcceptedRequest, results: readonly StatementResult[]): void {
-    let cache = request.properties[CACHE_PROPERTY] ?? request.properties[CACHE_PROPERTY_BARE]
-    for (const r of results) {
-      if (r.kind === 'propertySet' && (r.name === CACHE_PROPERTY || r.name === CACHE_PROPERTY_BARE))
-        cache = r.value ?? undefined
-      if (r.kind === 'sourceCreated' && r.queryId !== null && r.source.type === 'TABLE' && Number(cache) > 0)
-        cachedTables.add(r.source.topic)
-    }
-  }
-
-  function coalesce(records: ProducedRecord[]): ProducedRecord[] {
-    if (cachedTables.size === 0) return records
-    const seen = new Set<string>()
-    const kept: ProducedRecord[] = []
-    for (let i = records.length - 1; i >= 0; i--) {
-      const record = records[i] as ProducedRecord
-      if (cachedTables.has(record.topic)) {
-        const id = `${record.topic}\u0000${record.partition ?? -1}\u0000${toB64(record.key)}`
-        if (seen.has(id)) continue
-        seen.add(id)
-      }
-      kept.push(record)
-    }
-    return kept.reverse()
-  }
-
   /**
    * Commits one transaction, retrying what the broker reports as transient (e.g. a previous
    * commit's markers still being written). The engine already holds the batch, so giving up would
@@ -207,44 +143,38 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       for (const [i, record] of batch.records.entries()) {
         // Let the server accept requests (they queue behind this batch) during long batches.
         if (i > 0 && i % 500 === 0) await new Promise((resolve) => setImmediate(resolve))
-        const echo = echoKey(record)
-        const echoed = echoes.get(echo) ?? 0
-        if (echoed > 0) {
-          if (echoed === 1) echoes.delete(echo)
-          else echoes.set(echo, echoed - 1)
-        } else {
-          consumingTopic = record.topic
+        if (!output.isEcho(record)) {
           try {
-            engine.produce({
-              topic: record.topic,
-              partition: record.partition,
-              key: record.key,
-              value: record.value,
-              timestamp: record.timestamp,
-              headers: record.headers,
-            })
+            output.asInput(record.topic, () =>
+              engine.produce({
+                topic: record.topic,
+                partition: record.partition,
+                key: record.key,
+                value: record.value,
+                timestamp: record.timestamp,
+                headers: record.headers,
+              }),
+            )
           } catch (error) {
             log(`record ${record.topic}/${record.partition}@${record.offset} skipped: ${errorMessage(error)}`)
-          } finally {
-            consumingTopic = null
           }
         }
         // Output of records below the committed offset was committed before this start.
-        if (record.offset < rebuildEnd) pending = []
+        if (record.offset < rebuildEnd) output.discard()
       }
       // The engine's state now includes the batch: a consumer restarted in this process goes on from here.
       positions.set(key, batch.nextOffset)
       if (batch.nextOffset <= rebuildEnd) return
-      const output = takeOutput()
+      const batchOutput = output.take(new Set(inputTopics()))
       // One commit in flight while the engine works on the next batch: the broker's round trips
       // overlap the engine's work, memory stays bounded, and transactions stay in batch order.
       await settled()
       const commit = commitTransaction(async (tx) => {
-        if (output.records.length > 0) await tx.send(output.records)
+        if (batchOutput.records.length > 0) await tx.send(batchOutput.records)
         await tx.sendOffsets(groupId, [
           { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset },
         ])
-      }).then(output.written)
+      }).then(batchOutput.written)
       inFlight = commit.catch((error: unknown) => {
         failure = error
       })
@@ -347,7 +277,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         const sql = replayableSql(request.sql)
         if (sql.trim() === '') continue
         try {
-          noteCaching(
+          output.noteCaching(
             request,
             engine.execute(sql, { properties: request.properties, variables: request.variables }),
           )
@@ -356,7 +286,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         }
       }
       // Whatever the replay wrote was written before; sources are re-read below to rebuild state.
-      pending = []
+      output.discard()
       engine.takeBackfills()
       await createEngineTopicsInKafka()
       lastInputs = inputTopics().join(',')
@@ -365,17 +295,17 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     },
     async commit(request: AcceptedRequest, results: readonly StatementResult[]) {
       const persist = results.some((r) => r.kind !== 'inserted' || r.queryId !== null)
-      noteCaching(request, results)
+      output.noteCaching(request, results)
       // Backfills read the engine's own topics to their end: every batch's output must be in.
       await settled()
       await createEngineTopicsInKafka()
       await runBackfills()
-      const output = takeOutput()
+      const statementOutput = output.take(new Set(inputTopics()))
       await commitTransaction(async (tx) => {
         if (persist) await tx.send([{ topic: commandTopic, key: null, value: encodeCommand(request) }])
-        if (output.records.length > 0) await tx.send(output.records)
+        if (statementOutput.records.length > 0) await tx.send(statementOutput.records)
       })
-      output.written()
+      statementOutput.written()
       if (persist) sequence++
       restartConsumerIfInputsChanged()
       return sequence
@@ -444,22 +374,4 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       restartConsumer()
     }
   }
-}
-
-const CACHE_PROPERTY = 'ksql.streams.cache.max.bytes.buffering'
-const CACHE_PROPERTY_BARE = 'cache.max.bytes.buffering'
-
-function toProduced(record: EngineRecord): ProducedRecord {
-  return {
-    topic: record.topic,
-    partition: record.partition,
-    key: record.key,
-    value: record.value,
-    timestamp: record.timestamp,
-    ...(record.headers === undefined ? {} : { headers: record.headers }),
-  }
-}
-
-function toB64(bytes: Buffer | string | null): string {
-  return bytes === null ? '-' : Buffer.from(bytes).toString('base64')
 }
