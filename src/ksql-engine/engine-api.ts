@@ -77,12 +77,23 @@ export type StatementResult =
       readonly rows: readonly (readonly unknown[])[]
       /** Indexes of rows that are table tombstones (push queries on tables: key only, values null). */
       readonly tombstones?: readonly number[]
+      /** Set for a push query run with `ExecuteOptions.live`: stops its later rows. */
+      readonly close?: () => void
     } // pull query
 
 export interface ExecuteOptions {
   /** Statement-scoped overrides, e.g. { 'auto.offset.reset': 'earliest' }. */
   readonly properties?: Readonly<Record<string, string>>
   readonly variables?: Readonly<Record<string, string>>
+  /**
+   * Push queries (EMIT CHANGES) keep running: the rows of the records the engine still holds are
+   * returned as usual, and every row of a record appended later goes to `onRow` until `close()`.
+   */
+  readonly live?: LiveRows
+}
+
+export interface LiveRows {
+  onRow(row: readonly unknown[], tombstone: boolean): void
 }
 
 /** Processing-log entry: a record-level error; the query skips the record and keeps running. */

@@ -19,6 +19,7 @@ import type {
   EngineOptions,
   EngineRecord,
   ExecuteOptions,
+  LiveRows,
   KeyFormat,
   ProcessingLogEntry,
   QueryInfo,
@@ -96,6 +97,7 @@ interface ExecutionState {
 interface RequestScope {
   readonly properties: Map<string, string>
   readonly variables: Map<string, string>
+  readonly live?: LiveRows | undefined
 }
 
 const DEFAULT_PROPERTIES: Readonly<Record<string, string>> = {
@@ -183,6 +185,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       variables: new Map(
         Object.entries(executeOptions.variables ?? {}).map(([k, v]) => [k.toUpperCase(), v]),
       ),
+      live: executeOptions.live,
     })
     const parseSlice = (slice: (typeof slices)[number], scope: RequestScope): ParsedStatement => {
       let text = slice.text
@@ -765,8 +768,10 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     let current: EngineRecord | null = null
     let counter = 0
     const limit = query.limit ?? Number.POSITIVE_INFINITY
+    // Set once the held records are replayed: later rows of a live push query go straight out.
+    let liveSink: LiveRows | null = null
     const handler = buildTopology(plan, operatorContext('transient', source.topic), (row) => {
-      if (!materialize && rows.size >= limit) return
+      if (!materialize && liveSink === null && rows.size >= limit) return
       const id = materialize ? JSON.stringify([row.key, row.window?.start ?? null]) : String(counter++)
       if (row.value === null && materialize) {
         rows.delete(id)
@@ -774,7 +779,26 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       }
       // Streams' null-value records are not rows; on tables they are tombstones: key (and window) only.
       if (row.value === null && source.type === 'STREAM') return
+      if (liveSink !== null) {
+        liveSink.onRow(rowValues(row), row.value === null)
+        return
+      }
       if (row.value === null) tombstoneIds.add(id)
+      rows.set(id, rowValues(row))
+      if (materialize && current !== null) {
+        storeOrder.set(id, {
+          partition: current.partition,
+          key: current.key,
+          start: row.window?.start ?? 0,
+          lookup: lookup === null ? 0 : lookupPosition(lookup, row.key[0]),
+        })
+      }
+    })
+    function rowValues(row: {
+      readonly key: readonly unknown[]
+      readonly value: readonly unknown[] | null
+      readonly window?: { readonly start: number; readonly end: number } | null | undefined
+    }): unknown[] {
       const flat = [
         ...row.key,
         ...(row.value ??
@@ -786,19 +810,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
                 : null,
           )),
       ]
-      rows.set(
-        id,
-        order.map((i) => toJsonValue(flat[i])),
-      )
-      if (materialize && current !== null) {
-        storeOrder.set(id, {
-          partition: current.partition,
-          key: current.key,
-          start: row.window?.start ?? 0,
-          lookup: lookup === null ? 0 : lookupPosition(lookup, row.key[0]),
-        })
-      }
-    })
+      return order.map((i) => toJsonValue(flat[i]))
+    }
     const fromEarliest = !push || (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
     if (fromEarliest) {
       for (const record of topics.records(source.topic)) {
@@ -819,11 +832,22 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     const all = ids.map((id) => rows.get(id) as unknown[])
     const kept = ids.slice(0, Math.min(limit, all.length))
     const tombstones = kept.flatMap((id, i) => (tombstoneIds.has(id) ? [i] : []))
+    let close: (() => void) | undefined
+    if (push && scope.live !== undefined) {
+      // Subscribed like a persistent query: every later record of the source runs through the
+      // same topology, however few records the engine keeps.
+      liveSink = scope.live
+      close = topics.subscribe(source.topic, (record) => {
+        current = record
+        handler(record)
+      })
+    }
     return {
       kind: 'queryRows',
       columns,
       rows: all.slice(0, kept.length),
       ...(tombstones.length > 0 ? { tombstones } : {}),
+      ...(close === undefined ? {} : { close }),
     }
   }
 

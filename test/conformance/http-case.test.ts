@@ -23,7 +23,7 @@ const statusResponse = { admin: { '@type': 'currentStatus' } }
 
 describe('an RQTT case replayed over HTTP against the embedded server', () => {
   const run = (c: QttCase, queryTimeoutMs = 5_000): ReturnType<typeof runHttpCase> =>
-    runHttpCase(engineFactory(), c, { queryTimeoutMs, pushPollMs: 10 })
+    runHttpCase(engineFactory(), c, { queryTimeoutMs })
 
   it('passes when /ksql entities and the /query rows match, and fails on a wrong row', async () => {
     const responses = (n: number): readonly QttResponse[] => [

@@ -33,11 +33,9 @@ export const RQTT_SERVER_PROPERTIES: Readonly<Record<string, string>> = {
 export interface HttpCaseOptions {
   /** How long a /query response may stay open (push queries without a reachable LIMIT never end). */
   readonly queryTimeoutMs: number
-  /** Poll interval of the server's push queries. */
-  readonly pushPollMs: number
 }
 
-export const DEFAULT_HTTP_OPTIONS: HttpCaseOptions = { queryTimeoutMs: 5_000, pushPollMs: 10 }
+export const DEFAULT_HTTP_OPTIONS: HttpCaseOptions = { queryTimeoutMs: 5_000 }
 
 const UNSUPPORTED = 'not supported by the embedded engine'
 
@@ -52,7 +50,6 @@ export async function runHttpCase(
     backend,
     port: 0,
     host: '127.0.0.1',
-    pushPollMs: options.pushPollMs,
   })
   try {
     return await runAgainst(server.url, engine, qttCase, options, (work) => backend.exclusive(work))

@@ -11,7 +11,7 @@ afterEach(async () => {
 })
 
 async function start(): Promise<RunningKsqlServer> {
-  server = await startKsqlServer({ backend: inMemoryBackend(createEngine()), port: 0, pushPollMs: 20 })
+  server = await startKsqlServer({ backend: inMemoryBackend(createEngine()), port: 0 })
   return server
 }
 
@@ -142,6 +142,31 @@ describe('ksqlDB REST server over the embedded engine', () => {
     expect(text.trim().endsWith('{"finalMessage":"Limit Reached"}]')).toBe(true)
   })
 
+  it('keeps a push query going past the records the engine holds, aggregating as they arrive', async () => {
+    // The server on Kafka keeps few records per topic: a push query must not depend on them.
+    server = await startKsqlServer({ backend: inMemoryBackend(createEngine({ retainRecords: 2 })), port: 0 })
+    await post('/ksql', { ksql: CREATE })
+    const names = post('/query', { ksql: 'SELECT name FROM s EMIT CHANGES LIMIT 6;' })
+    const counts = post('/query', {
+      ksql: 'SELECT name, COUNT(*) AS n FROM s GROUP BY name EMIT CHANGES LIMIT 6;',
+    })
+    await new Promise((resolve) => setTimeout(resolve, 100))
+    for (const [id, name] of [1, 2, 3, 4, 5, 6].map((i) => [i, i % 2 === 0 ? 'even' : 'odd']))
+      await post('/ksql', { ksql: `INSERT INTO s (id, name) VALUES (${id}, '${name}');` })
+    expect(queryElements((await names).text).slice(1)).toEqual([
+      ...['odd', 'even', 'odd', 'even', 'odd', 'even'].map((name) => ({ row: { columns: [name] } })),
+      { finalMessage: 'Limit Reached' },
+    ])
+    expect(queryElements((await counts).text).slice(1, -1)).toEqual([
+      { row: { columns: ['odd', 1] } },
+      { row: { columns: ['even', 1] } },
+      { row: { columns: ['odd', 2] } },
+      { row: { columns: ['even', 2] } },
+      { row: { columns: ['odd', 3] } },
+      { row: { columns: ['even', 3] } },
+    ])
+  })
+
   it('ends a pull query on a stream with a final message, and one on a table without', async () => {
     await start()
     await post('/ksql', {
@@ -165,7 +190,7 @@ describe('ksqlDB REST server over the embedded engine', () => {
 
   it("starts push queries at the server's auto.offset.reset and flags table tombstones", async () => {
     const engine = createEngine({ properties: { 'auto.offset.reset': 'earliest' } })
-    server = await startKsqlServer({ backend: inMemoryBackend(engine), port: 0, pushPollMs: 20 })
+    server = await startKsqlServer({ backend: inMemoryBackend(engine), port: 0 })
     await post('/ksql', {
       ksql: "CREATE TABLE t (id INT PRIMARY KEY, name STRING) WITH (kafka_topic='t', value_format='JSON', partitions=1);",
     })

@@ -19,8 +19,6 @@ export interface KsqlServerOptions {
   readonly port?: number
   readonly host?: string
   readonly serviceId?: string
-  /** Poll interval of push queries. */
-  readonly pushPollMs?: number
 }
 
 export interface RunningKsqlServer {
@@ -182,7 +180,6 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
       properties,
       variables,
       exclusive: (work) => backend.exclusive(work),
-      ...(options.pushPollMs === undefined ? {} : { pollMs: options.pushPollMs }),
       onHeader: (columns) => {
         writer.header(res, queryId, columns)
         headerSent = true
@@ -194,11 +191,6 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
         ended = true
         stop()
         if (!res.writableEnded) writer.end(res, reason === 'limit' ? 'Limit Reached' : null)
-      },
-      onError: (error) => {
-        ended = true
-        stop()
-        if (!res.writableEnded) writer.error(res, error)
       },
     })
     if (!headerSent || ended) return
