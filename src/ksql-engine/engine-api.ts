@@ -17,6 +17,11 @@ export interface EngineRecord {
   readonly headers?: Readonly<Record<string, Buffer>>
 }
 
+/** A record with its offset in its partition (as Kafka numbers them). */
+export interface OffsetRecord extends EngineRecord {
+  readonly offset: number
+}
+
 export interface ColumnInfo {
   readonly name: string
   readonly type: SqlType
@@ -90,6 +95,11 @@ export interface ExecuteOptions {
    * returned as usual, and every row of a record appended later goes to `onRow` until `close()`.
    */
   readonly live?: LiveRows
+  /**
+   * The whole history of topics whose older records the engine no longer holds, for pull queries
+   * on streams (ksqlDB scans the topic): read from where the embedder keeps it (Kafka).
+   */
+  readonly history?: ReadonlyMap<string, readonly OffsetRecord[]>
 }
 
 export interface LiveRows {

@@ -20,6 +20,7 @@ import type {
   EngineRecord,
   ExecuteOptions,
   LiveRows,
+  OffsetRecord,
   KeyFormat,
   ProcessingLogEntry,
   QueryInfo,
@@ -98,6 +99,7 @@ interface RequestScope {
   readonly properties: Map<string, string>
   readonly variables: Map<string, string>
   readonly live?: LiveRows | undefined
+  readonly history?: ReadonlyMap<string, readonly OffsetRecord[]> | undefined
 }
 
 const DEFAULT_PROPERTIES: Readonly<Record<string, string>> = {
@@ -117,6 +119,8 @@ export interface EmbeddedEngine extends Engine {
   plan(queryId: string): ExecutionPlan | undefined
   /** Per partition, the offset the topic's next record gets: what it received, retained or not. */
   endOffsets(topic: string): readonly number[]
+  /** Whether records(topic) still holds every record the topic received (see ExecuteOptions.history). */
+  holdsHistory(topic: string): boolean
   /** Calls `listener` with every record appended to any topic from now on, before its queries run. */
   onAppend(listener: (record: EngineRecord) => void): () => void
   /**
@@ -186,6 +190,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         Object.entries(executeOptions.variables ?? {}).map(([k, v]) => [k.toUpperCase(), v]),
       ),
       live: executeOptions.live,
+      history: executeOptions.history,
     })
     const parseSlice = (slice: (typeof slices)[number], scope: RequestScope): ParsedStatement => {
       let text = slice.text
@@ -814,7 +819,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     }
     const fromEarliest = !push || (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
     if (fromEarliest) {
-      for (const record of topics.records(source.topic)) {
+      const held = (!push ? scope.history?.get(source.topic) : undefined) ?? topics.records(source.topic)
+      for (const record of held) {
         current = record
         handler(record)
       }
@@ -1008,6 +1014,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     warnings: () => warnings,
     plan: (queryId) => state.queries.get(queryId)?.plan,
     endOffsets: (topic) => topics.endOffsets(topic),
+    holdsHistory: (topic) => topics.holdsHistory(topic),
     onAppend: (listener) => topics.tap(listener),
     takeBackfills: () => backfills.splice(0),
     backfill: (queryId, records) => {

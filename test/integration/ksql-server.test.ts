@@ -191,6 +191,17 @@ describe('embedded ksqlDB server on Kafka', () => {
       events.filter((e) => e.amount > 700).length,
     )
     expect(largeRecords.length).toBe(events.filter((e) => e.amount > 700).length)
+
+    // Pull queries on streams scan the whole topic, beyond the newest records the server keeps:
+    // an input stream (read up to where the server consumed it) and a stream a query writes.
+    expect(await pull('SELECT * FROM TRANSACTIONS_BASIC;')).toHaveLength(5000)
+    const largeRows = await pull('SELECT TRANSACTION_ID FROM LARGE_TRANSACTIONS;')
+    expect(largeRows.map((r) => r['TRANSACTION_ID']).sort()).toEqual(
+      events
+        .filter((e) => e.amount > 700)
+        .map((e) => e.transaction_id)
+        .sort(),
+    )
   })
 
   it('changes nothing on a second apply', async () => {

@@ -1,6 +1,6 @@
-import type { KafkaPorts, RecordBatch, TopicPartitionOffset } from '../../kafka/ports.ts'
+import type { ConsumedRecord, KafkaPorts, RecordBatch, TopicPartitionOffset } from '../../kafka/ports.ts'
 import { errorMessage } from '../../shared/errors.ts'
-import type { StatementResult } from '../engine-api.ts'
+import type { OffsetRecord, StatementResult } from '../engine-api.ts'
 import type { EmbeddedEngine } from '../engine.ts'
 import type { AcceptedRequest, KsqlBackend } from '../server/ksql-backend.ts'
 import { commandTopicName, decodeCommand, encodeCommand, replayableSql } from './command-log.ts'
@@ -310,6 +310,16 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       restartConsumerIfInputsChanged()
       return sequence
     },
+    async readHistory(topic) {
+      if (engine.holdsHistory(topic)) return undefined
+      // Every batch's output must be in Kafka before an engine-written topic is read to its end.
+      await settled()
+      const records: OffsetRecord[] = []
+      await readTopicUpTo(ports, topic, `${groupId}_pull`, consumedEnds(topic), (batch) => {
+        for (const r of batch) records.push(toOffsetRecord(r))
+      })
+      return records
+    },
     async deleteTopic(name) {
       const admin = ports.admin()
       try {
@@ -337,34 +347,28 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
    * a topic the engine writes up to its end (every earlier output is committed).
    */
   async function runBackfills(): Promise<void> {
-    const inputs = new Set(inputTopics())
     for (const { queryId, topic } of engine.takeBackfills()) {
-      let ends: Map<number, bigint> | null = null
-      if (inputs.has(topic)) {
-        ends = new Map()
-        for (const [key, offset] of positions) {
-          const at = key.lastIndexOf(':')
-          if (key.slice(0, at) === topic) ends.set(Number(key.slice(at + 1)), offset)
-        }
-      }
       let fed = 0
-      await readTopicUpTo(ports, topic, `${groupId}_backfill`, ends, (records) => {
-        engine.backfill(
-          queryId,
-          records.map((r) => ({
-            topic: r.topic,
-            partition: r.partition,
-            offset: Number(r.offset),
-            key: r.key,
-            value: r.value,
-            timestamp: r.timestamp,
-            headers: r.headers,
-          })),
-        )
+      await readTopicUpTo(ports, topic, `${groupId}_backfill`, consumedEnds(topic), (records) => {
+        engine.backfill(queryId, records.map(toOffsetRecord))
         fed += records.length
       })
       log(`query ${queryId}: ${fed} earlier record(s) of ${topic} read from Kafka`)
     }
+  }
+
+  /**
+   * How far history reads go: an input topic up to where this server has consumed it (the rest
+   * arrives through the consumer); null for a topic the engine writes: up to its end.
+   */
+  function consumedEnds(topic: string): Map<number, bigint> | null {
+    if (!inputTopics().includes(topic)) return null
+    const ends = new Map<number, bigint>()
+    for (const [key, offset] of positions) {
+      const at = key.lastIndexOf(':')
+      if (key.slice(0, at) === topic) ends.set(Number(key.slice(at + 1)), offset)
+    }
+    return ends
   }
 
   function restartConsumerIfInputsChanged(): void {
@@ -373,5 +377,17 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       lastInputs = current
       restartConsumer()
     }
+  }
+}
+
+function toOffsetRecord(r: ConsumedRecord): OffsetRecord {
+  return {
+    topic: r.topic,
+    partition: r.partition,
+    offset: Number(r.offset),
+    key: r.key,
+    value: r.value,
+    timestamp: r.timestamp,
+    ...(r.headers === undefined ? {} : { headers: r.headers }),
   }
 }

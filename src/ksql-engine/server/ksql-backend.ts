@@ -1,4 +1,4 @@
-import type { Engine, StatementResult } from '../engine-api.ts'
+import type { Engine, OffsetRecord, StatementResult } from '../engine-api.ts'
 
 /** An accepted /ksql request as the command topic stores it (replayed in order on start). */
 export interface AcceptedRequest {
@@ -19,6 +19,11 @@ export interface KsqlBackend {
   commit(request: AcceptedRequest, results: readonly StatementResult[]): Promise<number>
   /** Brings the engine's view of Kafka topics up to date before statements run. */
   beforeExecute?(): Promise<void>
+  /**
+   * A stream topic's whole history for a pull query when the engine keeps only its newest records
+   * (undefined: the engine holds it all, or there is nowhere else to read it from).
+   */
+  readHistory?(topic: string): Promise<readonly OffsetRecord[] | undefined>
   /** Deletes a Kafka topic after DROP … DELETE TOPIC. */
   deleteTopic(name: string): Promise<void>
   clusterId(): string

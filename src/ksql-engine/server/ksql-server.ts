@@ -159,7 +159,14 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
     const source = sourceName === '' ? 'QUERY' : sourceName.toUpperCase()
     const queryId = writer.pushIds ? randomUUID() : `transient_${source}_${randomPositiveLong()}`
     if (!/\bEMIT\s+(CHANGES|FINAL)\b/i.test(text)) {
-      const [result] = await backend.exclusive(() => engine.execute(text, { properties, variables }))
+      // ksqlDB scans a stream's topic: older records than the engine keeps come from Kafka.
+      const streamTopic = engine.sources().find((s) => s.name === sourceName && s.type === 'STREAM')?.topic
+      const past = streamTopic === undefined ? undefined : await backend.readHistory?.(streamTopic)
+      const history =
+        streamTopic === undefined || past === undefined ? undefined : new Map([[streamTopic, past]])
+      const [result] = await backend.exclusive(() =>
+        engine.execute(text, { properties, variables, ...(history === undefined ? {} : { history }) }),
+      )
       if (result?.kind !== 'queryRows') throw badRequest('Expected a SELECT statement.')
       writer.header(res, queryId, result.columns)
       for (const row of result.rows) writer.row(res, row)
