@@ -76,6 +76,8 @@ interface RunningQuery {
   stop: () => void
   /** Runs one record through this query only (a backfill); errors go to the processing log. */
   feed: (record: StoredRecord) => void
+  /** Created with auto.offset.reset=latest: it saw only what arrived after it. */
+  readonly fromLatest: boolean
 }
 
 /** A query started from 'earliest' on a topic whose older records the engine no longer holds. */
@@ -119,6 +121,16 @@ export interface EmbeddedEngine extends Engine {
   plan(queryId: string): ExecutionPlan | undefined
   /** Per partition, the offset the topic's next record gets: what it received, retained or not. */
   endOffsets(topic: string): readonly number[]
+  /**
+   * produce() with `queries` deaf to the record and to everything it causes downstream: a restart
+   * rebuilding state keeps queries created with 'latest' from seeing what came before them.
+   */
+  produceMuted(
+    record: Omit<EngineRecord, 'partition'> & { readonly partition?: number },
+    queries: ReadonlySet<string>,
+  ): void
+  /** Whether a running query was created with auto.offset.reset=latest. */
+  startedFromLatest(queryId: string): boolean
   /** Whether records(topic) still holds every record the topic received (see ExecuteOptions.history). */
   holdsHistory(topic: string): boolean
   /** Calls `listener` with every record appended to any topic from now on, before its queries run. */
@@ -133,6 +145,8 @@ export interface EmbeddedEngine extends Engine {
 }
 
 /** Creates the in-process ksqlDB-compatible engine over in-memory topics. */
+const NO_QUERIES: ReadonlySet<string> = new Set()
+
 export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngine {
   const functions =
     options.functions ??
@@ -143,6 +157,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
   )
   const log = new ProcessingLog()
   const backfills: PendingBackfill[] = []
+  // Queries deaf to the record being appended (produceMuted).
+  let muted: ReadonlySet<string> = NO_QUERIES
   const keepTableLatest = (s: ExecutionState, topic: string): void => {
     if (options.tablesLatestPerKey === true && !s.dryRun) topics.keepLatestPerKey(topic)
   }
@@ -513,13 +529,19 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       sources: [analysis.source.name],
       state: 'RUNNING',
     }
-    const running: RunningQuery = { info, plan, stop: () => undefined, feed: () => undefined }
+    const fromEarliest = (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
+    const running: RunningQuery = {
+      info,
+      plan,
+      stop: () => undefined,
+      feed: () => undefined,
+      fromLatest: !fromEarliest,
+    }
     s.queries.set(queryId, running)
     if (s.dryRun) return
     if (sink.isTable) keepTableLatest(s, sink.topic)
     const context = operatorContext(queryId, analysis.source.topic)
     const handler = buildTopology(plan, context, createSinkOperator(sink, context, topics))
-    const fromEarliest = (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
     running.feed = (record) => {
       try {
         handler(record)
@@ -538,7 +560,9 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         for (const record of [...topics.records(analysis.source.topic)]) handler(record)
       else backfills.push({ queryId, topic: analysis.source.topic })
     }
-    running.stop = topics.subscribe(analysis.source.topic, running.feed)
+    running.stop = topics.subscribe(analysis.source.topic, (record) => {
+      if (!muted.has(queryId)) running.feed(record)
+    })
   }
 
   function operatorContext(queryId: string, topic: string): OperatorContext {
@@ -1006,6 +1030,15 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     produce: (record) => {
       topics.append(record)
     },
+    produceMuted: (record, queries) => {
+      muted = queries
+      try {
+        topics.append(record)
+      } finally {
+        muted = NO_QUERIES
+      }
+    },
+    startedFromLatest: (queryId) => state.queries.get(queryId)?.fromLatest === true,
     records: (topic): readonly EngineRecord[] => topics.records(topic),
     topics: () => topics.names(),
     sources: () => state.metastore.all().map(sourceInfo),

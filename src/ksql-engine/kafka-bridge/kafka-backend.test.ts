@@ -117,6 +117,44 @@ describe('Kafka bridge', () => {
     expect(broker.committed('_confluent-ksql-default_query_dip_bridge', 'clicks').length).toBeGreaterThan(0)
   })
 
+  it("rebuilds a query created with 'latest' from where it started, not from the topic's beginning", async () => {
+    const broker = createInMemoryBroker({ topics: { clicks: 1 } })
+    const engine = createEngine()
+    let { url } = await start(broker, engine)
+    await ksql(
+      url,
+      "CREATE STREAM clicks (user VARCHAR, n INT) WITH (KAFKA_TOPIC='clicks', VALUE_FORMAT='JSON');",
+    )
+    await produce(broker, [
+      { user: 'a', n: 1 },
+      { user: 'a', n: 2 },
+    ])
+    await eventually(
+      () => engine.endOffsets('clicks'),
+      (ends) => ends[0] === 2,
+    )
+    // Created with 'latest' (ksqlDB's default): the two clicks above are not counted.
+    await ksql(url, 'CREATE TABLE late AS SELECT user, COUNT(*) AS c FROM clicks GROUP BY user;', {
+      'auto.offset.reset': 'latest',
+    })
+    await produce(broker, [{ user: 'a', n: 3 }])
+    expect(
+      await eventually(
+        () => pull(url, 'SELECT * FROM late;'),
+        (rows) => rows.length > 0,
+      ),
+    ).toEqual([['a', 1]])
+
+    await stop()
+    url = (await start(broker)).url
+    await produce(broker, [{ user: 'a', n: 4 }])
+    const rows = await eventually(
+      () => pull(url, 'SELECT * FROM late;'),
+      (r) => r[0]?.[1] !== 1 && r.length > 0,
+    )
+    expect(rows).toEqual([['a', 2]])
+  })
+
   it('keeps few records in memory: a later query reads the older ones from Kafka, tables stay whole', async () => {
     const broker = createInMemoryBroker({ topics: { clicks: 1 } })
     const engine = createEngine({ retainRecords: 2, tablesLatestPerKey: true })

@@ -3,7 +3,13 @@ import { errorMessage } from '../../shared/errors.ts'
 import type { OffsetRecord, StatementResult } from '../engine-api.ts'
 import type { EmbeddedEngine } from '../engine.ts'
 import type { AcceptedRequest, KsqlBackend } from '../server/ksql-backend.ts'
-import { commandTopicName, decodeCommand, encodeCommand, replayableSql } from './command-log.ts'
+import {
+  commandTopicName,
+  decodeCommand,
+  decodeLatestStarts,
+  encodeCommand,
+  replayableSql,
+} from './command-log.ts'
 import { collectEngineOutput } from './engine-output.ts'
 import { readTopicUpTo, readWholeTopic } from './read-topic.ts'
 
@@ -37,8 +43,9 @@ export interface KafkaBackend extends KsqlBackend {
  *   may keep as few records as its pull queries need (see startEmbeddedServer). A query created
  *   from 'earliest' over records the engine no longer holds gets them from Kafka (a backfill) and
  *   its output commits with its command.
- * Limits: a rebuild runs every query over the whole input, including queries that were created
- * with `latest`; a backfill's output is held in memory until its one transaction commits.
+ * - A rebuild runs every query over the whole input, except that a query created with 'latest' is
+ *   deaf to the input records that came before it (the command stores where it started).
+ * Limits: a backfill's output is held in memory until its one transaction commits.
  */
 export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   const { engine, ports, serviceId } = options
@@ -51,6 +58,9 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   const positions = new Map<string, bigint>() // `${topic}:${partition}` → next offset to read
   const committed = new Map<string, bigint>() // offsets committed before this start: rebuild below them
   const knownKafkaTopics = new Set<string>()
+  const knownQueries = new Set<string>()
+  // Replayed queries created with 'latest' → the input positions they started at (see LatestStarts).
+  const mutes = new Map<string, ReadonlyMap<string, bigint>>()
   let sequence = -1
   let clusterId = 'unknown'
   let healthy = false
@@ -145,15 +155,17 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         if (i > 0 && i % 500 === 0) await new Promise((resolve) => setImmediate(resolve))
         if (!output.isEcho(record)) {
           try {
+            const input = {
+              topic: record.topic,
+              partition: record.partition,
+              key: record.key,
+              value: record.value,
+              timestamp: record.timestamp,
+              headers: record.headers,
+            }
+            const deaf = mutes.size === 0 ? null : mutedFor(key, record.offset)
             output.asInput(record.topic, () =>
-              engine.produce({
-                topic: record.topic,
-                partition: record.partition,
-                key: record.key,
-                value: record.value,
-                timestamp: record.timestamp,
-                headers: record.headers,
-              }),
+              deaf === null ? engine.produce(input) : engine.produceMuted(input, deaf),
             )
           } catch (error) {
             log(`record ${record.topic}/${record.partition}@${record.offset} skipped: ${errorMessage(error)}`)
@@ -164,6 +176,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       }
       // The engine's state now includes the batch: a consumer restarted in this process goes on from here.
       positions.set(key, batch.nextOffset)
+      pruneMutes()
       if (batch.nextOffset <= rebuildEnd) return
       const batchOutput = output.take(new Set(inputTopics()))
       // One commit in flight while the engine works on the next batch: the broker's round trips
@@ -284,7 +297,9 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         } catch (error) {
           log(`command ${record.offset} not replayed: ${errorMessage(error)}`)
         }
+        for (const [queryId, at] of decodeLatestStarts(record.value)) mutes.set(queryId, at)
       }
+      for (const query of engine.queries()) knownQueries.add(query.id)
       // Whatever the replay wrote was written before; sources are re-read below to rebuild state.
       output.discard()
       engine.takeBackfills()
@@ -301,8 +316,11 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       await createEngineTopicsInKafka()
       await runBackfills()
       const statementOutput = output.take(new Set(inputTopics()))
+      // Taken once, outside the transaction's work (which may be retried).
+      const starts = latestStarts()
       await commitTransaction(async (tx) => {
-        if (persist) await tx.send([{ topic: commandTopic, key: null, value: encodeCommand(request) }])
+        if (persist)
+          await tx.send([{ topic: commandTopic, key: null, value: encodeCommand(request, starts) }])
         if (statementOutput.records.length > 0) await tx.send(statementOutput.records)
       })
       statementOutput.written()
@@ -369,6 +387,33 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       if (key.slice(0, at) === topic) ends.set(Number(key.slice(at + 1)), offset)
     }
     return ends
+  }
+
+  /** Queries this request created with 'latest', with the input positions they start from. */
+  function latestStarts(): Map<string, ReadonlyMap<string, bigint>> {
+    const starts = new Map<string, ReadonlyMap<string, bigint>>()
+    for (const query of engine.queries()) {
+      if (knownQueries.has(query.id)) continue
+      knownQueries.add(query.id)
+      if (engine.startedFromLatest(query.id)) starts.set(query.id, new Map(positions))
+    }
+    return starts
+  }
+
+  /** The replayed 'latest' queries that had not yet started when this record arrived. */
+  function mutedFor(key: string, offset: bigint): ReadonlySet<string> | null {
+    let deaf: Set<string> | null = null
+    for (const [queryId, at] of mutes) {
+      const start = at.get(key)
+      if (start !== undefined && offset < start) (deaf ??= new Set()).add(queryId)
+    }
+    return deaf
+  }
+
+  /** A mute ends once every partition it names has been consumed past its start. */
+  function pruneMutes(): void {
+    for (const [queryId, at] of mutes)
+      if ([...at].every(([key, start]) => (positions.get(key) ?? -1n) >= start)) mutes.delete(queryId)
   }
 
   function restartConsumerIfInputsChanged(): void {
