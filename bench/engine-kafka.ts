@@ -23,7 +23,6 @@
 import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { cpus, loadavg } from 'node:os'
 import { join, resolve } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { execa } from 'execa'
@@ -32,6 +31,7 @@ import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
 import type { KafkaPorts, ProducedRecord } from '../src/kafka/ports.ts'
 import { transactionRecords } from '../src/produce/transaction-records.ts'
 import { freePort } from '../src/stack/native/port-check.ts'
+import { type MachineFacts, intFlag, loadAverage, machineFacts, round2 } from './bench-args.ts'
 
 const repoRoot = resolve(import.meta.dirname, '..')
 const log = (line: string) => void process.stderr.write(`${line}\n`)
@@ -94,12 +94,7 @@ export interface EngineKafkaBenchResult {
   readonly recordBytes: number
   readonly brokers: string
   readonly baseline: string
-  readonly machine: {
-    readonly cpus: number
-    readonly node: string
-    readonly loadAverageBefore: readonly number[]
-    readonly loadAverageAfter: readonly number[]
-  }
+  readonly machine: MachineFacts
   readonly rows: readonly EngineKafkaRow[]
   readonly goal: { readonly ratioToPassThrough: 0.5 }
 }
@@ -118,7 +113,7 @@ export async function runBench(args: readonly string[]): Promise<EngineKafkaBenc
     `engine-kafka bench: ${events} lab events (${recordBytes} B), ${partitions} partition(s), ` +
       `brokers ${loaded.config.kafka.brokers.join(',')}`,
   )
-  const loadAverageBefore = loadavg().map(round2)
+  const loadAverageBefore = loadAverage()
   const created: string[] = []
   try {
     const passThrough = await benchPassThrough(ports, values, partitions, `bench_ek_${id}_pt`, created)
@@ -138,12 +133,7 @@ export async function runBench(args: readonly string[]): Promise<EngineKafkaBenc
       brokers: loaded.config.kafka.brokers.join(','),
       baseline:
         'kafkajs consume → produce of the same records (dip Kafka ports, idempotent producer, acks=all)',
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        loadAverageBefore,
-        loadAverageAfter: loadavg().map(round2),
-      },
+      machine: machineFacts(loadAverageBefore),
       rows,
       goal: { ratioToPassThrough: 0.5 },
     }
@@ -454,16 +444,4 @@ function printTable(result: EngineKafkaBenchResult): void {
       `${result.baseline}; goal ≥ 0.5×; load average ${result.machine.loadAverageBefore.join(' ')} → ` +
       `${result.machine.loadAverageAfter.join(' ')} on ${result.machine.cpus} CPUs`,
   )
-}
-
-function intFlag(args: readonly string[], name: string, fallback: number): number {
-  const at = args.indexOf(name)
-  if (at < 0) return fallback
-  const value = Number(args[at + 1])
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a whole number greater than 0`)
-  return value
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100
 }

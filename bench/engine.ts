@@ -34,13 +34,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
-import { cpus, loadavg, tmpdir } from 'node:os'
+import { cpus, tmpdir } from 'node:os'
 import { join, resolve } from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { execa } from 'execa'
 import type { createEngine as CreateEngine } from '../src/ksql-engine/index.ts'
 import { LAB_EPOCH_MS } from '../src/produce/generate-transactions.ts'
 import { transactionRecords } from '../src/produce/transaction-records.ts'
+import { type MachineFacts, intFlag, loadAverage, machineFacts, round2, stringFlag } from './bench-args.ts'
 
 const SOURCE_TOPIC = 'transaction_log'
 const ENGINE_ENTRIES = { dist: '../dist/ksql-engine/index.js', src: '../src/ksql-engine/index.ts' } as const
@@ -130,12 +131,7 @@ export interface EngineBenchResult {
   readonly recordBytes: number
   readonly engine: EngineBuild
   readonly baseline: string
-  readonly machine: {
-    readonly cpus: number
-    readonly node: string
-    readonly loadAverageBefore: readonly number[]
-    readonly loadAverageAfter: readonly number[]
-  }
+  readonly machine: MachineFacts
   readonly rows: readonly EngineBenchRow[]
   readonly goal: { readonly ratioToPassThrough: 0.5 }
 }
@@ -156,7 +152,7 @@ export async function runBench(args: readonly string[]): Promise<EngineBenchResu
         `engine from ${engine}`,
     )
     const recordBytes = await writePool(poolFile, poolSize)
-    const loadAverageBefore = loadavg().map(round2)
+    const loadAverageBefore = loadAverage()
     log(`  load average ${loadAverageBefore.join(' ')} on ${cpus().length} CPUs`)
     const runs = new Map<string, ScenarioResult[]>(SCENARIOS.map((sc) => [sc.name, []]))
     // Rounds go through every scenario in turn, so a spell of load from elsewhere hits all of them.
@@ -217,12 +213,7 @@ export async function runBench(args: readonly string[]): Promise<EngineBenchResu
       engine,
       baseline:
         'same engine, same source stream, trivial CREATE STREAM bench_pass_through AS SELECT * FROM <source>',
-      machine: {
-        cpus: cpus().length,
-        node: process.version,
-        loadAverageBefore,
-        loadAverageAfter: loadavg().map(round2),
-      },
+      machine: machineFacts(loadAverageBefore),
       rows,
       goal: { ratioToPassThrough: 0.5 },
     }
@@ -380,27 +371,10 @@ function printTable(result: EngineBenchResult): void {
   )
 }
 
-function intFlag(args: readonly string[], name: string, fallback: number): number {
-  const at = args.indexOf(name)
-  if (at < 0) return fallback
-  const value = Number(args[at + 1])
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a whole number greater than 0`)
-  return value
-}
-
 function engineFlag(args: readonly string[]): EngineBuild {
   const value = stringFlag(args, '--engine') ?? 'dist'
   if (value !== 'dist' && value !== 'src') throw new Error('--engine needs dist or src')
   return value
-}
-
-function stringFlag(args: readonly string[], name: string): string | undefined {
-  const at = args.indexOf(name)
-  return at < 0 ? undefined : args[at + 1]
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100
 }
 
 // Child mode: `node --import tsx bench/engine.ts --scenario <name> …` (spawned by runBench).

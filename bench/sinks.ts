@@ -19,6 +19,7 @@ import { execa } from 'execa'
 import { loadConfig } from '../src/config/load-config.ts'
 import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
 import { benchWarehouse } from './warehouse.ts'
+import { intFlag, round2 } from './bench-args.ts'
 
 export interface SinkBenchContext {
   /** Topic holding `events` lab transactions, produced by `dip produce`. */
@@ -331,16 +332,4 @@ function printTable(result: SinksBenchResult): void {
       `lake JSONL / ConsumerPerformance = ${result.ratios.lakeJsonlVsConsumerPerformance ?? '-'} (goal ≥ 0.5); ` +
       `warehouse / raw upsert = ${result.ratios.warehouseVsRawUpsert ?? '-'} (goal ≥ 0.5)`,
   )
-}
-
-function intFlag(args: readonly string[], name: string, fallback: number): number {
-  const at = args.indexOf(name)
-  if (at < 0) return fallback
-  const value = Number(args[at + 1])
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`${name} needs a whole number greater than 0`)
-  return value
-}
-
-function round2(x: number): number {
-  return Math.round(x * 100) / 100
 }
