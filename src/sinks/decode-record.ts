@@ -331,7 +331,12 @@ function failShape(value: unknown, column: SourceColumn): never {
   throw new DecodeError('value', `column ${column.name}: expected ${column.type}, got ${describe(value)}`)
 }
 
+/** What a JSON text can start with (after whitespace): an object, array, string, number, true/false/null. */
+const JSON_START = /^[\s]*[{["\-0-9tfn]/
+
 function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+  // Plain keys such as `TXN-42` are common: a thrown SyntaxError per record costs more than the sink.
+  if (!JSON_START.test(text)) return { ok: false, reason: `not JSON: ${JSON.stringify(text.slice(0, 20))}` }
   try {
     return { ok: true, value: JSON.parse(text) as unknown }
   } catch (error) {
