@@ -49,4 +49,13 @@ describe('newClusterId', () => {
     const id = newClusterId(new Uint8Array(16).fill(251))
     expect(id).toMatch(/^[A-Za-z0-9_-]{22}$/)
   })
+
+  it("never starts with '-', which kafka-storage would take for an option", () => {
+    const dash = new Uint8Array(16).fill(0xf8)
+    expect(Buffer.from(dash).toString('base64url')).toMatch(/^-/)
+    const id = newClusterId(dash)
+    expect(id).toMatch(/^[A-Za-z0-9_][A-Za-z0-9_-]{21}$/)
+    for (let first = 0; first < 256; first++)
+      expect(newClusterId(Uint8Array.from([first, ...new Array<number>(15).fill(0)]))).not.toMatch(/^-/)
+  })
 })

@@ -66,9 +66,15 @@ export function renderLog4j2Properties(): string {
   ].join('\n')
 }
 
-/** A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `random-uuid` prints). */
+/**
+ * A KRaft cluster id: 16 random bytes, URL-safe base64 without padding (what `random-uuid` prints).
+ * Never starting with '-' (1 in 64 ids would): kafka-storage's argument parser would read it as an
+ * option and fail with "--cluster-id: expected one argument", as Kafka's own Uuid.randomUuid avoids.
+ */
 export function newClusterId(bytes: Uint8Array): string {
-  return Buffer.from(bytes).toString('base64url')
+  const copy = Uint8Array.from(bytes)
+  if ((copy[0] ?? 0) >> 2 === 62) copy[0] = (copy[0] ?? 0) & 0x7f
+  return Buffer.from(copy).toString('base64url')
 }
 
 /** Splits `host:port` of kafka.brokers[0]; the native broker listens on that port. */
