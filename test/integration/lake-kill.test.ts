@@ -113,12 +113,25 @@ describe('dip consume lake survives kill -9', () => {
     let produced = 24_000
     for (let round = 0; round < 20 && kills < 6; round++) {
       const mode = round % 3 === 2 ? 'streaming' : 'batch'
+      // A streaming run only ends by its kill, which waits for it to write: it needs work to do,
+      // even when the previous run was killed after it had written everything.
+      if (mode === 'streaming' && (await lakeOffsets(root)).length >= (await highWatermarkTotal(topic))) {
+        await produce(topic, produced, 6000)
+        produced += 6000
+      }
       const before = (await lakeFiles(root)).length
       const child = dip(sinkArgs(root, topic, mode))
       let exited = false
       void child.then(() => (exited = true))
       // Kill only once this run has written something, so the kill lands while it works.
-      while (!exited && (await lakeFiles(root)).length <= before) await sleep(20)
+      const waitUntil = Date.now() + 90_000
+      while (!exited && (await lakeFiles(root)).length <= before) {
+        if (Date.now() > waitUntil) {
+          child.kill('SIGKILL')
+          throw new Error(`round ${round}: the ${mode} sink wrote nothing in 90 s`)
+        }
+        await sleep(20)
+      }
       if (!exited) {
         await sleep(Math.floor(random() * 400))
         child.kill('SIGKILL')
