@@ -1,4 +1,4 @@
-/** Flag parsing and machine facts shared by the bench suites (`npm run bench -- <suite> …`). */
+/** Flag parsing, machine facts and table output shared by the bench suites (`npm run bench -- <suite> …`). */
 import { cpus, loadavg } from 'node:os'
 
 export function intFlag(args: readonly string[], name: string, fallback: number): number {
@@ -32,4 +32,23 @@ export function loadAverage(): number[] {
 
 export function machineFacts(loadAverageBefore: readonly number[]): MachineFacts {
   return { cpus: cpus().length, node: process.version, loadAverageBefore, loadAverageAfter: loadAverage() }
+}
+
+/**
+ * A plain-text table: columns padded to their widest cell, figures (`numeric(i)`) right-aligned,
+ * the rest left-aligned, one string per line.
+ */
+export function tableLines(
+  header: readonly string[],
+  rows: readonly (readonly string[])[],
+  numeric: (column: number) => boolean,
+): string[] {
+  const lines = [header, ...rows]
+  const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)))
+  return lines.map((line) =>
+    line
+      .map((cell, i) => (numeric(i) ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd(),
+  )
 }

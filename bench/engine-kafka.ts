@@ -31,7 +31,7 @@ import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
 import type { KafkaPorts, ProducedRecord } from '../src/kafka/ports.ts'
 import { transactionRecords } from '../src/produce/transaction-records.ts'
 import { freePort } from '../src/stack/native/port-check.ts'
-import { type MachineFacts, intFlag, loadAverage, machineFacts, round2 } from './bench-args.ts'
+import { type MachineFacts, intFlag, loadAverage, machineFacts, round2, tableLines } from './bench-args.ts'
 
 const repoRoot = resolve(import.meta.dirname, '..')
 const log = (line: string) => void process.stderr.write(`${line}\n`)
@@ -419,26 +419,16 @@ function printTable(result: EngineKafkaBenchResult): void {
     'output records',
     'tx retries',
   ]
-  const lines = [
-    header,
-    ...result.rows.map((r) => [
-      r.label,
-      String(r.eventsPerSecond),
-      r.ratioToPassThrough === null ? '' : `${r.ratioToPassThrough}×`,
-      r.serverPeakRssMb === null ? '' : String(r.serverPeakRssMb),
-      r.serverRssMbAtHalf === null ? '' : `${r.serverRssMbAtHalf} → ${r.serverRssMbAtEnd ?? '?'}`,
-      String(r.outputRecords),
-      r.transactionRetries === null ? '' : String(r.transactionRetries),
-    ]),
-  ]
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)))
-  for (const line of lines)
-    log(
-      line
-        .map((cell, i) => (i >= 1 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
+  const rows = result.rows.map((r) => [
+    r.label,
+    String(r.eventsPerSecond),
+    r.ratioToPassThrough === null ? '' : `${r.ratioToPassThrough}×`,
+    r.serverPeakRssMb === null ? '' : String(r.serverPeakRssMb),
+    r.serverRssMbAtHalf === null ? '' : `${r.serverRssMbAtHalf} → ${r.serverRssMbAtEnd ?? '?'}`,
+    String(r.outputRecords),
+    r.transactionRetries === null ? '' : String(r.transactionRetries),
+  ])
+  for (const line of tableLines(header, rows, (i) => i >= 1)) log(line)
   log(
     `${result.events} events, ${result.recordBytes} B/event, ${result.partitions} partition(s); baseline: ` +
       `${result.baseline}; goal ≥ 0.5×; load average ${result.machine.loadAverageBefore.join(' ')} → ` +

@@ -41,7 +41,15 @@ import { execa } from 'execa'
 import type { createEngine as CreateEngine } from '../src/ksql-engine/index.ts'
 import { LAB_EPOCH_MS } from '../src/produce/generate-transactions.ts'
 import { transactionRecords } from '../src/produce/transaction-records.ts'
-import { type MachineFacts, intFlag, loadAverage, machineFacts, round2, stringFlag } from './bench-args.ts'
+import {
+  type MachineFacts,
+  intFlag,
+  loadAverage,
+  machineFacts,
+  round2,
+  stringFlag,
+  tableLines,
+} from './bench-args.ts'
 
 const SOURCE_TOPIC = 'transaction_log'
 const ENGINE_ENTRIES = { dist: '../dist/ksql-engine/index.js', src: '../src/ksql-engine/index.ts' } as const
@@ -343,27 +351,17 @@ function vmHwmMb(): number | null {
 
 function printTable(result: EngineBenchResult): void {
   const header = ['', 'events/s', 'per CPU s', 'peak RSS MB', 'sink records', 'ratio', 'CPU ratio', 'vs']
-  const lines = [
-    header,
-    ...result.rows.map((r) => [
-      r.label,
-      String(r.eventsPerSecond),
-      String(r.eventsPerCpuSecond),
-      String(r.peakRssMb),
-      String(r.sinkRecords),
-      r.ratioToBaseline === null ? '' : `${r.ratioToBaseline}×`,
-      r.cpuRatioToBaseline === null ? '' : `${r.cpuRatioToBaseline}×`,
-      r.baseline ?? '',
-    ]),
-  ]
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)))
-  for (const line of lines)
-    log(
-      line
-        .map((cell, i) => (i >= 1 && i <= 6 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
+  const rows = result.rows.map((r) => [
+    r.label,
+    String(r.eventsPerSecond),
+    String(r.eventsPerCpuSecond),
+    String(r.peakRssMb),
+    String(r.sinkRecords),
+    r.ratioToBaseline === null ? '' : `${r.ratioToBaseline}×`,
+    r.cpuRatioToBaseline === null ? '' : `${r.cpuRatioToBaseline}×`,
+    r.baseline ?? '',
+  ])
+  for (const line of tableLines(header, rows, (i) => i >= 1 && i <= 6)) log(line)
   log(
     `${result.events} events × ${result.rounds} round(s) (medians), ${result.recordBytes} B/event, engine from ${result.engine}; baseline: ${result.baseline}; goal ≥ 0.5×; ` +
       `load average ${result.machine.loadAverageBefore.join(' ')} → ${result.machine.loadAverageAfter.join(' ')} ` +

@@ -19,7 +19,7 @@ import { execa } from 'execa'
 import { loadConfig } from '../src/config/load-config.ts'
 import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
 import { benchWarehouse } from './warehouse.ts'
-import { intFlag, round2 } from './bench-args.ts'
+import { intFlag, round2, tableLines } from './bench-args.ts'
 
 export interface SinkBenchContext {
   /** Topic holding `events` lab transactions, produced by `dip produce`. */
@@ -310,23 +310,13 @@ async function consumerPerformance(
 
 function printTable(result: SinksBenchResult): void {
   const header = ['', 'records/s', 'peak RSS MB', 'note']
-  const lines = [
-    header,
-    ...result.rows.map((r) => [
-      r.name,
-      String(r.recordsPerSecond ?? '-'),
-      String(r.peakRssMb ?? '-'),
-      r.note ?? '',
-    ]),
-  ]
-  const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)))
-  for (const line of lines)
-    log(
-      line
-        .map((cell, i) => (i === 1 || i === 2 ? cell.padStart(widths[i] ?? 0) : cell.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
+  const rows = result.rows.map((r) => [
+    r.name,
+    String(r.recordsPerSecond ?? '-'),
+    String(r.peakRssMb ?? '-'),
+    r.note ?? '',
+  ])
+  for (const line of tableLines(header, rows, (i) => i === 1 || i === 2)) log(line)
   log(
     `produce / ProducerPerformance = ${result.ratios.produceVsProducerPerformance ?? '-'} (goal ≥ 0.5); ` +
       `lake JSONL / ConsumerPerformance = ${result.ratios.lakeJsonlVsConsumerPerformance ?? '-'} (goal ≥ 0.5); ` +
