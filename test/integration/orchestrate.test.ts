@@ -2,15 +2,15 @@ import { existsSync } from 'node:fs'
 import { mkdtemp, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
 import type { KafkaPorts, ProducedRecord, TopicAdmin } from '../../src/kafka/ports.ts'
 import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
 import { parseRunRecords } from '../../src/orchestrate/run-record.ts'
 import {
+  closeWarehouseStack,
   dip,
-  openMysql,
+  openWarehouseStack,
+  produceTo,
   sleep,
-  startKsqlStub,
   tableDescription,
   tableRows,
   writeWarehouseConfig,
@@ -26,27 +26,13 @@ const streamTopic = `it-orch-events-${run}`
 const tableTopic = `IT_ORCH_TOTALS_${run}`
 
 beforeAll(async () => {
-  const stack = inject('stack')
-  kafka = createKafkaPorts({ brokers: stack.brokers, clientId: 'dip-it-orchestrate' })
-  admin = kafka.admin()
-  pool = await openMysql(stack)
-  ksql = await startKsqlStub()
+  ;({ kafka, admin, pool, ksql } = await openWarehouseStack(inject('stack'), 'dip-it-orchestrate'))
 })
 
-afterAll(async () => {
-  await admin?.close()
-  await pool?.end()
-  await ksql?.close()
-})
+afterAll(() => closeWarehouseStack({ admin, pool, ksql }))
 
-async function produce(topic: string, records: readonly Omit<ProducedRecord, 'topic'>[]) {
-  await admin.createTopics([{ name: topic, partitions: 1 }])
-  const sink = kafka.sink()
-  try {
-    await sink.send(records.map((record) => ({ ...record, topic })))
-  } finally {
-    await sink.close()
-  }
+function produce(topic: string, records: readonly Omit<ProducedRecord, 'topic'>[]) {
+  return produceTo({ kafka, admin }, topic, 1, records)
 }
 
 describe('dip orchestrate', () => {

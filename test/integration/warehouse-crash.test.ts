@@ -1,17 +1,17 @@
 import { randomInt } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { loadConfig } from '../../src/config/load-config.ts'
-import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
 import type { KafkaPorts, TopicAdmin } from '../../src/kafka/ports.ts'
 import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
 import { createExecaRunner } from '../../src/stack/command-runner.ts'
 import { createNativeStack } from '../../src/stack/native/native-stack.ts'
 import { readPidFile, stopProcess } from '../../src/stack/native/processes.ts'
 import {
+  closeWarehouseStack,
   dip,
   openMysql,
+  openWarehouseStack,
   sleep,
-  startKsqlStub,
   storedOffsets,
   tableDescription,
   tableRows,
@@ -32,18 +32,10 @@ const KEYS = 300
 const PARTITIONS = 3
 
 beforeAll(async () => {
-  const stack = inject('stack')
-  kafka = createKafkaPorts({ brokers: stack.brokers, clientId: 'dip-it-warehouse-crash' })
-  admin = kafka.admin()
-  pool = await openMysql(stack)
-  ksql = await startKsqlStub()
+  ;({ kafka, admin, pool, ksql } = await openWarehouseStack(inject('stack'), 'dip-it-warehouse-crash'))
 })
 
-afterAll(async () => {
-  await admin?.close()
-  await pool?.end().catch(() => undefined)
-  await ksql?.close()
-})
+afterAll(() => closeWarehouseStack({ admin, pool, ksql }))
 
 /** Produces `count` updates spread over KEYS keys; returns the last value per key. */
 function createProducer(topic: string) {

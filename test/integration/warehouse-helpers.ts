@@ -8,6 +8,8 @@ import type { IntegrationStack } from './global-setup.ts'
 import type { KsqlField, KsqlSourceDescription } from '../../src/ksql-client/wire-types.ts'
 import { connectMysql } from '../../src/mysql/connect.ts'
 import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
+import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
+import type { KafkaPorts, ProducedRecord, TopicAdmin } from '../../src/kafka/ports.ts'
 
 /**
  * Test support for the warehouse sink: a stand-in for the ksqlDB server's two answers the sink
@@ -168,4 +170,40 @@ export async function storedOffsets(
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
+}
+
+/** What the warehouse-side integration tests share: the real broker, MariaDB and a ksqlDB stub. */
+export interface WarehouseStack {
+  readonly kafka: KafkaPorts
+  readonly admin: TopicAdmin
+  readonly pool: MysqlPool
+  readonly ksql: KsqlStub
+}
+
+export async function openWarehouseStack(stack: IntegrationStack, clientId: string): Promise<WarehouseStack> {
+  const kafka = createKafkaPorts({ brokers: stack.brokers, clientId })
+  return { kafka, admin: kafka.admin(), pool: await openMysql(stack), ksql: await startKsqlStub() }
+}
+
+/** Closes what openWarehouseStack opened; a pool whose server was restarted under it may fail to end. */
+export async function closeWarehouseStack(opened: Partial<WarehouseStack>): Promise<void> {
+  await opened.admin?.close()
+  await opened.pool?.end().catch(() => undefined)
+  await opened.ksql?.close()
+}
+
+/** Creates the topic (if missing) and writes the records to it. */
+export async function produceTo(
+  { kafka, admin }: Pick<WarehouseStack, 'kafka' | 'admin'>,
+  topic: string,
+  partitions: number,
+  records: readonly Omit<ProducedRecord, 'topic'>[],
+): Promise<void> {
+  await admin.createTopics([{ name: topic, partitions }])
+  const sink = kafka.sink()
+  try {
+    await sink.send(records.map((record) => ({ ...record, topic })))
+  } finally {
+    await sink.close()
+  }
 }

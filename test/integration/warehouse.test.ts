@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
 import type { KafkaPorts, ProducedRecord, TopicAdmin } from '../../src/kafka/ports.ts'
 import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
 import {
+  closeWarehouseStack,
   dip,
-  openMysql,
-  startKsqlStub,
+  openWarehouseStack,
+  produceTo,
   storedOffsets,
   tableDescription,
   tableRows,
@@ -21,27 +21,13 @@ let seq = 0
 const unique = (name: string) => `${name}_${process.pid}_${++seq}`
 
 beforeAll(async () => {
-  const stack = inject('stack')
-  kafka = createKafkaPorts({ brokers: stack.brokers, clientId: 'dip-it-warehouse' })
-  admin = kafka.admin()
-  pool = await openMysql(stack)
-  ksql = await startKsqlStub()
+  ;({ kafka, admin, pool, ksql } = await openWarehouseStack(inject('stack'), 'dip-it-warehouse'))
 })
 
-afterAll(async () => {
-  await admin?.close()
-  await pool?.end()
-  await ksql?.close()
-})
+afterAll(() => closeWarehouseStack({ admin, pool, ksql }))
 
-async function produce(topic: string, partitions: number, records: readonly Omit<ProducedRecord, 'topic'>[]) {
-  await admin.createTopics([{ name: topic, partitions }])
-  const sink = kafka.sink()
-  try {
-    await sink.send(records.map((record) => ({ ...record, topic })))
-  } finally {
-    await sink.close()
-  }
+function produce(topic: string, partitions: number, records: readonly Omit<ProducedRecord, 'topic'>[]) {
+  return produceTo({ kafka, admin }, topic, partitions, records)
 }
 
 const json = (value: unknown) => JSON.stringify(value)
