@@ -433,6 +433,7 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
       // Every delivery (fetched batches and the progress-only ones below) runs through one queue,
       // so eachBatch never overlaps itself and each partition's batches arrive in offset order.
       let deliveries: Promise<void> = Promise.resolve()
+      let inFlight: Promise<void> = Promise.resolve()
       const deliver = (batch: RecordBatch): Promise<void> => {
         pendingStart.delete(`${batch.topic}\u0000${batch.partition}`)
         const next = deliveries.then(async () => {
@@ -475,7 +476,7 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
           eachBatch: async (payload: EachBatchPayload) => {
             const { batch } = payload
             if (failure !== undefined || signal.aborted || !payload.isRunning() || payload.isStale()) return
-            await deliver({
+            const delivered = deliver({
               topic: batch.topic,
               partition: batch.partition,
               records: batch.messages.map((message) => ({
@@ -490,10 +491,15 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
               highWatermark: BigInt(batch.highWatermark),
               nextOffset: BigInt(batch.lastOffset()) + 1n,
             })
-            if (failure !== undefined || signal.aborted) return
-            // Resolving the last record also resolves a trailing transaction marker (kafkajs).
+            // kafkajs fetches again only when eachBatch returns: waiting for the batch before this
+            // one instead of this one lets the broker and the network work on the next fetch while
+            // the caller still handles this batch. The offset is resolved now (it only tells kafkajs
+            // where to fetch next; callers keep their own positions), and deliveries stay in order.
             const last = batch.messages.at(-1)
             if (last !== undefined) payload.resolveOffset(last.offset)
+            await inFlight
+            inFlight = delivered
+            if (failure !== undefined || signal.aborted) return
             await payload.heartbeat()
           },
         })

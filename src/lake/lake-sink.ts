@@ -1,10 +1,11 @@
 import { mkdir, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ConsumedRecord } from '../kafka/ports.ts'
-import { encodeRecordLine, type DecodeTarget } from '../sinks/decode-record.ts'
+import type { DecodeTarget } from '../sinks/decode-record.ts'
+import { encodeRecordLine, type LakeLine, lineLength } from '../sinks/lake-line.ts'
 import type { LakeEncoder } from './encoders/lake-encoder.ts'
 import { formatLakeFileName } from './file-name.ts'
-import { partitionPath, type LakeArea } from './partition-path.ts'
+import { createPartitionPaths, type LakeArea } from './partition-path.ts'
 import { createSpoolFile, type SpoolFile } from './spool-file.ts'
 
 /** One topic the lake sinks, and how to decode it. */
@@ -78,6 +79,7 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
   )
   const createdDirs = new Set<string>()
   const now = options.now ?? Date.now
+  const folderOf = createPartitionPaths(options.timeZone)
   const id = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
   function statsOf(topic: string): TopicStats {
@@ -155,18 +157,28 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
     /** Adds records of one partition in offset order; records already in the lake are skipped. */
     async append(records: readonly ConsumedRecord[]): Promise<number> {
       let added = 0
+      // Per-partition lookups are made once for a run of records of the same partition (a batch).
+      let topic: string | undefined
+      let partition = -1
+      let target: LakeTopic | undefined
+      let key = ''
+      let topicStats: TopicStats = { records: 0, deleted: 0, errors: 0, files: 0, bytes: 0 }
       for (const record of records) {
-        const target = byTopic.get(record.topic)
+        if (record.topic !== topic || record.partition !== partition) {
+          topic = record.topic
+          partition = record.partition
+          target = byTopic.get(topic)
+          key = id(topic, partition)
+          topicStats = statsOf(topic)
+        }
         if (target === undefined) continue
-        const key = id(record.topic, record.partition)
         let window = windows.get(key)
         const expected = window === undefined ? positions.get(key) : window.last + 1n
         // Redelivered records (a consumer restart re-reads from the committed offset) are already held.
         if (expected !== undefined && record.offset < expected) continue
         const encoded = encodeRecordLine(record, target)
-        const topicStats = statsOf(record.topic)
         let area: LakeArea
-        let line: string
+        let line: LakeLine
         if (encoded.ok) {
           area = target.area
           line = encoded.line
@@ -185,7 +197,7 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
           })
           topicStats.errors++
         }
-        const dir = partitionPath(area, record.topic, record.timestamp, options.timeZone)
+        const dir = folderOf(area, record.topic, record.timestamp)
         const at = now()
         if (window === undefined) {
           window = {
@@ -208,7 +220,7 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
         if (written !== undefined) await written
         window.last = record.offset
         window.records++
-        window.bytes += line.length + 1
+        window.bytes += lineLength(line)
         window.lastAppendAt = at
         added++
         if (window.records >= options.maxRecords || window.bytes >= options.maxBytes)

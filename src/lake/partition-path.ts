@@ -51,3 +51,25 @@ export function assertTimeZone(timeZone: string): void {
     throw new RangeError(`unknown time zone "${timeZone}"`)
   }
 }
+
+/**
+ * partitionPath with memory: records arrive in time order, so one topic's consecutive records share
+ * a folder. The last folder is kept per area and topic for the span of time it is known to cover: a
+ * whole UTC day in UTC, one second elsewhere (zone offsets are whole seconds, so a local date never
+ * changes within a second). Formatting a date in a zone costs more than the rest of a lake row.
+ */
+export function createPartitionPaths(
+  timeZone: string,
+): (area: LakeArea, topic: string, timestampMs: number) => string {
+  const spanMs = timeZone === 'UTC' || timeZone === 'Etc/UTC' ? 86_400_000 : 1000
+  const last = new Map<string, { span: number; path: string }>()
+  return (area, topic, timestampMs) => {
+    const span = Math.floor(timestampMs / spanMs)
+    const id = `${area}/${topic}`
+    const known = last.get(id)
+    if (known !== undefined && known.span === span) return known.path
+    const path = partitionPath(area, topic, timestampMs, timeZone)
+    last.set(id, { span, path })
+    return path
+  }
+}

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { ConsumedRecord } from '../kafka/ports.ts'
 import type { SourceColumn, SourceSchema } from '../ksql-client/source-schema.ts'
-import { decodeRecord, encodeRecordLine } from './decode-record.ts'
+import { decodeRecord } from './decode-record.ts'
 
 function record(key: Buffer | string | null, value: Buffer | string | null, offset = 7n): ConsumedRecord {
   const bytes = (v: Buffer | string | null) => (v === null ? null : Buffer.isBuffer(v) ? v : Buffer.from(v))
@@ -219,34 +219,5 @@ describe('decodeRecord without a schema', () => {
   it('rejects a value that is not a JSON object', () => {
     expect(decodeRecord(record(null, '42'), { kind: 'stream', schema: null })).toMatchObject({ ok: false })
     expect(decodeRecord(record(null, 'hello'), { kind: 'stream', schema: null })).toMatchObject({ ok: false })
-  })
-})
-
-describe('encodeRecordLine', () => {
-  const cases: [string, Buffer | string | null, Buffer | string | null][] = [
-    ['no key', null, '{"a":1,"b":{"c":"São Paulo"}}'],
-    ['a string key', 'TXN-1', '{"a":1}'],
-    ['a numeric key', '42', '{"a":1}'],
-    ['an object key (spread into columns)', '{"K":1}', '{"a":1}'],
-    ['an empty object', 'k', '{}'],
-    ['a value with spaces', null, '{ "a" : [1, 2] }'],
-    ['a pretty-printed value', null, '{\n  "a": 1\n}'],
-    ['a value that has a lineage field', null, '{"_offset":1}'],
-    ['a value that has a KEY field', 'k', '{"KEY":1}'],
-  ]
-  it.each(cases)('gives the same row as decodeRecord for %s', (_name, key, value) => {
-    const target = { kind: 'stream' as const, schema: null }
-    const line = encodeRecordLine(record(key, value), target)
-    const decoded = decodeRecord(record(key, value), target)
-    expect(line.ok && decoded.ok).toBe(true)
-    if (!line.ok || !decoded.ok) return
-    expect(line.line).not.toMatch(/\n/)
-    expect(JSON.parse(line.line)).toEqual(decoded.row)
-    expect(Object.keys(JSON.parse(line.line) as object)).toEqual(Object.keys(decoded.row))
-  })
-
-  it('reports the same errors as decodeRecord', () => {
-    const line = encodeRecordLine(record(null, '[1]'), { kind: 'stream', schema: null })
-    expect(line).toMatchObject({ ok: false, error: { part: 'value' } })
   })
 })

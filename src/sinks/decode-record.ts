@@ -334,7 +334,7 @@ function failShape(value: unknown, column: SourceColumn): never {
 /** What a JSON text can start with (after whitespace): an object, array, string, number, true/false/null. */
 const JSON_START = /^[\s]*[{["\-0-9tfn]/
 
-function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
+export function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false; reason: string } {
   // Plain keys such as `TXN-42` are common: a thrown SyntaxError per record costs more than the sink.
   if (!JSON_START.test(text)) return { ok: false, reason: `not JSON: ${JSON.stringify(text.slice(0, 20))}` }
   try {
@@ -344,7 +344,7 @@ function tryParseJson(text: string): { ok: true; value: unknown } | { ok: false;
   }
 }
 
-function isPlainObject(value: unknown): value is Record<string, unknown> {
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
@@ -356,52 +356,4 @@ function describe(value: unknown): string {
 
 function names(columns: readonly SourceColumn[]): string {
   return columns.map((c) => c.name).join(', ')
-}
-
-export type EncodedLine =
-  | { readonly ok: true; readonly line: string; readonly deleted: boolean }
-  | { readonly ok: false; readonly error: DecodeError }
-
-/**
- * decodeRecord() serialized as one JSON line (the lake's row). For a record read without a schema
- * whose value is a JSON object, the line is spliced from the value's own text: the value is still
- * parsed to validate it, but not rebuilt and re-serialized, which is most of the lake's CPU time.
- */
-export function encodeRecordLine(record: ConsumedRecord, target: DecodeTarget): EncodedLine {
-  if (target.schema === null && record.value !== null) {
-    const text = record.value.toString('utf8')
-    const parsed = tryParseJson(text)
-    if (!parsed.ok) return { ok: false, error: new DecodeError('value', `invalid JSON (${parsed.reason})`) }
-    if (!isPlainObject(parsed.value))
-      return {
-        ok: false,
-        error: new DecodeError('value', `expected a JSON object, got ${describe(parsed.value)}`),
-      }
-    // A line break between tokens (pretty-printed JSON) would split the JSON Lines row.
-    if (!/[\r\n]/.test(text) && canSplice(record.key, parsed.value)) {
-      const inner = text.slice(text.indexOf('{') + 1, text.lastIndexOf('}')).trim()
-      const key = record.key === null ? '' : `"${SCHEMALESS_KEY_COLUMN}":${keyJson(record.key)},`
-      const lineage =
-        `"_topic":${JSON.stringify(record.topic)},"_partition":${record.partition},` +
-        `"_offset":${record.offset},"_timestamp":${record.timestamp},"_deleted":false`
-      return { ok: true, line: `{${key}${inner}${inner === '' ? '' : ','}${lineage}}`, deleted: false }
-    }
-  }
-  const decoded = decodeRecord(record, target)
-  return decoded.ok ? { ok: true, line: JSON.stringify(decoded.row), deleted: decoded.deleted } : decoded
-}
-
-/** Splicing keeps the row decodeRecord would build only when no column could collide or move. */
-function canSplice(key: Buffer | null, value: Record<string, unknown>): boolean {
-  for (const column of LINEAGE_COLUMNS) if (Object.hasOwn(value, column)) return false
-  if (key === null) return true
-  if (Object.hasOwn(value, SCHEMALESS_KEY_COLUMN)) return false
-  const parsedKey = tryParseJson(key.toString('utf8'))
-  return !(parsedKey.ok && isPlainObject(parsedKey.value))
-}
-
-function keyJson(key: Buffer): string {
-  const text = key.toString('utf8')
-  const parsed = tryParseJson(text)
-  return JSON.stringify(parsed.ok ? parsed.value : text)
 }
