@@ -389,6 +389,8 @@ function groupByTopic(offsets: readonly TopicPartitionOffset[]) {
 }
 
 const FETCH_MAX_WAIT_MS = 500
+/** Batches handed to the caller and not yet done while kafkajs fetches the next ones. */
+const DELIVERIES_IN_FLIGHT = 2
 const FETCH_MAX_BYTES_PER_PARTITION = 4 * 1024 * 1024
 const FETCH_MAX_BYTES = 16 * 1024 * 1024
 
@@ -433,7 +435,7 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
       // Every delivery (fetched batches and the progress-only ones below) runs through one queue,
       // so eachBatch never overlaps itself and each partition's batches arrive in offset order.
       let deliveries: Promise<void> = Promise.resolve()
-      let inFlight: Promise<void> = Promise.resolve()
+      const inFlight: Promise<void>[] = []
       const deliver = (batch: RecordBatch): Promise<void> => {
         pendingStart.delete(`${batch.topic}\u0000${batch.partition}`)
         const next = deliveries.then(async () => {
@@ -497,8 +499,8 @@ function createRecordSource(context: ClientContext, options: SourceOptions): Rec
             // where to fetch next; callers keep their own positions), and deliveries stay in order.
             const last = batch.messages.at(-1)
             if (last !== undefined) payload.resolveOffset(last.offset)
-            await inFlight
-            inFlight = delivered
+            inFlight.push(delivered)
+            if (inFlight.length > DELIVERIES_IN_FLIGHT) await inFlight.shift()
             if (failure !== undefined || signal.aborted) return
             await payload.heartbeat()
           },
@@ -605,7 +607,16 @@ async function untilVisible(
   }
 }
 
+/** Shared by every record without headers (most): one object less per record. */
+const NO_HEADERS: Headers = Object.freeze({})
+
 function toHeaders(headers: IHeaders | undefined): Headers {
+  let empty = true
+  for (const _ in headers) {
+    empty = false
+    break
+  }
+  if (empty) return NO_HEADERS
   const result: Record<string, Buffer> = {}
   for (const [name, value] of Object.entries(headers ?? {})) {
     if (value === undefined) continue

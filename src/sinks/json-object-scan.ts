@@ -18,8 +18,87 @@ export interface ObjectSpan {
 }
 
 export function scanJsonObject(bytes: Uint8Array, reserved: readonly Uint8Array[]): ObjectSpan | null {
-  const scan = new Scanner(bytes, reserved)
-  return scan.object()
+  // One flat loop with an explicit container stack: a call per token cost more than the bytes.
+  const end = bytes.length
+  let pos = skipSpaces(bytes, 0)
+  if (bytes[pos] !== OPEN_BRACE) return null
+  pos = skipSpaces(bytes, pos + 1)
+  const innerStart = pos
+  let innerEnd = pos
+  /** End of the last complete value (before the spaces after it). */
+  let valueEnd = pos
+  let depth = 1
+  containers[0] = OBJECT
+  let expect = KEY_OR_CLOSE
+  for (;;) {
+    if (pos >= end) return null
+    const c = bytes[pos] as number
+    switch (expect) {
+      case KEY_OR_CLOSE:
+      case KEY: {
+        if (c === CLOSE_BRACE && expect === KEY_OR_CLOSE) {
+          pos++
+          if (--depth === 0)
+            return skipSpaces(bytes, pos) === end ? { innerStart, innerEnd: innerStart } : null
+          valueEnd = pos
+          expect = AFTER_VALUE
+          break
+        }
+        if (c !== QUOTE) return null
+        const from = pos + 1
+        pos = skipString(bytes, pos)
+        if (pos < 0) return null
+        if (depth === 1 && (escaped || isReservedName(bytes, from, pos - 1, reserved))) return null
+        pos = skipSpaces(bytes, pos)
+        if (bytes[pos] !== COLON) return null
+        pos++
+        expect = VALUE
+        break
+      }
+      case VALUE:
+      case VALUE_OR_CLOSE: {
+        if (c === CLOSE_BRACKET && expect === VALUE_OR_CLOSE) {
+          pos++
+          depth--
+          valueEnd = pos
+          expect = AFTER_VALUE
+          break
+        }
+        if (c === QUOTE) pos = skipString(bytes, pos)
+        else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+          // Deeper than any record: leave it to JSON.parse.
+          if (depth >= MAX_DEPTH) return null
+          containers[depth++] = c === OPEN_BRACE ? OBJECT : ARRAY
+          pos++
+          expect = c === OPEN_BRACE ? KEY_OR_CLOSE : VALUE_OR_CLOSE
+          break
+        } else if (c === MINUS || (c >= ZERO && c <= NINE)) pos = skipNumber(bytes, pos)
+        else if (c === 0x74) pos = skipWord(bytes, pos, TRUE)
+        else if (c === 0x66) pos = skipWord(bytes, pos, FALSE)
+        else if (c === 0x6e) pos = skipWord(bytes, pos, NULL)
+        else return null
+        if (pos < 0) return null
+        valueEnd = pos
+        expect = AFTER_VALUE
+        break
+      }
+      case AFTER_VALUE: {
+        if (depth === 1) innerEnd = valueEnd
+        const container = containers[depth - 1]
+        if (c === COMMA) {
+          pos++
+          expect = container === OBJECT ? KEY : VALUE
+        } else if (c === (container === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET)) {
+          pos++
+          // Only spaces may follow the object.
+          if (--depth === 0) return skipSpaces(bytes, pos) === end ? { innerStart, innerEnd } : null
+          valueEnd = pos
+        } else return null
+        break
+      }
+    }
+    pos = skipSpaces(bytes, pos)
+  }
 }
 
 const QUOTE = 0x22
@@ -35,206 +114,128 @@ const PLUS = 0x2b
 const DOT = 0x2e
 const ZERO = 0x30
 const NINE = 0x39
+const KEY_OR_CLOSE = 0
+const KEY = 1
+const VALUE = 2
+const VALUE_OR_CLOSE = 3
+const AFTER_VALUE = 4
+const OBJECT = 1
+const ARRAY = 2
+const MAX_DEPTH = 256
+/** Kind of each open container; the scan is synchronous, so one stack serves every call. */
+const containers = new Uint8Array(MAX_DEPTH)
+/** Whether the string skipString last skipped had an escape sequence. */
+let escaped = false
 
-/** `true`, `false`, `null` as bytes. */
-const LITERALS: Readonly<Record<number, Uint8Array>> = {
-  0x74: Buffer.from('true'),
-  0x66: Buffer.from('false'),
-  0x6e: Buffer.from('null'),
+const TRUE = Buffer.from('true')
+const FALSE = Buffer.from('false')
+const NULL = Buffer.from('null')
+
+/** Skips spaces and tabs. A line break stops it like any other byte, and no token starts with one. */
+function skipSpaces(bytes: Uint8Array, from: number): number {
+  // Reads stay inside the array: one read past its end makes V8 take a slower path for every read.
+  const end = bytes.length
+  let pos = from
+  while (pos < end) {
+    const c = bytes[pos]
+    if (c !== 0x20 && c !== 0x09) return pos
+    pos++
+  }
+  return pos
 }
 
-class Scanner {
-  private pos = 0
-  /** Whether the last string scanned had an escape sequence. */
-  private escaped = false
-  private readonly bytes: Uint8Array
-  private readonly reserved: readonly Uint8Array[]
-
-  constructor(bytes: Uint8Array, reserved: readonly Uint8Array[]) {
-    this.bytes = bytes
-    this.reserved = reserved
-  }
-
-  object(): ObjectSpan | null {
-    if (!this.skipSpace() || this.bytes[this.pos] !== OPEN_BRACE) return null
-    this.pos++
-    if (!this.skipSpace()) return null
-    const innerStart = this.pos
-    let innerEnd = innerStart
-    if (this.bytes[this.pos] === CLOSE_BRACE) this.pos++
+/** The position after the string literal at `from`, or -1: no raw control character, valid escapes and UTF-8. */
+function skipString(bytes: Uint8Array, from: number): number {
+  const end = bytes.length
+  let pos = from + 1
+  escaped = false
+  for (;;) {
+    if (pos >= end) return -1
+    const c = bytes[pos] as number
+    if (c < 0x20) return -1
+    if (c === QUOTE) return pos + 1
+    if (c === BACKSLASH) {
+      escaped = true
+      const e = bytes[pos + 1]
+      if (e === 0x75) {
+        for (let i = 2; i < 6; i++) if (!isHex(bytes[pos + i])) return -1
+        pos += 6
+      } else if (
+        e === QUOTE ||
+        e === BACKSLASH ||
+        e === 0x2f ||
+        e === 0x62 ||
+        e === 0x66 ||
+        e === 0x6e ||
+        e === 0x72 ||
+        e === 0x74
+      )
+        pos += 2
+      else return -1
+    } else if (c < 0x80) pos++
     else {
-      for (;;) {
-        const keyStart = this.pos
-        if (!this.string()) return null
-        if (this.isReserved(keyStart + 1, this.pos - 1)) return null
-        if (!this.skipSpace() || this.bytes[this.pos] !== COLON) return null
-        this.pos++
-        if (!this.skipSpace() || !this.value(0)) return null
-        innerEnd = this.pos
-        if (!this.skipSpace()) return null
-        const next = this.bytes[this.pos++]
-        if (next === CLOSE_BRACE) break
-        if (next !== COMMA || !this.skipSpace()) return null
-      }
+      const length = utf8SequenceLength(bytes, pos)
+      if (length === 0) return -1
+      pos += length
     }
-    // Only whitespace may follow the object.
-    if (!this.skipSpace() && this.pos < this.bytes.length) return null
-    return this.pos === this.bytes.length ? { innerStart, innerEnd } : null
   }
+}
 
-  /** Skips spaces and tabs; false at a line break or at the end of the bytes. */
-  private skipSpace(): boolean {
-    const bytes = this.bytes
-    let pos = this.pos
-    while (pos < bytes.length) {
-      const c = bytes[pos] as number
-      if (c === 0x20 || c === 0x09) pos++
-      else {
-        this.pos = pos
-        return c !== 0x0a && c !== 0x0d
-      }
-    }
-    this.pos = pos
-    return false
+/** `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`: the position after it, or -1. */
+function skipNumber(bytes: Uint8Array, from: number): number {
+  let pos = from
+  if (bytes[pos] === MINUS) pos++
+  if (bytes[pos] === ZERO) pos++
+  else {
+    const start = pos
+    pos = digits(bytes, pos)
+    if (pos === start) return -1
   }
+  if (bytes[pos] === DOT) {
+    const start = ++pos
+    pos = digits(bytes, pos)
+    if (pos === start) return -1
+  }
+  if (bytes[pos] === 0x65 || bytes[pos] === 0x45) {
+    pos++
+    if (bytes[pos] === PLUS || bytes[pos] === MINUS) pos++
+    const start = pos
+    pos = digits(bytes, pos)
+    if (pos === start) return -1
+  }
+  return pos
+}
 
-  private value(depth: number): boolean {
-    const c = this.bytes[this.pos]
-    switch (c) {
-      case QUOTE:
-        return this.string()
-      case OPEN_BRACE:
-        return this.nested(CLOSE_BRACE, depth)
-      case OPEN_BRACKET:
-        return this.nested(CLOSE_BRACKET, depth)
-      case 0x74:
-      case 0x66:
-      case 0x6e:
-        return this.literal(LITERALS[c] as Uint8Array)
-      default:
-        return c !== undefined && (c === MINUS || (c >= ZERO && c <= NINE)) && this.number()
-    }
-  }
+function skipWord(bytes: Uint8Array, from: number, word: Uint8Array): number {
+  for (let i = 0; i < word.length; i++) if (bytes[from + i] !== word[i]) return -1
+  return from + word.length
+}
 
-  /** An object or array below the top level; keys are not checked there. */
-  private nested(close: number, depth: number): boolean {
-    // Deeper than any record: leave it to JSON.parse rather than recurse without bound.
-    if (depth > 256) return false
-    this.pos++
-    if (!this.skipSpace()) return false
-    if (this.bytes[this.pos] === close) {
-      this.pos++
-      return true
-    }
-    for (;;) {
-      if (close === CLOSE_BRACE) {
-        if (!this.string() || !this.skipSpace() || this.bytes[this.pos] !== COLON) return false
-        this.pos++
-        if (!this.skipSpace()) return false
-      }
-      if (!this.value(depth + 1) || !this.skipSpace()) return false
-      const next = this.bytes[this.pos++]
-      if (next === close) return true
-      if (next !== COMMA || !this.skipSpace()) return false
-    }
+/** Whether bytes[from, to) (a key's text between its quotes) is one of the reserved names. */
+function isReservedName(
+  bytes: Uint8Array,
+  from: number,
+  to: number,
+  reserved: readonly Uint8Array[],
+): boolean {
+  for (const name of reserved) {
+    if (name.length !== to - from || name[0] !== bytes[from]) continue
+    let same = true
+    for (let i = 1; i < name.length && same; i++) same = bytes[from + i] === name[i]
+    if (same) return true
   }
-
-  private literal(word: Uint8Array): boolean {
-    const bytes = this.bytes
-    for (let i = 0; i < word.length; i++) if (bytes[this.pos + i] !== word[i]) return false
-    this.pos += word.length
-    return true
-  }
-
-  /** `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?` */
-  private number(): boolean {
-    const bytes = this.bytes
-    let pos = this.pos
-    if (bytes[pos] === MINUS) pos++
-    if (bytes[pos] === ZERO) pos++
-    else {
-      const from = pos
-      pos = digits(bytes, pos)
-      if (pos === from) return false
-    }
-    if (bytes[pos] === DOT) {
-      const from = ++pos
-      pos = digits(bytes, pos)
-      if (pos === from) return false
-    }
-    if (bytes[pos] === 0x65 || bytes[pos] === 0x45) {
-      pos++
-      if (bytes[pos] === PLUS || bytes[pos] === MINUS) pos++
-      const from = pos
-      pos = digits(bytes, pos)
-      if (pos === from) return false
-    }
-    this.pos = pos
-    return true
-  }
-
-  /** A string literal: no raw control character, valid escapes, valid UTF-8. */
-  private string(): boolean {
-    const bytes = this.bytes
-    if (bytes[this.pos] !== QUOTE) return false
-    let pos = this.pos + 1
-    this.escaped = false
-    for (;;) {
-      if (pos >= bytes.length) return false
-      const c = bytes[pos] as number
-      if (c === QUOTE) break
-      if (c < 0x20) return false
-      if (c === BACKSLASH) {
-        this.escaped = true
-        const e = bytes[pos + 1]
-        if (e === 0x75) {
-          for (let i = 2; i < 6; i++) if (!isHex(bytes[pos + i])) return false
-          pos += 6
-        } else if (
-          e === QUOTE ||
-          e === BACKSLASH ||
-          e === 0x2f ||
-          e === 0x62 ||
-          e === 0x66 ||
-          e === 0x6e ||
-          e === 0x72 ||
-          e === 0x74
-        )
-          pos += 2
-        else return false
-      } else if (c < 0x80) pos++
-      else {
-        const length = utf8SequenceLength(bytes, pos)
-        if (length === 0) return false
-        pos += length
-      }
-    }
-    this.pos = pos + 1
-    return true
-  }
-
-  /** Whether bytes[from, to) (a key's text between its quotes) is one of the reserved names. */
-  private isReserved(from: number, to: number): boolean {
-    if (this.escaped) return true
-    const bytes = this.bytes
-    for (const name of this.reserved) {
-      if (name[0] !== bytes[from]) continue
-      if (name.length !== to - from) continue
-      let same = true
-      for (let i = 0; i < name.length && same; i++) same = bytes[from + i] === name[i]
-      if (same) return true
-    }
-    return false
-  }
+  return false
 }
 
 function digits(bytes: Uint8Array, from: number): number {
+  const end = bytes.length
   let pos = from
-  for (;;) {
-    const c = bytes[pos]
-    if (c === undefined || c < ZERO || c > NINE) return pos
+  while (pos < end) {
+    const c = bytes[pos] as number
+    if (c < ZERO || c > NINE) return pos
     pos++
   }
+  return pos
 }
 
 function isHex(c: number | undefined): boolean {
