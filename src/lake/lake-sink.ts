@@ -79,7 +79,7 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
   )
   const createdDirs = new Set<string>()
   const now = options.now ?? Date.now
-  const folderOf = createPartitionPaths(options.timeZone)
+  const foldersOf = createPartitionPaths(options.timeZone)
   const id = (topic: string, partition: number) => `${topic}\u0000${partition}`
 
   function statsOf(topic: string): TopicStats {
@@ -163,6 +163,7 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
       let target: LakeTopic | undefined
       let key = ''
       let topicStats: TopicStats = { records: 0, deleted: 0, errors: 0, files: 0, bytes: 0 }
+      let folderOf = (_timestamp: number) => ''
       for (const record of records) {
         if (record.topic !== topic || record.partition !== partition) {
           topic = record.topic
@@ -170,6 +171,7 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
           target = byTopic.get(topic)
           key = id(topic, partition)
           topicStats = statsOf(topic)
+          if (target !== undefined) folderOf = foldersOf(target.area, topic)
         }
         if (target === undefined) continue
         let window = windows.get(key)
@@ -197,7 +199,8 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
           })
           topicStats.errors++
         }
-        const dir = folderOf(area, record.topic, record.timestamp)
+        const dir =
+          area === '_errors' ? foldersOf(area, record.topic)(record.timestamp) : folderOf(record.timestamp)
         const at = now()
         if (window === undefined) {
           window = {

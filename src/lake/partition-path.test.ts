@@ -27,7 +27,7 @@ describe('createPartitionPaths', () => {
       const times = Array.from({ length: 800 }, (_, i) => start + i * 433_000)
       times.push(start - 1, start + 86_400_000 - 1)
       for (const at of times)
-        expect(paths('streams', 't', at), `${zone} ${new Date(at).toISOString()}`).toBe(
+        expect(paths('streams', 't')(at), `${zone} ${new Date(at).toISOString()}`).toBe(
           partitionPath('streams', 't', at, zone),
         )
     }

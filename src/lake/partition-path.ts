@@ -54,22 +54,31 @@ export function assertTimeZone(timeZone: string): void {
 
 /**
  * partitionPath with memory: records arrive in time order, so one topic's consecutive records share
- * a folder. The last folder is kept per area and topic for the span of time it is known to cover: a
- * whole UTC day in UTC, one second elsewhere (zone offsets are whole seconds, so a local date never
- * changes within a second). Formatting a date in a zone costs more than the rest of a lake row.
+ * a folder. The function of an area and topic keeps its last folder for the span of time it is known
+ * to cover: a whole UTC day in UTC, one second elsewhere (zone offsets are whole seconds, so a local
+ * date never changes within a second). Formatting a date in a zone costs more than the rest of a row.
  */
 export function createPartitionPaths(
   timeZone: string,
-): (area: LakeArea, topic: string, timestampMs: number) => string {
+): (area: LakeArea, topic: string) => (timestampMs: number) => string {
   const spanMs = timeZone === 'UTC' || timeZone === 'Etc/UTC' ? 86_400_000 : 1000
-  const last = new Map<string, { span: number; path: string }>()
-  return (area, topic, timestampMs) => {
-    const span = Math.floor(timestampMs / spanMs)
+  const folders = new Map<string, (timestampMs: number) => string>()
+  return (area, topic) => {
     const id = `${area}/${topic}`
-    const known = last.get(id)
-    if (known !== undefined && known.span === span) return known.path
-    const path = partitionPath(area, topic, timestampMs, timeZone)
-    last.set(id, { span, path })
-    return path
+    let folderOf = folders.get(id)
+    if (folderOf === undefined) {
+      let lastSpan = Number.NaN
+      let lastPath = ''
+      folderOf = (timestampMs) => {
+        const span = Math.floor(timestampMs / spanMs)
+        if (span !== lastSpan) {
+          lastPath = partitionPath(area, topic, timestampMs, timeZone)
+          lastSpan = span
+        }
+        return lastPath
+      }
+      folders.set(id, folderOf)
+    }
+    return folderOf
   }
 }

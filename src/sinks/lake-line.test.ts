@@ -21,6 +21,8 @@ describe('encodeRecordLine', () => {
     ['no key', null, '{"a":1,"b":{"c":"São Paulo"}}'],
     ['a string key', 'TXN-1', '{"a":1}'],
     ['a numeric key', '42', '{"a":1}'],
+    ['a key to escape', 'a"b\\c\u00e9', '{"a":1}'],
+    ['a key that reads as a JSON literal', 'true', '{"a":1}'],
     ['an object key (spread into columns)', '{"K":1}', '{"a":1}'],
     ['an empty object', 'k', '{}'],
     ['a value with spaces', null, '  { "a" : [1, 2] } '],

@@ -74,6 +74,9 @@ export function lineLength(line: LakeLine): number {
   return line.head.length + (line.bodyEnd - line.bodyStart) + line.tail.length + 1
 }
 
+/** Starts like no JSON value (a letter but t/f/n), then printable ASCII without `"` or `\`. */
+const PLAIN_KEY = /^[A-Za-eg-mo-su-z][\x20-\x21\x23-\x5b\x5d-\x7e]*$/
+
 /**
  * `"KEY":<json>,` for a schemaless key ('' without one), or null for a key that is a JSON object:
  * decodeRecord spreads such a key into columns, which splicing cannot.
@@ -81,6 +84,8 @@ export function lineLength(line: LakeLine): number {
 function splicedKeyPart(key: Buffer | null): string | null {
   if (key === null) return ''
   const text = key.toString('utf8')
+  // The common key (`TXN-42`, `USER-7`): not JSON, and nothing to escape in its JSON string.
+  if (PLAIN_KEY.test(text)) return `"${SCHEMALESS_KEY_COLUMN}":"${text}",`
   const parsed = tryParseJson(text)
   if (parsed.ok && isPlainObject(parsed.value)) return null
   return `"${SCHEMALESS_KEY_COLUMN}":${JSON.stringify(parsed.ok ? parsed.value : text)},`
