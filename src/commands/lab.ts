@@ -115,7 +115,9 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
       const plan = planProduce({ ...(options.count === undefined ? {} : { count: options.count }), seed })
       return { seed, produced: await produce(plan, { kafka, reporter: quiet, signal: controller.signal }) }
     })
-    const ksqlApplied = await step('ksql apply', () => steps.runKsqlMigrations(loaded, quiet))
+    const ksqlApplied = await step('ksql apply', () =>
+      steps.runKsqlMigrations(loaded, quiet, controller.signal),
+    )
     const sinks =
       options.streamMs === undefined
         ? await runBatchSinks(loaded, kafka, ksql, quiet, controller.signal, steps)

@@ -29,13 +29,22 @@ CREATE STREAM events (id STRING KEY, amount DOUBLE) WITH (KAFKA_TOPIC='\${topic}
 const V2 = `CREATE TABLE totals AS SELECT id, SUM(amount) AS total FROM events GROUP BY id;
 `
 
-async function apply(options: { force?: boolean; dryRun?: boolean } = {}) {
+async function apply(
+  options: {
+    force?: boolean
+    dryRun?: boolean
+    onProgress?: (message: string) => void
+    signal?: AbortSignal
+  } = {},
+) {
   const migrations = restMigrationsServer(createKsqlClient({ url: server.url }))
   return applyMigrations(migrations, {
     files: await loadMigrationFiles(dir),
     dryRun: options.dryRun ?? false,
     force: options.force ?? false,
     variables: {},
+    ...(options.onProgress === undefined ? {} : { onProgress: options.onProgress }),
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
   })
 }
 
@@ -70,6 +79,19 @@ describe('dip ksql apply over the REST server', () => {
     await expect(apply()).rejects.toThrow(/V000002__bad\.sql:3: ksqlDB error 40001: .*missing/i)
     const listed = await createKsqlClient({ url: server.url }).listSources()
     expect(listed.map((s) => s.name)).not.toContain('TOTALS')
+  })
+
+  it('finishes the file in progress when stopped, and a re-run applies the rest', async () => {
+    await writeFile(join(dir, 'V000001__events.sql'), V1)
+    await writeFile(join(dir, 'V000002__totals.sql'), V2)
+    const controller = new AbortController()
+    // Stopped while the first file runs: it is still applied and recorded whole.
+    const stopped = await apply({ signal: controller.signal, onProgress: () => controller.abort() })
+    expect(stopped).toMatchObject({ applied: [1], skipped: [2] })
+    const sources = await createKsqlClient({ url: server.url }).listSources()
+    expect(sources.map((s) => s.name)).toContain('EVENTS')
+    expect(sources.map((s) => s.name)).not.toContain('TOTALS')
+    expect(await apply()).toMatchObject({ applied: [2], skipped: [] })
   })
 
   it('plans without running anything on --dry-run', async () => {

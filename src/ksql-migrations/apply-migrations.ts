@@ -30,12 +30,19 @@ export interface ApplyOptions {
   /** How long to wait for a new persistent query to report RUNNING. */
   readonly runningTimeoutMs?: number
   readonly onProgress?: (message: string) => void
+  /**
+   * Stops before the next file once aborted (Ctrl-C): the file in progress is finished and recorded,
+   * so a re-run goes on from the next one.
+   */
+  readonly signal?: AbortSignal
 }
 
 export interface ApplySummary {
   readonly plan: MigrationPlan
   readonly applied: readonly number[]
   readonly statements: number
+  /** Files of the plan left for a re-run because the signal aborted. */
+  readonly skipped: readonly number[]
 }
 
 /** The lab reads topics filled before its statements run; ksqlDB's own default is latest. */
@@ -55,11 +62,12 @@ export async function applyMigrations(
     throw new DipError('DIP_KSQL', `Migrations refused:\n  ${plan.problems.join('\n  ')}`, {
       hint: 'restore the applied files, or re-run with --force to accept the changes',
     })
-  if (plan.kind === 'upToDate' || options.dryRun) return { plan, applied: [], statements: 0 }
+  if (plan.kind === 'upToDate' || options.dryRun) return { plan, applied: [], statements: 0, skipped: [] }
   let previous = plan.current
   const applied: number[] = []
   let statements = 0
   for (const file of plan.pending) {
+    if (options.signal?.aborted === true) break
     const startedOn = now()
     const event = { version: file.version, name: file.name, checksum: file.checksum, startedOn, previous }
     await server.execute(
@@ -83,7 +91,8 @@ export async function applyMigrations(
     applied.push(file.version)
     previous = file.version
   }
-  return { plan, applied, statements }
+  const skipped = plan.pending.map((f) => f.version).filter((version) => !applied.includes(version))
+  return { plan, applied, statements, skipped }
 }
 
 async function readState(server: MigrationsServer, dryRun: boolean) {

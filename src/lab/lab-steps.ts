@@ -85,7 +85,11 @@ export async function migrationTopics(loaded: LoadedConfig): Promise<string[]> {
   return topicsOfStatements((await loadMigrationFiles(migrationsDir(loaded))).map((file) => file.sql))
 }
 
-export async function runKsqlMigrations(loaded: LoadedConfig, reporter: Reporter): Promise<number> {
+export async function runKsqlMigrations(
+  loaded: LoadedConfig,
+  reporter: Reporter,
+  signal?: AbortSignal,
+): Promise<number> {
   const { createKsql } = await import('../cli/create-deps.ts')
   const { applyMigrations } = await import('../ksql-migrations/apply-migrations.ts')
   const { loadMigrationFiles } = await import('../ksql-migrations/migration-files.ts')
@@ -101,11 +105,14 @@ export async function runKsqlMigrations(loaded: LoadedConfig, reporter: Reporter
       force: false,
       variables: {},
       onProgress: (message) => spinner.update(message),
+      ...(signal === undefined ? {} : { signal }),
     })
     spinner.succeed(
       summary.plan.kind === 'upToDate'
         ? 'ksqlDB migrations up to date'
-        : `applied ${summary.applied.length} ksqlDB migration file(s)`,
+        : summary.skipped.length > 0
+          ? `applied ${summary.applied.length} ksqlDB migration file(s), then stopped; ${summary.skipped.length} left for the next run`
+          : `applied ${summary.applied.length} ksqlDB migration file(s)`,
     )
     return summary.applied.length
   } catch (error) {
