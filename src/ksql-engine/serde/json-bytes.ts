@@ -1,5 +1,6 @@
 import type { SqlType } from '../types/sql-type.ts'
 import { createFieldTextWriter } from './json-values.ts'
+import { nearCentsDigits, type NearCentsDigits } from './near-cents-double.ts'
 
 /**
  * Writes JSON record text straight into bytes, without building a string first: a record is a few
@@ -98,6 +99,40 @@ export class JsonByteWriter {
     this.pos = pos
   }
 
+  /**
+   * A DOUBLE at or next to a whole number of hundredths, in Java's text (see near-cents-double.ts),
+   * digits written directly; false (nothing written) for other values.
+   */
+  nearCentsDouble(value: number): boolean {
+    const digits = centsScratch
+    if (!nearCentsDigits(value, digits)) return false
+    // Sign, 7 whole digits, point, 2 cents and at most 15 more digits.
+    this.reserve(32)
+    if (digits.negative) this.slab[this.pos++] = MINUS
+    this.int(digits.whole)
+    const slab = this.slab
+    slab[this.pos++] = POINT
+    const cents = digits.cents
+    if (digits.tailDigits > 0) {
+      this.padded(cents, 2)
+      this.padded(digits.tail, digits.tailDigits)
+    } else if (cents % 10 !== 0) this.padded(cents, 2)
+    // Java keeps one fraction digit: `1.0`, `1.5`.
+    else slab[this.pos++] = ZERO + cents / 10
+    return true
+  }
+
+  /** A whole number below 2^53 as exactly `width` digits, zero-padded. */
+  private padded(value: number, width: number): void {
+    const slab = this.slab
+    let n = value
+    for (let i = this.pos + width - 1; i >= this.pos; i--) {
+      slab[i] = ZERO + (n % 10)
+      n = Math.floor(n / 10)
+    }
+    this.pos += width
+  }
+
   /** Grows the slab (copying the record begun) when `bytes` more might not fit. */
   private reserve(bytes: number): void {
     if (this.pos + bytes <= this.slab.length) return
@@ -116,6 +151,8 @@ const QUOTE = 0x22
 const BACKSLASH = 0x5c
 const MINUS = 0x2d
 const ZERO = 0x30
+const POINT = 0x2e
+const centsScratch: NearCentsDigits = { negative: false, whole: 0, cents: 0, tail: 0, tailDigits: 0 }
 
 /** Appends one field value's JSON text; same text as createJsonTextWriter / createFieldTextWriter. */
 export type JsonFieldByteWriter = (out: JsonByteWriter, value: unknown) => void
@@ -143,7 +180,10 @@ export function createFieldByteWriter(type: SqlType): JsonFieldByteWriter {
       }
     case 'DOUBLE':
       // Java double text and `"NaN"`-style strings are ASCII.
-      return (out, v) => (typeof v === 'number' ? out.ascii(text(v)) : out.utf8(text(v)))
+      return (out, v) => {
+        if (typeof v !== 'number') out.utf8(text(v))
+        else if (!out.nearCentsDouble(v)) out.ascii(text(v))
+      }
     case 'BOOLEAN':
       return (out, v) => (typeof v === 'boolean' ? out.ascii(text(v)) : out.utf8(text(v)))
     case 'DECIMAL':
