@@ -29,6 +29,8 @@ export interface NearCentsDigits {
 
 const view = new DataView(new ArrayBuffer(8))
 const POW10 = Array.from({ length: 18 }, (_, i) => 10 ** i)
+/** Half an ulp of doubles with binary exponent 0…23 (the range [1, 10^7)): a table, not Math.pow. */
+const HALF_ULP = Array.from({ length: 24 }, (_, e) => 2 ** (e - 53))
 /** Relative margin around a bound within which the doubles computed here could fall on either side. */
 const MARGIN = 2 ** -30
 /** Dekker's splitter for 53-bit doubles. */
@@ -42,16 +44,18 @@ export function nearCentsDigits(v: number, out: NearCentsDigits): boolean {
   const r = Math.round(a * 100)
   const d = r / 100
   out.negative = negative
+  // Modulo of doubles is a call into C: the whole part and remainders come from divisions.
+  const wholeOfR = Math.floor(r / 100)
   if (d === a) {
-    out.whole = Math.floor(r / 100)
-    out.cents = r % 100
+    out.whole = wholeOfR
+    out.cents = r - wholeOfR * 100
     out.tail = 0
     out.tailDigits = 0
     return true
   }
   view.setFloat64(0, a)
   const exponent = ((view.getUint32(0) >>> 20) & 0x7ff) - 1023
-  const halfUlp = 2 ** (exponent - 53)
+  const halfUlp = HALF_ULP[exponent] as number
   // δ = (a − d) + (d − r/100); a − d is exact (Sterbenz), and 100·d − r is p − r (exact) plus the
   // product's rounding error (exact, Dekker: 100 needs no split).
   const p = d * 100
@@ -72,9 +76,9 @@ export function nearCentsDigits(v: number, out: NearCentsDigits): boolean {
     // Two multiples equally near δ: the closer one is not decided here.
     if (Math.abs(distance - 0.5) <= MARGIN) return false
     const tailScale = POW10[f - 2] as number
-    if (m === 0 || Math.abs(m) >= tailScale || m % 10 === 0) return false
-    let whole = Math.floor(r / 100)
-    let cents = r % 100
+    if (m === 0 || Math.abs(m) >= tailScale || Math.trunc(m / 10) * 10 === m) return false
+    let whole = wholeOfR
+    let cents = r - wholeOfR * 100
     let tail = m
     if (m < 0) {
       // r/100 − |m|·10^-f: borrow one hundredth.
