@@ -13,6 +13,7 @@ import { createProjector } from './project-operator.ts'
 import { DEFAULT_GRACE_MS, timeWindowsFor } from './window-assigner.ts'
 
 type AggregateStep = ExecutionStep & { kind: 'aggregateV1' }
+type MutableRow = { -readonly [K in keyof Row]: Row[K] }
 
 interface GroupState {
   readonly key: readonly unknown[]
@@ -161,21 +162,30 @@ export function createAggregateOperator(
     if (tombstone) pending.delete(storeKey(state.key, state.window))
     else pending.set(storeKey(state.key, state.window), { state, row })
   }
+  // One aggregate row and one results array, refilled for every output (a hopping row has several):
+  // HAVING and the projection only read them, and the projection copies what it keeps into the
+  // row it returns, before anything downstream runs.
+  const results = new Array<unknown>(aggregates.length)
+  const aggregateRow: MutableRow = {
+    key: [],
+    value: null,
+    timestamp: 0,
+    partition: 0,
+    offset: 0,
+    window: null,
+  }
   const resultsOf = (state: GroupState): unknown[] => {
-    const values = new Array<unknown>(aggregates.length)
     for (let i = 0; i < aggregates.length; i++)
-      values[i] = (aggregates[i] as CompiledAggregate).fn.result(state.accumulators[i])
-    return values
+      results[i] = (aggregates[i] as CompiledAggregate).fn.result(state.accumulators[i])
+    return results
   }
   const emitNow = (state: GroupState, row: Row, tombstone: boolean): void => {
-    const aggregateRow: Row = {
-      key: state.key,
-      value: tombstone ? null : resultsOf(state),
-      timestamp: state.timestamp,
-      partition: row.partition,
-      offset: row.offset,
-      window: state.window,
-    }
+    aggregateRow.key = state.key
+    aggregateRow.value = tombstone ? null : resultsOf(state)
+    aggregateRow.timestamp = state.timestamp
+    aggregateRow.partition = row.partition
+    aggregateRow.offset = row.offset
+    aggregateRow.window = state.window
     if (aggregateRow.value === null) {
       next(project(aggregateRow), null)
       state.emitted = false

@@ -82,11 +82,27 @@ function createKeySerializer(
     lastBytes = bytes
     return bytes
   }
+  // A window's key bytes stay the same for its whole life (a hopping group emits each of its
+  // windows again with every record), so they are kept per window object and reused while the key
+  // bytes in front of the window are the same.
+  const byWindow = new WeakMap<WindowBounds, Buffer>()
   return (key, window) => {
     const bytes = keyless ? null : serializeColumns(key)
     if (!windowed || window === null) return bytes
-    return session ? sessionWindowedKey(bytes, window) : timeWindowedKey(bytes, window.start)
+    const known = byWindow.get(window)
+    if (known !== undefined && startsWith(known, bytes, session ? 16 : 8)) return known
+    const windowedKey = session ? sessionWindowedKey(bytes, window) : timeWindowedKey(bytes, window.start)
+    byWindow.set(window, windowedKey)
+    return windowedKey
   }
+}
+
+/** Whether `bytes` is `inner` (nothing when null) followed by exactly `tail` more bytes. */
+function startsWith(bytes: Buffer, inner: Buffer | null, tail: number): boolean {
+  const length = inner === null ? 0 : inner.length
+  if (bytes.length !== length + tail) return false
+  for (let i = 0; i < length; i++) if (bytes[i] !== (inner as Buffer)[i]) return false
+  return true
 }
 
 /** Same length and the same primitives (Object.is: -0 is not 0); objects (structs, decimals…) never match. */
