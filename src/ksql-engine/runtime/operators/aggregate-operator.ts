@@ -10,7 +10,7 @@ import type { AggregateCall, ExecutionStep } from '../../planner/execution-plan.
 import { createInMemoryStore, type KeyValueStore } from '../state/key-value-store.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 import { createProjector } from './project-operator.ts'
-import { DEFAULT_GRACE_MS, timeWindowsFor } from './window-assigner.ts'
+import { DEFAULT_GRACE_MS, firstWindowStart } from './window-assigner.ts'
 
 type AggregateStep = ExecutionStep & { kind: 'aggregateV1' }
 type MutableRow = { -readonly [K in keyof Row]: Row[K] }
@@ -233,24 +233,30 @@ export function createAggregateOperator(
     }
     // One lookup of the group for all the windows this row falls in (a hopping row updates
     // size/advance of them), then the windows by start.
-    const keyText = JSON.stringify(key)
+    const keyText = windowGroupText(key)
     let windows = windowStore.get(keyText)
     if (windows === undefined) {
       windows = new Map()
       windowStore.put(keyText, windows)
     }
-    for (const w of timeWindowsFor(row.timestamp, window)) {
-      if (w.end <= closeTime) {
+    // timeWindowsFor's windows, scanned without an object per window: only a new state gets one.
+    const size = window.sizeMs
+    const advance = window.advanceMs ?? size
+    const timestamp = row.timestamp
+    for (let start = firstWindowStart(timestamp, window); start <= timestamp; start += advance) {
+      const end = start + size
+      if (end <= timestamp) continue
+      if (end <= closeTime) {
         context.logError(
-          `Skipping record for expired window. window=[${w.start},${w.end}) streamTime=${streamTime}`,
+          `Skipping record for expired window. window=[${start},${end}) streamTime=${streamTime}`,
           row,
         )
         continue
       }
-      let state = windows.get(w.start)
+      let state = windows.get(start)
       if (state === undefined) {
-        state = fresh(key, w, row.timestamp)
-        windows.set(w.start, state)
+        state = fresh(key, { start, end }, timestamp)
+        windows.set(start, state)
       }
       update(state, args, retract)
       state.timestamp = Math.max(state.timestamp, row.timestamp)
@@ -333,6 +339,16 @@ export function createAggregateOperator(
     state.timestamp = Math.max(state.timestamp, row.timestamp)
     emit(state, row, false)
   }
+}
+
+/**
+ * The window store's key for a group: a single text value as it is (no JSON text to build and hash
+ * per record), anything else as JSON. A column's values are all of its one type, so a text key
+ * never meets the JSON text of another group.
+ */
+function windowGroupText(key: readonly unknown[]): string {
+  const only = key[0]
+  return key.length === 1 && typeof only === 'string' ? only : JSON.stringify(key)
 }
 
 function compileAggregate(
