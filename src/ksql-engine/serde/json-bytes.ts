@@ -111,21 +111,31 @@ export class JsonByteWriter {
     this.padded(n - high * 1e8, 8)
   }
 
-  /**
-   * Digits of a whole number in [0, 2^32), most significant first. The arithmetic stays in 32-bit
-   * integers (`>>> 0`): on doubles, `%` is a call into C.
-   */
+  /** Digits of a whole number in [0, 2^32) (on doubles, `%` would be a call into C). */
   private unsigned(value: number): void {
     let width = 1
     while (width < 10 && value >= (POW10_UINT[width] as number)) width++
+    this.fill(value, width)
+  }
+
+  /**
+   * Writes the last `width` digits of a whole number in [0, 2^32), most significant first, two
+   * digits per division; the arithmetic stays in 32-bit integers (`>>> 0`).
+   */
+  private fill(value: number, width: number): void {
     const slab = this.slab
+    const from = this.pos
+    let i = from + width
     let n = value
-    for (let i = this.pos + width - 1; i >= this.pos; i--) {
-      const rest = (n / 10) >>> 0
-      slab[i] = ZERO + n - rest * 10
+    while (i - from >= 2) {
+      const rest = (n / 100) >>> 0
+      const pair = (n - rest * 100) * 2
+      slab[--i] = DIGIT_PAIRS[pair + 1] as number
+      slab[--i] = DIGIT_PAIRS[pair] as number
       n = rest
     }
-    this.pos += width
+    if (i > from) slab[from] = ZERO + n - ((n / 10) >>> 0) * 10
+    this.pos = from + width
   }
 
   /**
@@ -163,14 +173,7 @@ export class JsonByteWriter {
       this.padded(value - high * 1e8, 8)
       return
     }
-    const slab = this.slab
-    let n = value >>> 0
-    for (let i = this.pos + width - 1; i >= this.pos; i--) {
-      const rest = (n / 10) >>> 0
-      slab[i] = ZERO + n - rest * 10
-      n = rest
-    }
-    this.pos += width
+    this.fill(value >>> 0, width)
   }
 
   /** Grows the slab (copying the record begun) when `bytes` more might not fit. */
@@ -193,6 +196,11 @@ const MINUS = 0x2d
 const ZERO = 0x30
 const POINT = 0x2e
 const RAW_LOOP_MAX = 16
+/** "00" … "99": two digits per division. */
+const DIGIT_PAIRS = Uint8Array.from(
+  { length: 200 },
+  (_, i) => ZERO + (i % 2 === 0 ? Math.floor(i / 20) : (i >> 1) % 10),
+)
 /** 10^0 … 10^9: digit counts of 32-bit numbers. */
 const POW10_UINT = Array.from({ length: 10 }, (_, i) => 10 ** i)
 const centsScratch: NearCentsDigits = { negative: false, whole: 0, cents: 0, tail: 0, tailDigits: 0 }
