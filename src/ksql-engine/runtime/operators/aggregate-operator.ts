@@ -24,6 +24,19 @@ interface GroupState {
   emitted: boolean
 }
 
+/**
+ * A group's time windows: all by start, and the latest ones by start / advance in a small ring,
+ * which is where a record's windows are nearly always found (a Map lookup by a number costs more
+ * than the rest of a window's update, and the map holds every window kept).
+ */
+interface WindowGroup {
+  readonly byStart: Map<number, GroupState>
+  readonly recent: (GroupState | undefined)[]
+}
+
+/** Ring slots: a power of two, more than the windows a record falls in for common hops (size/advance ≤ 16). */
+const RECENT_WINDOWS = 16
+
 interface CompiledAggregate {
   readonly fn: ResolvedAggregate<unknown>
   readonly args: readonly Evaluator[]
@@ -55,7 +68,7 @@ export function createAggregateOperator(
   const project = createProjector(step.keyColumns, step.valueColumns, scopes.output, context)
   const store: KeyValueStore<GroupState> = createInMemoryStore()
   /** Time-window states: group key text → window start → state. */
-  const windowStore: KeyValueStore<Map<number, GroupState>> = createInMemoryStore()
+  const windowStore: KeyValueStore<WindowGroup> = createInMemoryStore()
   const sessions = new Map<string, GroupState[]>()
   const window = step.window
   // EMIT FINAL without GRACE PERIOD closes windows at their end; otherwise ksqlDB's 24 h default applies.
@@ -234,11 +247,12 @@ export function createAggregateOperator(
     // One lookup of the group for all the windows this row falls in (a hopping row updates
     // size/advance of them), then the windows by start.
     const keyText = windowGroupText(key)
-    let windows = windowStore.get(keyText)
-    if (windows === undefined) {
-      windows = new Map()
-      windowStore.put(keyText, windows)
+    let group = windowStore.get(keyText)
+    if (group === undefined) {
+      group = { byStart: new Map(), recent: new Array<GroupState | undefined>(RECENT_WINDOWS) }
+      windowStore.put(keyText, group)
     }
+    const recent = group.recent
     // timeWindowsFor's windows, scanned without an object per window: only a new state gets one.
     const size = window.sizeMs
     const advance = window.advanceMs ?? size
@@ -253,10 +267,16 @@ export function createAggregateOperator(
         )
         continue
       }
-      let state = windows.get(start)
-      if (state === undefined) {
-        state = fresh(key, { start, end }, timestamp)
-        windows.set(start, state)
+      // Starts are whole multiples of the advance, so consecutive windows take consecutive slots.
+      const slot = (start / advance) & (RECENT_WINDOWS - 1)
+      let state = recent[slot]
+      if (state === undefined || (state.window as WindowBounds).start !== start) {
+        state = group.byStart.get(start)
+        if (state === undefined) {
+          state = fresh(key, { start, end }, timestamp)
+          group.byStart.set(start, state)
+        }
+        recent[slot] = state
       }
       update(state, args, retract)
       state.timestamp = Math.max(state.timestamp, row.timestamp)
