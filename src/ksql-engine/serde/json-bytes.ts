@@ -30,6 +30,16 @@ export class JsonByteWriter {
     return bytes
   }
 
+  /** A position in the record begun, for copySince. */
+  mark(): number {
+    return this.pos - this.start
+  }
+
+  /** A copy of the bytes written since `mark()` returned `mark` (in this record). */
+  copySince(mark: number): Buffer {
+    return Buffer.from(this.slab.subarray(this.start + mark, this.pos))
+  }
+
   /** Pre-encoded bytes (field name prefixes). */
   raw(bytes: Uint8Array): void {
     this.reserve(bytes.length)

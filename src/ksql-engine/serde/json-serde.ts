@@ -2,6 +2,7 @@ import { RecordError } from '../types/record-error.ts'
 import { aliasOf, containsDecimal, createJsonReader, createJsonTextWriter, foldKeys } from './json-values.ts'
 import { createFieldByteWriter, JsonByteWriter } from './json-bytes.ts'
 import { parseJsonLossless } from './lossless-json.ts'
+import { RepeatedLongFields } from './repeated-long-fields.ts'
 import type { Serde, SerdeColumn } from './serde-types.ts'
 
 /**
@@ -48,10 +49,12 @@ function objectSerde(columns: readonly SerdeColumn[]): Serde {
     alias: c.name,
     read: createJsonReader(c.type),
   }))
-  const writers = columns.map((c, i) => ({
-    prefix: Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`, 'utf8'),
-    write: createFieldByteWriter(c.type),
-  }))
+  const writers = columns.map((c, i) => {
+    const prefix = Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(c.name)}:`, 'utf8')
+    const write = createFieldByteWriter(c.type)
+    const long = c.type.kind === 'BIGINT' || c.type.kind === 'TIMESTAMP'
+    return { prefix, write, repeated: long ? new RepeatedLongFields(prefix, write) : null }
+  })
   return {
     serialize(values) {
       if (values === null) return null
@@ -60,8 +63,10 @@ function objectSerde(columns: readonly SerdeColumn[]): Serde {
       out.begin()
       for (let i = 0; i < writers.length; i++) {
         const w = writers[i] as (typeof writers)[number]
+        const value = values[i]
+        if (w.repeated !== null && w.repeated.writeField(out, value)) continue
         out.raw(w.prefix)
-        w.write(out, values[i])
+        w.write(out, value)
       }
       out.raw(CLOSE)
       return out.end()
