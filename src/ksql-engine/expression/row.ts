@@ -15,6 +15,8 @@ export interface WindowBounds {
 }
 
 const nullKeys = new WeakSet<readonly unknown[]>()
+/** Until some key is marked (a keyed source read a record without a Kafka key), no lookup is needed. */
+let anyMarked = false
 
 /**
  * Marks a key array as "the record had no key at all" (null Kafka key), which differs from a key
@@ -22,10 +24,11 @@ const nullKeys = new WeakSet<readonly unknown[]>()
  * object with null fields.
  */
 export function markNullKey<T extends readonly unknown[]>(key: T): T {
+  anyMarked = true
   nullKeys.add(key)
   return key
 }
 
 export function isNullKey(key: readonly unknown[]): boolean {
-  return nullKeys.has(key)
+  return anyMarked && nullKeys.has(key)
 }
