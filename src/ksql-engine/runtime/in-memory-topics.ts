@@ -115,34 +115,37 @@ export class InMemoryTopics {
   }
 
   append(record: Omit<EngineRecord, 'partition'> & { readonly partition?: number }): StoredRecord {
-    let topic = this.topics.get(record.topic)
+    return this.appendParts(
+      record.topic,
+      record.partition ?? 0,
+      record.key,
+      record.value,
+      record.timestamp,
+      record.headers,
+    )
+  }
+
+  /** append() of a record given by its parts: a sink appending each of its records builds one object, not two. */
+  appendParts(
+    name: string,
+    requested: number,
+    key: Buffer | null,
+    value: Buffer | null,
+    timestamp: number,
+    headers?: EngineRecord['headers'],
+  ): StoredRecord {
+    let topic = this.topics.get(name)
     if (topic === undefined) {
-      this.create(record.topic)
-      topic = this.topics.get(record.topic) as Topic
+      this.create(name)
+      topic = this.topics.get(name) as Topic
     }
-    const requested = record.partition ?? 0
     const partition = requested <= 0 ? 0 : Math.min(requested, topic.partitions - 1)
     const offset = topic.nextOffset[partition] ?? 0
     topic.nextOffset[partition] = offset + 1
     const stored: StoredRecord =
-      record.headers === undefined
-        ? {
-            topic: record.topic,
-            partition,
-            key: record.key,
-            value: record.value,
-            timestamp: record.timestamp,
-            offset,
-          }
-        : {
-            topic: record.topic,
-            partition,
-            key: record.key,
-            value: record.value,
-            timestamp: record.timestamp,
-            offset,
-            headers: record.headers,
-          }
+      headers === undefined
+        ? { topic: name, partition, key, value, timestamp, offset }
+        : { topic: name, partition, key, value, timestamp, offset, headers }
     if (topic.latest !== null) this.upsert(topic, stored)
     else if (this.retain > 0) {
       topic.records.push(stored)

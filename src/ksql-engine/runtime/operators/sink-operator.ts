@@ -53,7 +53,7 @@ export function createSinkOperator(
         : key === null
           ? Math.min(row.partition, partitions - 1)
           : partitionForKey(windowBytes === 0 ? key : key.subarray(0, key.length - windowBytes), partitions)
-    topics.append({ topic, partition, key, value, timestamp })
+    topics.appendParts(topic, partition, key, value, timestamp)
   }
 }
 
