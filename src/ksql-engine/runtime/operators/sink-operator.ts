@@ -5,6 +5,7 @@ import { partitionForKey } from '../murmur2.ts'
 import { createKeyCodec, createValueCodec } from '../record-serdes.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 import { parseTimestampText } from './parse-timestamp-text.ts'
+import { WindowedKeyCache } from './windowed-key-cache.ts'
 
 /**
  * Row → sink record: key and value serialization, windowed key layout, output timestamp
@@ -82,27 +83,12 @@ function createKeySerializer(
     lastBytes = bytes
     return bytes
   }
-  // A window's key bytes stay the same for its whole life (a hopping group emits each of its
-  // windows again with every record), so they are kept per window object and reused while the key
-  // bytes in front of the window are the same.
-  const byWindow = new WeakMap<WindowBounds, Buffer>()
+  const windowedKeys = new WindowedKeyCache(session)
   return (key, window) => {
     const bytes = keyless ? null : serializeColumns(key)
     if (!windowed || window === null) return bytes
-    const known = byWindow.get(window)
-    if (known !== undefined && startsWith(known, bytes, session ? 16 : 8)) return known
-    const windowedKey = session ? sessionWindowedKey(bytes, window) : timeWindowedKey(bytes, window.start)
-    byWindow.set(window, windowedKey)
-    return windowedKey
+    return windowedKeys.bytesOf(bytes, window)
   }
-}
-
-/** Whether `bytes` is `inner` (nothing when null) followed by exactly `tail` more bytes. */
-function startsWith(bytes: Buffer, inner: Buffer | null, tail: number): boolean {
-  const length = inner === null ? 0 : inner.length
-  if (bytes.length !== length + tail) return false
-  for (let i = 0; i < length; i++) if (bytes[i] !== (inner as Buffer)[i]) return false
-  return true
 }
 
 /** Same length and the same primitives (Object.is: -0 is not 0); objects (structs, decimals…) never match. */
@@ -113,43 +99,4 @@ function sameValues(a: readonly unknown[], b: readonly unknown[]): boolean {
     if (!Object.is(x, b[i]) || (typeof x === 'object' && x !== null)) return false
   }
   return true
-}
-
-const EMPTY = Buffer.alloc(0)
-
-/** `<key><8-byte big-endian start>`, as serde/windowed-key.ts, without a BigInt per record. */
-function timeWindowedKey(key: Buffer | null, start: number): Buffer {
-  const inner = key ?? EMPTY
-  const out = Buffer.allocUnsafe(inner.length + 8)
-  copyInto(out, inner)
-  writeInt64(out, start, inner.length)
-  return out
-}
-
-/** `<key><8-byte end><8-byte start>`. */
-function sessionWindowedKey(key: Buffer | null, window: WindowBounds): Buffer {
-  const inner = key ?? EMPTY
-  const out = Buffer.allocUnsafe(inner.length + 16)
-  copyInto(out, inner)
-  writeInt64(out, window.end, inner.length)
-  writeInt64(out, window.start, inner.length + 8)
-  return out
-}
-
-/** Group keys are short: a loop costs less than Buffer#copy's checks. */
-function copyInto(out: Buffer, inner: Buffer): void {
-  if (inner.length > 64) {
-    inner.copy(out, 0)
-    return
-  }
-  for (let i = 0; i < inner.length; i++) out[i] = inner[i] as number
-}
-
-const TWO_32 = 2 ** 32
-
-function writeInt64(out: Buffer, value: number, offset: number): void {
-  if (value >= 0 && value <= Number.MAX_SAFE_INTEGER && Number.isInteger(value)) {
-    out.writeUInt32BE(Math.floor(value / TWO_32), offset)
-    out.writeUInt32BE(value >>> 0, offset + 4)
-  } else out.writeBigInt64BE(BigInt(value), offset)
 }
