@@ -31,6 +31,15 @@ const view = new DataView(new ArrayBuffer(8))
 const POW10 = Array.from({ length: 18 }, (_, i) => 10 ** i)
 /** Half an ulp of doubles with binary exponent 0…23 (the range [1, 10^7)): a table, not Math.pow. */
 const HALF_ULP = Array.from({ length: 24 }, (_, e) => 2 ** (e - 53))
+/** How far from r/100 (in half ulps) a value may be for the digits found here. */
+const MAX_HALF_ULPS = 128
+/**
+ * Per binary exponent, the fraction digits the scan starts at: with fewer, |δ|·10^f ≤ 0.1 for every
+ * |δ| ≤ MAX_HALF_ULPS half ulps, so the multiple of 10^-f nearest to δ is 0, never the answer.
+ */
+const FIRST_DIGITS = HALF_ULP.map((half) =>
+  Math.max(3, Math.floor(Math.log10(0.1 / (MAX_HALF_ULPS * half)) - 1e-9)),
+)
 /** Relative margin around a bound within which the doubles computed here could fall on either side. */
 const MARGIN = 2 ** -30
 /** Dekker's splitter for 53-bit doubles. */
@@ -64,8 +73,8 @@ export function nearCentsDigits(v: number, out: NearCentsDigits): boolean {
   const low = d - high
   const productError = high * 100 - p + low * 100
   const delta = a - d + (p - r + productError) / 100
-  if (!(Math.abs(delta) <= 128 * halfUlp)) return false
-  for (let f = 3; f < POW10.length; f++) {
+  if (!(Math.abs(delta) <= MAX_HALF_ULPS * halfUlp)) return false
+  for (let f = FIRST_DIGITS[exponent] as number; f < POW10.length; f++) {
     const scale = POW10[f] as number
     const x = delta * scale
     const m = Math.round(x)
