@@ -1,6 +1,9 @@
 /**
- * `npm run bench -- engine-kafka [--events 100000] [--partitions 1]`: the embedded ksqlDB server on
- * the real broker of the running stack (`dip up`; `npm run build` first), end to end.
+ * `npm run bench -- engine-kafka [--events 100000] [--partitions 1] [--only lab-chain,hopping]
+ * [--server-node-args '--cpu-prof --cpu-prof-dir=/tmp/prof']`: the embedded ksqlDB server on the real
+ * broker of the running stack (`dip up`; `npm run build` first), end to end. `--only` runs some server
+ * scenarios (the pass-through always runs); `--server-node-args` go to the server's node, e.g. to
+ * profile it (NODE_OPTIONS refuses --cpu-prof).
  *
  * Each scenario gets fresh topics. The server scenarios start their own `node bin/dip.js ksql server`
  * (own service id and port, so the stack's server is untouched), apply the statements while the raw
@@ -31,7 +34,15 @@ import { createKafkaPorts } from '../src/kafka/kafkajs-client.ts'
 import type { KafkaPorts, ProducedRecord } from '../src/kafka/ports.ts'
 import { transactionRecords } from '../src/produce/transaction-records.ts'
 import { freePort } from '../src/stack/native/port-check.ts'
-import { type MachineFacts, intFlag, loadAverage, machineFacts, round2, tableLines } from './bench-args.ts'
+import {
+  type MachineFacts,
+  intFlag,
+  loadAverage,
+  machineFacts,
+  round2,
+  stringFlag,
+  tableLines,
+} from './bench-args.ts'
 
 const repoRoot = resolve(import.meta.dirname, '..')
 const log = (line: string) => void process.stderr.write(`${line}\n`)
@@ -102,6 +113,12 @@ export interface EngineKafkaBenchResult {
 export async function runBench(args: readonly string[]): Promise<EngineKafkaBenchResult> {
   const events = intFlag(args, '--events', 100_000)
   const partitions = intFlag(args, '--partitions', 1)
+  const only = stringFlag(args, '--only')?.split(',')
+  const scenarios = SERVER_SCENARIOS.filter((s) => only === undefined || only.includes(s.name))
+  const nodeArgs =
+    stringFlag(args, '--server-node-args')
+      ?.split(' ')
+      .filter((a) => a !== '') ?? []
   if (!existsSync(join(repoRoot, 'dist', 'cli', 'main.js')))
     throw new Error('dist/cli/main.js not found: run `npm run build` first (the server runs as bin/dip.js)')
   const loaded = loadConfig()
@@ -119,8 +136,8 @@ export async function runBench(args: readonly string[]): Promise<EngineKafkaBenc
     const passThrough = await benchPassThrough(ports, values, partitions, `bench_ek_${id}_pt`, created)
     log(`  pass-through: ${passThrough.eventsPerSecond} events/s`)
     const rows: EngineKafkaRow[] = [passThrough]
-    for (const scenario of SERVER_SCENARIOS) {
-      const row = await benchServer(ports, loaded.file, scenario, values, partitions, id, created)
+    for (const scenario of scenarios) {
+      const row = await benchServer(ports, loaded.file, scenario, values, partitions, id, created, nodeArgs)
       rows.push({ ...row, ratioToPassThrough: round2(row.eventsPerSecond / passThrough.eventsPerSecond) })
       log(`  ${scenario.label}: ${row.eventsPerSecond} events/s, server peak RSS ${row.serverPeakRssMb} MB`)
     }
@@ -260,6 +277,7 @@ async function benchServer(
   partitions: number,
   id: string,
   created: string[],
+  nodeArgs: readonly string[],
 ): Promise<EngineKafkaRow> {
   const serviceId = `bench_ek_${id}_${scenario.name.replace(/-/g, '_')}_`
   const raw = `${serviceId}raw`
@@ -272,6 +290,7 @@ async function benchServer(
   const server = execa(
     process.execPath,
     [
+      ...nodeArgs,
       join(repoRoot, 'bin', 'dip.js'),
       ...(configFile === undefined ? [] : ['--config', configFile]),
       'ksql',
