@@ -1,5 +1,6 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import { createKafka } from '../cli/create-deps.ts'
+import { installKafkajsSpeedups } from '../kafka/kafkajs-speedups.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
 import { watchStack } from '../ksql-engine/kafka-bridge/stack-watchdog.ts'
 import { onStopSignals } from './stop-signals.ts'
@@ -18,6 +19,8 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   const { loaded, reporter } = createContext(global)
   const config = loaded.config
   const port = flags.port ?? Number(new URL(config.ksql.url).port || 8088)
+  // Before kafkajs loads: every engine output record goes through kafkajs's producer.
+  installKafkajsSpeedups()
   const { startEmbeddedServer } = await import('../ksql-engine/kafka-bridge/start-embedded-server.ts')
   const spinner = reporter.spinner('starting the embedded ksqlDB server (replaying the command topic)')
   let fatal: (error: unknown) => void = () => undefined

@@ -87,6 +87,8 @@ export function collectEngineOutput(engine: EmbeddedEngine, commandTopic: string
       }
     },
     isEcho(record) {
+      // The usual case (no INSERT … VALUES waiting to come back) skips encoding every record read.
+      if (echoes.size === 0) return false
       const echo = echoKey(record)
       const echoed = echoes.get(echo) ?? 0
       if (echoed === 0) return false

@@ -1,0 +1,139 @@
+import { createRequire, Module } from 'node:module'
+import { encodeProduceRequest, type ProduceTopicData } from './produce-request-encoder.ts'
+
+/**
+ * Two fixes to kafkajs's producer (2.2.4, no longer maintained, no hooks for either), made in its
+ * CommonJS module cache; each leaves the bytes on the wire as they were:
+ *
+ * - Uncompressed Produce requests are encoded by encodeProduceRequest: kafkajs's encoder (an
+ *   Encoder, i.e. a zero-filled buffer and a copy, per record, header, varint and nesting level)
+ *   was a third of the ksqlDB server's CPU. Produce v4 to v7 wrap v3 and are loaded on the first
+ *   send, so replacing v3 works until a producer has sent something.
+ * - kafkajs groups a send's messages by partition with `[...current, message]`: quadratic, a fifth
+ *   of the server's CPU with thousands of small records per send. The linear replacement must be in
+ *   the cache before kafkajs itself loads (its producer captures it then).
+ *
+ * The ksqlDB server process installs them before it loads kafkajs; the rest of dip, and the
+ * engine-kafka bench's kafkajs pass-through baseline, keep kafkajs as it is.
+ */
+
+const require = createRequire(import.meta.url)
+const V3_REQUEST = 'kafkajs/src/protocol/requests/produce/v3/request.js'
+const ENCODER = 'kafkajs/src/protocol/encoder.js'
+const GROUP_BY_PARTITION = 'kafkajs/src/producer/groupMessagesPerPartition.js'
+const SEND_MESSAGES = 'kafkajs/src/producer/sendMessages.js'
+
+export interface KafkaJsProduceArgs {
+  readonly acks: number
+  readonly timeout: number
+  readonly transactionalId?: string | null
+  /** kafkajs's eosManager hands the id as InitProducerId decoded it: a decimal string (-1: none). */
+  readonly producerId?: string | number | bigint | { readonly value: bigint }
+  readonly producerEpoch?: number
+  readonly compression?: number
+  readonly topicData: readonly ProduceTopicData[]
+}
+
+interface KafkaJsRequest {
+  readonly apiVersion: number
+  encode(): Promise<{ buf: Buffer; offset: number }>
+}
+
+export type ProduceRequestFactory = (args: KafkaJsProduceArgs) => KafkaJsRequest
+
+let kafkajsProduce: ProduceRequestFactory | undefined
+
+/** What each fix found: false when kafkajs had already loaded what it replaces. */
+export interface KafkajsSpeedups {
+  readonly produceEncoder: boolean
+  readonly linearGrouping: boolean
+}
+
+let installed: KafkajsSpeedups | undefined
+
+export function installKafkajsSpeedups(): KafkajsSpeedups {
+  installed ??= { linearGrouping: installLinearGrouping(), produceEncoder: installProduceEncoder() }
+  return installed
+}
+
+/** kafkajs's own Produce v3 request, for tests comparing bytes (loads it if needed). */
+export function kafkajsProduceRequest(): ProduceRequestFactory {
+  return kafkajsProduce ?? (require(V3_REQUEST) as ProduceRequestFactory)
+}
+
+function installProduceEncoder(): boolean {
+  const path = require.resolve(V3_REQUEST)
+  // v4 to v7 already hold kafkajs's v3 once a producer has sent something.
+  if (require.cache[require.resolve(V3_REQUEST.replace('/v3/', '/v4/'))] !== undefined) return false
+  const own = require(path) as ProduceRequestFactory
+  const cached = require.cache[path]
+  if (cached === undefined) return false
+  kafkajsProduce = own
+  cached.exports = withFastEncoding(own)
+  return true
+}
+
+function toBigInt(id: KafkaJsProduceArgs['producerId']): bigint {
+  if (id === undefined) return -1n
+  return typeof id === 'object' ? id.value : BigInt(id)
+}
+
+/** kafkajs's Produce request factory, encoding uncompressed requests with encodeProduceRequest. */
+export function withFastEncoding(own: ProduceRequestFactory): ProduceRequestFactory {
+  const Encoder = require(ENCODER) as new (initialSize?: number) => { buf: Buffer; offset: number }
+  return (args) => {
+    const request = own(args)
+    if ((args.compression ?? 0) !== 0) return request
+    return {
+      ...request,
+      encode: async () => {
+        const bytes = encodeProduceRequest({
+          transactionalId: args.transactionalId ?? null,
+          acks: args.acks,
+          timeout: args.timeout,
+          producerId: toBigInt(args.producerId),
+          producerEpoch: args.producerEpoch ?? 0,
+          topicData: args.topicData,
+        })
+        // kafkajs's request framing reads `buf` and `offset` (its Encoder's fields): no copy here.
+        const encoder = new Encoder(0)
+        encoder.buf = bytes
+        encoder.offset = bytes.length
+        return encoder
+      },
+    }
+  }
+}
+
+interface GroupArgs<M> {
+  readonly topic: string
+  readonly partitionMetadata: readonly unknown[]
+  readonly messages: readonly M[]
+  readonly partitioner: (args: { topic: string; partitionMetadata: readonly unknown[]; message: M }) => number
+}
+
+/** kafkajs's groupMessagesPerPartition, linear: partition → its messages in send order. */
+export function groupMessagesPerPartition<M>({
+  topic,
+  partitionMetadata,
+  messages,
+  partitioner,
+}: GroupArgs<M>): Record<number, M[]> {
+  const result: Record<number, M[]> = {}
+  if (partitionMetadata.length === 0) return result
+  for (const message of messages)
+    (result[partitioner({ topic, partitionMetadata, message })] ??= []).push(message)
+  return result
+}
+
+function installLinearGrouping(): boolean {
+  const path = require.resolve(GROUP_BY_PARTITION)
+  if (require.cache[path] !== undefined || require.cache[require.resolve(SEND_MESSAGES)] !== undefined)
+    return false
+  const module = new Module(path)
+  module.filename = path
+  module.loaded = true
+  module.exports = groupMessagesPerPartition
+  require.cache[path] = module
+  return true
+}
