@@ -93,6 +93,8 @@ export interface EngineKafkaRow {
   readonly serverPeakRssMb: number | null
   readonly serverRssMbAtHalf: number | null
   readonly serverRssMbAtEnd: number | null
+  /** CPU seconds (user + system) the server used while timed: steadier than events/s on a busy machine. */
+  readonly serverCpuSeconds: number | null
   /** Transactions the server had to retry (e.g. the previous commit's markers still being written). */
   readonly transactionRetries: number | null
 }
@@ -265,6 +267,7 @@ async function benchPassThrough(
     serverPeakRssMb: null,
     serverRssMbAtHalf: null,
     serverRssMbAtEnd: null,
+    serverCpuSeconds: null,
     transactionRetries: null,
   }
 }
@@ -326,6 +329,7 @@ async function benchServer(
     }
     const pid = server.pid as number
     const group = `_confluent-ksql-${serviceId}query_dip_bridge`
+    const cpuAtStart = procCpuSeconds(pid)
     const started = process.hrtime.bigint()
     const producing = produceAll(ports, raw, values)
     let rssAtHalf: number | null = null
@@ -338,6 +342,7 @@ async function benchServer(
     }
     const finished = process.hrtime.bigint()
     await producing
+    const cpuAtEnd = procCpuSeconds(pid)
     const rssAtEnd = procStatusMb(pid, 'VmRSS')
     const peak = procStatusMb(pid, 'VmHWM')
     const outputs = await outputTopics(ports, prefix)
@@ -354,6 +359,7 @@ async function benchServer(
       serverPeakRssMb: peak,
       serverRssMbAtHalf: rssAtHalf,
       serverRssMbAtEnd: rssAtEnd,
+      serverCpuSeconds: cpuAtStart === null || cpuAtEnd === null ? null : round2(cpuAtEnd - cpuAtStart),
     }
   } finally {
     server.kill('SIGTERM')
@@ -419,6 +425,17 @@ async function deleteTopics(ports: KafkaPorts, topics: readonly string[]): Promi
   }
 }
 
+/** utime + stime of /proc/<pid>/stat, in clock ticks of 1/100 s (USER_HZ on Linux). */
+function procCpuSeconds(pid: number): number | null {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
+    return (Number(fields[11]) + Number(fields[12])) / 100
+  } catch {
+    return null
+  }
+}
+
 function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
   try {
     const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
@@ -435,6 +452,7 @@ function printTable(result: EngineKafkaBenchResult): void {
     'ratio',
     'server peak RSS MB',
     'RSS at ½ → end MB',
+    'server CPU s',
     'output records',
     'tx retries',
   ]
@@ -444,6 +462,7 @@ function printTable(result: EngineKafkaBenchResult): void {
     r.ratioToPassThrough === null ? '' : `${r.ratioToPassThrough}×`,
     r.serverPeakRssMb === null ? '' : String(r.serverPeakRssMb),
     r.serverRssMbAtHalf === null ? '' : `${r.serverRssMbAtHalf} → ${r.serverRssMbAtEnd ?? '?'}`,
+    r.serverCpuSeconds === null ? '' : String(r.serverCpuSeconds),
     String(r.outputRecords),
     r.transactionRetries === null ? '' : String(r.transactionRetries),
   ])
