@@ -43,7 +43,10 @@ export type ProduceRequestFactory = (args: KafkaJsProduceArgs) => KafkaJsRequest
 
 let kafkajsProduce: ProduceRequestFactory | undefined
 
-/** What each fix found: false when kafkajs had already loaded what it replaces. */
+/**
+ * What each fix found: false when kafkajs had already loaded what it replaces, or its files moved
+ * (another kafkajs version: then kafkajs runs as it is; produce-request-encoder.test.ts compares bytes).
+ */
 export interface KafkajsSpeedups {
   readonly produceEncoder: boolean
   readonly linearGrouping: boolean
@@ -52,8 +55,19 @@ export interface KafkajsSpeedups {
 let installed: KafkajsSpeedups | undefined
 
 export function installKafkajsSpeedups(): KafkajsSpeedups {
-  installed ??= { linearGrouping: installLinearGrouping(), produceEncoder: installProduceEncoder() }
+  installed ??= {
+    linearGrouping: attempt(installLinearGrouping),
+    produceEncoder: attempt(installProduceEncoder),
+  }
   return installed
+}
+
+function attempt(install: () => boolean): boolean {
+  try {
+    return install()
+  } catch {
+    return false
+  }
 }
 
 /** kafkajs's own Produce v3 request, for tests comparing bytes (loads it if needed). */
