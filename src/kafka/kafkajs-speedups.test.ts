@@ -11,11 +11,13 @@ describe('installKafkajsSpeedups', () => {
       await import('./src/kafka/kafkajs-client.ts')
       const require = createRequire(import.meta.url)
       const grouping = require('kafkajs/src/producer/groupMessagesPerPartition.js')
+      const framing = require('kafkajs/src/protocol/request.js')
       const v7 = require('kafkajs/src/protocol/requests/produce/v7/request.js')
       const request = v7({ acks: -1, timeout: 1, topicData: [] })
       console.log(JSON.stringify({
         installed,
         grouping: grouping === speedups.groupMessagesPerPartition,
+        framing: framing === speedups.frameRequest,
         v7: request.apiVersion,
         fastEncode: String(request.encode).includes('encodeProduceRequest'),
       }))`
@@ -24,8 +26,9 @@ describe('installKafkajsSpeedups', () => {
       encoding: 'utf8',
     })
     expect(JSON.parse(out)).toEqual({
-      installed: { linearGrouping: true, produceEncoder: true },
+      installed: { linearGrouping: true, requestFraming: true, produceEncoder: true },
       grouping: true,
+      framing: true,
       v7: 7,
       fastEncode: true,
     })

@@ -12,6 +12,9 @@ import { encodeProduceRequest, type ProduceTopicData } from './produce-request-e
  * - kafkajs groups a send's messages by partition with `[...current, message]`: quadratic, a fifth
  *   of the server's CPU with thousands of small records per send. The linear replacement must be in
  *   the cache before kafkajs itself loads (its producer captures it then).
+ * - kafkajs frames every request (size, api key, version, correlation id, client id) by copying its
+ *   body twice into Encoders that grow from 512 bytes, zero-filling each: one exact-size buffer and
+ *   one copy instead (before kafkajs loads, too).
  *
  * The ksqlDB server process installs them before it loads kafkajs; the rest of dip, and the
  * engine-kafka bench's kafkajs pass-through baseline, keep kafkajs as it is.
@@ -22,6 +25,8 @@ const V3_REQUEST = 'kafkajs/src/protocol/requests/produce/v3/request.js'
 const ENCODER = 'kafkajs/src/protocol/encoder.js'
 const GROUP_BY_PARTITION = 'kafkajs/src/producer/groupMessagesPerPartition.js'
 const SEND_MESSAGES = 'kafkajs/src/producer/sendMessages.js'
+const REQUEST_FRAMING = 'kafkajs/src/protocol/request.js'
+const CONNECTION = 'kafkajs/src/network/connection.js'
 
 export interface KafkaJsProduceArgs {
   readonly acks: number
@@ -50,6 +55,7 @@ let kafkajsProduce: ProduceRequestFactory | undefined
 export interface KafkajsSpeedups {
   readonly produceEncoder: boolean
   readonly linearGrouping: boolean
+  readonly requestFraming: boolean
 }
 
 let installed: KafkajsSpeedups | undefined
@@ -57,6 +63,7 @@ let installed: KafkajsSpeedups | undefined
 export function installKafkajsSpeedups(): KafkajsSpeedups {
   installed ??= {
     linearGrouping: attempt(installLinearGrouping),
+    requestFraming: attempt(installRequestFraming),
     produceEncoder: attempt(installProduceEncoder),
   }
   return installed
@@ -140,14 +147,52 @@ export function groupMessagesPerPartition<M>({
   return result
 }
 
+interface FramingArgs {
+  readonly correlationId: number
+  readonly clientId: string | null
+  readonly request: {
+    readonly apiKey: number
+    readonly apiVersion: number
+    encode(): Promise<{ readonly buffer: Buffer }>
+  }
+}
+
+/** kafkajs's protocol/request.js: a request's size and header, then its body, in one buffer. */
+export async function frameRequest({
+  correlationId,
+  clientId,
+  request,
+}: FramingArgs): Promise<{ buffer: Buffer }> {
+  const body = (await request.encode()).buffer
+  const clientIdBytes = clientId === null ? 0 : Buffer.byteLength(clientId)
+  const size = 2 + 2 + 4 + 2 + clientIdBytes + body.length
+  const out = Buffer.allocUnsafe(4 + size)
+  let at = out.writeInt32BE(size, 0)
+  at = out.writeInt16BE(request.apiKey, at)
+  at = out.writeInt16BE(request.apiVersion, at)
+  at = out.writeInt32BE(correlationId, at)
+  at = out.writeInt16BE(clientId === null ? -1 : clientIdBytes, at)
+  if (clientId !== null) at += out.write(clientId, at, clientIdBytes, 'utf8')
+  body.copy(out, at)
+  return { buffer: out }
+}
+
 function installLinearGrouping(): boolean {
-  const path = require.resolve(GROUP_BY_PARTITION)
-  if (require.cache[path] !== undefined || require.cache[require.resolve(SEND_MESSAGES)] !== undefined)
-    return false
+  return preload(GROUP_BY_PARTITION, SEND_MESSAGES, groupMessagesPerPartition)
+}
+
+function installRequestFraming(): boolean {
+  return preload(REQUEST_FRAMING, CONNECTION, frameRequest)
+}
+
+/** Puts `exports` in the cache as module `target`, unless `target` or its user has loaded already. */
+function preload(target: string, user: string, exports: unknown): boolean {
+  const path = require.resolve(target)
+  if (require.cache[path] !== undefined || require.cache[require.resolve(user)] !== undefined) return false
   const module = new Module(path)
   module.filename = path
   module.loaded = true
-  module.exports = groupMessagesPerPartition
+  module.exports = exports
   require.cache[path] = module
   return true
 }

@@ -4,6 +4,7 @@ import { crc32c } from './crc32c.ts'
 import {
   type KafkaJsProduceArgs,
   type ProduceRequestFactory,
+  frameRequest,
   groupMessagesPerPartition,
   kafkajsProduceRequest,
   withFastEncoding,
@@ -107,6 +108,26 @@ describe('crc32c', () => {
 
   it('gives the check value of CRC-32C', () => {
     expect(crc32c(Buffer.from('123456789'))).toBe(0xe3069283)
+  })
+})
+
+describe('frameRequest', () => {
+  it('frames a request as kafkajs does', async () => {
+    const kafkajsOwn = require('kafkajs/src/protocol/request.js') as typeof frameRequest
+    const Encoder = require('kafkajs/src/protocol/encoder.js') as new () => {
+      writeBytes(b: Buffer): unknown
+      buffer: Buffer
+    }
+    const body = new Encoder()
+    body.writeBytes(Buffer.from('a body of some bytes: ü'))
+    for (const clientId of ['dip-ksql', 'clïent', null]) {
+      const args = {
+        correlationId: 123456,
+        clientId,
+        request: { apiKey: 0, apiVersion: 7, encode: async () => body },
+      }
+      expect((await frameRequest(args)).buffer).toEqual((await kafkajsOwn(args)).buffer)
+    }
   })
 })
 
