@@ -59,7 +59,10 @@ function levelName(level: number): Exclude<KafkaLogLevel, 'nothing'> {
   return 'debug'
 }
 
-/** The Kafka ports backed by kafkajs: the only module (with the stack's health probe) that imports it. */
+/**
+ * The Kafka ports backed by kafkajs: the only module (with the stack's health probe) that imports it;
+ * kafkajs-speedups.ts replaces parts of it for the ksqlDB server.
+ */
 export function createKafkaPorts(options: KafkaClientOptions): KafkaPorts {
   const log = options.log ?? (() => undefined)
   const kafka = new Kafka({

@@ -2,8 +2,8 @@ import { createRequire, Module } from 'node:module'
 import { encodeProduceRequest, type ProduceTopicData } from './produce-request-encoder.ts'
 
 /**
- * Two fixes to kafkajs's producer (2.2.4, no longer maintained, no hooks for either), made in its
- * CommonJS module cache; each leaves the bytes on the wire as they were:
+ * Three fixes to kafkajs (2.2.4, no longer maintained, no hooks for any), made in its CommonJS
+ * module cache; each leaves the bytes on the wire as they were:
  *
  * - Uncompressed Produce requests are encoded by encodeProduceRequest: kafkajs's encoder (an
  *   Encoder, i.e. a zero-filled buffer and a copy, per record, header, varint and nesting level)
