@@ -90,6 +90,9 @@ export async function produce(
 export async function runProduce(global: GlobalOptions, flags: ProduceFlags): Promise<ProduceSummary> {
   const plan = planProduce(flags)
   const { loaded, reporter } = createContext(global)
+  // Before kafkajs loads: the records are encoded by dip's produce request encoder.
+  const { installKafkajsSpeedups } = await import('../kafka/kafkajs-speedups.ts')
+  installKafkajsSpeedups()
   const { createKafka } = await import('../cli/create-deps.ts')
   const kafka = await createKafka(loaded.config)
   const controller = new AbortController()

@@ -16,8 +16,8 @@ import { encodeProduceRequest, type ProduceTopicData } from './produce-request-e
  *   body twice into Encoders that grow from 512 bytes, zero-filling each: one exact-size buffer and
  *   one copy instead (before kafkajs loads, too).
  *
- * The ksqlDB server process installs them before it loads kafkajs; the rest of dip, and the
- * engine-kafka bench's kafkajs pass-through baseline, keep kafkajs as it is.
+ * The ksqlDB server and `dip produce` install them before they load kafkajs (the two that send many
+ * records); the sinks, and the engine-kafka bench's kafkajs pass-through baseline, keep kafkajs as it is.
  */
 
 const require = createRequire(import.meta.url)
