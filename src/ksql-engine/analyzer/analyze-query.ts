@@ -10,6 +10,7 @@ import type { Column, DataSource, LogicalSchema, WindowInfo } from '../metastore
 import type { Expression, Query } from '../parser/ast.ts'
 import { formatExpression } from '../parser/format-sql.ts'
 import type { AggregateCall, ExecutionStep, ProjectedColumn, SourceStep } from '../planner/execution-plan.ts'
+import { effectiveGraceMs, retentionError } from '../planner/window-retention.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
@@ -352,7 +353,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     valueColumns,
     emitFinal: query.emit === 'FINAL',
   })
-  if (query.window !== null) validateWindow(query.window)
+  if (query.window !== null) validateWindow(query.window, query.emit === 'FINAL')
   return {
     source,
     sourceStep: sourceStepOf(source, alias),
@@ -370,7 +371,9 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   }
 }
 
-function validateWindow(window: NonNullable<Query['window']>): void {
+function validateWindow(window: NonNullable<Query['window']>, emitFinal: boolean): void {
+  const retention = retentionError(window, effectiveGraceMs(window, emitFinal))
+  if (retention !== null) throw new StatementError(retention)
   if (window.type === 'HOPPING' && window.advanceMs !== null) {
     if (window.advanceMs <= 0) throw new StatementError('ADVANCE BY must be positive.')
     if (window.advanceMs > window.sizeMs) {

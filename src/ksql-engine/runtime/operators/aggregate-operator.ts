@@ -7,10 +7,13 @@ import {
 import type { Row, WindowBounds } from '../../expression/row.ts'
 import type { ResolvedAggregate } from '../../functions/function-types.ts'
 import type { AggregateCall, ExecutionStep } from '../../planner/execution-plan.ts'
+import { effectiveGraceMs, isExpired, retentionMsOf } from '../../planner/window-retention.ts'
+import { ExpiryQueue } from '../state/expiry-queue.ts'
 import { createInMemoryStore, type KeyValueStore } from '../state/key-value-store.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 import { createProjector } from './project-operator.ts'
-import { DEFAULT_GRACE_MS, firstWindowStart } from './window-assigner.ts'
+import { RECENT_WINDOWS, TimeWindowStore } from './time-window-store.ts'
+import { firstWindowStart } from './window-assigner.ts'
 
 type AggregateStep = ExecutionStep & { kind: 'aggregateV1' }
 type MutableRow = { -readonly [K in keyof Row]: Row[K] }
@@ -23,19 +26,6 @@ interface GroupState {
   /** Whether the last emitted row for this group was a value (HAVING tombstones only follow values). */
   emitted: boolean
 }
-
-/**
- * A group's time windows: all by start, and the latest ones by start / advance in a small ring,
- * which is where a record's windows are nearly always found (a Map lookup by a number costs more
- * than the rest of a window's update, and the map holds every window kept).
- */
-interface WindowGroup {
-  readonly byStart: Map<number, GroupState>
-  readonly recent: (GroupState | undefined)[]
-}
-
-/** Ring slots: a power of two, more than the windows a record falls in for common hops (size/advance ≤ 16). */
-const RECENT_WINDOWS = 16
 
 interface CompiledAggregate {
   readonly fn: ResolvedAggregate<unknown>
@@ -67,12 +57,14 @@ export function createAggregateOperator(
   const having = step.having === null ? null : compileExpression(step.having, scopes.output).evaluate
   const project = createProjector(step.keyColumns, step.valueColumns, scopes.output, context)
   const store: KeyValueStore<GroupState> = createInMemoryStore()
-  /** Time-window states: group key text → window start → state. */
-  const windowStore: KeyValueStore<WindowGroup> = createInMemoryStore()
-  const sessions = new Map<string, GroupState[]>()
   const window = step.window
-  // EMIT FINAL without GRACE PERIOD closes windows at their end; otherwise ksqlDB's 24 h default applies.
-  const graceMs = window?.graceMs ?? (step.emitFinal ? 0 : DEFAULT_GRACE_MS)
+  const graceMs = window === null ? 0 : effectiveGraceMs(window, step.emitFinal)
+  const retentionMs = window === null ? 0 : retentionMsOf(window, graceMs)
+  /** Time-window states: group key text → window start → state, evicted past retention. */
+  const windowStore = new TimeWindowStore<GroupState>(retentionMs)
+  const sessions = new Map<string, GroupState[]>()
+  /** Session keys by the end of each session put, so keys whose sessions all expired leave `sessions`. */
+  const sessionEnds = new ExpiryQueue<string>()
   let streamTime = Number.NEGATIVE_INFINITY
   /** Time of the record being processed: HAVING tombstones carry it, even when caused by a retraction. */
   let currentTimestamp = 0
@@ -246,12 +238,7 @@ export function createAggregateOperator(
     }
     // One lookup of the group for all the windows this row falls in (a hopping row updates
     // size/advance of them), then the windows by start.
-    const keyText = windowGroupText(key)
-    let group = windowStore.get(keyText)
-    if (group === undefined) {
-      group = { byStart: new Map(), recent: new Array<GroupState | undefined>(RECENT_WINDOWS) }
-      windowStore.put(keyText, group)
-    }
+    const group = windowStore.group(windowGroupText(key))
     const recent = group.recent
     // timeWindowsFor's windows, scanned without an object per window: only a new state gets one.
     const size = window.sizeMs
@@ -274,7 +261,7 @@ export function createAggregateOperator(
         state = group.byStart.get(start)
         if (state === undefined) {
           state = fresh(key, { start, end }, timestamp)
-          group.byStart.set(start, state)
+          windowStore.add(group, start, state)
         }
         recent[slot] = state
       }
@@ -282,14 +269,16 @@ export function createAggregateOperator(
       state.timestamp = Math.max(state.timestamp, row.timestamp)
       emit(state, row, false)
     }
+    windowStore.evictExpired()
   }
 
   const applySession = (row: Row, key: unknown[], args: unknown[][], closeTime: number): void => {
     const gap = (window as NonNullable<typeof window>).sizeMs
     const k = JSON.stringify(key)
-    // Sessions past gap + grace have left the store (retention) and no longer merge.
+    // Sessions past retention have left the store and no longer merge. A session store's stream time
+    // is the latest session end put, which is the stream time (the newest record's session ends there).
     const existing = (sessions.get(k) ?? []).filter(
-      (x) => (x.window as WindowBounds).end + gap + graceMs >= streamTime,
+      (x) => !isExpired((x.window as WindowBounds).end, streamTime, retentionMs),
     )
     const ts = row.timestamp
     const overlapping = existing.filter(
@@ -323,7 +312,22 @@ export function createAggregateOperator(
     }
     const merged: GroupState = { key, window: { start, end }, accumulators, timestamp, emitted: false }
     sessions.set(k, [...existing.filter((s) => !overlapping.includes(s)), merged])
+    sessionEnds.push(end, k)
     emit(merged, row, false)
+    evictExpiredSessions()
+  }
+
+  const evictExpiredSessions = (): void => {
+    const limit = streamTime - retentionMs
+    if (sessionEnds.headTime > limit) return
+    sessionEnds.popUntil(limit, (k) => {
+      const kept = sessions
+        .get(k)
+        ?.filter((s) => !isExpired((s.window as WindowBounds).end, streamTime, retentionMs))
+      if (kept === undefined) return
+      if (kept.length === 0) sessions.delete(k)
+      else sessions.set(k, kept)
+    })
   }
 
   return (row, prior) => {

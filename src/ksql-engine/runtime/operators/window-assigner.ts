@@ -1,9 +1,6 @@
 import type { WindowSpec } from '../../parser/ast.ts'
 import type { WindowBounds } from '../../expression/row.ts'
 
-/** ksqlDB's defaults when the WINDOW clause leaves them out. */
-export const DEFAULT_GRACE_MS = 24 * 3_600_000
-
 /** Time windows (tumbling = hopping with advance = size) containing `timestamp`, ascending by start. */
 export function timeWindowsFor(timestamp: number, window: WindowSpec): WindowBounds[] {
   const size = window.sizeMs
