@@ -48,6 +48,7 @@ import { parseStatement, UnsupportedStatementError } from './parser/parser.ts'
 import { splitStatements } from './parser/split-statements.ts'
 import { substituteVariables } from './parser/substitute-variables.ts'
 import type { ExecutionPlan, SinkStep } from './planner/execution-plan.ts'
+import { isExpired, storeRetentionOf } from './planner/window-retention.ts'
 import { buildTopology } from './runtime/build-topology.ts'
 import { createKeyCodec, createValueCodec } from './runtime/record-serdes.ts'
 import { InMemoryTopics, type StoredRecord } from './runtime/in-memory-topics.ts'
@@ -55,7 +56,7 @@ import { partitionForKey } from './runtime/murmur2.ts'
 import type { OperatorContext } from './runtime/operators/operator.ts'
 import { createSinkOperator } from './runtime/operators/sink-operator.ts'
 import { ProcessingLog } from './runtime/processing-log.ts'
-import { toJsonValue } from './serde/index.ts'
+import { toJsonValue, unwrapSessionWindowedKey, unwrapTimeWindowedKey } from './serde/index.ts'
 import { formatSqlType } from './types/sql-type.ts'
 
 export interface EmbeddedEngineOptions extends EngineOptions {
@@ -794,6 +795,15 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     const storeOrder = new Map<string, StoreOrder>()
     // A key lookup (K = v, K IN (…)) answers key by key, in the order the WHERE names them.
     const lookup = materialize ? lookupKeyOrder(query.where, source.schema.key) : null
+    // A windowed table's store drops windows past its retention, so a pull query no longer sees them:
+    // the table's rows are replayed, so its store's stream time is the latest window time among them
+    // (all of them: a WHERE must not move it).
+    const retention =
+      materialize && source.window !== null && source.createdBy !== null
+        ? storeRetentionOf(s.queries.get(source.createdBy)?.plan.steps ?? [])
+        : null
+    const windowTimes = new Map<string, number>()
+    let observedStreamTime = Number.NEGATIVE_INFINITY
     let current: EngineRecord | null = null
     let counter = 0
     const limit = query.limit ?? Number.POSITIVE_INFINITY
@@ -802,6 +812,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     const handler = buildTopology(plan, operatorContext('transient', source.topic), (row) => {
       if (!materialize && liveSink === null && rows.size >= limit) return
       const id = materialize ? JSON.stringify([row.key, row.window?.start ?? null]) : String(counter++)
+      if (retention !== null && row.window !== null)
+        windowTimes.set(id, retention.byEnd ? row.window.end : row.window.start)
       if (row.value === null && materialize) {
         rows.delete(id)
         return
@@ -846,8 +858,14 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       const held = (!push ? scope.history?.get(source.topic) : undefined) ?? topics.records(source.topic)
       for (const record of held) {
         current = record
+        if (retention !== null && record.key !== null)
+          observedStreamTime = Math.max(observedStreamTime, storeTimeOfKey(record.key, retention.byEnd))
         handler(record)
       }
+    }
+    if (retention !== null) {
+      for (const [id, time] of windowTimes)
+        if (isExpired(time, observedStreamTime, retention.retentionMs)) rows.delete(id)
     }
     // A table scan returns rows as ksqlDB's state stores iterate them: partition by partition, each
     // in serialized-key byte order (RocksDB's), window start last.
@@ -1113,5 +1131,14 @@ export function sourceInfo(source: DataSource): SourceInfo {
     isSource: source.isSource,
     timestampColumn: source.timestampColumn,
     statement: source.statement,
+  }
+}
+
+/** The time a window store indexes a windowed key by: a session's end, a time window's start. */
+function storeTimeOfKey(key: Buffer, byEnd: boolean): number {
+  try {
+    return byEnd ? unwrapSessionWindowedKey(key).end : unwrapTimeWindowedKey(key).start
+  } catch {
+    return Number.NEGATIVE_INFINITY // too short to be windowed: the topology logs it
   }
 }
