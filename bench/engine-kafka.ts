@@ -19,6 +19,11 @@
  *   hopping        V000001 transactions_basic → V000013 5-min hopping SUM/COUNT per type, advance 1 min
  *   hopping-cached the same with 'ksql.streams.cache.max.bytes.buffering' > 0, as ksqlDB runs it by
  *                  default: each committed batch sends only the last update of each window and key
+ *   pass-through, server's client   for comparison, not the baseline: the pass-through again in a child
+ *                  process whose kafkajs has the fixes the server runs with (kafkajs-speedups.ts), its
+ *                  input produced with them too. kafkajs's own producer limits the baseline (and the
+ *                  input of every scenario) to about 30,000 events/s here; this row shows what the
+ *                  same records cost with the server's client, and each row's second ratio is to it
  *
  * Peak RSS of the server is its VmHWM; its RSS is also read when half of the events are committed and
  * at the end, to show whether memory grows with the number of events.
@@ -27,6 +32,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, readFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { execa } from 'execa'
 import { loadConfig } from '../src/config/load-config.ts'
@@ -89,6 +95,8 @@ export interface EngineKafkaRow {
   /** Records the scenario wrote to its output topics (sanity check that the SQL ran). */
   readonly outputRecords: number
   readonly ratioToPassThrough: number | null
+  /** To the pass-through with the server's client fixes (comparison row); null when it did not run. */
+  readonly ratioToFastClientPassThrough: number | null
   /** The server process; null for the in-process pass-through. */
   readonly serverPeakRssMb: number | null
   readonly serverRssMbAtHalf: number | null
@@ -137,12 +145,19 @@ export async function runBench(args: readonly string[]): Promise<EngineKafkaBenc
   try {
     const passThrough = await benchPassThrough(ports, values, partitions, `bench_ek_${id}_pt`, created)
     log(`  pass-through: ${passThrough.eventsPerSecond} events/s`)
+    const fastClient = await fastClientPassThrough(events, partitions, `bench_ek_${id}_ptfast`)
+    log(`  pass-through with the server's client (comparison): ${fastClient.eventsPerSecond} events/s`)
     const rows: EngineKafkaRow[] = [passThrough]
     for (const scenario of scenarios) {
       const row = await benchServer(ports, loaded.file, scenario, values, partitions, id, created, nodeArgs)
-      rows.push({ ...row, ratioToPassThrough: round2(row.eventsPerSecond / passThrough.eventsPerSecond) })
+      rows.push({
+        ...row,
+        ratioToPassThrough: round2(row.eventsPerSecond / passThrough.eventsPerSecond),
+        ratioToFastClientPassThrough: round2(row.eventsPerSecond / fastClient.eventsPerSecond),
+      })
       log(`  ${scenario.label}: ${row.eventsPerSecond} events/s, server peak RSS ${row.serverPeakRssMb} MB`)
     }
+    rows.push(fastClient)
     const result: EngineKafkaBenchResult = {
       suite: 'engine-kafka',
       at: new Date().toISOString(),
@@ -164,8 +179,23 @@ export async function runBench(args: readonly string[]): Promise<EngineKafkaBenc
   }
 }
 
+/** The comparison row, from bench/engine-kafka-fast-client.ts in a process of its own. */
+async function fastClientPassThrough(
+  events: number,
+  partitions: number,
+  name: string,
+): Promise<EngineKafkaRow> {
+  const child = fileURLToPath(new URL('./engine-kafka-fast-client.ts', import.meta.url))
+  const { stdout } = await execa(
+    process.execPath,
+    ['--import', 'tsx', child, String(events), String(partitions), name],
+    { cwd: repoRoot, stderr: 'inherit' },
+  )
+  return JSON.parse(String(stdout)) as EngineKafkaRow
+}
+
 /** Lab events as `dip produce` makes them (seeded, no key). */
-function labValues(events: number): Buffer[] {
+export function labValues(events: number): Buffer[] {
   const values: Buffer[] = []
   const plan = {
     topic: 'raw',
@@ -213,7 +243,7 @@ async function createTopics(ports: KafkaPorts, names: readonly string[], partiti
   }
 }
 
-async function benchPassThrough(
+export async function benchPassThrough(
   ports: KafkaPorts,
   values: readonly Buffer[],
   partitions: number,
@@ -264,6 +294,7 @@ async function benchPassThrough(
     eventsPerSecond: Math.round(values.length / seconds),
     outputRecords: copied,
     ratioToPassThrough: null,
+    ratioToFastClientPassThrough: null,
     serverPeakRssMb: null,
     serverRssMbAtHalf: null,
     serverRssMbAtEnd: null,
@@ -356,6 +387,7 @@ async function benchServer(
       eventsPerSecond: Math.round(values.length / seconds),
       outputRecords: await recordCount(ports, outputs),
       ratioToPassThrough: null,
+      ratioToFastClientPassThrough: null,
       serverPeakRssMb: peak,
       serverRssMbAtHalf: rssAtHalf,
       serverRssMbAtEnd: rssAtEnd,
@@ -413,7 +445,7 @@ async function recordCount(ports: KafkaPorts, topics: readonly string[]): Promis
   }
 }
 
-async function deleteTopics(ports: KafkaPorts, topics: readonly string[]): Promise<void> {
+export async function deleteTopics(ports: KafkaPorts, topics: readonly string[]): Promise<void> {
   if (topics.length === 0) return
   const admin = ports.admin()
   try {
@@ -450,6 +482,7 @@ function printTable(result: EngineKafkaBenchResult): void {
     '',
     'events/s',
     'ratio',
+    'vs same client',
     'server peak RSS MB',
     'RSS at ½ → end MB',
     'server CPU s',
@@ -460,6 +493,7 @@ function printTable(result: EngineKafkaBenchResult): void {
     r.label,
     String(r.eventsPerSecond),
     r.ratioToPassThrough === null ? '' : `${r.ratioToPassThrough}×`,
+    r.ratioToFastClientPassThrough === null ? '' : `${r.ratioToFastClientPassThrough}×`,
     r.serverPeakRssMb === null ? '' : String(r.serverPeakRssMb),
     r.serverRssMbAtHalf === null ? '' : `${r.serverRssMbAtHalf} → ${r.serverRssMbAtEnd ?? '?'}`,
     r.serverCpuSeconds === null ? '' : String(r.serverCpuSeconds),
