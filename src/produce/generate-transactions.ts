@@ -182,12 +182,15 @@ export function generateTransactions(options: GenerateOptions = {}): Transaction
   }
 
   drafts.sort((a, b) => a.order - b.order)
-  return drafts.map((draft, index) => ({
-    ...draft.event,
-    thread: index % threads,
-    message_number: Math.floor(index / threads),
-    timestamp_of_reception_log: receptionText(now + index * sendIntervalMs),
-  }))
+  // Every draft holds an object of its own, so the last fields are added in place (at the end, as a
+  // spread copy would put them) instead of copying twenty fields per event.
+  return drafts.map((draft, index) => {
+    const event = draft.event as Record<string, unknown>
+    event['thread'] = index % threads
+    event['message_number'] = Math.floor(index / threads)
+    event['timestamp_of_reception_log'] = receptionText(now + index * sendIntervalMs)
+    return event as unknown as TransactionEvent
+  })
 }
 
 export function eventTime(event: Pick<TransactionEvent, 'timestamp'>): number {

@@ -48,9 +48,13 @@ export function* transactionRecords(plan: RecordsPlan): Generator<ProducedRecord
   }
 }
 
+/** The events are the generator's fresh objects: renumbered in place, keeping their key order. */
 function renumber(event: TransactionEvent, index: number, chunk: number): TransactionEvent {
   if (chunk === 0) return event
-  return { ...event, thread: index % THREADS, message_number: Math.floor(index / THREADS) }
+  const fields = event as unknown as Record<string, unknown>
+  fields['thread'] = index % THREADS
+  fields['message_number'] = Math.floor(index / THREADS)
+  return event
 }
 
 function toRecord(
