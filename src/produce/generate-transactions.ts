@@ -114,6 +114,8 @@ export const CITIES_BY_COUNTRY: Readonly<Record<string, readonly string[]>> = {
   China: ['Shanghai', 'Beijing', 'Guangzhou', 'Shenzhen', 'Hangzhou'],
 }
 
+const COUNTRIES = Object.keys(CITIES_BY_COUNTRY)
+
 /** ~100 first names and surnames; a fixed list so output does not change with faker's locale data. */
 export const USER_NAMES = [
   ...['James', 'Mary', 'John', 'Patricia', 'Robert', 'Jennifer', 'Michael', 'Linda', 'William', 'Elizabeth'],
@@ -234,7 +236,7 @@ function baseEvent(faker: Faker, now: number, spreadMs: number, usedIds: Set<str
   } while (usedIds.has(transactionId))
   usedIds.add(transactionId)
 
-  const country = faker.helpers.arrayElement(Object.keys(CITIES_BY_COUNTRY))
+  const country = faker.helpers.arrayElement(COUNTRIES)
   const city = faker.helpers.arrayElement(CITIES_BY_COUNTRY[country] ?? [])
   const amount = cents(faker.number.float({ min: 10, max: 1000 }))
   const status = faker.helpers.arrayElement(STATUSES)
@@ -281,7 +283,7 @@ function cents(x: number): number {
 /** `2025-04-08T09:19:02.128833Z`: the original's microsecond precision (the extra 3 digits are random). */
 function isoMicros(ms: number, faker: Faker): string {
   const micros = String(faker.number.int({ min: 0, max: 999 })).padStart(3, '0')
-  return new Date(ms).toISOString().replace(/Z$/, `${micros}Z`)
+  return `${new Date(ms).toISOString().slice(0, -1)}${micros}Z`
 }
 
 function receptionText(ms: number): string {
