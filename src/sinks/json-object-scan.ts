@@ -1,3 +1,5 @@
+import { isUtf8 } from 'node:buffer'
+
 /**
  * A single pass over a record value's bytes that proves it is one JSON object a lake row can be
  * spliced from, without building it: JSON.parse of every value (to dead-letter the malformed ones)
@@ -20,6 +22,7 @@ export interface ObjectSpan {
 export function scanJsonObject(bytes: Uint8Array, reserved: readonly Uint8Array[]): ObjectSpan | null {
   // One flat loop with an explicit container stack: a call per token cost more than the bytes.
   const end = bytes.length
+  nonAscii = false
   let pos = skipSpaces(bytes, 0)
   if (bytes[pos] !== OPEN_BRACE) return null
   pos = skipSpaces(bytes, pos + 1)
@@ -38,8 +41,7 @@ export function scanJsonObject(bytes: Uint8Array, reserved: readonly Uint8Array[
       case KEY: {
         if (c === CLOSE_BRACE && expect === KEY_OR_CLOSE) {
           pos++
-          if (--depth === 0)
-            return skipSpaces(bytes, pos) === end ? { innerStart, innerEnd: innerStart } : null
+          if (--depth === 0) return whole(bytes, pos, innerStart, innerStart)
           valueEnd = pos
           expect = AFTER_VALUE
           break
@@ -90,8 +92,7 @@ export function scanJsonObject(bytes: Uint8Array, reserved: readonly Uint8Array[
           expect = container === OBJECT ? KEY : VALUE
         } else if (c === (container === OBJECT ? CLOSE_BRACE : CLOSE_BRACKET)) {
           pos++
-          // Only spaces may follow the object.
-          if (--depth === 0) return skipSpaces(bytes, pos) === end ? { innerStart, innerEnd } : null
+          if (--depth === 0) return whole(bytes, pos, innerStart, innerEnd)
           valueEnd = pos
         } else return null
         break
@@ -126,6 +127,17 @@ const MAX_DEPTH = 256
 const containers = new Uint8Array(MAX_DEPTH)
 /** Whether the string skipString last skipped had an escape sequence. */
 let escaped = false
+/** Whether a string of the value being scanned had a byte ≥ 0x80. */
+let nonAscii = false
+
+/**
+ * The span, once the object closed at `pos`: only spaces may follow it, and its bytes must be UTF-8
+ * as a decoder keeps them (no overlong forms, surrogates or code points above U+10FFFF).
+ */
+function whole(bytes: Uint8Array, pos: number, innerStart: number, innerEnd: number): ObjectSpan | null {
+  if (skipSpaces(bytes, pos) !== bytes.length) return null
+  return nonAscii && !isUtf8(bytes) ? null : { innerStart, innerEnd }
+}
 
 const TRUE = Buffer.from('true')
 const FALSE = Buffer.from('false')
@@ -172,11 +184,10 @@ function skipString(bytes: Uint8Array, from: number): number {
       )
         pos += 2
       else return -1
-    } else if (c < 0x80) pos++
-    else {
-      const length = utf8SequenceLength(bytes, pos)
-      if (length === 0) return -1
-      pos += length
+    } else {
+      // Bytes ≥ 0x80 occur only inside strings; whole() checks them as UTF-8 once, natively.
+      if (c >= 0x80) nonAscii = true
+      pos++
     }
   }
 }
@@ -240,32 +251,4 @@ function digits(bytes: Uint8Array, from: number): number {
 
 function isHex(c: number | undefined): boolean {
   return c !== undefined && ((c >= ZERO && c <= NINE) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))
-}
-
-/**
- * Length of the well-formed UTF-8 sequence starting at `pos` (lead byte ≥ 0x80), or 0: no overlong
- * forms, no surrogates, nothing above U+10FFFF (the sequences a UTF-8 decoder keeps as they are).
- */
-function utf8SequenceLength(bytes: Uint8Array, pos: number): number {
-  const c = bytes[pos] as number
-  const b1 = bytes[pos + 1]
-  if (c >= 0xc2 && c <= 0xdf) return within(b1, 0x80) ? 2 : 0
-  const b2 = bytes[pos + 2]
-  if (c >= 0xe0 && c <= 0xef) {
-    // E0 needs A0.. (no overlong form), ED stops at 9F (no surrogates).
-    const low = c === 0xe0 ? 0xa0 : 0x80
-    const high = c === 0xed ? 0x9f : 0xbf
-    return within(b1, low, high) && within(b2, 0x80) ? 3 : 0
-  }
-  if (c >= 0xf0 && c <= 0xf4) {
-    // F0 needs 90.. (no overlong form), F4 stops at 8F (nothing above U+10FFFF).
-    const low = c === 0xf0 ? 0x90 : 0x80
-    const high = c === 0xf4 ? 0x8f : 0xbf
-    return within(b1, low, high) && within(b2, 0x80) && within(bytes[pos + 3], 0x80) ? 4 : 0
-  }
-  return 0
-}
-
-function within(b: number | undefined, low: number, high = 0xbf): boolean {
-  return b !== undefined && b >= low && b <= high
 }
