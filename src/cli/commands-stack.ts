@@ -13,18 +13,21 @@ const modeOption = () =>
 export function registerStackCommands(program: Command): void {
   program
     .command('setup')
-    .description('download Kafka into the cache (once) and check/install the MySQL server')
+    .description(
+      'download Kafka and the bundled MariaDB server into the cache (once), with progress; nothing else is installed',
+    )
     .option(
       '--install-system-packages',
-      'install mariadb-server with apt-get when missing (root; default in CI)',
+      'with mysql.server: system only, apt-get install mariadb-server when missing (root)',
     )
     .addHelpText(
       'after',
       `
 Examples:
-  $ dip setup                                   provision Apache Kafka (≈ 55 MB from Maven Central), once
-  $ sudo dip setup --install-system-packages    also apt-get install mariadb-server if it is missing
-  $ DIP_CACHE_DIR=/opt/dip-cache dip setup      keep the Kafka jars somewhere else (default ~/.cache/dip)`,
+  $ dip setup                                   Apache Kafka (≈ 55 MB, mvn) + MariaDB 11.4 (149 MB) from Maven Central, once
+  $ DIP_CACHE_DIR=/opt/dip-cache dip setup      keep them somewhere else (default ~/.cache/dip)
+  $ DIP_MYSQL_SERVER=system sudo dip setup --install-system-packages
+                                                use the machine's own MariaDB instead (apt-get install if missing)`,
     )
     .action(async (options: { installSystemPackages?: boolean }, command: Command) => {
       const { setup } = await import('../commands/setup.ts')
@@ -34,7 +37,7 @@ Examples:
   program
     .command('doctor')
     .description(
-      'check prerequisites (Node, Java 17+, Maven, MariaDB, Docker, free ports) with a fix for each miss',
+      'check prerequisites (Node, Java 17+, Maven or cached Kafka, the MySQL server in use, disk, Docker, free ports) with a fix for each miss',
     )
     .addHelpText(
       'after',
@@ -61,7 +64,9 @@ Examples:
       `
 Examples:
   $ dip up                       start the stack (a second run says "already running")
-  $ dip up --mode native         Kafka (KRaft) + MariaDB as local processes, state in .dip/
+  $ dip up --mode native         Kafka (KRaft) + MariaDB as local processes, state in .dip/; the first run
+                                 downloads Kafka and MariaDB 11.4 into ~/.cache/dip
+  $ DIP_MYSQL_SERVER=system dip up   run the machine's own mariadbd instead of the bundled one
   $ DIP_MYSQL_PORT=3307 dip up   use another port for MySQL`,
     )
     .action(async (options: { mode?: (typeof MODES)[number]; timeout?: number }, command: Command) => {

@@ -23,6 +23,7 @@ export async function doctor(options: GlobalOptions): Promise<Check[]> {
   const failed = checks.filter((check) => check.status === 'fail')
   reporter.result({ ok: failed.length === 0, checks })
   if (failed.length > 0) process.exitCode = 1
-  else if (!reporter.json) reporter.success('ready: `dip setup` (once), then `dip up`')
+  else if (!reporter.json)
+    reporter.success('ready: `dip up` or `dip lab` (the first run fetches Kafka and MariaDB into the cache)')
   return checks
 }

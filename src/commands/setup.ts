@@ -1,58 +1,57 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import { createExecaRunner, type CommandRunner } from '../stack/command-runner.ts'
-import { findExecutable } from '../stack/native/mariadb-native.ts'
-import { provisionKafka, type ProvisionResult } from '../stack/provision/kafka-provision.ts'
-import { DipError } from '../shared/errors.ts'
+import {
+  findExecutable,
+  parseMysqlServer,
+  resolveMysqlBinaries,
+} from '../stack/native/mysql-server-choice.ts'
+import type { ProvisionResult } from '../stack/provision/kafka-provision.ts'
+import type { MariadbProvisionResult } from '../stack/provision/mariadb-provision.ts'
+import { DipError, errorMessage } from '../shared/errors.ts'
+import { provisionRuntimes } from './provision-runtimes.ts'
 
 export interface SetupOptions extends GlobalOptions {
-  /** Install missing system packages (mariadb-server) with apt-get; root only. On by default in CI. */
+  /** With mysql.server: system, install a missing server (mariadb-server) with apt-get; root only. */
   readonly installSystemPackages?: boolean
 }
 
 export interface SetupResult {
   readonly kafka: ProvisionResult
+  readonly mariadb: MariadbProvisionResult | null
+  /** The binary the native stack will run (bundled or system), null when none was found. */
   readonly mysqlServer: string | null
   readonly installedPackages: readonly string[]
 }
 
 /**
- * `dip setup`: everything the native stack needs that is not on the machine yet. Idempotent: a
- * second run finds the Kafka cache marker and the server binary, and downloads nothing.
+ * `dip setup`: everything the native stack needs that is not on the machine yet: Kafka's jars and,
+ * by default, the bundled MariaDB server, both into dip's cache. Idempotent: a second run finds the
+ * cache markers and downloads nothing. apt is only for mysql.server: system, and only when asked.
  */
 export async function setup(options: SetupOptions): Promise<SetupResult> {
   const { loaded, reporter } = createContext(options)
   const runner = createExecaRunner()
   const installedPackages: string[] = []
-  let mysqlServer = findExecutable(['mariadbd', 'mysqld'])
-  const allowApt = options.installSystemPackages ?? process.env['CI'] === 'true'
-  if (mysqlServer === undefined) {
-    if (allowApt) {
+  const choice = parseMysqlServer(loaded.config.mysql.server, loaded.baseDir)
+  if (choice.kind === 'system' && findExecutable(['mariadbd', 'mysqld']) === undefined) {
+    if (options.installSystemPackages === true) {
       await installWithApt(runner, ['mariadb-server', 'mariadb-client'], reporter.spinner.bind(reporter))
       installedPackages.push('mariadb-server', 'mariadb-client')
-      mysqlServer = findExecutable(['mariadbd', 'mysqld'])
     } else {
       reporter.warn(
-        'No MariaDB/MySQL server found: native mode needs one. Fix: `sudo dip setup --install-system-packages` (or `apt-get install mariadb-server`).',
+        'mysql.server is "system" but no MariaDB/MySQL server is installed. Fix: `sudo dip setup --install-system-packages` (apt), or use the bundled server (mysql.server: bundled).',
       )
     }
   }
-
-  const version = loaded.config.kafka.version
-  const spinner = reporter.spinner(`provisioning Apache Kafka ${version} from Maven Central`)
-  let kafka: ProvisionResult
+  const runtimes = await provisionRuntimes(loaded, reporter, runner)
+  let mysqlServer: string | null = null
   try {
-    kafka = await provisionKafka({ version, runner })
+    mysqlServer = resolveMysqlBinaries(choice).server
+    reporter.success(`MySQL server (${choice.kind}): ${mysqlServer}`)
   } catch (error) {
-    spinner.fail(`Apache Kafka ${version} could not be provisioned`)
-    throw error
+    reporter.warn(errorMessage(error))
   }
-  spinner.succeed(
-    kafka.downloaded
-      ? `Apache Kafka ${version} downloaded to ${kafka.home} (${kafka.jarCount} jars)`
-      : `Apache Kafka ${version} already in ${kafka.home}; nothing downloaded`,
-  )
-  if (mysqlServer !== undefined) reporter.success(`MySQL server: ${mysqlServer}`)
-  const result = { kafka, mysqlServer: mysqlServer ?? null, installedPackages }
+  const result = { kafka: runtimes.kafka, mariadb: runtimes.mariadb ?? null, mysqlServer, installedPackages }
   reporter.result(result)
   return result
 }

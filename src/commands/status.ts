@@ -34,7 +34,7 @@ export async function status(options: StatusOptions): Promise<StackStatus> {
       s.version ?? '-',
       mark(s.healthy),
       s.topicCount ?? '',
-      s.detail ?? '',
+      [s.detail, s.binary].filter((part) => part !== undefined).join('; '),
     ]),
     { header: ['service', 'mode', 'pid', 'port', 'version', 'health', 'topics', 'detail'] },
   )

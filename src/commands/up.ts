@@ -5,6 +5,7 @@ import { createExecaRunner } from '../stack/command-runner.ts'
 import { createDriver, decideMode, recordMode } from '../stack/select-driver.ts'
 import type { StackProgress, UpResult } from '../stack/stack-driver.ts'
 import { assertNever } from '../shared/assert-never.ts'
+import { provisionRuntimes } from './provision-runtimes.ts'
 
 export interface UpOptions extends GlobalOptions {
   readonly mode?: StackMode
@@ -19,10 +20,17 @@ export async function up(options: UpOptions): Promise<UpResult> {
   const decision = await decideMode({ requested: options.mode, loaded, runner, purpose: 'up' })
   const driver = createDriver(decision.mode, loaded, runner)
   reporter.info(`mode: ${decision.mode} (${decision.reason})`)
-  const spinner = reporter.spinner(`starting the ${decision.mode} stack`)
   const controller = new AbortController()
   const onSigint = () => controller.abort()
   process.once('SIGINT', onSigint)
+  // The first native start fetches Kafka and MariaDB (resumable, checked); later ones find them cached.
+  try {
+    if (decision.mode === 'native') await provisionRuntimes(loaded, reporter, runner, controller.signal)
+  } catch (error) {
+    process.removeListener('SIGINT', onSigint)
+    throw error
+  }
+  const spinner = reporter.spinner(`starting the ${decision.mode} stack`)
   let result: UpResult
   try {
     result = await driver.up({

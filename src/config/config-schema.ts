@@ -58,6 +58,11 @@ export const configSchema = z.strictObject({
         .string()
         .regex(/^[A-Za-z0-9_]{1,64}$/, 'letters, digits and _ (at most 64)')
         .default('tp3'),
+      /**
+       * The server the native stack runs: bundled (MariaDB from Maven Central, fetched once into
+       * dip's cache), system (an installed mariadbd/mysqld), or the path of a mariadbd/mysqld binary.
+       */
+      server: z.string().min(1).default('bundled'),
     })
     .prefault({}),
   lake: z

@@ -43,19 +43,9 @@ export async function runUp(loaded: LoadedConfig, reporter: Reporter) {
   const runner = createExecaRunner()
   const decision = await decideMode({ requested: undefined, loaded, runner, purpose: 'up' })
   if (decision.mode === 'native') {
-    // A fresh machine has no Kafka yet: provision it here so `dip lab` alone is enough (instant when cached).
-    const { provisionKafka } = await import('../stack/provision/kafka-provision.ts')
-    const version = loaded.config.kafka.version
-    const provisioning = reporter.spinner(`provisioning Apache Kafka ${version} (once, from Maven Central)`)
-    try {
-      const kafka = await provisionKafka({ version, runner })
-      provisioning.succeed(
-        kafka.downloaded ? `Apache Kafka ${version} downloaded` : `Apache Kafka ${version} is provisioned`,
-      )
-    } catch (error) {
-      provisioning.fail(`Apache Kafka ${version} could not be provisioned (see \`dip setup\`)`)
-      throw error
-    }
+    // A fresh machine has no Kafka or MariaDB yet: fetch them here so `dip lab` alone is enough (instant when cached).
+    const { provisionRuntimes } = await import('../commands/provision-runtimes.ts')
+    await provisionRuntimes(loaded, reporter, runner)
   }
   const driver = createDriver(decision.mode, loaded, runner)
   const spinner = reporter.spinner(`starting the ${decision.mode} stack`)

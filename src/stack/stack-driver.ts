@@ -22,6 +22,8 @@ export interface ServiceStatus {
   readonly detail?: string
   /** Kafka only: number of topics, internal ones excluded. */
   readonly topicCount?: number
+  /** Native MySQL only: which server setting is in force and its binary (`bundled: …/bin/mariadbd`). */
+  readonly binary?: string
   /** Docker only: the container's name. */
   readonly container?: string
 }

@@ -10,6 +10,7 @@ import { createNativeStack } from '../../src/stack/native/native-stack.ts'
 import { freePort } from '../../src/stack/native/port-check.ts'
 import { findProcesses, stopProcess } from '../../src/stack/native/processes.ts'
 import { provisionKafka } from '../../src/stack/provision/kafka-provision.ts'
+import { provisionMariadb } from '../../src/stack/provision/mariadb-provision.ts'
 
 /**
  * Starts one real Kafka broker and one real MariaDB server for the integration tests, with dip's
@@ -72,6 +73,13 @@ export async function setup(project: TestProject): Promise<void> {
       )
     },
   )
+  // The suite runs on the bundled MariaDB server (the default), fetched like Kafka.
+  await provisionMariadb({ runner }).catch((error: unknown) => {
+    throw new Error(
+      `Integration tests need the bundled MariaDB server: run \`node bin/dip.js setup\` first. ${String(error)}`,
+      { cause: error },
+    )
+  })
   const stack = createNativeStack({ loaded, runner, env: cleanEnv })
   teardownStack = async () => {
     await stack.down({ purge: true, timeoutMs: 20_000 })

@@ -1,13 +1,20 @@
+import { existsSync } from 'node:fs'
+import { statfs } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import { errorMessage, isDipError } from '../../shared/errors.ts'
 import type { LoadedConfig } from '../../config/load-config.ts'
 import type { CommandRunner } from '../command-runner.ts'
 import { brokerAddress } from '../native/kafka-server-config.ts'
 import { javaCommand } from '../native/kafka-native.ts'
 import { ksqldbPaths } from '../native/ksqldb-native.ts'
-import { findExecutable } from '../native/mariadb-native.ts'
+import { parseMysqlServer, resolveMysqlBinaries } from '../native/mysql-server-choice.ts'
 import { nativePaths } from '../native/native-paths.ts'
 import { findPortHolder, isPortFree } from '../native/port-check.ts'
 import { readPidFile } from '../native/processes.ts'
+import { cacheDir } from '../provision/cache-dir.ts'
 import { findProvisionedKafka, kafkaRuntime } from '../provision/kafka-provision.ts'
+import { mariadbArtifactFor, platformKey } from '../provision/mariadb-artifacts.ts'
+import { findProvisionedMariadb, mariadbRuntime, readMariadbMarker } from '../provision/mariadb-provision.ts'
 import { dockerEngineAnswers } from '../select-driver.ts'
 
 /** One line of `dip doctor`: what was checked, what was found, and how to fix a miss. */
@@ -33,9 +40,11 @@ export async function runChecks(loaded: LoadedConfig, environment: DoctorEnviron
   const { runner, env } = environment
   const checks: Check[] = [checkNode(environment.nodeVersion)]
   checks.push(await checkJava(runner, javaCommand(env)))
-  checks.push(await checkMaven(runner))
-  checks.push(await checkMysqlServer(runner, env))
+  const kafkaCached = findProvisionedKafka(loaded.config.kafka.version, env) !== undefined
+  checks.push(await checkMaven(runner, kafkaCached))
+  checks.push(await checkMysqlServer(loaded, runner, env))
   checks.push(checkKafkaProvisioned(loaded, env))
+  checks.push(await checkDiskForDownloads(loaded, env))
   checks.push(await checkDocker(runner))
   checks.push(...(await checkPorts(loaded)))
   return checks
@@ -75,35 +84,118 @@ async function checkJava(runner: CommandRunner, command: string): Promise<Check>
     : { name: 'java', status: 'fail', detail: `${line} (need ${MIN_JAVA}+)`, fix }
 }
 
-async function checkMaven(runner: CommandRunner): Promise<Check> {
+async function checkMaven(runner: CommandRunner, kafkaCached: boolean): Promise<Check> {
   const result = await runner.run('mvn', ['-v', '-B'], { timeoutMs: 30_000 })
   if (result.notFound || result.exitCode !== 0) {
-    return {
-      name: 'maven',
-      status: 'fail',
-      detail: 'mvn not found (needed once, by `dip setup`, to download Kafka)',
-      fix: 'Install Maven (Debian: `apt-get install maven`).',
-    }
+    // Maven only fetches Kafka's jars; once they are cached it is not needed any more.
+    return kafkaCached
+      ? { name: 'maven', status: 'ok', detail: 'mvn not found; not needed, Kafka is already cached' }
+      : {
+          name: 'maven',
+          status: 'fail',
+          detail: 'mvn not found (needed once, to download Kafka)',
+          fix: 'Install Maven (Debian: `apt-get install maven`; macOS: `brew install maven`).',
+        }
   }
   // Strip the ANSI colours some Maven builds print even with -B.
   const first = (result.stdout.split('\n')[0] ?? '').replace(ANSI_COLOUR, '')
   return { name: 'maven', status: 'ok', detail: first }
 }
 
-async function checkMysqlServer(runner: CommandRunner, env: Readonly<Record<string, string | undefined>>) {
-  const server = findExecutable(['mariadbd', 'mysqld'], env)
-  const installDb = findExecutable(['mariadb-install-db', 'mysql_install_db'], env)
-  const fix = 'Install it: `apt-get install mariadb-server` (or `sudo dip setup --install-system-packages`).'
-  if (server === undefined || installDb === undefined) {
+async function checkMysqlServer(
+  loaded: LoadedConfig,
+  runner: CommandRunner,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Check> {
+  const choice = parseMysqlServer(loaded.config.mysql.server, loaded.baseDir)
+  const name = 'mysql server'
+  if (choice.kind === 'bundled') {
+    const platform = platformKey()
+    const artifact = mariadbArtifactFor(platform)
+    if (artifact === undefined)
+      return {
+        name,
+        status: 'fail',
+        detail: `no bundled MariaDB server for ${platform}`,
+        fix: 'Install MariaDB or MySQL and set mysql.server: system (DIP_MYSQL_SERVER=system).',
+      }
+    const runtime = findProvisionedMariadb(env, platform)
+    if (runtime === undefined)
+      return {
+        name,
+        status: 'warn',
+        detail: `bundled MariaDB ${artifact.version} not downloaded yet (${mariadbRuntime(artifact, env).home})`,
+        fix: `Nothing to do: \`dip up\` / \`dip lab\` fetch it once from Maven Central (${Math.round(artifact.bytes / 1e6)} MB); \`dip setup\` does it now.`,
+      }
+    const marker = await readMariadbMarker(runtime)
     return {
-      name: 'mysql server',
-      status: 'fail',
-      detail: `${server === undefined ? 'mariadbd/mysqld' : 'mariadb-install-db'} not found (native mode needs a MariaDB or MySQL server)`,
-      fix,
-    } satisfies Check
+      name,
+      status: 'ok',
+      detail: `bundled ${marker?.serverVersion ?? `MariaDB ${runtime.version}`} (${runtime.server})`,
+    }
   }
-  const result = await runner.run(server, ['--version'], { timeoutMs: 20_000 })
-  return { name: 'mysql server', status: 'ok', detail: result.stdout.trim() || server } satisfies Check
+  try {
+    const binaries = resolveMysqlBinaries(choice, env)
+    const result = await runner.run(binaries.server, ['--version'], { timeoutMs: 20_000 })
+    if (result.exitCode !== 0)
+      return {
+        name,
+        status: 'fail',
+        detail: `${binaries.server} --version failed (exit ${result.exitCode}): ${result.stderr.trim().split('\n').slice(-1).join('')}`,
+        fix: 'Use the bundled server (mysql.server: bundled) or repair that installation.',
+      }
+    return { name, status: 'ok', detail: `${choice.kind}: ${result.stdout.trim() || binaries.server}` }
+  } catch (error) {
+    return {
+      name,
+      status: 'fail',
+      detail: errorMessage(error),
+      fix: isDipError(error) && error.hint !== undefined ? error.hint : 'See `dip setup --help`.',
+    }
+  }
+}
+
+/** The first run downloads into the cache; a full disk there would only show up as a failed download. */
+async function checkDiskForDownloads(
+  loaded: LoadedConfig,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Check> {
+  const kafkaNeeded = findProvisionedKafka(loaded.config.kafka.version, env) === undefined
+  const bundled = parseMysqlServer(loaded.config.mysql.server, loaded.baseDir).kind === 'bundled'
+  const artifact = mariadbArtifactFor(platformKey())
+  const mariadbNeeded = bundled && artifact !== undefined && findProvisionedMariadb(env) === undefined
+  const dir = cacheDir(env)
+  if (!kafkaNeeded && !mariadbNeeded)
+    return { name: 'disk', status: 'ok', detail: `nothing left to download into ${dir}` }
+  const needed = (kafkaNeeded ? KAFKA_BYTES : 0) + (mariadbNeeded ? MARIADB_UNPACKED_BYTES : 0)
+  const free = await freeBytes(dir)
+  const mb = (bytes: number) => `${Math.round(bytes / 1e6)} MB`
+  if (free === undefined)
+    return { name: 'disk', status: 'warn', detail: `cannot read the free space of ${dir}` }
+  return free >= needed
+    ? { name: 'disk', status: 'ok', detail: `${mb(free)} free in ${dir} (the first run needs ${mb(needed)})` }
+    : {
+        name: 'disk',
+        status: 'fail',
+        detail: `${mb(free)} free in ${dir}; the first run needs ${mb(needed)} for Kafka and MariaDB`,
+        fix: 'Free some space there, or point DIP_CACHE_DIR at a disk with room.',
+      }
+}
+
+// Kafka's jars (≈ 55 MB), and MariaDB's jar (149 MB) plus the unpacked server (366 MB) at the peak.
+const KAFKA_BYTES = 60_000_000
+const MARIADB_UNPACKED_BYTES = 520_000_000
+
+async function freeBytes(dir: string): Promise<number | undefined> {
+  // The cache dir may not exist yet: ask the nearest folder that does.
+  let at = dir
+  while (!existsSync(at) && dirname(at) !== at) at = dirname(at)
+  try {
+    const stats = await statfs(at)
+    return stats.bavail * stats.bsize
+  } catch {
+    return undefined
+  }
 }
 
 function checkKafkaProvisioned(

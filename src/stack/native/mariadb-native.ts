@@ -1,9 +1,10 @@
-import { accessSync, constants, existsSync, readdirSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { mkdir, writeFile } from 'node:fs/promises'
-import { delimiter, join } from 'node:path'
+import { join } from 'node:path'
 import mysql from 'mysql2/promise'
 import { DipError, errorMessage } from '../../shared/errors.ts'
 import type { CommandRunner } from '../command-runner.ts'
+import type { MysqlBinaries } from './mysql-server-choice.ts'
 import type { NativePaths } from './native-paths.ts'
 import { spawnDetached, type Spawned } from './processes.ts'
 
@@ -18,56 +19,7 @@ export interface MysqlNativeSettings {
   readonly database: string
 }
 
-export interface MysqlBinaries {
-  readonly server: string
-  readonly installDb: string
-}
-
-const SERVER_NAMES = ['mariadbd', 'mysqld']
-const INSTALL_DB_NAMES = ['mariadb-install-db', 'mysql_install_db']
-// Server binaries live in sbin or libexec on most distributions, often outside a user's PATH.
-const EXTRA_DIRS = [
-  '/usr/sbin',
-  '/usr/local/sbin',
-  '/usr/libexec',
-  '/usr/local/mysql/bin',
-  '/opt/homebrew/bin',
-]
 const BOOTSTRAPPED_MARKER = '.dip-bootstrapped'
-
-export function findExecutable(
-  names: readonly string[],
-  env: Readonly<Record<string, string | undefined>> = process.env,
-): string | undefined {
-  const dirs = [...(env['PATH'] ?? '').split(delimiter).filter(Boolean), ...EXTRA_DIRS]
-  for (const name of names) {
-    for (const dir of dirs) {
-      const candidate = join(dir, name)
-      try {
-        accessSync(candidate, constants.X_OK)
-        return candidate
-      } catch {
-        // not here
-      }
-    }
-  }
-  return undefined
-}
-
-export function findMysqlBinaries(env: Readonly<Record<string, string | undefined>> = process.env) {
-  const server = findExecutable(SERVER_NAMES, env)
-  const installDb = findExecutable(INSTALL_DB_NAMES, env)
-  if (server === undefined || installDb === undefined) {
-    throw new DipError(
-      'DIP_PREREQUISITE',
-      `No MariaDB/MySQL server found (looked for ${[...SERVER_NAMES, ...INSTALL_DB_NAMES].join(', ')} on PATH and in ${EXTRA_DIRS.join(', ')}).`,
-      {
-        hint: 'Install it: `apt-get install mariadb-server` (or `sudo dip setup --install-system-packages`).',
-      },
-    )
-  }
-  return { server, installDb } satisfies MysqlBinaries
-}
 
 const runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0
 
@@ -82,6 +34,7 @@ export async function prepareMysql(
   await mkdir(paths.logsDir, { recursive: true })
   const result = await runner.run(binaries.installDb, [
     '--no-defaults',
+    ...basedirArgs(binaries),
     `--datadir=${paths.mysqlDataDir}`,
     '--auth-root-authentication-method=normal',
     '--skip-test-db',
@@ -96,6 +49,10 @@ export async function prepareMysql(
     )
   }
   return { initialized: true }
+}
+
+function basedirArgs(binaries: MysqlBinaries): string[] {
+  return binaries.basedir === undefined ? [] : [`--basedir=${binaries.basedir}`]
 }
 
 export function checkMysqlDataDir(dataDir: string): 'empty' | 'initialized' {
@@ -118,6 +75,7 @@ export function startMysql(
     command: binaries.server,
     args: [
       '--no-defaults',
+      ...basedirArgs(binaries),
       `--datadir=${paths.mysqlDataDir}`,
       `--socket=${paths.mysqlSocket}`,
       `--port=${settings.port}`,

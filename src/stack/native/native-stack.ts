@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readlinkSync } from 'node:fs'
 import { rm } from 'node:fs/promises'
 import { DipError } from '../../shared/errors.ts'
 import type { LoadedConfig } from '../../config/load-config.ts'
@@ -36,13 +36,13 @@ import {
   bootstrapMysql,
   checkMysqlDataDir,
   ensureDatabase,
-  findMysqlBinaries,
   prepareMysql,
   startMysql,
   socketAnswers,
   type MysqlNativeSettings,
 } from './mariadb-native.ts'
 import { ksqldbPaths, startKsqldb } from './ksqldb-native.ts'
+import { describeMysqlServer, parseMysqlServer, resolveMysqlBinaries } from './mysql-server-choice.ts'
 import { nativePaths, type NativePaths } from './native-paths.ts'
 import { findPortHolder, isPortFree } from './port-check.ts'
 import {
@@ -80,6 +80,7 @@ export function createNativeStack(
     database: config.mysql.database,
   }
   const stopTimeoutMs = config.stack.stopTimeoutSeconds * 1000
+  const mysqlServer = parseMysqlServer(config.mysql.server, loaded.baseDir)
 
   // The pid marker: a process is ours when its command line names our config or data dir.
   const ksqldb = ksqldbPaths(loaded.stateDir)
@@ -139,7 +140,7 @@ export function createNativeStack(
     const kafkaSettings: KafkaNativeSettings | undefined = toStart.includes('kafka')
       ? kafkaSettingsOrThrow()
       : undefined
-    const mysqlBinaries = toStart.includes('mysql') ? findMysqlBinaries(env) : undefined
+    const mysqlBinaries = toStart.includes('mysql') ? resolveMysqlBinaries(mysqlServer, env) : undefined
     if (toStart.includes('kafka')) checkKafkaDataDir(paths.kafkaDataDir)
     if (toStart.includes('mysql')) checkMysqlDataDir(paths.mysqlDataDir)
 
@@ -293,6 +294,7 @@ export function createNativeStack(
           version: probe.healthy ? version : null,
           healthy: probe.healthy && state.kind === 'running',
           ...(probe.topicCount === undefined ? {} : { topicCount: probe.topicCount }),
+          ...(service === 'mysql' ? { binary: mysqlBinaryInUse(state) } : {}),
         }
         if (state.kind === 'none')
           return {
@@ -307,6 +309,15 @@ export function createNativeStack(
         return probe.healthy ? base : { ...base, detail: probe.detail ?? 'not answering' }
       }),
     )
+  }
+
+  /** The running server's own executable when there is one, else what `mysql.server` points at. */
+  function mysqlBinaryInUse(state: PidState): string {
+    if (state.kind === 'running') {
+      const exe = executableOf(state.pid)
+      if (exe !== undefined) return `${mysqlServer.kind}: ${exe}`
+    }
+    return describeMysqlServer(mysqlServer, env)
   }
 
   async function logs(service: ServiceName, logOptions: LogsOptions): Promise<void> {
@@ -357,6 +368,14 @@ export function createNativeStack(
   }
 
   return { mode: 'native', paths, up, down, status, logs }
+}
+
+function executableOf(pid: number): string | undefined {
+  try {
+    return readlinkSync(`/proc/${pid}/exe`)
+  } catch {
+    return undefined
+  }
 }
 
 function assertLocalBroker(host: string): void {
