@@ -1,3 +1,6 @@
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
 import { loadConfig } from '../../config/load-config.ts'
 import { createFakeRunner } from '../command-runner.ts'
@@ -34,7 +37,7 @@ describe('runChecks with a scripted machine', () => {
     })
     const checks = await runChecks(loadConfig({ cwd: '/nonexistent-dir-for-dip', env: {} }), {
       runner,
-      env: { PATH: '' },
+      env: { PATH: '', DIP_CACHE_DIR: '/nonexistent-dir-for-dip/cache' },
       nodeVersion: 'v20.19.0',
     })
     const byName = Object.fromEntries(checks.map((check) => [check.name, check]))
@@ -45,5 +48,36 @@ describe('runChecks with a scripted machine', () => {
     expect(byName['maven']?.fix).toMatch(/apt-get install maven/)
     expect(byName['docker']).toMatchObject({ status: 'warn' })
     expect(byName['node']).toMatchObject({ status: 'ok' })
+    // A bare machine needs no MySQL server: the bundled one is fetched by the first `dip up`.
+    expect(byName['mysql server']).toMatchObject({ status: 'warn' })
+    expect(byName['mysql server']?.detail).toMatch(/bundled MariaDB 11\.4\.5 not downloaded yet/)
+    expect(byName['mysql server']?.fix).toMatch(/dip up/)
+  })
+
+  it('needs no Maven once Kafka is cached, and no system server with mysql.server: bundled', async () => {
+    const cache = await mkdtemp(join(tmpdir(), 'dip-doctor-'))
+    try {
+      await mkdir(join(cache, 'kafka-4.3.1', 'libs'), { recursive: true })
+      for (const file of ['.dip-complete.json', 'libs/kafka_2.13-4.3.1.jar', 'libs/kafka-tools-4.3.1.jar'])
+        await writeFile(join(cache, 'kafka-4.3.1', file), '{}')
+      const runner = createFakeRunner((call) => {
+        if (call.args[0] === '-version') return { stderr: 'openjdk version "17.0.15" 2025-04-15' }
+        if (call.command === 'mvn') return { exitCode: 127, notFound: true }
+        return { exitCode: 1 }
+      })
+      const checks = await runChecks(loadConfig({ cwd: '/nonexistent-dir-for-dip', env: {} }), {
+        runner,
+        env: { PATH: '', DIP_CACHE_DIR: cache },
+        nodeVersion: 'v20.19.0',
+      })
+      const byName = Object.fromEntries(checks.map((check) => [check.name, check]))
+      expect(byName['maven']).toMatchObject({ status: 'ok' })
+      expect(byName['maven']?.detail).toMatch(/not needed, Kafka is already cached/)
+      const failed = checks.filter((check) => check.status === 'fail' && !check.name.startsWith('port'))
+      expect(failed.map((check) => check.name)).toEqual([])
+      expect(byName['disk']?.detail).toMatch(/MB free in .*the first run needs 520 MB/)
+    } finally {
+      await rm(cache, { recursive: true, force: true })
+    }
   })
 })

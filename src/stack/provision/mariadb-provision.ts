@@ -51,9 +51,11 @@ export function findProvisionedMariadb(env: Env = process.env, platform = platfo
   const artifact = mariadbArtifactFor(platform)
   if (artifact === undefined) return undefined
   const runtime = mariadbRuntime(artifact, env)
-  const complete =
-    existsSync(join(runtime.home, MARKER)) && existsSync(runtime.server) && existsSync(runtime.installDb)
-  return complete ? runtime : undefined
+  return isComplete(runtime) ? runtime : undefined
+}
+
+function isComplete(runtime: MariadbRuntime): boolean {
+  return existsSync(join(runtime.home, MARKER)) && existsSync(runtime.server) && existsSync(runtime.installDb)
 }
 
 export function unsupportedPlatformError(platform: string): DipError {
@@ -80,18 +82,19 @@ export async function provisionMariadb(options: {
   readonly runner: CommandRunner
   readonly env?: Env
   readonly platform?: string
+  /** For tests: an artifact other than the platform's published one. */
+  readonly artifact?: MariadbArtifact
   readonly onProgress?: (progress: ProvisionProgress) => void
   readonly signal?: AbortSignal
   readonly fetchImpl?: typeof fetch
 }): Promise<MariadbProvisionResult> {
   const env = options.env ?? process.env
   const platform = options.platform ?? platformKey()
-  const artifact = mariadbArtifactFor(platform)
+  const artifact = options.artifact ?? mariadbArtifactFor(platform)
   if (artifact === undefined) throw unsupportedPlatformError(platform)
-  const existing = findProvisionedMariadb(env, platform)
-  if (existing !== undefined) return { ...existing, downloaded: false, source: 'cache' }
-
   const runtime = mariadbRuntime(artifact, env)
+  if (isComplete(runtime)) return { ...runtime, downloaded: false, source: 'cache' }
+
   const { jar, source } = await obtainJar(artifact, options, env)
   const staging = `${runtime.home}.partial`
   await rm(staging, { recursive: true, force: true })
