@@ -29,7 +29,7 @@ export interface Spinner {
 export interface ReporterOptions {
   readonly json?: boolean
   readonly stdout?: NodeJS.WritableStream & { isTTY?: boolean }
-  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean }
+  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
   readonly env?: Readonly<Record<string, string | undefined>>
 }
 
@@ -43,7 +43,11 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
   const out = (line: string) => void stdout.write(`${line}\n`)
   // Status lines go to stderr in --json mode so stdout stays one parseable document.
   const note = (line: string) => void (json ? stderr : stdout).write(`${line}\n`)
-  const interactive = !json && Boolean(stderr.isTTY) && env['CI'] === undefined
+  // A terminal that reports 0 columns (`script` without a size, some CI shells) cannot host a
+  // spinner: ora divides by the width to count the lines to clear, gets Infinity, and clears forever.
+  const interactive = !json && Boolean(stderr.isTTY) && env['CI'] === undefined && hasWidth(stderr.columns)
+  // ora colours its frames with its own chalk, which does not read NO_COLOR: the reporter decides.
+  const spinnerColor = new Chalk({ level: noColor || env['FORCE_COLOR'] === '0' ? 0 : 1 })
 
   return {
     json,
@@ -61,11 +65,13 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
     },
     spinner(text) {
       if (interactive) {
-        const spin = ora({ text, stream: stderr, color: 'cyan', isEnabled: !noColor || true }).start()
+        const spin = ora({ text, stream: stderr, color: noColor ? false : 'cyan', isEnabled: true }).start()
         return {
           update: (next) => void (spin.text = next),
-          succeed: (done) => void spin.succeed(done),
-          fail: (done) => void spin.fail(done),
+          succeed: (done) =>
+            void spin.stopAndPersist({ symbol: spinnerColor.green('✔'), text: done ?? spin.text }),
+          fail: (done) =>
+            void spin.stopAndPersist({ symbol: spinnerColor.red('✖'), text: done ?? spin.text }),
           stop: () => void spin.stop(),
         }
       }
@@ -78,6 +84,11 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
       }
     },
   }
+}
+
+/** undefined: the stream does not say (ora assumes 80); 0 or less: no room for a spinner. */
+function hasWidth(columns: number | undefined): boolean {
+  return columns === undefined || columns > 0
 }
 
 /** Left-aligned columns, numbers right-aligned. */
