@@ -23,7 +23,7 @@ export async function consumeLake(plan: LakePlan, deps: ConsumeLakeDeps): Promis
   const { kafka, reporter } = deps
   const startedAt = Date.now()
   const resolved = await resolveFeeds({ topics: plan.topics, configFeeds: deps.configFeeds, ksql: deps.ksql })
-  for (const warning of resolved.warnings) reporter.warn(warning)
+  for (const warning of resolved.warnings) reporter.warn(warning.message)
 
   const admin = kafka.admin()
   let feeds: Feed[]

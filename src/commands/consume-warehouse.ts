@@ -6,7 +6,7 @@ import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
 import { createKsqlClient, type KsqlClient, type SourceSchema } from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
-import { resolveFeeds, type ResolvedFeeds } from '../sinks/feeds.ts'
+import { resolveFeeds, warningsFor, type ResolvedFeeds } from '../sinks/feeds.ts'
 import { onStopSignals } from './stop-signals.ts'
 import { DipError, errorMessage, isDipError } from '../shared/errors.ts'
 import { ensureBookkeepingTables } from '../warehouse/bookkeeping.ts'
@@ -116,7 +116,6 @@ export async function runConsumeWarehouse(
       spinner.fail()
       throw error
     })
-  for (const warning of resolved.warnings) reporter.warn(warning)
   const streams = resolved.feeds.filter((feed) => feed.origin === 'ksql' && feed.kind === 'stream')
   if (options.topics !== undefined && streams.length > 0) {
     spinner.fail()
@@ -132,6 +131,12 @@ export async function runConsumeWarehouse(
   const feeds = resolved.feeds
     .filter((feed) => feed.kind === 'table' || feed.origin === 'flag')
     .map((feed) => ({ ...feed, kind: 'table' as const }))
+  // Only what concerns the tables written here: the lake prints the notes about stream topics.
+  for (const warning of warningsFor(
+    resolved.warnings,
+    feeds.map((feed) => feed.topic),
+  ))
+    reporter.warn(warning)
   if (feeds.length === 0) {
     spinner.stop()
     throw new DipError(
@@ -267,9 +272,7 @@ async function preferTables(ksql: KsqlClient, found: ResolvedFeeds): Promise<Res
         ? feed
         : { ...feed, kind: 'table' as const, schema }
     }),
-    warnings: found.warnings.filter(
-      (warning) => ![...schemas.keys()].some((topic) => warning.includes(`read topic ${topic};`)),
-    ),
+    warnings: found.warnings.filter((warning) => warning.topic === null || !schemas.has(warning.topic)),
   }
 }
 
