@@ -24,7 +24,8 @@ function fakeTerminal(columns: number): Writable & { isTTY: true; columns: numbe
   })
 }
 
-const COLOUR = /\u001B\[(3\d|9\d)m/
+// An SGR foreground colour code: ESC [ 3x m or ESC [ 9x m.
+const COLOUR = new RegExp(`${String.fromCharCode(27)}\\[(3\\d|9\\d)m`)
 
 describe('reporter spinner', () => {
   // ora colours with the shared chalk instance, whose level a colour terminal would set to 1 or more.

@@ -3,7 +3,12 @@ import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
 import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
-import { createKsqlClient, type KsqlClient, type SourceSchema } from '../ksql-client/index.ts'
+import {
+  createKsqlClient,
+  ksqlCredentials,
+  type KsqlClient,
+  type SourceSchema,
+} from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
 import { resolveFeeds, warningsFor, type ResolvedFeeds } from '../sinks/feeds.ts'
@@ -109,7 +114,11 @@ export async function runConsumeWarehouse(
     createKafkaPorts({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-warehouse` })
 
   const spinner = reporter.spinner('Finding ksqlDB tables')
-  const ksql = createKsqlClient({ url: config.ksql.url, timeoutMs: 10_000 })
+  const ksql = createKsqlClient({
+    url: config.ksql.url,
+    timeoutMs: 10_000,
+    credentials: ksqlCredentials(config.ksql),
+  })
   const resolved = await resolveFeeds({ topics: options.topics, configFeeds: config.feeds, ksql })
     .then(async (found) => (found.ksqlReachable ? preferTables(ksql, found) : found))
     .catch((error: unknown) => {

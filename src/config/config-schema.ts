@@ -58,6 +58,18 @@ export const configSchema = z.strictObject({
   ksql: z
     .strictObject({
       url: z.url().default('http://localhost:8088'),
+      /** Credentials every dip client sends (HTTP Basic) when set; the password is never printed. */
+      user: z.string().default(''),
+      password: z.string().default(''),
+      /** The REST server's authentication, with ksqlDB's names (`authentication.method` …). */
+      authentication: z
+        .strictObject({
+          method: z.enum(['NONE', 'BASIC']).default('NONE'),
+          realm: z.string().min(1).default('KsqlServer-Props'),
+          /** A password file (`user: password[,role…]`) or a JAAS config naming one for the realm. */
+          credentialsFile: z.string().default(''),
+        })
+        .prefault({}),
     })
     .prefault({}),
   mysql: z
