@@ -76,3 +76,22 @@ describe('reporter spinner', () => {
     expect(stderr.text()).toMatch(COLOUR)
   })
 })
+
+describe('reporter progress lines', () => {
+  it('are plain lines without a terminal, and go above a running spinner on one', () => {
+    const plain = fakeTerminal(0)
+    createReporter({ stdout: plain, stderr: plain, env: {} }).progress('lake: 10 records so far')
+    expect(plain.text()).toBe('lake: 10 records so far\n')
+
+    const stderr = fakeTerminal(80)
+    const reporter = createReporter({ stdout: fakeTerminal(80), stderr, env: {} })
+    const spinner = reporter.spinner('streaming')
+    reporter.progress('lake: 10 records so far')
+    spinner.succeed('done')
+    const text = stderr.text()
+    expect(text).toContain('lake: 10 records so far\n')
+    // The spinner is drawn again after the line, and ends with its own line.
+    expect(text.indexOf('streaming', text.indexOf('lake: 10 records so far'))).toBeGreaterThan(0)
+    expect(text).toMatch(/✔\S* done\n/)
+  })
+})

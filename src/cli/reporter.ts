@@ -17,6 +17,11 @@ export interface Reporter {
   result(data: unknown): void
   /** A spinner on a terminal; plain progress lines elsewhere; silent with --json. */
   spinner(text: string): Spinner
+  /**
+   * A status line of a long run (a streaming sink's periodic progress): printed above a running
+   * spinner on a terminal, as a plain line elsewhere, on stderr with --json.
+   */
+  progress(line: string): void
 }
 
 export interface Spinner {
@@ -49,10 +54,19 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
   // ora colours its frames with its own chalk, which does not read NO_COLOR: the reporter decides.
   const spinnerColor = new Chalk({ level: noColor || env['FORCE_COLOR'] === '0' ? 0 : 1 })
 
+  // The spinner on screen, if any: a progress line is written above it, not into its line.
+  let active: ReturnType<typeof ora> | undefined
+
   return {
     json,
     color,
     info: (message) => note(message),
+    progress(line) {
+      if (active === undefined) return note(line)
+      active.clear()
+      stderr.write(`${line}\n`)
+      active.render()
+    },
     success: (message) => note(`${color.green('✔')} ${message}`),
     warn: (message) => void stderr.write(`${color.yellow('⚠')} ${message}\n`),
     table(rows, tableOptions = {}) {
@@ -66,13 +80,18 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
     spinner(text) {
       if (interactive) {
         const spin = ora({ text, stream: stderr, color: noColor ? false : 'cyan', isEnabled: true }).start()
+        active = spin
+        const end = (finish: () => void) => {
+          if (active === spin) active = undefined
+          finish()
+        }
         return {
           update: (next) => void (spin.text = next),
           succeed: (done) =>
-            void spin.stopAndPersist({ symbol: spinnerColor.green('✔'), text: done ?? spin.text }),
+            end(() => spin.stopAndPersist({ symbol: spinnerColor.green('✔'), text: done ?? spin.text })),
           fail: (done) =>
-            void spin.stopAndPersist({ symbol: spinnerColor.red('✖'), text: done ?? spin.text }),
-          stop: () => void spin.stop(),
+            end(() => spin.stopAndPersist({ symbol: spinnerColor.red('✖'), text: done ?? spin.text })),
+          stop: () => end(() => spin.stop()),
         }
       }
       if (!json) note(`… ${text}`)

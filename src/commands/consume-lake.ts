@@ -141,6 +141,7 @@ export interface ConsumeLakeFlags {
   readonly idleFlush?: number
   readonly group?: string
   readonly commit?: boolean
+  readonly progressEvery?: number
 }
 
 export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFlags): Promise<LakeSummary> {
@@ -174,6 +175,7 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
     maxWindowAgeMs: Math.max(LAKE_DEFAULTS.maxWindowAgeMs, flags.idleFlush ?? 0),
     groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
+    ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
   }
   const { createKafka, createKsql } = await import('../cli/create-deps.ts')
   const controller = new AbortController()

@@ -12,6 +12,8 @@ import {
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
 import { resolveFeeds, warningsFor, type ResolvedFeeds } from '../sinks/feeds.ts'
+import { createStreamProgress, groupLag } from '../sinks/stream-progress.ts'
+import { STREAM_PROGRESS_MS } from './consume-lake-types.ts'
 import { onStopSignals } from './stop-signals.ts'
 import { DipError, errorMessage, isDipError } from '../shared/errors.ts'
 import { ensureBookkeepingTables } from '../warehouse/bookkeeping.ts'
@@ -44,6 +46,8 @@ export interface ConsumeWarehouseOptions {
   readonly recordsPerWrite?: number
   /** Give up after MySQL stayed unreachable this long. */
   readonly retryForMs?: number
+  /** Streaming: a progress line (records, rate, lag) this often; default STREAM_PROGRESS_MS. */
+  readonly progressEveryMs?: number
 }
 
 export interface ConsumeWarehouseTableResult {
@@ -202,6 +206,29 @@ export async function runConsumeWarehouse(
             })
           : kafka.source({ groupId: group, fromBeginning: true })
       const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
+      // Streaming: a line every so often even without a terminal, and word of a broker outage. The
+      // lag is read from the group's offsets, which a streaming member commits after MySQL.
+      let written = 0
+      const streamProgress =
+        mode === 'stream'
+          ? createStreamProgress({
+              label: 'warehouse',
+              everyMs: options.progressEveryMs ?? STREAM_PROGRESS_MS,
+              records: () => written,
+              lag: () =>
+                groupLag(
+                  admin,
+                  group,
+                  feeds.map((feed) => feed.topic),
+                ),
+              print: (line) => reporter.progress(line),
+              warn: (line) => reporter.warn(line),
+            })
+          : undefined
+      const progressTimer =
+        streamProgress === undefined
+          ? undefined
+          : setInterval(() => void streamProgress.tick().catch(() => undefined), 1000)
       let summary: WarehouseSummary
       try {
         summary = await runWarehouseSink(
@@ -218,7 +245,10 @@ export async function runConsumeWarehouse(
             ...(groupCommitter === undefined ? {} : { groupCommitter }),
             session,
             signal: deps.signal,
-            onBatch: ({ records }) => spinner.update(`${records} records written to MySQL`),
+            onBatch: ({ records }) => {
+              written = records
+              spinner.update(`${records} records written to MySQL`)
+            },
             onWarning: (message) => reporter.warn(message),
           },
         )
@@ -226,6 +256,7 @@ export async function runConsumeWarehouse(
         spinner.fail()
         throw error
       } finally {
+        if (progressTimer !== undefined) clearInterval(progressTimer)
         await source.close().catch(() => undefined)
         await groupCommitter?.close().catch(() => undefined)
       }
