@@ -13,7 +13,9 @@ Every ksqlDB TABLE (and every config feed of kind table) is upserted into one My
 key columns + value columns, lower-cased (rename with feeds[].columns, e.g. WINDOWSTART:
 window_start_time; feeds[].warehouseTable names the table). Rows and the consumed offsets are
 committed in one transaction (table dip_offsets), so a crash and a restart write each record once.
-Rows MySQL refuses go to dip_rejects with the reason; the run continues.`
+Rows MySQL refuses go to dip_rejects with the reason; the run continues. Streaming prints a progress
+line every 30 s (records, records/s, lag), a warning when the broker stops answering and a line when
+it answers again.`
 
 interface WarehouseFlags {
   readonly batch?: boolean
@@ -24,6 +26,7 @@ interface WarehouseFlags {
   readonly maxRows?: number
   readonly recordsPerWrite?: number
   readonly retryFor?: number
+  readonly progressEvery?: number
 }
 
 export function registerWarehouseCommand(consume: Command): void {
@@ -41,6 +44,11 @@ export function registerWarehouseCommand(consume: Command): void {
     .option('--max-rows <n>', 'rows per INSERT statement', positiveInt)
     .option('--records-per-write <n>', 'records per MySQL transaction (rows + dip_offsets)', positiveInt)
     .option('--retry-for <duration>', 'give up when MySQL stays unreachable this long', durationMs)
+    .option(
+      '--progress-every <time>',
+      'streaming: a progress line (records, records/s, lag) this often (default 30s)',
+      durationMs,
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: WarehouseFlags, command: Command) => {
       if (flags.consumer !== undefined && !/^[A-Za-z0-9_.-]{1,100}$/.test(flags.consumer)) {
@@ -61,6 +69,7 @@ export function registerWarehouseCommand(consume: Command): void {
           ...(flags.maxRows === undefined ? {} : { maxRows: flags.maxRows }),
           ...(flags.recordsPerWrite === undefined ? {} : { recordsPerWrite: flags.recordsPerWrite }),
           ...(flags.retryFor === undefined ? {} : { retryForMs: flags.retryFor }),
+          ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
         },
         command.optsWithGlobals<GlobalOptions>(),
       )

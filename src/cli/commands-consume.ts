@@ -7,12 +7,14 @@ const LAKE_EXAMPLES = `
 Examples:
   $ dip consume lake --batch                        sink what is new in every ksqlDB stream and table, then exit
   $ dip consume lake                                keep sinking until Ctrl-C (flushes, then exits 0)
+  $ dip consume lake --progress-every 10s           a line every 10 s: records, records/s, lag
   $ dip consume lake --batch --topics transaction_log --format parquet
   $ dip consume lake --batch --json                 per-topic records, files, bytes, errors as JSON
 
 Layout: <lake>/<streams|tables>/<TOPIC>/year=YYYY/month=MM/day=DD/<TOPIC>-p<PART>-<FIRST>-<LAST>.jsonl
 (date of the Kafka record time, lake.timeZone). Bad records go to <lake>/_errors/<TOPIC>/… with the reason.
-Exactly once: the position is read back from the file names, so a restart after a crash continues
+Streaming prints a progress line every 30 s (records, records/s, lag), a warning when the broker
+stops answering and a line when it answers again. Exactly once: the position is read back from the file names, so a restart after a crash continues
 where the lake ends, with no offset lost or written twice.`
 
 interface LakeCliOptions {
@@ -26,6 +28,7 @@ interface LakeCliOptions {
   readonly idleFlush?: number
   readonly group?: string
   readonly commit?: boolean
+  readonly progressEvery?: number
 }
 
 export function registerConsumeCommands(program: Command): Command {
@@ -69,6 +72,11 @@ Examples:
     )
     .option('--group <id>', 'consumer group the position is committed to (default dip-lake)')
     .option('--no-commit', 'do not commit the position to the group (the lake alone keeps it)')
+    .option(
+      '--progress-every <time>',
+      'streaming: a progress line (records, records/s, lag) this often (default 30s)',
+      durationMs,
+    )
     .addHelpText('after', LAKE_EXAMPLES)
     .action(async (options: LakeCliOptions, command: Command) => {
       const { runConsumeLake } = await import('../commands/consume-lake.ts')

@@ -13,7 +13,9 @@ Examples:
   $ dip ksql drop --all --delete-topics    terminate every query, drop every stream and table
 
 Every command except \`server\` speaks ksqlDB's REST API at ksql.url (env DIP_KSQL_URL), so it works
-against a real ksqlDB server as well. Server errors are shown with their ksqlDB error code.`
+against a real ksqlDB server as well. Server errors are shown with their ksqlDB error code. With
+ksql.user / ksql.password set (env DIP_KSQL_USER, DIP_KSQL_PASSWORD) every request carries HTTP Basic
+credentials; the password is never printed.`
 
 export function registerKsqlCommands(program: Command): void {
   const ksql = program
@@ -36,7 +38,10 @@ export function registerKsqlCommands(program: Command): void {
 Examples:
   $ dip ksql server                       on the port of ksql.url, against kafka.brokers
   $ dip ksql server --port 18088 --in-memory
-Statements are kept in the command topic _confluent-ksql-<service id>_command_topic and replayed on start.`,
+  $ DIP_KSQL_AUTHENTICATION_METHOD=BASIC DIP_KSQL_AUTHENTICATION_CREDENTIALS_FILE=password-file \\
+      dip ksql server --host 0.0.0.0      HTTP Basic, ksqlDB's authentication.method=BASIC
+Without ksql.authentication.method BASIC (a file of \`user: password\` lines, or a JAAS config naming
+one) the server only listens on a loopback address. Statements are kept in the command topic _confluent-ksql-<service id>_command_topic and replayed on start.`,
     )
     .action(
       async (

@@ -10,7 +10,9 @@ Examples:
   $ dip produce --key transaction_id --lifecycle  keyed by id, with later status updates per transaction
   $ dip produce --event-time --seed 7 --json      Kafka time = event time; reproducible; JSON summary
 
-The same --seed gives the same events, byte for byte. Ctrl-C stops after the batch in flight;
+The same --seed gives the same events, byte for byte. Without --seed, a run continues the
+generator's sequence like \`dip lab\`: seed 42 on a new or empty topic, else 42 plus the records
+already in it, so running it twice does not send the same transaction ids twice. Ctrl-C stops after the batch in flight;
 everything counted in the summary is on the broker.`
 
 interface ProduceCliOptions {
@@ -37,7 +39,11 @@ export function registerProduceCommands(program: Command): void {
       ratePerSecond,
     )
     .option('-t, --topic <name>', 'topic (created when missing)', 'transaction_log')
-    .option('--seed <n>', 'random seed: same seed, same events', nonNegativeInt, 42)
+    .option(
+      '--seed <n>',
+      'random seed: same seed, same events (default: 42 on an empty topic, else 42 + its record count)',
+      nonNegativeInt,
+    )
     .addOption(
       new Option('--key <field>', 'record key')
         .choices(['none', 'transaction_id', 'user_id'])

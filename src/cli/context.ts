@@ -19,5 +19,6 @@ export function createContext(
 ): CommandContext {
   const reporter = createReporter({ json: global.json ?? false })
   const loaded = loadConfig({ ...(global.config === undefined ? {} : { file: global.config }), overrides })
+  for (const warning of loaded.warnings) reporter.warn(warning)
   return { loaded, reporter }
 }

@@ -13,5 +13,10 @@ export async function createKafka(config: DipConfig): Promise<KafkaPorts> {
 
 export async function createKsql(config: DipConfig): Promise<KsqlClient> {
   const { createKsqlClient } = await import('../ksql-client/ksql-client.ts')
-  return createKsqlClient({ url: config.ksql.url, timeoutMs: 10_000 })
+  const { ksqlCredentials } = await import('../ksql-client/ksql-auth.ts')
+  return createKsqlClient({
+    url: config.ksql.url,
+    timeoutMs: 10_000,
+    credentials: ksqlCredentials(config.ksql),
+  })
 }

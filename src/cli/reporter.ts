@@ -17,6 +17,11 @@ export interface Reporter {
   result(data: unknown): void
   /** A spinner on a terminal; plain progress lines elsewhere; silent with --json. */
   spinner(text: string): Spinner
+  /**
+   * A status line of a long run (a streaming sink's periodic progress): printed above a running
+   * spinner on a terminal, as a plain line elsewhere, on stderr with --json.
+   */
+  progress(line: string): void
 }
 
 export interface Spinner {
@@ -29,7 +34,7 @@ export interface Spinner {
 export interface ReporterOptions {
   readonly json?: boolean
   readonly stdout?: NodeJS.WritableStream & { isTTY?: boolean }
-  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean }
+  readonly stderr?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number }
   readonly env?: Readonly<Record<string, string | undefined>>
 }
 
@@ -43,12 +48,25 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
   const out = (line: string) => void stdout.write(`${line}\n`)
   // Status lines go to stderr in --json mode so stdout stays one parseable document.
   const note = (line: string) => void (json ? stderr : stdout).write(`${line}\n`)
-  const interactive = !json && Boolean(stderr.isTTY) && env['CI'] === undefined
+  // A terminal that reports 0 columns (`script` without a size, some CI shells) cannot host a
+  // spinner: ora divides by the width to count the lines to clear, gets Infinity, and clears forever.
+  const interactive = !json && Boolean(stderr.isTTY) && env['CI'] === undefined && hasWidth(stderr.columns)
+  // ora colours its frames with its own chalk, which does not read NO_COLOR: the reporter decides.
+  const spinnerColor = new Chalk({ level: noColor || env['FORCE_COLOR'] === '0' ? 0 : 1 })
+
+  // The spinner on screen, if any: a progress line is written above it, not into its line.
+  let active: ReturnType<typeof ora> | undefined
 
   return {
     json,
     color,
     info: (message) => note(message),
+    progress(line) {
+      if (active === undefined) return note(line)
+      active.clear()
+      stderr.write(`${line}\n`)
+      active.render()
+    },
     success: (message) => note(`${color.green('✔')} ${message}`),
     warn: (message) => void stderr.write(`${color.yellow('⚠')} ${message}\n`),
     table(rows, tableOptions = {}) {
@@ -61,12 +79,19 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
     },
     spinner(text) {
       if (interactive) {
-        const spin = ora({ text, stream: stderr, color: 'cyan', isEnabled: !noColor || true }).start()
+        const spin = ora({ text, stream: stderr, color: noColor ? false : 'cyan', isEnabled: true }).start()
+        active = spin
+        const end = (finish: () => void) => {
+          if (active === spin) active = undefined
+          finish()
+        }
         return {
           update: (next) => void (spin.text = next),
-          succeed: (done) => void spin.succeed(done),
-          fail: (done) => void spin.fail(done),
-          stop: () => void spin.stop(),
+          succeed: (done) =>
+            end(() => spin.stopAndPersist({ symbol: spinnerColor.green('✔'), text: done ?? spin.text })),
+          fail: (done) =>
+            end(() => spin.stopAndPersist({ symbol: spinnerColor.red('✖'), text: done ?? spin.text })),
+          stop: () => end(() => spin.stop()),
         }
       }
       if (!json) note(`… ${text}`)
@@ -78,6 +103,11 @@ export function createReporter(options: ReporterOptions = {}): Reporter {
       }
     },
   }
+}
+
+/** undefined: the stream does not say (ora assumes 80); 0 or less: no room for a spinner. */
+function hasWidth(columns: number | undefined): boolean {
+  return columns === undefined || columns > 0
 }
 
 /** Left-aligned columns, numbers right-aligned. */

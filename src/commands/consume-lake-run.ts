@@ -5,6 +5,7 @@ import type { LakeEncoder } from '../lake/encoders/lake-encoder.ts'
 import { createParquetEncoder } from '../lake/encoders/parquet-encoder.ts'
 import { createLakeSink, type LakeTopic } from '../lake/lake-sink.ts'
 import type { Feed } from '../sinks/feeds.ts'
+import { createStreamProgress, topicsLag } from '../sinks/stream-progress.ts'
 import type {
   ConsumeLakeDeps,
   LakePlan,
@@ -12,6 +13,7 @@ import type {
   LakeTopicSummary,
   PartitionState,
 } from './consume-lake-types.ts'
+import { STREAM_PROGRESS_MS } from './consume-lake-types.ts'
 import { formatBytes } from './produce.ts'
 
 const COMMIT_INTERVAL_MS = 60_000
@@ -104,6 +106,25 @@ export async function sinkFeeds(
   }
   checkDone()
 
+  // Streaming: a line every so often even without a terminal, and word of a broker outage.
+  const lagAdmin = plan.mode === 'streaming' ? kafka.admin() : undefined
+  const streamProgress =
+    lagAdmin === undefined
+      ? undefined
+      : createStreamProgress({
+          label: 'lake',
+          everyMs: plan.progressEveryMs ?? STREAM_PROGRESS_MS,
+          records: () => seen,
+          lag: () =>
+            topicsLag(
+              lagAdmin,
+              feeds.map((f) => f.topic),
+              (topic, partition) =>
+                sink.position(topic, partition) ?? byId.get(`${topic}:${partition}`)?.start,
+            ),
+          print: (line) => reporter.progress(line),
+          warn: (line) => reporter.warn(line),
+        })
   const timer =
     plan.mode === 'streaming'
       ? setInterval(
@@ -114,6 +135,8 @@ export async function sinkFeeds(
               if (Date.now() - lastCommitAt >= COMMIT_INTERVAL_MS) committing = committing.then(commit)
               progress()
             }).catch(() => undefined)
+            // Outside the sink's turn: the lag query waits on the broker, the sink must not.
+            void streamProgress?.tick().catch(() => undefined)
           },
           Math.min(1000, plan.idleFlushMs),
         )
@@ -193,6 +216,7 @@ export async function sinkFeeds(
     await encoder.close()
     if (errorEncoder !== encoder) await errorEncoder.close()
     await committer.close().catch(() => undefined)
+    await lagAdmin?.close().catch(() => undefined)
     await source.close().catch(() => undefined)
   }
   if (failure !== undefined) {

@@ -21,7 +21,12 @@ export interface LakePlan {
   readonly groupId: string
   /** false: do not commit to groupId at all (saves the few seconds the admin commit takes). */
   readonly commit: boolean
+  /** Streaming: a progress line (records, rate, lag) this often; default STREAM_PROGRESS_MS. */
+  readonly progressEveryMs?: number
 }
+
+/** How often a streaming sink prints its progress line unless told otherwise. */
+export const STREAM_PROGRESS_MS = 30_000
 
 export interface LakeTopicSummary {
   readonly topic: string

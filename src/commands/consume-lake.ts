@@ -23,7 +23,7 @@ export async function consumeLake(plan: LakePlan, deps: ConsumeLakeDeps): Promis
   const { kafka, reporter } = deps
   const startedAt = Date.now()
   const resolved = await resolveFeeds({ topics: plan.topics, configFeeds: deps.configFeeds, ksql: deps.ksql })
-  for (const warning of resolved.warnings) reporter.warn(warning)
+  for (const warning of resolved.warnings) reporter.warn(warning.message)
 
   const admin = kafka.admin()
   let feeds: Feed[]
@@ -141,6 +141,7 @@ export interface ConsumeLakeFlags {
   readonly idleFlush?: number
   readonly group?: string
   readonly commit?: boolean
+  readonly progressEvery?: number
 }
 
 export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFlags): Promise<LakeSummary> {
@@ -174,6 +175,7 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
     maxWindowAgeMs: Math.max(LAKE_DEFAULTS.maxWindowAgeMs, flags.idleFlush ?? 0),
     groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
+    ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
   }
   const { createKafka, createKsql } = await import('../cli/create-deps.ts')
   const controller = new AbortController()

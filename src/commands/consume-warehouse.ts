@@ -3,10 +3,17 @@ import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
 import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
-import { createKsqlClient, type KsqlClient, type SourceSchema } from '../ksql-client/index.ts'
+import {
+  createKsqlClient,
+  ksqlCredentials,
+  type KsqlClient,
+  type SourceSchema,
+} from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
-import { resolveFeeds, type ResolvedFeeds } from '../sinks/feeds.ts'
+import { resolveFeeds, warningsFor, type ResolvedFeeds } from '../sinks/feeds.ts'
+import { createStreamProgress, groupLag } from '../sinks/stream-progress.ts'
+import { STREAM_PROGRESS_MS } from './consume-lake-types.ts'
 import { onStopSignals } from './stop-signals.ts'
 import { DipError, errorMessage, isDipError } from '../shared/errors.ts'
 import { ensureBookkeepingTables } from '../warehouse/bookkeeping.ts'
@@ -39,6 +46,8 @@ export interface ConsumeWarehouseOptions {
   readonly recordsPerWrite?: number
   /** Give up after MySQL stayed unreachable this long. */
   readonly retryForMs?: number
+  /** Streaming: a progress line (records, rate, lag) this often; default STREAM_PROGRESS_MS. */
+  readonly progressEveryMs?: number
 }
 
 export interface ConsumeWarehouseTableResult {
@@ -109,14 +118,17 @@ export async function runConsumeWarehouse(
     createKafkaPorts({ brokers: config.kafka.brokers, clientId: `${config.kafka.clientId}-warehouse` })
 
   const spinner = reporter.spinner('Finding ksqlDB tables')
-  const ksql = createKsqlClient({ url: config.ksql.url, timeoutMs: 10_000 })
+  const ksql = createKsqlClient({
+    url: config.ksql.url,
+    timeoutMs: 10_000,
+    credentials: ksqlCredentials(config.ksql),
+  })
   const resolved = await resolveFeeds({ topics: options.topics, configFeeds: config.feeds, ksql })
     .then(async (found) => (found.ksqlReachable ? preferTables(ksql, found) : found))
     .catch((error: unknown) => {
       spinner.fail()
       throw error
     })
-  for (const warning of resolved.warnings) reporter.warn(warning)
   const streams = resolved.feeds.filter((feed) => feed.origin === 'ksql' && feed.kind === 'stream')
   if (options.topics !== undefined && streams.length > 0) {
     spinner.fail()
@@ -132,6 +144,12 @@ export async function runConsumeWarehouse(
   const feeds = resolved.feeds
     .filter((feed) => feed.kind === 'table' || feed.origin === 'flag')
     .map((feed) => ({ ...feed, kind: 'table' as const }))
+  // Only what concerns the tables written here: the lake prints the notes about stream topics.
+  for (const warning of warningsFor(
+    resolved.warnings,
+    feeds.map((feed) => feed.topic),
+  ))
+    reporter.warn(warning)
   if (feeds.length === 0) {
     spinner.stop()
     throw new DipError(
@@ -188,6 +206,29 @@ export async function runConsumeWarehouse(
             })
           : kafka.source({ groupId: group, fromBeginning: true })
       const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
+      // Streaming: a line every so often even without a terminal, and word of a broker outage. The
+      // lag is read from the group's offsets, which a streaming member commits after MySQL.
+      let written = 0
+      const streamProgress =
+        mode === 'stream'
+          ? createStreamProgress({
+              label: 'warehouse',
+              everyMs: options.progressEveryMs ?? STREAM_PROGRESS_MS,
+              records: () => written,
+              lag: () =>
+                groupLag(
+                  admin,
+                  group,
+                  feeds.map((feed) => feed.topic),
+                ),
+              print: (line) => reporter.progress(line),
+              warn: (line) => reporter.warn(line),
+            })
+          : undefined
+      const progressTimer =
+        streamProgress === undefined
+          ? undefined
+          : setInterval(() => void streamProgress.tick().catch(() => undefined), 1000)
       let summary: WarehouseSummary
       try {
         summary = await runWarehouseSink(
@@ -204,7 +245,10 @@ export async function runConsumeWarehouse(
             ...(groupCommitter === undefined ? {} : { groupCommitter }),
             session,
             signal: deps.signal,
-            onBatch: ({ records }) => spinner.update(`${records} records written to MySQL`),
+            onBatch: ({ records }) => {
+              written = records
+              spinner.update(`${records} records written to MySQL`)
+            },
             onWarning: (message) => reporter.warn(message),
           },
         )
@@ -212,6 +256,7 @@ export async function runConsumeWarehouse(
         spinner.fail()
         throw error
       } finally {
+        if (progressTimer !== undefined) clearInterval(progressTimer)
         await source.close().catch(() => undefined)
         await groupCommitter?.close().catch(() => undefined)
       }
@@ -267,9 +312,7 @@ async function preferTables(ksql: KsqlClient, found: ResolvedFeeds): Promise<Res
         ? feed
         : { ...feed, kind: 'table' as const, schema }
     }),
-    warnings: found.warnings.filter(
-      (warning) => ![...schemas.keys()].some((topic) => warning.includes(`read topic ${topic};`)),
-    ),
+    warnings: found.warnings.filter((warning) => warning.topic === null || !schemas.has(warning.topic)),
   }
 }
 

@@ -1,4 +1,5 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { ksqlCredentials } from '../ksql-client/ksql-auth.ts'
 import { runQuery } from '../ksql-client/ksql-query.ts'
 import { onStopSignals } from './stop-signals.ts'
 
@@ -33,6 +34,7 @@ export async function runKsqlQuery(
         },
       },
       controller.signal,
+      ksqlCredentials(loaded.config.ksql),
     )
   } finally {
     release()

@@ -1,4 +1,14 @@
+import { readFileSync } from 'node:fs'
+import { dirname, isAbsolute, resolve } from 'node:path'
 import { createContext, type GlobalOptions } from '../cli/context.ts'
+import type { LoadedConfig } from '../config/load-config.ts'
+import {
+  assertBindAllowed,
+  createBasicAuth,
+  parseCredentialsFile,
+  type BasicAuth,
+} from '../ksql-engine/server/basic-auth.ts'
+import { assertNever } from '../shared/assert-never.ts'
 import { createKafka } from '../cli/create-deps.ts'
 import { installKafkajsSpeedups } from '../kafka/kafkajs-speedups.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
@@ -19,6 +29,10 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   const { loaded, reporter } = createContext(global)
   const config = loaded.config
   const port = flags.port ?? Number(new URL(config.ksql.url).port || 8088)
+  const host = flags.host ?? '127.0.0.1'
+  const auth = loadServerAuth(loaded)
+  // Refused before anything starts: no replay, no Kafka connection for a server that may not listen.
+  assertBindAllowed(host, auth)
   // Before kafkajs loads: every engine output record goes through kafkajs's producer.
   installKafkajsSpeedups()
   const { startEmbeddedServer } = await import('../ksql-engine/kafka-bridge/start-embedded-server.ts')
@@ -38,7 +52,8 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   try {
     server = await startEmbeddedServer({
       port,
-      host: flags.host ?? '127.0.0.1',
+      host,
+      auth,
       serviceId: flags.serviceId ?? 'default_',
       kafka: flags.inMemory === true ? null : await createKafka(config),
       log: (message) => reporter.warn(message),
@@ -50,6 +65,7 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   }
   spinner.succeed(
     `ksqlDB-compatible server on ${server.url}` +
+      (auth === null ? '' : ` (HTTP Basic, realm ${auth.realm})`) +
       (flags.inMemory === true
         ? ' (in-memory topics)'
         : ` (Kafka ${config.kafka.brokers.join(',')}, ${server.replayedCommands} command(s) replayed)`),
@@ -79,4 +95,43 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
     await running.close()
   }
   reporter.info('ksqlDB server stopped')
+}
+
+/**
+ * ksql.authentication → the server's Basic check: BASIC needs a credentials file, read here (paths
+ * are relative to the config file's folder); NONE gives none.
+ */
+export function loadServerAuth(loaded: LoadedConfig): BasicAuth | null {
+  const { method, realm, credentialsFile } = loaded.config.ksql.authentication
+  switch (method) {
+    case 'NONE':
+      return null
+    case 'BASIC': {
+      if (credentialsFile === '')
+        throw new DipError(
+          'DIP_CONFIG',
+          'ksql.authentication.method is BASIC but no credentials file is set.',
+          {
+            hint: 'set ksql.authentication.credentialsFile (env DIP_KSQL_AUTHENTICATION_CREDENTIALS_FILE) to a file of `user: password` lines',
+          },
+        )
+      const path = isAbsolute(credentialsFile) ? credentialsFile : resolve(loaded.baseDir, credentialsFile)
+      const read = (file: string): string => {
+        try {
+          return readFileSync(isAbsolute(file) ? file : resolve(dirname(path), file), 'utf8')
+        } catch (error) {
+          throw new DipError(
+            'DIP_CONFIG',
+            `ksqlDB credentials file ${file} cannot be read: ${errorMessage(error)}`,
+            {
+              hint: 'point ksql.authentication.credentialsFile at a readable file',
+            },
+          )
+        }
+      }
+      return createBasicAuth(parseCredentialsFile(read(path), path, realm, read), realm)
+    }
+    default:
+      return assertNever(method, 'authentication method')
+  }
 }

@@ -33,6 +33,8 @@ export async function runKsqlStatus(global: GlobalOptions): Promise<void> {
         onHeader: (h) => (columns = h.columnNames),
         onRow: (row) => rows.push([...row]),
       },
+      undefined,
+      client.credentials,
     )
   const migrations = appliedVersionsFrom(columns, rows).sort((a, b) => a.version - b.version)
   reporter.info(

@@ -6,6 +6,7 @@ import type { KsqlClient } from '../ksql-client/ksql-client.ts'
 import type * as LabSteps from '../lab/lab-steps.ts'
 import type { LabResetReport } from '../lab/lab-reset.ts'
 import type { LabAggregates, LabFeedRow } from '../lab/lab-summary.ts'
+import { nextSeed } from '../produce/continue-seed.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
 import type { LakeSummary } from './consume-lake-types.ts'
 import type { ConsumeWarehouseResult } from './consume-warehouse.ts'
@@ -59,7 +60,6 @@ export interface LabSummary {
 }
 
 const RAW_TOPIC = 'transaction_log'
-const DEFAULT_SEED = 42
 
 /**
  * `dip lab`: the whole lab in one run — doctor → up → (reset) → db apply → produce → ksql apply →
@@ -111,7 +111,7 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
     const { seed, produced } = await step('produce', async () => {
       const { planProduce } = await import('../produce/produce-plan.ts')
       const { produce } = await import('./produce.ts')
-      const seed = options.seed ?? (await defaultSeed(kafka))
+      const seed = options.seed ?? (await nextSeed(kafka, RAW_TOPIC))
       const plan = planProduce({ ...(options.count === undefined ? {} : { count: options.count }), seed })
       return { seed, produced: await produce(plan, { kafka, reporter: quiet, signal: controller.signal }) }
     })
@@ -199,23 +199,6 @@ async function runBatchSinks(
     return runConsumeWarehouse({ batch: true, autoCreate: true }, { config: loaded.config, reporter, signal })
   })
   return { lake, warehouse }
-}
-
-/**
- * 42 (the generator's default) while transaction_log is empty, so a fresh lab gives the same
- * events everywhere; on a re-run the number of records already there, so new events are appended
- * instead of the same transactions again.
- */
-async function defaultSeed(kafka: KafkaPorts): Promise<number> {
-  const admin = kafka.admin()
-  try {
-    if (!(await admin.listTopics()).includes(RAW_TOPIC)) return DEFAULT_SEED
-    const offsets = await admin.topicOffsets(RAW_TOPIC)
-    const records = Number(offsets.reduce((sum, p) => sum + p.high, 0n))
-    return records === 0 ? DEFAULT_SEED : DEFAULT_SEED + records
-  } finally {
-    await admin.close()
-  }
 }
 
 async function step<T>(name: LabStepName, run: () => Promise<T>): Promise<T> {

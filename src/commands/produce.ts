@@ -2,6 +2,7 @@ import type { Reporter } from '../cli/reporter.ts'
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import { planProduce, type ProduceFlags, type ProducePlan } from '../produce/produce-plan.ts'
+import { nextSeed } from '../produce/continue-seed.ts'
 import { runSendLoop } from '../produce/send-loop.ts'
 import { generateInWorker } from '../produce/generate-in-worker.ts'
 import { onStopSignals } from './stop-signals.ts'
@@ -9,6 +10,8 @@ import { onStopSignals } from './stop-signals.ts'
 export interface ProduceSummary {
   readonly topic: string
   readonly topicCreated: boolean
+  /** The generator seed used: --seed, or the continuation of the topic's records. */
+  readonly seed: number
   readonly records: number
   readonly bytes: number
   readonly seconds: number
@@ -69,6 +72,7 @@ export async function produce(
     const result: ProduceSummary = {
       topic: plan.topic,
       topicCreated: created.length > 0,
+      seed: plan.seed,
       records: summary.records,
       bytes: summary.bytes,
       seconds: Math.round(seconds * 1000) / 1000,
@@ -76,7 +80,7 @@ export async function produce(
       interrupted: summary.interrupted && signal.aborted,
     }
     spinner.succeed(
-      `${result.interrupted ? 'interrupted: ' : ''}${result.records.toLocaleString('en-US')} records (${formatBytes(result.bytes)}) to ${plan.topic} in ${result.seconds.toFixed(1)} s, ${result.recordsPerSecond.toLocaleString('en-US')} records/s`,
+      `${result.interrupted ? 'interrupted: ' : ''}${result.records.toLocaleString('en-US')} records (${formatBytes(result.bytes)}) to ${plan.topic} (seed ${plan.seed}) in ${result.seconds.toFixed(1)} s, ${result.recordsPerSecond.toLocaleString('en-US')} records/s`,
     )
     return result
   } catch (error) {
@@ -88,13 +92,15 @@ export async function produce(
 }
 
 export async function runProduce(global: GlobalOptions, flags: ProduceFlags): Promise<ProduceSummary> {
-  const plan = planProduce(flags)
+  const planned = planProduce(flags)
   const { loaded, reporter } = createContext(global)
   // Before kafkajs loads: the records are encoded by dip's produce request encoder.
   const { installKafkajsSpeedups } = await import('../kafka/kafkajs-speedups.ts')
   installKafkajsSpeedups()
   const { createKafka } = await import('../cli/create-deps.ts')
   const kafka = await createKafka(loaded.config)
+  // Without --seed, continue the generator's sequence (like `dip lab`): a second run, new ids.
+  const plan = flags.seed === undefined ? { ...planned, seed: await nextSeed(kafka, planned.topic) } : planned
   const controller = new AbortController()
   const release = onStopSignals(() => controller.abort())
   try {

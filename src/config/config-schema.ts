@@ -7,12 +7,24 @@ import { z } from 'zod'
 const hostPort = z.string().regex(/^[^\s:]+:\d{1,5}$/, 'host:port, e.g. localhost:9092')
 const port = z.number().int().min(1).max(65535)
 
+/**
+ * Kafka's own rule for topic names. A feed's topic also names folders of the lake, so this is what
+ * keeps `../evil` or `a/b` from reaching a path.
+ */
+export const topicName = z
+  .string()
+  .regex(/^[A-Za-z0-9._-]{1,249}$/, 'a Kafka topic name: letters, digits, ".", "_", "-" (at most 249)')
+  .refine((name) => name !== '.' && name !== '..', 'a Kafka topic name, not "." or ".."')
+
 export const feedSchema = z.strictObject({
-  topic: z.string().min(1),
+  topic: topicName,
   kind: z.enum(['stream', 'table']),
   enabled: z.boolean().default(true),
   /** MySQL table for a table feed (default: the topic lower-cased). */
-  warehouseTable: z.string().min(1).optional(),
+  warehouseTable: z
+    .string()
+    .regex(/^[A-Za-z0-9_]{1,64}$/, 'a MySQL table name: letters, digits and _ (at most 64)')
+    .optional(),
   /** Column renames for the warehouse, e.g. { WINDOWSTART: window_start_time }. */
   columns: z.record(z.string(), z.string()).optional(),
   /** ksqlDB columns the warehouse leaves out, e.g. a WINDOW_START value column already in the key. */
@@ -46,6 +58,18 @@ export const configSchema = z.strictObject({
   ksql: z
     .strictObject({
       url: z.url().default('http://localhost:8088'),
+      /** Credentials every dip client sends (HTTP Basic) when set; the password is never printed. */
+      user: z.string().default(''),
+      password: z.string().default(''),
+      /** The REST server's authentication, with ksqlDB's names (`authentication.method` …). */
+      authentication: z
+        .strictObject({
+          method: z.enum(['NONE', 'BASIC']).default('NONE'),
+          realm: z.string().min(1).default('KsqlServer-Props'),
+          /** A password file (`user: password[,role…]`) or a JAAS config naming one for the realm. */
+          credentialsFile: z.string().default(''),
+        })
+        .prefault({}),
     })
     .prefault({}),
   mysql: z

@@ -70,3 +70,29 @@ describe('loadConfig', () => {
     )
   })
 })
+
+describe('loadConfig: problems the user should still hear about', () => {
+  it('names a bad file value that its DIP_* variable hides, with the file, the key and the rule', () => {
+    const cwd = dirWith({ 'dip.config.yaml': 'mysql:\n  port: 99999\n  password: 12345\n' })
+    const loaded = loadConfig({ cwd, env: { DIP_MYSQL_PORT: '3307', DIP_MYSQL_PASSWORD: 'pw' } })
+    expect(loaded.config.mysql.port).toBe(3307)
+    const file = join(cwd, 'dip.config.yaml')
+    expect(loaded.warnings).toEqual([
+      `${file}: mysql.port: got 99999; expected at most 65535 (not used: DIP_MYSQL_PORT overrides it; fix the file before removing the override)`,
+      `${file}: mysql.password: got ****; expected string (not used: DIP_MYSQL_PASSWORD overrides it; fix the file before removing the override)`,
+    ])
+  })
+
+  it('has no warning when the file is fine', () => {
+    const cwd = dirWith({ 'dip.config.yaml': 'mysql:\n  port: 3310\n' })
+    expect(loadConfig({ cwd, env: { DIP_MYSQL_PORT: '3320' } }).warnings).toEqual([])
+  })
+
+  it('reports a config path that cannot be read as a config error (exit 2), like bad YAML', () => {
+    const cwd = dirWith({ 'dip.config.yaml': 'kafka:\n  brokers: [a\n' })
+    expect(() => loadConfig({ cwd, env: {} })).toThrow(expect.objectContaining({ code: 'DIP_CONFIG' }))
+    expect(() => loadConfig({ cwd, env: {}, file: cwd })).toThrow(
+      expect.objectContaining({ code: 'DIP_CONFIG', message: expect.stringContaining('cannot be read') }),
+    )
+  })
+})

@@ -2,9 +2,9 @@ import { existsSync, readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { parse as parseYaml } from 'yaml'
 import type { z } from 'zod'
-import { DipError } from '../shared/errors.ts'
+import { DipError, errorMessage } from '../shared/errors.ts'
 import { configSchema, type DipConfig } from './config-schema.ts'
-import { applyEnvOverrides } from './env-overrides.ts'
+import { applyEnvOverrides, envKeys } from './env-overrides.ts'
 import { redactValue } from './redact.ts'
 
 export const CONFIG_FILE_NAMES = ['dip.config.yaml', 'dip.config.yml', 'dip.config.json'] as const
@@ -26,6 +26,8 @@ export interface LoadedConfig {
   readonly baseDir: string
   readonly stateDir: string
   readonly lakeRoot: string
+  /** Bad values in the file that a DIP_* variable or a flag hides: reported, not fatal. */
+  readonly warnings: readonly string[]
 }
 
 /** file → env → flags, validated once, with every problem listed in one error. */
@@ -49,7 +51,37 @@ export function loadConfig(options: LoadConfigOptions = {}): LoadedConfig {
   const config = parsed.data
   const baseDir = file === undefined ? cwd : dirname(file)
   const within = (path: string) => (isAbsolute(path) ? path : resolve(baseDir, path))
-  return { config, file, baseDir, stateDir: within(config.stateDir), lakeRoot: within(config.lake.root) }
+  const warnings = file === undefined ? [] : hiddenFileProblems(file, fromFile, env)
+  return {
+    config,
+    file,
+    baseDir,
+    stateDir: within(config.stateDir),
+    lakeRoot: within(config.lake.root),
+    warnings,
+  }
+}
+
+/**
+ * The file checked on its own: a bad value there that an override replaced is harmless today but
+ * breaks the day the variable is unset, so it is named with the variable that hides it.
+ */
+function hiddenFileProblems(
+  file: string,
+  fromFile: Record<string, unknown>,
+  env: Readonly<Record<string, string | undefined>>,
+): string[] {
+  const alone = configSchema.safeParse(fromFile)
+  if (alone.success) return []
+  const overriders = envKeys().filter((key) => env[key.name] !== undefined)
+  return alone.error.issues.map((issue) => {
+    const by = overriders.find((key) => {
+      const shorter = Math.min(key.path.length, issue.path.length)
+      return key.path.slice(0, shorter).every((part, i) => issue.path[i] === part)
+    })
+    const hiddenBy = by === undefined ? 'a command-line flag' : by.name
+    return `${file}: ${describeIssue(issue, fromFile)} (not used: ${hiddenBy} overrides it; fix the file before removing the override)`
+  })
 }
 
 function findConfigFile(cwd: string, explicit: string | undefined): string | undefined {
@@ -70,7 +102,16 @@ function findConfigFile(cwd: string, explicit: string | undefined): string | und
 }
 
 function readConfigFile(path: string): Record<string, unknown> {
-  const text = readFileSync(path, 'utf8')
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (error) {
+    // A folder, a file without read permission: the user's config input is wrong, like bad YAML.
+    throw new DipError('DIP_CONFIG', `Config file ${path} cannot be read: ${errorMessage(error)}`, {
+      hint: 'Pass a readable YAML or JSON file to --config (or DIP_CONFIG).',
+      cause: error,
+    })
+  }
   let data: unknown
   try {
     data = path.endsWith('.json') ? JSON.parse(text) : parseYaml(text)

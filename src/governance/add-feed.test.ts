@@ -39,3 +39,17 @@ describe('addFeedToConfig', () => {
     )
   })
 })
+
+describe('addFeedToConfig rejects names that are not Kafka topics or MySQL tables', () => {
+  it.each(['../evil', 'a/b', '..', '.', 'with space', ''])('topic %j', (topic) => {
+    expect(() => addFeedToConfig('', { topic, kind: 'stream', enabled: true })).toThrow(
+      expect.objectContaining({ code: 'DIP_USAGE', message: expect.stringContaining('a Kafka topic name') }),
+    )
+  })
+
+  it('a warehouse table with a path or quote in it', () => {
+    expect(() =>
+      addFeedToConfig('', { topic: 'T', kind: 'table', enabled: true, warehouseTable: '../x`; DROP' }),
+    ).toThrow(/--warehouse-table .*a MySQL table name/)
+  })
+})

@@ -8,8 +8,16 @@ import { DipError } from '../shared/errors.ts'
  */
 export function addFeedToConfig(text: string, feed: FeedConfig): string {
   const parsed = feedSchema.safeParse(feed)
-  if (!parsed.success)
-    throw new DipError('DIP_USAGE', `invalid feed: ${parsed.error.issues.map((i) => i.message).join('; ')}`)
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => {
+      const key = issue.path.map(String).join('.')
+      const value = key === 'topic' ? feed.topic : key === 'warehouseTable' ? feed.warehouseTable : undefined
+      return `${key === 'warehouseTable' ? '--warehouse-table' : key} ${JSON.stringify(value)}: expected ${issue.message}`
+    })
+    throw new DipError('DIP_USAGE', `Invalid feed: ${problems.join('; ')}.`, {
+      hint: 'name an existing Kafka topic, e.g. `dip feed add clickstream --kind stream`; the config file was not changed',
+    })
+  }
   const doc: Document = parseDocument(text)
   if (doc.errors.length > 0)
     throw new DipError('DIP_CONFIG', `the config file is not valid YAML: ${doc.errors[0]?.message ?? ''}`)

@@ -7,3 +7,4 @@ export {
   type SourceColumn,
 } from './source-schema.ts'
 export type * from './wire-types.ts'
+export { authHeaders, ksqlCredentials, type KsqlCredentials } from './ksql-auth.ts'

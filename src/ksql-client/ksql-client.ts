@@ -1,4 +1,5 @@
 import axios, { type AxiosInstance, isAxiosError } from 'axios'
+import { authHeaders, unauthorizedHint, type KsqlCredentials } from './ksql-auth.ts'
 import { KsqlRequestError } from './ksql-error.ts'
 import { toSourceSchema, type SourceSchema } from './source-schema.ts'
 import type { KsqlEntity, KsqlErrorBody, KsqlSourceDescription, KsqlSourceSummary } from './wire-types.ts'
@@ -7,10 +8,14 @@ export interface KsqlClientOptions {
   /** e.g. http://localhost:8088 */
   readonly url: string
   readonly timeoutMs?: number
+  /** Sent as HTTP Basic authentication on every request. */
+  readonly credentials?: KsqlCredentials | undefined
 }
 
 export interface KsqlClient {
   readonly url: string
+  /** What the client authenticates with, for the other requests made to the same server (/query, /info). */
+  readonly credentials?: KsqlCredentials | undefined
   /** POST /ksql: runs non-query statements, returns one entity per statement. */
   execute(
     sql: string,
@@ -29,7 +34,11 @@ export function createKsqlClient(options: KsqlClientOptions): KsqlClient {
   const http: AxiosInstance = axios.create({
     baseURL: url,
     timeout: options.timeoutMs ?? 30_000,
-    headers: { 'Content-Type': KSQL_CONTENT_TYPE, Accept: KSQL_CONTENT_TYPE },
+    headers: {
+      'Content-Type': KSQL_CONTENT_TYPE,
+      Accept: KSQL_CONTENT_TYPE,
+      ...authHeaders(options.credentials),
+    },
     // Success is decided by the HTTP status (spec A1 "Client rule"); error bodies are parsed below.
     validateStatus: () => true,
     proxy: false,
@@ -53,11 +62,17 @@ export function createKsqlClient(options: KsqlClientOptions): KsqlClient {
         throw new KsqlRequestError(`ksqlDB at ${url} answered /ksql with an unexpected body (not an array).`)
       return response.data as KsqlEntity[]
     }
-    throw answeredError(url, response.status, response.data as KsqlErrorBody | string | undefined)
+    throw answeredError(
+      url,
+      response.status,
+      response.data as KsqlErrorBody | string | undefined,
+      options.credentials,
+    )
   }
 
   return {
     url,
+    credentials: options.credentials,
     execute,
     async listSources() {
       const entities = await execute('SHOW STREAMS; SHOW TABLES;')
@@ -97,15 +112,19 @@ function answeredError(
   url: string,
   status: number,
   body: KsqlErrorBody | string | undefined,
+  credentials: KsqlCredentials | undefined,
 ): KsqlRequestError {
+  const hint = status === 401 ? { hint: unauthorizedHint(credentials) } : {}
   if (typeof body === 'object' && body !== null && typeof body.message === 'string') {
     return new KsqlRequestError(`ksqlDB error ${body.error_code ?? status}: ${body.message}`, {
       errorCode: body.error_code ?? status * 100,
       statementText: body.statementText ?? null,
+      ...hint,
     })
   }
   const text = typeof body === 'string' ? body.slice(0, 200) : ''
   return new KsqlRequestError(`ksqlDB at ${url} answered HTTP ${status}${text === '' ? '' : `: ${text}`}`, {
     errorCode: status * 100,
+    ...hint,
   })
 }

@@ -1,3 +1,4 @@
+import { authHeaders, unauthorizedHint, type KsqlCredentials } from './ksql-auth.ts'
 import { KsqlRequestError } from './ksql-error.ts'
 import type { KsqlErrorBody } from './wire-types.ts'
 
@@ -29,12 +30,17 @@ export async function runQuery(
   properties: Readonly<Record<string, string>>,
   handlers: QueryHandlers,
   signal?: AbortSignal,
+  credentials?: KsqlCredentials,
 ): Promise<string | null> {
   let response: Response
   try {
     response = await fetch(`${url.replace(/\/+$/, '')}/query`, {
       method: 'POST',
-      headers: { 'Content-Type': 'application/vnd.ksql.v1+json', Accept: 'application/vnd.ksql.v1+json' },
+      headers: {
+        'Content-Type': 'application/vnd.ksql.v1+json',
+        Accept: 'application/vnd.ksql.v1+json',
+        ...authHeaders(credentials),
+      },
       body: JSON.stringify({ ksql: sql, streamsProperties: properties }),
       ...(signal === undefined ? {} : { signal }),
     })
@@ -59,6 +65,7 @@ export async function runQuery(
       {
         errorCode: body?.error_code ?? response.status * 100,
         statementText: body?.statementText ?? null,
+        ...(response.status === 401 ? { hint: unauthorizedHint(credentials) } : {}),
       },
     )
   }

@@ -1,4 +1,5 @@
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
+import { authHeaders } from '../ksql-client/ksql-auth.ts'
 import { runQuery } from '../ksql-client/ksql-query.ts'
 import type { MigrationsServer } from './apply-migrations.ts'
 
@@ -6,7 +7,7 @@ import type { MigrationsServer } from './apply-migrations.ts'
 export function restMigrationsServer(client: KsqlClient): MigrationsServer {
   return {
     async serviceId() {
-      const response = await fetch(`${client.url}/info`)
+      const response = await fetch(`${client.url}/info`, { headers: authHeaders(client.credentials) })
       const info = (await response.json()) as { KsqlServerInfo?: { ksqlServiceId?: string } }
       return info.KsqlServerInfo?.ksqlServiceId ?? 'default_'
     },
@@ -24,6 +25,8 @@ export function restMigrationsServer(client: KsqlClient): MigrationsServer {
             if (!tombstone) rows.push(row)
           },
         },
+        undefined,
+        client.credentials,
       )
       return { columns, rows }
     },

@@ -1,4 +1,5 @@
 import { usageError } from '../shared/errors.ts'
+import { DEFAULT_SEED } from './continue-seed.ts'
 
 export type KeyField = 'none' | 'transaction_id' | 'user_id'
 
@@ -53,7 +54,7 @@ export function planProduce(flags: ProduceFlags): ProducePlan {
     count: flags.duration === undefined ? (flags.count ?? DEFAULT_COUNT) : null,
     durationMs: flags.duration ?? null,
     ratePerSecond: flags.rate ?? null,
-    seed: flags.seed ?? 42,
+    seed: flags.seed ?? DEFAULT_SEED,
     key: flags.key ?? 'none',
     partitions: flags.partitions ?? 1,
     lifecycle: flags.lifecycle ?? false,

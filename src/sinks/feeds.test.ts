@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { SourceSchema } from '../ksql-client/source-schema.ts'
 import type { KsqlClient } from '../ksql-client/index.ts'
-import { mergeFeeds, mergeSchemas, resolveFeeds } from './feeds.ts'
+import { warningsFor, mergeFeeds, mergeSchemas, resolveFeeds } from './feeds.ts'
 
 function source(name: string, kind: 'stream' | 'table', topic = name): SourceSchema {
   return {
@@ -61,7 +61,7 @@ describe('mergeFeeds', () => {
       configFeeds: [],
     })
     expect(feeds.map((f) => f.schema?.name)).toEqual(['A'])
-    expect(warnings[0]).toMatch(/B and A both read topic x/)
+    expect(warnings[0]?.message).toMatch(/B and A both read topic x/)
   })
 
   it('keeps every declared column when a narrow and a full-schema stream read one topic', () => {
@@ -78,7 +78,7 @@ describe('mergeFeeds', () => {
     expect(feeds).toHaveLength(1)
     expect(feeds[0]?.schema?.name).toBe('FULL')
     expect(feeds[0]?.schema?.valueColumns.map((c) => c.name)).toEqual(['ID', 'PRODUCT_ID', 'CITY', 'AMOUNT'])
-    expect(warnings[0]).toMatch(/FULL and BASIC both read topic log; its rows use FULL's schema/)
+    expect(warnings[0]?.message).toMatch(/FULL and BASIC both read topic log; its rows use FULL's schema/)
   })
 
   it('takes the key columns from the source that declares them', () => {
@@ -111,5 +111,24 @@ describe('resolveFeeds', () => {
     const { feeds } = await resolveFeeds({ ksql, configFeeds: [] })
     expect(feeds.map((f) => f.topic)).toEqual(['TOTALS'])
     expect(described).toEqual(['TOTALS'])
+  })
+})
+
+describe('warningsFor', () => {
+  it("gives a sink the general warnings and those about its own topics, not the other sink's", () => {
+    const { warnings } = mergeFeeds({
+      sources: [
+        source('TRANSACTIONS_BASIC', 'stream', 'transaction_log'),
+        source('TRANSACTIONS_FULL', 'stream', 'transaction_log'),
+        source('TOTALS', 'table', 'TOTALS'),
+      ],
+      configFeeds: [],
+    })
+    const all = [{ topic: null, message: 'ksqlDB is not reachable' }, ...warnings]
+    expect(warningsFor(all, ['TOTALS'])).toEqual(['ksqlDB is not reachable'])
+    expect(warningsFor(all, ['transaction_log', 'TOTALS'])).toEqual([
+      'ksqlDB is not reachable',
+      expect.stringMatching(/TRANSACTIONS_FULL and TRANSACTIONS_BASIC both read topic transaction_log/),
+    ])
   })
 })

@@ -17,7 +17,23 @@ export interface ResolvedFeeds {
   readonly feeds: readonly Feed[]
   /** False when the ksqlDB server could not be asked (the feeds then come from config alone). */
   readonly ksqlReachable: boolean
-  readonly warnings: readonly string[]
+  readonly warnings: readonly FeedWarning[]
+}
+
+/** A warning about one topic (null: about the whole run), so a sink prints only what concerns it. */
+export interface FeedWarning {
+  readonly topic: string | null
+  readonly message: string
+}
+
+/**
+ * The warnings a sink of `topics` should print: the general ones and those about its own topics.
+ * The lake and the warehouse resolve the same sources; a note about a stream topic only the lake
+ * reads would otherwise be printed by both, twice per lab run or orchestrator cycle.
+ */
+export function warningsFor(warnings: readonly FeedWarning[], topics: Iterable<string>): string[] {
+  const own = new Set(topics)
+  return warnings.filter((w) => w.topic === null || own.has(w.topic)).map((w) => w.message)
 }
 
 export interface ResolveFeedsOptions {
@@ -40,7 +56,7 @@ const SKIPPED_SOURCES = new Set(['KSQL_PROCESSING_LOG', EVENTS_STREAM, VERSIONS_
  * feeds alone are used and a warning says so.
  */
 export async function resolveFeeds(options: ResolveFeedsOptions): Promise<ResolvedFeeds> {
-  const warnings: string[] = []
+  const warnings: FeedWarning[] = []
   let sources: SourceSchema[] = []
   let ksqlReachable = false
   if (options.ksql !== null) {
@@ -49,11 +65,13 @@ export async function resolveFeeds(options: ResolveFeedsOptions): Promise<Resolv
       ksqlReachable = true
     } catch (error) {
       if (!isKsqlUnreachable(error)) throw error
-      warnings.push(
-        options.topics === undefined
-          ? `ksqlDB server at ${options.ksql.url} is not reachable: using the feeds of the config file only.`
-          : `ksqlDB server at ${options.ksql.url} is not reachable: reading the topics without ksqlDB schemas.`,
-      )
+      warnings.push({
+        topic: null,
+        message:
+          options.topics === undefined
+            ? `ksqlDB server at ${options.ksql.url} is not reachable: using the feeds of the config file only.`
+            : `ksqlDB server at ${options.ksql.url} is not reachable: reading the topics without ksqlDB schemas.`,
+      })
     }
   }
   const merged = mergeFeeds({ sources, configFeeds: options.configFeeds, topics: options.topics })
@@ -75,8 +93,8 @@ export function mergeFeeds(input: {
   readonly sources: readonly SourceSchema[]
   readonly configFeeds: readonly FeedConfig[]
   readonly topics?: readonly string[] | undefined
-}): { feeds: Feed[]; warnings: string[] } {
-  const warnings: string[] = []
+}): { feeds: Feed[]; warnings: FeedWarning[] } {
+  const warnings: FeedWarning[] = []
   const byTopic = new Map<string, SourceSchema>()
   for (const source of input.sources) {
     const existing = byTopic.get(source.topic)
@@ -86,9 +104,10 @@ export function mergeFeeds(input: {
     }
     const merged = mergeSchemas(existing, source)
     byTopic.set(source.topic, merged)
-    warnings.push(
-      `${source.name} and ${existing.name} both read topic ${source.topic}; its rows use ${merged.name}'s schema plus the other's extra columns.`,
-    )
+    warnings.push({
+      topic: source.topic,
+      message: `${source.name} and ${existing.name} both read topic ${source.topic}; its rows use ${merged.name}'s schema plus the other's extra columns.`,
+    })
   }
   const configByTopic = new Map(input.configFeeds.map((feed) => [feed.topic, feed]))
   const fromKsql = (schema: SourceSchema): Feed => ({

@@ -1,4 +1,5 @@
 import axios from 'axios'
+import { authHeaders, type KsqlCredentials } from '../ksql-client/ksql-auth.ts'
 import { Kafka, logLevel } from 'kafkajs'
 import mysql from 'mysql2/promise'
 import { DipError, errorMessage } from '../shared/errors.ts'
@@ -131,12 +132,21 @@ export function mysqlProbe(options: MysqlProbeOptions): Probe {
 }
 
 /** `GET /info` of a ksqlDB server (ours or Confluent's): `{ KsqlServerInfo: { version, … } }`. */
-export function ksqldbProbe(options: { readonly url: string; readonly timeoutMs?: number }): Probe {
+export function ksqldbProbe(options: {
+  readonly url: string
+  readonly timeoutMs?: number
+  /** Sent when the server requires HTTP Basic authentication. */
+  readonly credentials?: KsqlCredentials | undefined
+}): Probe {
   return async (signal) => {
     try {
       const response = await axios.get<{ KsqlServerInfo?: { version?: string; serverStatus?: string } }>(
         new URL('/info', options.url).href,
-        { timeout: options.timeoutMs ?? PROBE_TIMEOUT_MS, ...(signal === undefined ? {} : { signal }) },
+        {
+          timeout: options.timeoutMs ?? PROBE_TIMEOUT_MS,
+          headers: authHeaders(options.credentials),
+          ...(signal === undefined ? {} : { signal }),
+        },
       )
       const info = response.data.KsqlServerInfo
       if (info === undefined) return { healthy: false, version: null, detail: 'GET /info: no KsqlServerInfo' }

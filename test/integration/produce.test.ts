@@ -43,6 +43,7 @@ async function readAll(topic: string): Promise<ConsumedRecord[]> {
 interface ProduceJson {
   topic: string
   topicCreated: boolean
+  seed: number
   records: number
   bytes: number
   seconds: number
@@ -62,6 +63,36 @@ describe('dip produce', () => {
     expect(records.map((r) => String(r.value))).toEqual(expected)
     expect(records.every((r) => r.key === null)).toBe(true)
     expect(summary.bytes).toBe(expected.reduce((sum, v) => sum + Buffer.byteLength(v), 0))
+  })
+
+  it('continues the generator without --seed, so two plain runs send different transaction ids', async () => {
+    const topic = uniqueTopic('continue')
+    const first = await dip(['produce', '--count', '10', '--topic', topic, '--json'])
+    expect(first.exitCode, String(first.stderr)).toBe(0)
+    const second = await dip(['produce', '--count', '10', '--topic', topic, '--json'])
+    expect(second.exitCode, String(second.stderr)).toBe(0)
+    expect((JSON.parse(String(first.stdout)) as ProduceJson).seed).toBe(42)
+    expect((JSON.parse(String(second.stdout)) as ProduceJson).seed).toBe(52)
+    const values = (await readAll(topic)).map((r) => String(r.value))
+    // Like `dip lab`: 42 on the empty topic, then 42 + the 10 records already there.
+    const expected = [
+      ...generateTransactions({ count: 10, seed: 42 }),
+      ...generateTransactions({ count: 10, seed: 52 }),
+    ].map(serializeTransaction)
+    expect(values).toEqual(expected)
+    const ids = values.map((v) => (JSON.parse(v) as { transaction_id: string }).transaction_id)
+    expect(new Set(ids).size).toBe(20)
+  })
+
+  it('repeats the same events when the same --seed is given again', async () => {
+    const topic = uniqueTopic('same-seed')
+    for (let run = 0; run < 2; run++) {
+      const result = await dip(['produce', '--count', '5', '--topic', topic, '--seed', '42'])
+      expect(result.exitCode, String(result.stderr)).toBe(0)
+    }
+    const values = (await readAll(topic)).map((r) => String(r.value))
+    const once = generateTransactions({ count: 5, seed: 42 }).map(serializeTransaction)
+    expect(values).toEqual([...once, ...once])
   })
 
   it('keys records by transaction_id over the requested partitions and stamps event times', async () => {

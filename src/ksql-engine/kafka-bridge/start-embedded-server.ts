@@ -1,6 +1,7 @@
 import type { KafkaPorts } from '../../kafka/ports.ts'
 import { createEngine } from '../engine.ts'
 import { inMemoryBackend } from '../server/ksql-backend.ts'
+import { assertBindAllowed, type BasicAuth } from '../server/basic-auth.ts'
 import { startKsqlServer, type RunningKsqlServer } from '../server/ksql-server.ts'
 import { createKafkaBackend } from './kafka-backend.ts'
 
@@ -20,6 +21,8 @@ export interface EmbeddedServerOptions {
    * (tables keep their newest record per key; everything else is in Kafka). Default 1,000.
    */
   readonly retainRecords?: number
+  /** HTTP Basic authentication of the REST API (required unless `host` is a loopback address). */
+  readonly auth?: BasicAuth | null
 }
 
 /** Enough for a look at a stream's latest rows; a long-running server's memory stays flat. */
@@ -31,6 +34,8 @@ export interface EmbeddedServer extends RunningKsqlServer {
 
 /** The engine + (optionally) the Kafka bridge + the REST server, started in that order. */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
+  // Before the command topic is replayed: a server that may not listen should not start at all.
+  assertBindAllowed(options.host, options.auth ?? null)
   const properties = { ...options.properties, 'ksql.service.id': options.serviceId }
   if (options.kafka === null) {
     // Nothing persists anywhere else: the engine keeps every record.
@@ -40,6 +45,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       port: options.port,
       host: options.host,
       serviceId: options.serviceId,
+      auth: options.auth ?? null,
     })
     return { ...server, replayedCommands: 0 }
   }
@@ -63,6 +69,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
       port: options.port,
       host: options.host,
       serviceId: options.serviceId,
+      auth: options.auth ?? null,
     })
   } catch (error) {
     await backend.stop()

@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest'
 import { createEngine } from '../index.ts'
+import { createBasicAuth, parsePasswordFile } from './basic-auth.ts'
 import { inMemoryBackend } from './ksql-backend.ts'
 import { startKsqlServer, type RunningKsqlServer } from './ksql-server.ts'
 
@@ -255,5 +256,50 @@ describe('ksqlDB REST server over the embedded engine', () => {
     let done = false
     while (!done) done = (await reader.read()).done
     expect((await post('/close-query', { queryId })).status).toBe(400)
+  })
+})
+
+describe('ksqlDB REST server with HTTP Basic authentication', () => {
+  const users = parsePasswordFile('ann: pw1,admin\n', 'password-file')
+  const basic = (user: string, password: string) =>
+    `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}`
+  const request = (path: string, authorization?: string) =>
+    fetch(`${server?.url ?? ''}${path}`, {
+      method: path === '/ksql' ? 'POST' : 'GET',
+      headers: {
+        'Content-Type': 'application/vnd.ksql.v1+json',
+        ...(authorization === undefined ? {} : { Authorization: authorization }),
+      },
+      ...(path === '/ksql' ? { body: JSON.stringify({ ksql: 'SHOW STREAMS;' }) } : {}),
+    })
+
+  it("answers ksqlDB's 401 without or with wrong credentials, on every endpoint, and serves the right ones", async () => {
+    server = await startKsqlServer({
+      backend: inMemoryBackend(createEngine()),
+      port: 0,
+      auth: createBasicAuth(users),
+    })
+    for (const path of ['/ksql', '/info', '/healthcheck', '/status']) {
+      for (const authorization of [undefined, basic('ann', 'wrong'), basic('bob', 'pw1')]) {
+        const response = await request(path, authorization)
+        expect(response.status, `${path} ${String(authorization)}`).toBe(401)
+        expect(response.headers.get('www-authenticate')).toBe('Basic realm="KsqlServer-Props"')
+        expect(await response.json()).toEqual({
+          '@type': 'generic_error',
+          error_code: 40100,
+          message: 'Unauthorized',
+        })
+      }
+    }
+    const shown = await request('/ksql', basic('ann', 'pw1'))
+    expect(shown.status).toBe(200)
+    expect(await shown.json()).toMatchObject([{ '@type': 'streams' }])
+    expect((await request('/info', basic('ann', 'pw1'))).status).toBe(200)
+  })
+
+  it('refuses to listen beyond loopback without authentication', async () => {
+    await expect(
+      startKsqlServer({ backend: inMemoryBackend(createEngine()), port: 0, host: '0.0.0.0' }),
+    ).rejects.toThrow(/will not listen on 0\.0\.0\.0 without authentication/)
   })
 })

@@ -9,6 +9,8 @@ import { badRequest, notFound, selectOnKsql, toHttpError } from './error-codes.t
 import type { KsqlBackend } from './ksql-backend.ts'
 import { startPushQuery, type PushQuery } from './push-query.ts'
 import { handleInsertsStream } from './inserts-stream.ts'
+import { assertBindAllowed, type BasicAuth } from './basic-auth.ts'
+import { assertNever } from '../../shared/assert-never.ts'
 
 export const SERVER_VERSION = '0.29.0-dip'
 const KSQL_TYPE = 'application/vnd.ksql.v1+json'
@@ -19,6 +21,8 @@ export interface KsqlServerOptions {
   readonly port?: number
   readonly host?: string
   readonly serviceId?: string
+  /** HTTP Basic on every endpoint; null/absent: none, which only a loopback host allows. */
+  readonly auth?: BasicAuth | null
 }
 
 export interface RunningKsqlServer {
@@ -40,8 +44,11 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
   const serviceId = options.serviceId ?? 'default_'
   const commands = new Map<string, CommandRecord>()
   const pushQueries = new Map<string, PushQuery>()
+  const auth = options.auth ?? null
+  assertBindAllowed(options.host ?? '127.0.0.1', auth)
 
   const server: Server = createServer((req, res) => {
+    if (auth !== null && !authenticated(auth, req, res)) return
     route(req, res).catch((error: unknown) => sendError(res, error))
   })
 
@@ -334,6 +341,26 @@ function contentType(req?: IncomingMessage): string {
 
 function sendJson(res: ServerResponse, status: number, body: unknown, req?: IncomingMessage): void {
   res.writeHead(status, { 'Content-Type': contentType(req) }).end(JSON.stringify(body))
+}
+
+/** Answers a refused request as ksqlDB does (its body, and the realm to a 401) and says so. */
+function authenticated(auth: BasicAuth, req: IncomingMessage, res: ServerResponse): boolean {
+  const decision = auth.check(req.headers.authorization)
+  switch (decision.kind) {
+    case 'accepted':
+      return true
+    case 'unauthorized':
+      res.setHeader('WWW-Authenticate', `Basic realm="${auth.realm}"`)
+      break
+    case 'malformed':
+      break
+    default:
+      return assertNever(decision, 'auth decision')
+  }
+  // The body is never read: drop it rather than leave it in the socket.
+  req.resume()
+  sendJson(res, decision.status, decision.body, req)
+  return false
 }
 
 function sendError(res: ServerResponse, error: unknown): void {

@@ -6,6 +6,7 @@ import type { LoadedConfig } from '../../config/load-config.ts'
 import { DipError } from '../../shared/errors.ts'
 import type { CommandResult, CommandRunner } from '../command-runner.ts'
 import { kafkaProbe, ksqldbProbe, mysqlProbe, waitUntilHealthy, type Probe } from '../health.ts'
+import { ksqlCredentials } from '../../ksql-client/ksql-auth.ts'
 import {
   SERVICE_NAMES,
   type DownResult,
@@ -73,7 +74,7 @@ export function createDockerStack(
   const probes: Readonly<Record<ServiceName, Probe>> = options.probes ?? {
     kafka: kafkaProbe({ brokers: config.kafka.brokers }),
     mysql: mysqlProbe({ ...config.mysql }),
-    ksqldb: ksqldbProbe({ url: config.ksql.url }),
+    ksqldb: ksqldbProbe({ url: config.ksql.url, credentials: ksqlCredentials(config.ksql) }),
   }
   const ports: Record<ServiceName, number> = {
     kafka: settings.kafkaPort,

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs'
-import { mkdir, writeFile } from 'node:fs/promises'
+import { chmod, mkdir, writeFile } from 'node:fs/promises'
 import { basename, join } from 'node:path'
 import mysql from 'mysql2/promise'
 import { DipError, errorMessage } from '../../shared/errors.ts'
@@ -21,6 +21,11 @@ export interface MysqlNativeSettings {
 
 const BOOTSTRAPPED_MARKER = '.dip-bootstrapped'
 
+/** The data dir holds every table and password hash: only the server's user may read it. */
+const PRIVATE_DIR = 0o700
+/** The server creates its socket world-writable (0777), which lets any local user connect. */
+const PRIVATE_SOCKET = 0o600
+
 const runningAsRoot = () => typeof process.getuid === 'function' && process.getuid() === 0
 
 /** Creates the system tables once. A non-empty data dir without them is reported as corrupt. */
@@ -29,8 +34,11 @@ export async function prepareMysql(
   binaries: MysqlBinaries,
   runner: CommandRunner,
 ): Promise<{ initialized: boolean }> {
-  if (checkMysqlDataDir(paths.mysqlDataDir) === 'initialized') return { initialized: false }
-  await mkdir(paths.mysqlDataDir, { recursive: true })
+  if (checkMysqlDataDir(paths.mysqlDataDir) === 'initialized') {
+    await chmod(paths.mysqlDataDir, PRIVATE_DIR)
+    return { initialized: false }
+  }
+  await mkdir(paths.mysqlDataDir, { recursive: true, mode: PRIVATE_DIR })
   await mkdir(paths.logsDir, { recursive: true })
   const result = await runner.run(binaries.installDb, [
     '--no-defaults',
@@ -41,6 +49,8 @@ export async function prepareMysql(
     ...(runningAsRoot() ? ['--user=root'] : []),
   ])
   await writeFile(join(paths.logsDir, 'mysql-install.log'), `${result.stdout}\n${result.stderr}\n`)
+  // mkdir's mode is masked by the umask and install-db may set its own: make sure at the end.
+  await chmod(paths.mysqlDataDir, PRIVATE_DIR)
   if (result.exitCode !== 0) {
     throw new DipError(
       'DIP_STACK',
@@ -165,13 +175,21 @@ export async function socketAnswers(paths: NativePaths): Promise<boolean> {
       connectTimeout: 3000,
     })
     await connection.end().catch(() => undefined)
+    await restrictSocket(paths)
     return true
   } catch (error) {
-    return (error as { errno?: number }).errno === ER_ACCESS_DENIED
+    const refused = (error as { errno?: number }).errno === ER_ACCESS_DENIED
+    if (refused) await restrictSocket(paths)
+    return refused
   }
 }
 
 const ER_ACCESS_DENIED = 1045
+
+/** The first moment the socket is known to exist (the server just answered on it): owner-only. */
+export async function restrictSocket(paths: Pick<NativePaths, 'mysqlSocket'>): Promise<void> {
+  await chmod(paths.mysqlSocket, PRIVATE_SOCKET).catch(() => undefined)
+}
 
 async function connectSocket(paths: NativePaths, passwords: readonly string[]): Promise<mysql.Connection> {
   let lastError: unknown

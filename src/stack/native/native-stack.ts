@@ -11,6 +11,7 @@ import {
   waitUntilHealthy,
   type ProbeResult,
 } from '../health.ts'
+import { ksqlCredentials } from '../../ksql-client/ksql-auth.ts'
 import { findProvisionedKafka, kafkaRuntime, notProvisionedError } from '../provision/kafka-provision.ts'
 import type {
   DownOptions,
@@ -116,7 +117,7 @@ export function createNativeStack(
       user: mysqlSettings.user,
       password: mysqlSettings.password,
     }),
-    ksqldb: ksqldbProbe({ url: config.ksql.url }),
+    ksqldb: ksqldbProbe({ url: config.ksql.url, credentials: ksqlCredentials(config.ksql) }),
   }
   const pidState = (service: NativeService): PidState => readPidFile(pidFiles[service], markers[service])
 
