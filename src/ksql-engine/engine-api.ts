@@ -53,6 +53,15 @@ export interface QueryInfo {
   readonly sinkTopics: readonly string[]
   readonly sources: readonly string[]
   readonly state: 'RUNNING' | 'ERROR' | 'TERMINATED'
+  /** Why the query stopped processing (state ERROR), as ksqlDB's QueryError: newest last. */
+  readonly errors?: readonly QueryError[]
+}
+
+/** ksqlDB's QueryError: USER when the query's own inputs or outputs are at fault (e.g. a topic gone). */
+export interface QueryError {
+  readonly timestamp: number
+  readonly errorMessage: string
+  readonly type: 'USER' | 'SYSTEM' | 'UNKNOWN'
 }
 
 /** One result per executed statement, shaped so the REST layer can build ksqlDB's entities. */

@@ -12,6 +12,7 @@ import { analyzeQuery, type QueryAnalysis } from './analyzer/analyze-query.ts'
 import { lookupKeyOrder, lookupPosition } from './analyzer/pull-key-order.ts'
 import { checkPullClauses } from './analyzer/check-pull-clauses.ts'
 import { checkPullWhere } from './analyzer/check-pull-where.ts'
+import { checkTopicName } from './analyzer/topic-name.ts'
 import type {
   ColumnInfo,
   Engine,
@@ -23,6 +24,7 @@ import type {
   OffsetRecord,
   KeyFormat,
   ProcessingLogEntry,
+  QueryError,
   QueryInfo,
   SourceInfo,
   StatementResult,
@@ -72,7 +74,8 @@ export interface EmbeddedEngineOptions extends EngineOptions {
 }
 
 interface RunningQuery {
-  readonly info: QueryInfo
+  /** Replaced (not mutated) when the query fails: callers may hold the previous snapshot. */
+  info: QueryInfo
   readonly plan: ExecutionPlan
   stop: () => void
   /** Runs one record through this query only (a backfill); errors go to the processing log. */
@@ -93,8 +96,8 @@ interface ExecutionState {
   readonly queries: Map<string, RunningQuery>
   commandSeq: number
   readonly dryRun: boolean
-  /** Topics created by the sandbox, so later statements of the same batch can see them. */
-  readonly sandboxTopics: Set<string>
+  /** Topics created by the sandbox (→ partitions), so later statements of the same batch can see them. */
+  readonly sandboxTopics: Map<string, number>
 }
 
 /** Request-scoped settings: SET/DEFINE affect only the rest of one execute() call. */
@@ -143,6 +146,18 @@ export interface EmbeddedEngine extends Engine {
   takeBackfills(): PendingBackfill[]
   /** Runs older records of its source topic through one query (not through the other readers). */
   backfill(queryId: string, records: readonly StoredRecord[]): void
+  /**
+   * A query that can no longer run (its sink or source topic is gone): it stops processing and
+   * shows ksqlDB's ERROR state with the error; the others go on. TERMINATE or DROP removes it.
+   */
+  failQuery(queryId: string, error: Omit<QueryError, 'timestamp'>): void
+  /**
+   * Validates `sql` as execute() would, changing nothing (throws EngineError as execute() does),
+   * and tells which topics executing it would create (→ partitions): the embedder creates them
+   * where they must exist (Kafka) before execute(), so a topic the broker refuses fails the
+   * statement before any query starts.
+   */
+  topicsToCreate(sql: string, options?: ExecuteOptions): ReadonlyMap<string, number>
 }
 
 /** Creates the in-process ksqlDB-compatible engine over in-memory topics. */
@@ -168,7 +183,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     queries: new Map(),
     commandSeq: 0,
     dryRun: false,
-    sandboxTopics: new Set(),
+    sandboxTopics: new Map(),
   }
   const warnings: string[] = []
 
@@ -195,11 +210,25 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
   const topicExists = (s: ExecutionState, name: string): boolean =>
     topics.has(name) || s.sandboxTopics.has(name)
   const ensureTopic = (s: ExecutionState, name: string, partitions: number): void => {
-    if (s.dryRun) s.sandboxTopics.add(name)
+    checkTopicName(name)
+    if (s.dryRun) s.sandboxTopics.set(name, partitions)
     else topics.create(name, partitions)
   }
 
   function execute(sql: string, executeOptions: ExecuteOptions = {}): StatementResult[] {
+    const { slices, parseSlice, newScope } = validate(sql, executeOptions)
+    // 2. Execute for real.
+    const scope = newScope()
+    const results: StatementResult[] = []
+    for (const slice of slices) {
+      const result = runStatement(parseSlice(slice, scope), state, scope)
+      if (result !== null) results.push(result)
+    }
+    return results
+  }
+
+  /** 1. Validates every statement in a sandbox: nothing runs unless every statement is valid. */
+  function validate(sql: string, executeOptions: ExecuteOptions) {
     const slices = splitStatements(sql)
     const newScope = (): RequestScope => ({
       properties: new Map(Object.entries(executeOptions.properties ?? {})),
@@ -221,24 +250,16 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         return fail('statement', (error as Error).message, slice.text)
       }
     }
-    // 1. Validate everything in a sandbox: nothing runs unless every statement is valid.
     const sandbox: ExecutionState = {
       metastore: state.metastore.copy(),
       queries: new Map(state.queries),
       commandSeq: state.commandSeq,
       dryRun: true,
-      sandboxTopics: new Set(),
+      sandboxTopics: new Map(),
     }
     const sandboxScope = newScope()
     for (const slice of slices) runStatement(parseSlice(slice, sandboxScope), sandbox, sandboxScope)
-    // 2. Execute for real.
-    const scope = newScope()
-    const results: StatementResult[] = []
-    for (const slice of slices) {
-      const result = runStatement(parseSlice(slice, scope), state, scope)
-      if (result !== null) results.push(result)
-    }
-    return results
+    return { slices, parseSlice, newScope, newTopics: sandbox.sandboxTopics }
   }
 
   function runStatement(
@@ -1071,6 +1092,19 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     backfill: (queryId, records) => {
       const query = state.queries.get(queryId)
       if (query !== undefined) for (const record of records) query.feed(record)
+    },
+    topicsToCreate: (sql, executeOptions) => validate(sql, executeOptions ?? {}).newTopics,
+    failQuery: (queryId, error) => {
+      const query = state.queries.get(queryId)
+      if (query === undefined || query.info.state === 'ERROR') return
+      query.stop()
+      query.stop = () => undefined
+      query.feed = () => undefined
+      query.info = {
+        ...query.info,
+        state: 'ERROR',
+        errors: [...(query.info.errors ?? []), { ...error, timestamp: Date.now() }],
+      }
     },
   }
 }
