@@ -122,6 +122,12 @@ export interface ProcessingLogEntry {
   readonly partition: number
   readonly offset: number
   readonly message: string
+  /** ksqlDB's message type: a record that could not be read (deserialization) or one that failed later. */
+  readonly kind?: 'deserialization' | 'processing'
+  /** For deserialization errors: the part that could not be read. */
+  readonly target?: 'key' | 'value'
+  /** For deserialization errors: the bytes that could not be read. */
+  readonly record?: Buffer | null
 }
 
 export type EngineErrorKind = 'parse' | 'statement' | 'unsupported'

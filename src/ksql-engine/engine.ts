@@ -58,6 +58,11 @@ import { partitionForKey } from './runtime/murmur2.ts'
 import type { OperatorContext } from './runtime/operators/operator.ts'
 import { createSinkOperator } from './runtime/operators/sink-operator.ts'
 import { ProcessingLog } from './runtime/processing-log.ts'
+import {
+  processingLogRecordValue,
+  processingLogSettings,
+  processingLogStreamStatement,
+} from './runtime/processing-log-record.ts'
 import { toJsonValue, unwrapSessionWindowedKey, unwrapTimeWindowedKey } from './serde/index.ts'
 import { formatSqlType } from './types/sql-type.ts'
 
@@ -151,6 +156,8 @@ export interface EmbeddedEngine extends Engine {
    * shows ksqlDB's ERROR state with the error; the others go on. TERMINATE or DROP removes it.
    */
   failQuery(queryId: string, error: Omit<QueryError, 'timestamp'>): void
+  /** Calls `listener` with every processing-log entry of a persistent query from now on. */
+  onProcessingLog(listener: (entry: ProcessingLogEntry) => void): () => void
   /**
    * Validates `sql` as execute() would, changing nothing (throws EngineError as execute() does),
    * and tells which topics executing it would create (→ partitions): the embedder creates them
@@ -186,6 +193,31 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     sandboxTopics: new Map(),
   }
   const warnings: string[] = []
+  const processingLog = processingLogSettings(
+    (name) => serverProperties.get(name),
+    serverProperties.get('ksql.service.id') ?? 'default_',
+  )
+  const processingLogListeners = new Set<(entry: ProcessingLogEntry) => void>()
+
+  /**
+   * A record a persistent query skipped (or computed NULL for): kept for processingLog(), told to
+   * listeners, and written to the processing-log topic as ksqlDB's processing logger would.
+   * Transient queries' errors stay out of the topic: a pull query re-reading history would log
+   * the same records again on every run.
+   */
+  function recordError(entry: ProcessingLogEntry): void {
+    log.record(entry)
+    if (entry.queryId === 'transient') return
+    for (const listener of processingLogListeners) listener(entry)
+    if (processingLog.topicAutoCreate && topics.has(processingLog.topic))
+      topics.append({
+        topic: processingLog.topic,
+        partition: 0,
+        key: null,
+        value: Buffer.from(processingLogRecordValue(entry, Date.now(), processingLog.rowsInclude)),
+        timestamp: Date.now(),
+      })
+  }
 
   const property = (scope: RequestScope, name: string): string | undefined => {
     const bare = name.replace(/^ksql\.streams\./, '')
@@ -568,7 +600,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       try {
         handler(record)
       } catch (error) {
-        log.record({
+        recordError({
           queryId,
           topic: record.topic,
           partition: record.partition,
@@ -591,8 +623,17 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     return {
       queryId,
       functions,
-      logError: (message, row) =>
-        log.record({ queryId, topic, partition: row?.partition ?? -1, offset: row?.offset ?? -1, message }),
+      logError: (message, row, unreadable) =>
+        recordError({
+          queryId,
+          topic,
+          partition: row?.partition ?? -1,
+          offset: row?.offset ?? -1,
+          message,
+          ...(unreadable === undefined
+            ? { kind: 'processing' }
+            : { kind: 'deserialization', target: unreadable.target, record: unreadable.bytes }),
+        }),
     }
   }
 
@@ -1063,8 +1104,21 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     return { kind: 'queryTerminated', queryIds: [id], message: 'Query terminated.' }
   }
 
+  if (processingLog.topicAutoCreate && !topics.has(processingLog.topic))
+    topics.create(processingLog.topic, processingLog.partitions)
+  if (processingLog.streamAutoCreate && state.metastore.get(processingLog.streamName) === undefined) {
+    // Not a command: the query ids of the commands a server replays must not shift.
+    const commandSeq = state.commandSeq
+    execute(processingLogStreamStatement(processingLog))
+    state.commandSeq = commandSeq
+  }
+
   return {
     execute,
+    onProcessingLog: (listener) => {
+      processingLogListeners.add(listener)
+      return () => processingLogListeners.delete(listener)
+    },
     createTopic: (name, partitions) => topics.create(name, partitions ?? 1),
     produce: (record) => {
       topics.append(record)
