@@ -583,6 +583,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       sources: [analysis.source.name],
       state: 'RUNNING',
     }
+    checkNoFeedbackLoop(queryId, analysis.source.topic, sink.topic, s)
     const fromEarliest = (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
     const running: RunningQuery = {
       info,
@@ -617,6 +618,32 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     running.stop = topics.subscribe(analysis.source.topic, (record) => {
       if (!muted.has(queryId)) running.feed(record)
     })
+  }
+
+  /**
+   * A query whose output comes back to its own input (INSERT INTO S SELECT … FROM S, or through
+   * other queries or a second source over the same topic) would run forever: in this engine every
+   * record is processed to completion before the next, so the server would never answer again.
+   * ksqlDB accepts such loops (they grow the topic without end); here they are refused.
+   */
+  function checkNoFeedbackLoop(queryId: string, fromTopic: string, toTopic: string, s: ExecutionState): void {
+    const next = new Map<string, string[]>()
+    for (const q of s.queries.values()) {
+      if (q.info.id === queryId || q.info.state !== 'RUNNING') continue
+      next.set(q.plan.source.topic, [...(next.get(q.plan.source.topic) ?? []), ...q.info.sinkTopics])
+    }
+    const seen = new Set<string>()
+    const pending = [toTopic]
+    while (pending.length > 0) {
+      const topic = pending.pop() as string
+      if (topic === fromTopic)
+        throw new StatementError(
+          `Cannot start query ${queryId}: its output (topic ${toTopic}) would flow back into its own input (topic ${fromTopic}), a loop that never ends. Read from a source that does not depend on the sink.`,
+        )
+      if (seen.has(topic)) continue
+      seen.add(topic)
+      pending.push(...(next.get(topic) ?? []))
+    }
   }
 
   function operatorContext(queryId: string, topic: string): OperatorContext {
