@@ -56,6 +56,11 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
       auth,
       serviceId: flags.serviceId ?? 'default_',
       kafka: flags.inMemory === true ? null : await createKafka(config),
+      // As the lab's docker-compose configures ksqlDB: the processing log is a topic and a stream.
+      properties: {
+        'ksql.logging.processing.topic.auto.create': 'true',
+        'ksql.logging.processing.stream.auto.create': 'true',
+      },
       log: (message) => reporter.warn(message),
       onFatal: (error) => fatal(error),
     })

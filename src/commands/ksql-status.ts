@@ -20,7 +20,12 @@ export async function runKsqlStatus(global: GlobalOptions): Promise<void> {
       'tables',
     ),
   ]
-  const queries = list<{ id: string; state?: string; sinks?: string[] }>('queries', 'queries')
+  const queries = list<{
+    id: string
+    state?: string
+    sinks?: string[]
+    queryErrors?: { errorMessage?: string }[]
+  }>('queries', 'queries')
   let columns: readonly string[] = []
   const rows: unknown[][] = []
   const hasMigrations = sources.some((s) => s.name === VERSIONS_TABLE)
@@ -47,8 +52,8 @@ export async function runKsqlStatus(global: GlobalOptions): Promise<void> {
   if (queries.length > 0) {
     reporter.info('')
     reporter.table(
-      queries.map((q) => [q.id, q.state ?? '', (q.sinks ?? []).join(',')]),
-      { header: ['query', 'state', 'sinks'] },
+      queries.map((q) => [q.id, q.state ?? '', (q.sinks ?? []).join(','), lastError(q.queryErrors)]),
+      { header: ['query', 'state', 'sinks', 'error'] },
     )
   }
   if (migrations.length > 0) {
@@ -59,4 +64,9 @@ export async function runKsqlStatus(global: GlobalOptions): Promise<void> {
     )
   }
   reporter.result({ url: client.url, sources, queries, migrations })
+}
+
+/** A query in ERROR shows its newest error (ksqlDB keeps them newest last). */
+function lastError(errors: readonly { errorMessage?: string }[] | undefined): string {
+  return errors?.at(-1)?.errorMessage ?? ''
 }

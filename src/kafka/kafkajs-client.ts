@@ -290,16 +290,31 @@ function toTopicConfig(spec: TopicSpec) {
 
 function createRecordSink(context: ClientContext, options: ProducerOptions): RecordSink {
   const transactional = options.transactionalId !== undefined
-  const producer: Producer = context.kafka.producer({
-    // Java's murmur2 partitioner, so keys land where ksqlDB and Java clients expect them.
-    createPartitioner: Partitioners.DefaultPartitioner,
-    idempotent: transactional || (options.idempotent ?? true),
-    // kafkajs keeps ordering under retries for idempotent producers only with one request in flight.
-    maxInFlightRequests: 1,
-    allowAutoTopicCreation: false,
-    ...(transactional ? { transactionalId: options.transactionalId } : {}),
-  })
-  const connect = lazyConnect(producer)
+  const newProducer = (): Producer =>
+    context.kafka.producer({
+      // Java's murmur2 partitioner, so keys land where ksqlDB and Java clients expect them.
+      createPartitioner: Partitioners.DefaultPartitioner,
+      idempotent: transactional || (options.idempotent ?? true),
+      // kafkajs keeps ordering under retries for idempotent producers only with one request in flight.
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      ...(transactional ? { transactionalId: options.transactionalId } : {}),
+    })
+  let producer = newProducer()
+  let connect = lazyConnect(producer)
+  /**
+   * kafkajs keeps every topic a producer ever wrote in the topics it refreshes metadata for, and
+   * fails every later send once one of them is deleted (tulios/kafkajs#1622). After an unknown-topic
+   * error the next call gets a fresh producer (same transactional id: it fences the old one), whose
+   * metadata holds only the topics it writes from then on.
+   */
+  const renewAfter = async (error: unknown): Promise<void> => {
+    if ((rootCause(error) as { type?: unknown }).type !== 'UNKNOWN_TOPIC_OR_PARTITION') return
+    const stale = producer
+    producer = newProducer()
+    connect = lazyConnect(producer)
+    await stale.disconnect().catch(() => undefined)
+  }
   // A transactional producer runs one transaction at a time; callers may overlap, so queue them.
   let queue: Promise<unknown> = Promise.resolve()
 
@@ -311,6 +326,7 @@ function createRecordSink(context: ClientContext, options: ProducerOptions): Rec
         for (const chunk of chunkBySize(records))
           await client.sendBatch({ topicMessages: toTopicMessages(chunk), acks: -1 })
       } catch (error) {
+        await renewAfter(error)
         throw kafkaError(context, `send to ${topicNames(records)}`, error, topicList(records))
       }
     },
@@ -342,6 +358,7 @@ function createRecordSink(context: ClientContext, options: ProducerOptions): Rec
         } catch (error) {
           // The transaction may already be unusable (e.g. fenced); the original error matters more.
           await tx.abort().catch(() => undefined)
+          await renewAfter(error)
           throw error instanceof Error && error.name.startsWith('KafkaJS')
             ? kafkaError(context, 'transaction', error)
             : error

@@ -53,6 +53,15 @@ export interface QueryInfo {
   readonly sinkTopics: readonly string[]
   readonly sources: readonly string[]
   readonly state: 'RUNNING' | 'ERROR' | 'TERMINATED'
+  /** Why the query stopped processing (state ERROR), as ksqlDB's QueryError: newest last. */
+  readonly errors?: readonly QueryError[]
+}
+
+/** ksqlDB's QueryError: USER when the query's own inputs or outputs are at fault (e.g. a topic gone). */
+export interface QueryError {
+  readonly timestamp: number
+  readonly errorMessage: string
+  readonly type: 'USER' | 'SYSTEM' | 'UNKNOWN'
 }
 
 /** One result per executed statement, shaped so the REST layer can build ksqlDB's entities. */
@@ -113,6 +122,12 @@ export interface ProcessingLogEntry {
   readonly partition: number
   readonly offset: number
   readonly message: string
+  /** ksqlDB's message type: a record that could not be read (deserialization) or one that failed later. */
+  readonly kind?: 'deserialization' | 'processing'
+  /** For deserialization errors: the part that could not be read. */
+  readonly target?: 'key' | 'value'
+  /** For deserialization errors: the bytes that could not be read. */
+  readonly record?: Buffer | null
 }
 
 export type EngineErrorKind = 'parse' | 'statement' | 'unsupported'

@@ -12,6 +12,7 @@ import { analyzeQuery, type QueryAnalysis } from './analyzer/analyze-query.ts'
 import { lookupKeyOrder, lookupPosition } from './analyzer/pull-key-order.ts'
 import { checkPullClauses } from './analyzer/check-pull-clauses.ts'
 import { checkPullWhere } from './analyzer/check-pull-where.ts'
+import { checkTopicName } from './analyzer/topic-name.ts'
 import type {
   ColumnInfo,
   Engine,
@@ -23,6 +24,7 @@ import type {
   OffsetRecord,
   KeyFormat,
   ProcessingLogEntry,
+  QueryError,
   QueryInfo,
   SourceInfo,
   StatementResult,
@@ -56,6 +58,11 @@ import { partitionForKey } from './runtime/murmur2.ts'
 import type { OperatorContext } from './runtime/operators/operator.ts'
 import { createSinkOperator } from './runtime/operators/sink-operator.ts'
 import { ProcessingLog } from './runtime/processing-log.ts'
+import {
+  processingLogRecordValue,
+  processingLogSettings,
+  processingLogStreamStatement,
+} from './runtime/processing-log-record.ts'
 import { toJsonValue, unwrapSessionWindowedKey, unwrapTimeWindowedKey } from './serde/index.ts'
 import { formatSqlType } from './types/sql-type.ts'
 
@@ -72,7 +79,8 @@ export interface EmbeddedEngineOptions extends EngineOptions {
 }
 
 interface RunningQuery {
-  readonly info: QueryInfo
+  /** Replaced (not mutated) when the query fails: callers may hold the previous snapshot. */
+  info: QueryInfo
   readonly plan: ExecutionPlan
   stop: () => void
   /** Runs one record through this query only (a backfill); errors go to the processing log. */
@@ -93,8 +101,8 @@ interface ExecutionState {
   readonly queries: Map<string, RunningQuery>
   commandSeq: number
   readonly dryRun: boolean
-  /** Topics created by the sandbox, so later statements of the same batch can see them. */
-  readonly sandboxTopics: Set<string>
+  /** Topics created by the sandbox (→ partitions), so later statements of the same batch can see them. */
+  readonly sandboxTopics: Map<string, number>
 }
 
 /** Request-scoped settings: SET/DEFINE affect only the rest of one execute() call. */
@@ -143,6 +151,20 @@ export interface EmbeddedEngine extends Engine {
   takeBackfills(): PendingBackfill[]
   /** Runs older records of its source topic through one query (not through the other readers). */
   backfill(queryId: string, records: readonly StoredRecord[]): void
+  /**
+   * A query that can no longer run (its sink or source topic is gone): it stops processing and
+   * shows ksqlDB's ERROR state with the error; the others go on. TERMINATE or DROP removes it.
+   */
+  failQuery(queryId: string, error: Omit<QueryError, 'timestamp'>): void
+  /** Calls `listener` with every processing-log entry of a persistent query from now on. */
+  onProcessingLog(listener: (entry: ProcessingLogEntry) => void): () => void
+  /**
+   * Validates `sql` as execute() would, changing nothing (throws EngineError as execute() does),
+   * and tells which topics executing it would create (→ partitions): the embedder creates them
+   * where they must exist (Kafka) before execute(), so a topic the broker refuses fails the
+   * statement before any query starts.
+   */
+  topicsToCreate(sql: string, options?: ExecuteOptions): ReadonlyMap<string, number>
 }
 
 /** Creates the in-process ksqlDB-compatible engine over in-memory topics. */
@@ -168,9 +190,34 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     queries: new Map(),
     commandSeq: 0,
     dryRun: false,
-    sandboxTopics: new Set(),
+    sandboxTopics: new Map(),
   }
   const warnings: string[] = []
+  const processingLog = processingLogSettings(
+    (name) => serverProperties.get(name),
+    serverProperties.get('ksql.service.id') ?? 'default_',
+  )
+  const processingLogListeners = new Set<(entry: ProcessingLogEntry) => void>()
+
+  /**
+   * A record a persistent query skipped (or computed NULL for): kept for processingLog(), told to
+   * listeners, and written to the processing-log topic as ksqlDB's processing logger would.
+   * Transient queries' errors stay out of the topic: a pull query re-reading history would log
+   * the same records again on every run.
+   */
+  function recordError(entry: ProcessingLogEntry): void {
+    log.record(entry)
+    if (entry.queryId === 'transient') return
+    for (const listener of processingLogListeners) listener(entry)
+    if (processingLog.topicAutoCreate && topics.has(processingLog.topic))
+      topics.append({
+        topic: processingLog.topic,
+        partition: 0,
+        key: null,
+        value: Buffer.from(processingLogRecordValue(entry, Date.now(), processingLog.rowsInclude)),
+        timestamp: Date.now(),
+      })
+  }
 
   const property = (scope: RequestScope, name: string): string | undefined => {
     const bare = name.replace(/^ksql\.streams\./, '')
@@ -195,11 +242,25 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
   const topicExists = (s: ExecutionState, name: string): boolean =>
     topics.has(name) || s.sandboxTopics.has(name)
   const ensureTopic = (s: ExecutionState, name: string, partitions: number): void => {
-    if (s.dryRun) s.sandboxTopics.add(name)
+    checkTopicName(name)
+    if (s.dryRun) s.sandboxTopics.set(name, partitions)
     else topics.create(name, partitions)
   }
 
   function execute(sql: string, executeOptions: ExecuteOptions = {}): StatementResult[] {
+    const { slices, parseSlice, newScope } = validate(sql, executeOptions)
+    // 2. Execute for real.
+    const scope = newScope()
+    const results: StatementResult[] = []
+    for (const slice of slices) {
+      const result = runStatement(parseSlice(slice, scope), state, scope)
+      if (result !== null) results.push(result)
+    }
+    return results
+  }
+
+  /** 1. Validates every statement in a sandbox: nothing runs unless every statement is valid. */
+  function validate(sql: string, executeOptions: ExecuteOptions) {
     const slices = splitStatements(sql)
     const newScope = (): RequestScope => ({
       properties: new Map(Object.entries(executeOptions.properties ?? {})),
@@ -221,24 +282,16 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         return fail('statement', (error as Error).message, slice.text)
       }
     }
-    // 1. Validate everything in a sandbox: nothing runs unless every statement is valid.
     const sandbox: ExecutionState = {
       metastore: state.metastore.copy(),
       queries: new Map(state.queries),
       commandSeq: state.commandSeq,
       dryRun: true,
-      sandboxTopics: new Set(),
+      sandboxTopics: new Map(),
     }
     const sandboxScope = newScope()
     for (const slice of slices) runStatement(parseSlice(slice, sandboxScope), sandbox, sandboxScope)
-    // 2. Execute for real.
-    const scope = newScope()
-    const results: StatementResult[] = []
-    for (const slice of slices) {
-      const result = runStatement(parseSlice(slice, scope), state, scope)
-      if (result !== null) results.push(result)
-    }
-    return results
+    return { slices, parseSlice, newScope, newTopics: sandbox.sandboxTopics }
   }
 
   function runStatement(
@@ -530,6 +583,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       sources: [analysis.source.name],
       state: 'RUNNING',
     }
+    checkNoFeedbackLoop(queryId, analysis.source.topic, sink.topic, s)
     const fromEarliest = (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
     const running: RunningQuery = {
       info,
@@ -547,7 +601,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       try {
         handler(record)
       } catch (error) {
-        log.record({
+        recordError({
           queryId,
           topic: record.topic,
           partition: record.partition,
@@ -566,12 +620,47 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     })
   }
 
+  /**
+   * A query whose output comes back to its own input (INSERT INTO S SELECT … FROM S, or through
+   * other queries or a second source over the same topic) would run forever: in this engine every
+   * record is processed to completion before the next, so the server would never answer again.
+   * ksqlDB accepts such loops (they grow the topic without end); here they are refused.
+   */
+  function checkNoFeedbackLoop(queryId: string, fromTopic: string, toTopic: string, s: ExecutionState): void {
+    const next = new Map<string, string[]>()
+    for (const q of s.queries.values()) {
+      if (q.info.id === queryId || q.info.state !== 'RUNNING') continue
+      next.set(q.plan.source.topic, [...(next.get(q.plan.source.topic) ?? []), ...q.info.sinkTopics])
+    }
+    const seen = new Set<string>()
+    const pending = [toTopic]
+    while (pending.length > 0) {
+      const topic = pending.pop() as string
+      if (topic === fromTopic)
+        throw new StatementError(
+          `Cannot start query ${queryId}: its output (topic ${toTopic}) would flow back into its own input (topic ${fromTopic}), a loop that never ends. Read from a source that does not depend on the sink.`,
+        )
+      if (seen.has(topic)) continue
+      seen.add(topic)
+      pending.push(...(next.get(topic) ?? []))
+    }
+  }
+
   function operatorContext(queryId: string, topic: string): OperatorContext {
     return {
       queryId,
       functions,
-      logError: (message, row) =>
-        log.record({ queryId, topic, partition: row?.partition ?? -1, offset: row?.offset ?? -1, message }),
+      logError: (message, row, unreadable) =>
+        recordError({
+          queryId,
+          topic,
+          partition: row?.partition ?? -1,
+          offset: row?.offset ?? -1,
+          message,
+          ...(unreadable === undefined
+            ? { kind: 'processing' }
+            : { kind: 'deserialization', target: unreadable.target, record: unreadable.bytes }),
+        }),
     }
   }
 
@@ -1042,8 +1131,21 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     return { kind: 'queryTerminated', queryIds: [id], message: 'Query terminated.' }
   }
 
+  if (processingLog.topicAutoCreate && !topics.has(processingLog.topic))
+    topics.create(processingLog.topic, processingLog.partitions)
+  if (processingLog.streamAutoCreate && state.metastore.get(processingLog.streamName) === undefined) {
+    // Not a command: the query ids of the commands a server replays must not shift.
+    const commandSeq = state.commandSeq
+    execute(processingLogStreamStatement(processingLog))
+    state.commandSeq = commandSeq
+  }
+
   return {
     execute,
+    onProcessingLog: (listener) => {
+      processingLogListeners.add(listener)
+      return () => processingLogListeners.delete(listener)
+    },
     createTopic: (name, partitions) => topics.create(name, partitions ?? 1),
     produce: (record) => {
       topics.append(record)
@@ -1071,6 +1173,19 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     backfill: (queryId, records) => {
       const query = state.queries.get(queryId)
       if (query !== undefined) for (const record of records) query.feed(record)
+    },
+    topicsToCreate: (sql, executeOptions) => validate(sql, executeOptions ?? {}).newTopics,
+    failQuery: (queryId, error) => {
+      const query = state.queries.get(queryId)
+      if (query === undefined || query.info.state === 'ERROR') return
+      query.stop()
+      query.stop = () => undefined
+      query.feed = () => undefined
+      query.info = {
+        ...query.info,
+        state: 'ERROR',
+        errors: [...(query.info.errors ?? []), { ...error, timestamp: Date.now() }],
+      }
     },
   }
 }

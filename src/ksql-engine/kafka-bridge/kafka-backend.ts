@@ -1,7 +1,14 @@
-import type { ConsumedRecord, KafkaPorts, RecordBatch, TopicPartitionOffset } from '../../kafka/ports.ts'
+import type {
+  ConsumedRecord,
+  KafkaPorts,
+  ProducedRecord,
+  RecordBatch,
+  TopicPartitionOffset,
+} from '../../kafka/ports.ts'
 import { errorMessage } from '../../shared/errors.ts'
 import type { OffsetRecord, StatementResult } from '../engine-api.ts'
 import type { EmbeddedEngine } from '../engine.ts'
+import { EngineError } from '../engine-error.ts'
 import type { AcceptedRequest, KsqlBackend } from '../server/ksql-backend.ts'
 import {
   commandTopicName,
@@ -15,6 +22,8 @@ import { readTopicUpTo, readWholeTopic } from './read-topic.ts'
 
 /** How long the engine works on a batch before it lets I/O (a commit in flight, requests) run. */
 const YIELD_EVERY_MS = 2
+/** How often (100 ms apart) a deleted topic is looked for before DROP … DELETE TOPIC answers. */
+const DELETION_CHECKS = 100
 
 export interface KafkaBackendOptions {
   readonly engine: EmbeddedEngine
@@ -75,6 +84,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   /** The last batch's transaction, committing while the next batch is processed. */
   let inFlight: Promise<void> = Promise.resolve()
   let failure: unknown
+  /** Sink topics deleted under their queries: those queries failed, their records go nowhere. */
+  const lostTopics = new Set<string>()
 
   const exclusive = <T>(work: () => T | Promise<T>): Promise<T> => {
     const next = chain.then(work)
@@ -100,6 +111,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         await sink.transaction(work)
         return
       } catch (error) {
+        // A sink topic deleted under its query fails that query alone; the rest commits on retry.
+        if (await failWritersOfMissingTopics()) continue
         if (attempt >= 10) {
           healthy = false
           stopped = true
@@ -112,6 +125,40 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         await new Promise((resolve) => setTimeout(resolve, attempt <= 2 ? 20 * attempt : 300 * attempt))
       }
     }
+  }
+
+  /**
+   * After a failed transaction: the running queries whose sink topic is no longer in Kafka go to
+   * ERROR (as ksqlDB's MissingTopicClassifier would have it: a USER error) and their records are
+   * dropped from every later transaction. True if it found any (the transaction is worth a retry).
+   */
+  async function failWritersOfMissingTopics(): Promise<boolean> {
+    let existing: Set<string>
+    const admin = ports.admin()
+    try {
+      existing = new Set(await admin.listTopics())
+    } catch {
+      return false
+    } finally {
+      await admin.close().catch(() => undefined)
+    }
+    const missing = [...sinkTopics()].filter((t) => !existing.has(t) && !lostTopics.has(t))
+    for (const topic of missing) {
+      lostTopics.add(topic)
+      knownKafkaTopics.delete(topic)
+      for (const query of engine.queries())
+        if (query.state === 'RUNNING' && query.sinkTopics.includes(topic)) {
+          const errorMessage = `Sink topic ${topic} of query ${query.id} does not exist in Kafka (deleted while the query ran); the query stopped.`
+          engine.failQuery(query.id, { type: 'USER', errorMessage })
+          log(errorMessage)
+        }
+    }
+    return missing.length > 0
+  }
+
+  /** Engine output minus the records of sink topics lost under their (failed) queries. */
+  function deliverable(records: readonly ProducedRecord[]): readonly ProducedRecord[] {
+    return lostTopics.size === 0 ? records : records.filter((r) => !lostTopics.has(r.topic))
   }
 
   async function mirrorKafkaTopics(): Promise<void> {
@@ -143,7 +190,43 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       await admin.createTopics(
         missing.map((name) => ({ name, partitions: partitions.get(name) ?? 1, replicationFactor: 1 })),
       )
-      for (const name of missing) knownKafkaTopics.add(name)
+      for (const name of missing) {
+        knownKafkaTopics.add(name)
+        lostTopics.delete(name)
+      }
+    } finally {
+      await admin.close()
+    }
+  }
+
+  /**
+   * Creates the topics the request's statements would create before they run (ksqlDB's topic
+   * injector does the same before a command is written): a topic Kafka refuses fails the request
+   * with ksqlDB's statement error, and no query, metastore entry or command is left behind.
+   */
+  async function createRequestTopicsInKafka(request: AcceptedRequest): Promise<void> {
+    const wanted = [
+      ...engine.topicsToCreate(request.sql, {
+        properties: request.properties,
+        variables: request.variables,
+      }),
+    ].filter(([name]) => !knownKafkaTopics.has(name))
+    if (wanted.length === 0) return
+    const admin = ports.admin()
+    try {
+      for (const [name, partitions] of wanted) {
+        try {
+          await admin.createTopics([{ name, partitions, replicationFactor: 1 }])
+        } catch (error) {
+          throw new EngineError({
+            kind: 'statement',
+            message: `Failed to guarantee existence of topic ${name}\nCaused by: ${errorMessage(error)}`,
+            statementText: request.sql,
+          })
+        }
+        knownKafkaTopics.add(name)
+        lostTopics.delete(name)
+      }
     } finally {
       await admin.close()
     }
@@ -192,7 +275,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       // overlap the engine's work, memory stays bounded, and transactions stay in batch order.
       await settled()
       const commit = commitTransaction(async (tx) => {
-        if (batchOutput.records.length > 0) await tx.send(batchOutput.records)
+        const records = deliverable(batchOutput.records)
+        if (records.length > 0) await tx.send(records)
         await tx.sendOffsets(groupId, [
           { topic: batch.topic, partition: batch.partition, offset: batch.nextOffset },
         ])
@@ -333,7 +417,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       await commitTransaction(async (tx) => {
         if (persist)
           await tx.send([{ topic: commandTopic, key: null, value: encodeCommand(request, starts) }])
-        if (statementOutput.records.length > 0) await tx.send(statementOutput.records)
+        const records = deliverable(statementOutput.records)
+        if (records.length > 0) await tx.send(records)
       })
       statementOutput.written()
       if (persist) sequence++
@@ -355,12 +440,17 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       try {
         await admin.deleteTopics([name])
         knownKafkaTopics.delete(name)
+        // Deletion completes asynchronously: a statement right after this one must not see the
+        // topic still listed (it would be taken for an existing one, and never created again).
+        for (let i = 0; i < DELETION_CHECKS && (await admin.listTopics()).includes(name); i++)
+          await new Promise((resolve) => setTimeout(resolve, 100))
       } finally {
         await admin.close()
       }
     },
-    async beforeExecute() {
+    async beforeExecute(request) {
       await mirrorKafkaTopics()
+      await createRequestTopicsInKafka(request)
     },
     async stop() {
       stopped = true

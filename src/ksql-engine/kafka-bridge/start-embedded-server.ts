@@ -1,5 +1,5 @@
 import type { KafkaPorts } from '../../kafka/ports.ts'
-import { createEngine } from '../engine.ts'
+import { createEngine, type EmbeddedEngine } from '../engine.ts'
 import { inMemoryBackend } from '../server/ksql-backend.ts'
 import { assertBindAllowed, type BasicAuth } from '../server/basic-auth.ts'
 import { startKsqlServer, type RunningKsqlServer } from '../server/ksql-server.ts'
@@ -32,14 +32,43 @@ export interface EmbeddedServer extends RunningKsqlServer {
   readonly replayedCommands: number
 }
 
+/** Processing-log entries shown per query on the server's log before it only counts them. */
+const LOGGED_ENTRIES_PER_QUERY = 10
+
+/**
+ * Tells the server's log about records queries skipped (ksqlDB's processing logger also writes to
+ * the server log): the first few per query, then where the rest are.
+ */
+function logProcessingErrors(engine: EmbeddedEngine, log: (message: string) => void, topic: string): void {
+  const counts = new Map<string, number>()
+  engine.onProcessingLog((entry) => {
+    const count = (counts.get(entry.queryId) ?? 0) + 1
+    counts.set(entry.queryId, count)
+    if (count <= LOGGED_ENTRIES_PER_QUERY)
+      log(
+        `query ${entry.queryId}: record ${entry.topic}/${entry.partition}@${entry.offset} ` +
+          `${entry.kind === 'deserialization' ? 'could not be read' : 'failed'}: ${entry.message}` +
+          (count === LOGGED_ENTRIES_PER_QUERY
+            ? ` (further errors of this query: processing log ${topic})`
+            : ''),
+      )
+  })
+}
+
 /** The engine + (optionally) the Kafka bridge + the REST server, started in that order. */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   // Before the command topic is replayed: a server that may not listen should not start at all.
   assertBindAllowed(options.host, options.auth ?? null)
-  const properties = { ...options.properties, 'ksql.service.id': options.serviceId }
+  const properties: Readonly<Record<string, string>> = {
+    ...options.properties,
+    'ksql.service.id': options.serviceId,
+  }
+  const processingLogTopic =
+    properties['ksql.logging.processing.topic.name'] ?? `${options.serviceId}ksql_processing_log`
   if (options.kafka === null) {
     // Nothing persists anywhere else: the engine keeps every record.
     const engine = createEngine({ properties })
+    if (options.log !== undefined) logProcessingErrors(engine, options.log, processingLogTopic)
     const server = await startKsqlServer({
       backend: inMemoryBackend(engine),
       port: options.port,
@@ -54,6 +83,7 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     retainRecords: options.retainRecords ?? DEFAULT_RETAINED_RECORDS,
     tablesLatestPerKey: true,
   })
+  if (options.log !== undefined) logProcessingErrors(engine, options.log, processingLogTopic)
   const backend = createKafkaBackend({
     engine,
     ports: options.kafka,

@@ -48,6 +48,9 @@ export function runningQuery(query: QueryInfo): KsqlEntity {
     statusCount: { [query.state]: 1 },
     queryType: 'PERSISTENT',
     state: query.state,
+    // Not in ksqlDB's SHOW QUERIES entity (its SHOW QUERIES EXTENDED has them): why a query is in
+    // ERROR, without a second request.
+    ...(query.errors === undefined || query.errors.length === 0 ? {} : { queryErrors: query.errors }),
   }
 }
 

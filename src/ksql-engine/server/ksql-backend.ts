@@ -17,8 +17,11 @@ export interface KsqlBackend {
   exclusive<T>(work: () => T | Promise<T>): Promise<T>
   /** Persists an executed request and forwards its output; returns its command sequence number. */
   commit(request: AcceptedRequest, results: readonly StatementResult[]): Promise<number>
-  /** Brings the engine's view of Kafka topics up to date before statements run. */
-  beforeExecute?(): Promise<void>
+  /**
+   * Before a request's statements run: brings the engine's view of Kafka topics up to date and
+   * creates the topics they would create (a topic Kafka refuses fails the request, nothing runs).
+   */
+  beforeExecute?(request: AcceptedRequest): Promise<void>
   /**
    * A stream topic's whole history for a pull query when the engine keeps only its newest records
    * (undefined: the engine holds it all, or there is nowhere else to read it from).

@@ -120,7 +120,7 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
     const slices = splitStatements(request.sql)
     for (const slice of slices) if (isQueryStatement(slice.text)) throw selectOnKsql(slice.text)
     const { results, sequence } = await backend.exclusive(async () => {
-      await backend.beforeExecute?.()
+      await backend.beforeExecute?.(request)
       const executed = engine.execute(request.sql, {
         properties: request.properties,
         variables: request.variables,

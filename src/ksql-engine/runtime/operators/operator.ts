@@ -11,5 +11,11 @@ export interface OperatorContext {
   readonly queryId: string
   readonly functions: FunctionRegistry
   /** Record-level error: goes to the processing log; the caller decides to skip or use NULL. */
-  logError(message: string, row: Row | null): void
+  logError(message: string, row: Row | null, unreadable?: UnreadableRecord): void
+}
+
+/** A source record that could not be deserialized: ksqlDB logs it as a deserialization error. */
+export interface UnreadableRecord {
+  readonly target: 'key' | 'value'
+  readonly bytes: Buffer | null
 }

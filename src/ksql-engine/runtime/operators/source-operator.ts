@@ -29,6 +29,8 @@ export function createSourceOperator(
 
   return (record) => {
     let row: Row
+    // Which part of the record was being read when an error came (ksqlDB's deserialization target).
+    let reading: 'key' | 'value' | null = 'key'
     try {
       let keyBytes = record.key
       let bounds: Row['window'] = null
@@ -44,7 +46,9 @@ export function createSourceOperator(
         }
       }
       const key = step.schema.key.length === 0 ? [] : keyCodec.deserialize(keyBytes)
+      reading = 'value'
       const value = valueCodec.deserialize(record.value)
+      reading = null
       let timestamp = record.timestamp
       if (timestampIndex >= 0 || timestampKeyIndex >= 0) {
         try {
@@ -81,14 +85,20 @@ export function createSourceOperator(
       }
       if (isTable && (key === null || (step.schema.key.length > 0 && key.every((k) => k === null)))) return
     } catch (error) {
-      context.logError((error as Error).message, {
-        key: [],
-        value: null,
-        timestamp: record.timestamp,
-        partition: record.partition,
-        offset: record.offset,
-        window: null,
-      })
+      context.logError(
+        (error as Error).message,
+        {
+          key: [],
+          value: null,
+          timestamp: record.timestamp,
+          partition: record.partition,
+          offset: record.offset,
+          window: null,
+        },
+        reading === null
+          ? undefined
+          : { target: reading, bytes: reading === 'key' ? record.key : record.value },
+      )
       return
     }
     if (!isTable) {
