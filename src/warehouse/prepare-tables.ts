@@ -6,6 +6,7 @@ import { assertNever } from '../shared/assert-never.ts'
 import { isDipError } from '../shared/errors.ts'
 import { bindTable, type BindResult } from './bind-table.ts'
 import { mapColumns, type TableMapping } from './column-mapping.ts'
+import { labFeedFor } from './lab-feeds.ts'
 import { COLUMNS_QUERY, toMysqlColumn, type MysqlColumn } from './mysql-columns.ts'
 import type { SinkTable } from './run-warehouse-sink.ts'
 import type { WarehouseOverrides } from './source-schema.ts'
@@ -125,8 +126,12 @@ async function mapFeed(
   input: { readonly database: string; readonly configFeeds: readonly FeedConfig[] },
   feed: Feed,
 ): Promise<TableMapping | string> {
-  const overrides = overridesOf(input.configFeeds.find((f) => f.topic === feed.topic))
-  if (feed.schema !== null) return mapColumns(warehouseSourceFromSchema(feed.schema), overrides)
+  const configured = input.configFeeds.find((f) => f.topic === feed.topic)
+  const overrides = overridesOf(configured)
+  if (feed.schema !== null) {
+    const source = warehouseSourceFromSchema(feed.schema)
+    return mapColumns(source, configured === undefined ? overridesOf(labFeedFor(source)) : overrides)
+  }
   const name = overrides.warehouseTable ?? feed.topic.toLowerCase()
   const existing = await readTableColumns(connection, input.database, name)
   if (existing.length === 0)
