@@ -56,7 +56,9 @@ export function writeFailure(topic: string, table: string, error: unknown, posit
 
 /** One line per failure for a terminal, and the whole list for an error message. */
 export function describeFailures(failures: readonly TableFailure[]): string {
-  return failures.map((failure) => `${failure.table} (topic ${failure.topic}): ${failure.error}`).join('; ')
+  return failures
+    .map((failure) => `${failure.table} (topic ${failure.topic}): ${failure.error.replace(/\.$/, '')}`)
+    .join('; ')
 }
 
 /** For callers that stop on any failure (`dip lab`): one error naming every failed table. */

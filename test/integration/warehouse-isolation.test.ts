@@ -12,6 +12,7 @@ import {
   dip,
   openWarehouseStack,
   produceTo,
+  sleep,
   storedOffsets,
   tableDescription,
   tableRows,
@@ -179,5 +180,78 @@ describe('dip consume warehouse: one table that cannot be written', () => {
     expect(listed.stdout).toContain(`${bad.toLowerCase()} (topic ${bad})`)
     expect(await storedOffsets(pool, 'warehouse', good)).toEqual(new Map([[0, 3n]]))
     expect(await storedOffsets(pool, 'warehouse', bad)).toEqual(new Map())
+  })
+
+  it('streaming: writes the good table while one cannot be mapped and one refuses writes, then exits 1 on SIGTERM', async () => {
+    const stack = inject('stack')
+    const [good, bad, refused] = ['GOOD', 'BAD', 'REFUSED'].map((name) => `ISO_STREAM_${name}_${run}`) as [
+      string,
+      string,
+      string,
+    ]
+    for (const topic of [good, refused])
+      stub.register(
+        tableDescription({
+          name: topic,
+          topic,
+          key: { ID: { type: 'STRING' } },
+          value: { NAME: { type: 'STRING' } },
+        }),
+      )
+    stub.register(
+      tableDescription({
+        name: bad,
+        topic: bad,
+        key: { ID: { type: 'STRING' } },
+        value: { NAME: { type: 'STRING' }, [LONG]: { type: 'DOUBLE' } },
+      }),
+    )
+    for (const topic of [good, refused])
+      await pool.query(
+        `CREATE TABLE \`${topic.toLowerCase()}\` (id VARCHAR(16) NOT NULL PRIMARY KEY, name TEXT NULL)`,
+      )
+    await pool.query(
+      `CREATE TRIGGER \`${refused.toLowerCase()}_refuse\` BEFORE INSERT ON \`${refused.toLowerCase()}\` FOR EACH ROW ` +
+        `SIGNAL SQLSTATE '45000' SET MESSAGE_TEXT = 'read-only table'`,
+    )
+    for (const topic of [good, bad, refused]) await produce(topic, users(0, 4))
+    const config = await writeWarehouseConfig(stack, `iso-stream-${run}`, { ksql: { url: stub.url } })
+    const child = dip(
+      config,
+      ['consume', 'warehouse', '--consumer', `iso-stream-${run}`, '--topics', `${good},${bad},${refused}`],
+      { timeoutMs: 0 },
+    )
+    let stderr = ''
+    child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')))
+    try {
+      // Records arriving while it streams reach the good table too.
+      const count = async () =>
+        Number((await pool.query(`SELECT COUNT(*) AS n FROM \`${good.toLowerCase()}\``)).rows[0]?.['n'])
+      const running = () => {
+        if (child.exitCode !== null) throw new Error(`the sink exited ${child.exitCode}: ${stderr}`)
+      }
+      while ((await count()) < 4 || !stderr.includes('read-only table')) {
+        running()
+        await sleep(100)
+      }
+      await produce(good, users(4, 6))
+      while ((await count()) < 6) {
+        running()
+        await sleep(100)
+      }
+    } finally {
+      child.kill('SIGTERM')
+    }
+    const result = await child
+    expect(result.exitCode, stderr).toBe(1)
+    expect(stderr).toContain(`table ${bad.toLowerCase()} (topic ${bad}) not read this run`)
+    expect(stderr).toContain(
+      `MySQL refused a write to table ${refused.toLowerCase()} (topic ${refused}): ER_SIGNAL_EXCEPTION (1644): read-only table`,
+    )
+    expect(stderr).toMatch(/2 table\(s\) could not be written/)
+    const consumer = `iso-stream-${run}`
+    expect(await storedOffsets(pool, consumer, good)).toEqual(new Map([[0, 6n]]))
+    expect(await storedOffsets(pool, consumer, bad)).toEqual(new Map())
+    expect(await storedOffsets(pool, consumer, refused)).toEqual(new Map())
   })
 })
