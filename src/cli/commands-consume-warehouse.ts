@@ -13,9 +13,12 @@ Every ksqlDB TABLE (and every config feed of kind table) is upserted into one My
 key columns + value columns, lower-cased (rename with feeds[].columns, e.g. WINDOWSTART:
 window_start_time; feeds[].warehouseTable names the table). Rows and the consumed offsets are
 committed in one transaction (table dip_offsets), so a crash and a restart write each record once.
-Rows MySQL refuses go to dip_rejects with the reason; the run continues. Streaming prints a progress
-line every 30 s (records, records/s, lag), a warning when the broker stops answering and a line when
-it answers again.`
+Rows MySQL refuses go to dip_rejects with the reason; the run continues. A table that cannot be
+written (a column name MySQL refuses, a missing table, a write MySQL refuses) is reported with the
+fix and keeps its records for the next run; the other tables are written, then the exit code is 1.
+The lab's ksqlDB tables land in the lab schema of database/schema.sql (built-in feeds). Streaming
+prints a progress line every 30 s (records, records/s, lag), a warning when the broker stops
+answering and a line when it answers again.`
 
 interface WarehouseFlags {
   readonly batch?: boolean

@@ -25,6 +25,7 @@ import {
   type RetryPolicy,
 } from '../warehouse/reconnecting-session.ts'
 import { runWarehouseSink, type WarehouseSummary } from '../warehouse/run-warehouse-sink.ts'
+import { describeFailures, type TableFailure } from '../warehouse/table-failure.ts'
 import { connectFromPool } from '../warehouse/warehouse-connection.ts'
 
 export interface ConsumeWarehouseOptions {
@@ -68,6 +69,11 @@ export interface ConsumeWarehouseResult {
   readonly recordsPerSecond: number
   readonly upToDate: boolean
   readonly created: readonly string[]
+  /**
+   * Tables that could not be written, each with the error and the fix. The other tables were
+   * written; these keep their position, so the next run after the fix writes their records.
+   */
+  readonly failed: readonly TableFailure[]
 }
 
 export interface ConsumeWarehouseDeps {
@@ -95,6 +101,13 @@ export async function consumeWarehouse(
       signal: controller.signal,
     })
     reporter.result(result)
+    if (result.failed.length > 0) {
+      // After the summary (the other tables were written): the run as a whole failed.
+      reporter.warn(
+        `${result.failed.length} table(s) could not be written: ${describeFailures(result.failed)}`,
+      )
+      process.exitCode = 1
+    }
     return result
   } finally {
     release()
@@ -190,6 +203,7 @@ export async function runConsumeWarehouse(
         })
       })
       for (const ddl of prepared.created) reporter.info(`created: ${ddl.split('\n')[0] ?? ddl}`)
+      for (const failure of prepared.failed) reportFailure(reporter, failure, 'not read this run')
       spinner.update(
         mode === 'batch' ? 'Writing new records to MySQL' : 'Streaming records into MySQL (Ctrl-C to stop)',
       )
@@ -266,6 +280,7 @@ export async function runConsumeWarehouse(
         topic: table.topic,
         ...(summary.tables.get(table.table) ?? { records: 0, upserted: 0, deleted: 0, rejected: 0 }),
       }))
+      const failed = [...prepared.failed, ...summary.failed]
       const result: ConsumeWarehouseResult = {
         mode,
         consumer,
@@ -275,8 +290,13 @@ export async function runConsumeWarehouse(
         recordsPerSecond: durationMs > 0 ? Math.round((summary.records * 1000) / durationMs) : 0,
         upToDate: summary.upToDate,
         created: prepared.created,
+        failed,
       }
-      if (summary.upToDate) spinner.succeed('MySQL is up to date: no new records, nothing written')
+      if (failed.length > 0)
+        spinner.fail(
+          `${summary.records} records → MySQL in ${(durationMs / 1000).toFixed(1)} s; ${failed.length} table(s) failed`,
+        )
+      else if (summary.upToDate) spinner.succeed('MySQL is up to date: no new records, nothing written')
       else spinner.succeed(`${summary.records} records → MySQL in ${(durationMs / 1000).toFixed(1)} s`)
       printSummary(reporter, result)
       return result
@@ -336,6 +356,14 @@ async function connectWithRetry(deps: ConsumeWarehouseDeps, retry: RetryPolicy):
       delayMs = Math.min(retry.maxDelayMs, delayMs * 2)
     }
   }
+}
+
+/** A table that cannot be written: what happened, what to do, and that its records wait. */
+function reportFailure(reporter: Reporter, failure: TableFailure, what: string): void {
+  reporter.warn(
+    `table ${failure.table} (topic ${failure.topic}) ${what}: ${failure.error}\n  fix: ${failure.fix}\n` +
+      '  its records stay in Kafka (dip_offsets did not move); the other tables are written.',
+  )
 }
 
 function printSummary(reporter: Reporter, result: ConsumeWarehouseResult): void {

@@ -196,7 +196,13 @@ async function runBatchSinks(
   })
   const warehouse = await step('warehouse', async () => {
     const { runConsumeWarehouse } = await import('./consume-warehouse.ts')
-    return runConsumeWarehouse({ batch: true, autoCreate: true }, { config: loaded.config, reporter, signal })
+    const { tableFailuresError } = await import('../warehouse/table-failure.ts')
+    const result = await runConsumeWarehouse(
+      { batch: true, autoCreate: true },
+      { config: loaded.config, reporter, signal },
+    )
+    if (result.failed.length > 0) throw tableFailuresError(result.failed)
+    return result
   })
   return { lake, warehouse }
 }

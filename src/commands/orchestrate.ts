@@ -113,7 +113,15 @@ async function runJob(
       const { runConsumeWarehouse } = await import('./consume-warehouse.ts')
       const result = await runConsumeWarehouse({ batch: true }, { config: loaded.config, reporter, signal })
       const rows = result.tables.reduce((sum, table) => sum + table.upserted + table.deleted, 0)
-      return { records: result.records, files: 0, rows }
+      const { describeFailures } = await import('../warehouse/table-failure.ts')
+      return {
+        records: result.records,
+        files: 0,
+        rows,
+        ...(result.failed.length === 0
+          ? {}
+          : { partialFailure: `table(s) not written: ${describeFailures(result.failed)}` }),
+      }
     }
   }
 }

@@ -9,6 +9,7 @@ import { quoteIdentifier } from '../mysql/quote-identifier.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
 import { acquireOrchestratorLock } from '../orchestrate/orchestrator-lock.ts'
 import { RUNS_FILE } from '../orchestrate/runs-log.ts'
+import { warehouseTablesOf } from '../warehouse/lab-feeds.ts'
 import { DipError } from '../shared/errors.ts'
 
 /** What `dip lab --reset` removed, for its confirmation message and the --json summary. */
@@ -234,11 +235,12 @@ async function purgeWarehouse(
     if (topics.length === 0) return { warehouseTables: [], positions: 0, rejects: 0 }
     const warehouseTables: { table: string; rows: number }[] = []
     for (const topic of topics) {
-      const feed = config.feeds.find((f) => f.topic === topic)
-      const table = existing.get((feed?.warehouseTable ?? topic).toLowerCase())
-      if (table === undefined || table === 'dip_offsets' || table === 'dip_rejects') continue
-      const removed = await pool.query(`DELETE FROM ${quoteIdentifier(table, 'MySQL table')}`)
-      warehouseTables.push({ table, rows: removed.affectedRows })
+      for (const name of warehouseTablesOf(topic, config.feeds)) {
+        const table = existing.get(name)
+        if (table === undefined || table === 'dip_offsets' || table === 'dip_rejects') continue
+        const removed = await pool.query(`DELETE FROM ${quoteIdentifier(table, 'MySQL table')}`)
+        warehouseTables.push({ table, rows: removed.affectedRows })
+      }
     }
     const inTopics = `topic IN (${topics.map(() => '?').join(', ')})`
     const positions = existing.has('dip_offsets')

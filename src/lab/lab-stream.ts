@@ -69,6 +69,10 @@ export async function runStreamingSinks(
     ])
     if (lake.status === 'rejected') throw lake.reason
     if (warehouse.status === 'rejected') throw warehouse.reason
+    if (warehouse.value.failed.length > 0) {
+      const { tableFailuresError } = await import('../warehouse/table-failure.ts')
+      throw tableFailuresError(warehouse.value.failed)
+    }
     spinner.succeed(
       `streamed ${lake.value.records.toLocaleString('en-US')} record(s) into the lake and ${warehouse.value.records.toLocaleString('en-US')} into MySQL`,
     )

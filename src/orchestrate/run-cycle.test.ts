@@ -50,6 +50,30 @@ describe('runCycle', () => {
     expect(Date.parse(records[0]!.end) - Date.parse(records[0]!.start)).toBe(1000)
   })
 
+  it('records a job that failed in part as failed, with what it did, without retrying it', async () => {
+    const partial = () => ({
+      records: 7,
+      files: 0,
+      rows: 7,
+      partialFailure: 'table(s) not written: t (topic T): …',
+    })
+    const { deps, records, sleeps, logs } = fakeDeps({ lake: [ok(1)], warehouse: [partial] })
+    await runCycle(['lake', 'warehouse'], policy, deps)
+    expect(records[1]).toEqual({
+      job: 'warehouse',
+      start: expect.any(String),
+      end: expect.any(String),
+      status: 'failed',
+      attempts: 1,
+      records: 7,
+      files: 0,
+      rows: 7,
+      error: 'table(s) not written: t (topic T): …',
+    })
+    expect(sleeps).toEqual([])
+    expect(logs.at(-1)).toBe('warehouse: failed after 1 attempt(s): table(s) not written: t (topic T): …')
+  })
+
   it('retries a failing job with backoff, then succeeds', async () => {
     const { deps, records, sleeps } = fakeDeps({
       lake: [fail('broker down'), fail('broker down'), ok(2)],

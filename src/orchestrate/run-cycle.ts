@@ -34,8 +34,16 @@ export async function runCycle(
     for (;;) {
       attempts++
       try {
-        const outcome = await deps.runJob(job)
-        record = { job, start: iso(start), end: iso(deps.now()), status: 'ok', attempts, ...outcome }
+        const { partialFailure, ...counts } = await deps.runJob(job)
+        record = {
+          job,
+          start: iso(start),
+          end: iso(deps.now()),
+          status: partialFailure === undefined ? 'ok' : 'failed',
+          attempts,
+          ...counts,
+          ...(partialFailure === undefined ? {} : { error: partialFailure }),
+        }
         break
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error)

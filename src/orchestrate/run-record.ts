@@ -19,11 +19,17 @@ export interface RunRecord {
 export const JOB_NAMES = ['lake', 'warehouse'] as const
 export type JobName = (typeof JOB_NAMES)[number]
 
-/** What a job returns when it succeeds. */
+/** What a job returns when it ran to its end. */
 export interface JobOutcome {
   readonly records: number
   readonly files: number
   readonly rows: number
+  /**
+   * Set when part of the job failed although the rest was done (a warehouse table MySQL refused
+   * while the others were written): the run is recorded as failed, with these counts, not retried
+   * (the done part is done; the next cycle tries the failed part again).
+   */
+  readonly partialFailure?: string
 }
 
 /** Parses runs.jsonl text; lines that are not a run record (e.g. cut by a crash) are skipped. */

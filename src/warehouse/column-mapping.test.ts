@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { BIGINT, DOUBLE, STRING } from '../ksql-engine/types/sql-type.ts'
+import type { DipError } from '../shared/errors.ts'
 import { mapColumns } from './column-mapping.ts'
 import type { WarehouseSource } from './source-schema.ts'
 
@@ -60,6 +61,31 @@ describe('mapColumns', () => {
     expect(() => mapColumns({ ...hopping, topic: 'my.topic' })).toThrow(
       /MySQL table for TOTAL_PAR_TYPE_5MIN "my.topic"/,
     )
+  })
+
+  it('names a column longer than MySQL allows, the MySQL error and the feed entry that fixes it', () => {
+    const long = `AVERAGE_${'X'.repeat(60)}`
+    const source = {
+      ...hopping,
+      columns: [...hopping.columns, { name: long, type: DOUBLE, role: 'value' as const }],
+    }
+    const error = (() => {
+      try {
+        mapColumns(source)
+      } catch (caught) {
+        return caught as DipError
+      }
+      throw new Error('mapped')
+    })()
+    expect(error.message).toBe(
+      `Column ${long} of ksqlDB table TOTAL_PAR_TYPE_5MIN (topic TOTAL_PAR_TYPE_5MIN) cannot become a MySQL column: ` +
+        `it is 68 characters long and MySQL names are at most 64 (MySQL refuses it: ER_TOO_LONG_IDENT (1059) ` +
+        `Identifier name '${long.toLowerCase()}' is too long).`,
+    )
+    expect(error.hint).toContain(`columns: { ${long}: ${long.toLowerCase().slice(0, 64)} }`)
+    expect(error.hint).toContain(`ignoreColumns: [${long}]`)
+    // The renamed column maps.
+    expect(mapColumns(source, { columns: { [long]: 'average' } }).columns.at(-1)?.target).toBe('average')
   })
 
   it('refuses a mapping without key columns', () => {

@@ -1,5 +1,5 @@
 import { DipError } from '../shared/errors.ts'
-import { validateIdentifier } from '../mysql/quote-identifier.ts'
+import { isValidIdentifier, validateIdentifier } from '../mysql/quote-identifier.ts'
 import type { SqlType } from '../ksql-engine/types/sql-type.ts'
 import type { ColumnRole, WarehouseOverrides, WarehouseSource } from './source-schema.ts'
 
@@ -49,7 +49,7 @@ export function mapColumns(source: WarehouseSource, overrides: WarehouseOverride
     const upper = column.name.toUpperCase()
     if (ignored.has(upper)) continue
     const target = renames.get(upper) ?? column.name.toLowerCase()
-    validateIdentifier(target, `MySQL column for ${source.name}.${column.name}`)
+    if (!isValidIdentifier(target)) throw columnNameError(source, column.name, target)
     const clash = byTarget.get(target.toLowerCase())
     if (clash !== undefined) {
       throw new DipError(
@@ -74,3 +74,26 @@ export function mapColumns(source: WarehouseSource, overrides: WarehouseOverride
   }
   return { topic: source.topic, sourceName: source.name, table, columns }
 }
+
+/** Why MySQL (or dip's stricter check) refuses a column name, with the feed entry that fixes it. */
+function columnNameError(source: WarehouseSource, column: string, target: string): DipError {
+  const problem =
+    target.length > MYSQL_MAX_IDENTIFIER
+      ? `it is ${target.length} characters long and MySQL names are at most ${MYSQL_MAX_IDENTIFIER} ` +
+        `(MySQL refuses it: ER_TOO_LONG_IDENT (1059) Identifier name '${target}' is too long)`
+      : 'only letters, digits, _ and $ are accepted in MySQL names dip writes (not only digits), so no name can inject SQL'
+  const short = target.replace(/[^A-Za-z0-9_$]/g, '_').slice(0, MYSQL_MAX_IDENTIFIER)
+  return new DipError(
+    'DIP_USAGE',
+    `Column ${column} of ksqlDB table ${source.name} (topic ${source.topic}) cannot become a MySQL column: ${problem}.`,
+    {
+      hint:
+        `Map it to a valid name, or leave it out, with a feed in dip.config.yaml:\n` +
+        `  feeds:\n    - topic: ${source.topic}\n      kind: table\n` +
+        `      columns: { ${column}: ${/^\d+$/.test(short) || short === '' ? 'col_1' : short} }   # or: ignoreColumns: [${column}]`,
+      details: { topic: source.topic, column },
+    },
+  )
+}
+
+const MYSQL_MAX_IDENTIFIER = 64

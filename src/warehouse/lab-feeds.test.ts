@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { describe, expect, it } from 'vitest'
 import { array, BIGINT, DOUBLE, INTEGER, STRING, type SqlType } from '../ksql-engine/types/sql-type.ts'
 import { splitSql } from '../mysql/split-sql.ts'
 import { bindTable } from './bind-table.ts'
 import { mapColumns } from './column-mapping.ts'
-import { LAB_WAREHOUSE_FEEDS } from './lab-feeds.ts'
+import { LAB_WAREHOUSE_FEEDS, labFeedFor, warehouseTablesOf } from './lab-feeds.ts'
 import type { MysqlColumn } from './mysql-columns.ts'
 import { planBatch } from './plan-batch.ts'
 import { overridesOf } from './prepare-tables.ts'
@@ -139,5 +139,44 @@ describe('LAB_WAREHOUSE_FEEDS', () => {
       expect(plan.rejects).toEqual([])
       expect(plan.upserts).toHaveLength(1)
     }
+  })
+
+  it('feeds every lab table of database/schema.sql from a table the shipped ksql/ creates', () => {
+    const own = new Set(['dip_offsets', 'dip_rejects', 'user_permissions'])
+    expect(LAB_WAREHOUSE_FEEDS.map((feed) => feed.warehouseTable).sort()).toEqual(
+      [...schema.keys()].filter((table) => !own.has(table)).sort(),
+    )
+    const dir = new URL('../../ksql/', import.meta.url)
+    const ksql = readdirSync(dir)
+      .map((file) => readFileSync(new URL(file, dir), 'utf8'))
+      .join('\n')
+    const created = [...ksql.matchAll(/CREATE TABLE (\w+)/gi)].map((match) => (match[1] ?? '').toUpperCase())
+    for (const feed of LAB_WAREHOUSE_FEEDS) expect(created).toContain(feed.topic)
+  })
+
+  it('applies to a ksqlDB table of a lab topic only when it has the columns the feed names', () => {
+    for (const source of LAB_TABLES)
+      expect(labFeedFor(source)).toBe(LAB_WAREHOUSE_FEEDS.find((f) => f.topic === source.topic))
+    const own: WarehouseSource = {
+      topic: 'PRODUCT_PURCHASES',
+      name: 'PRODUCT_PURCHASES',
+      windowType: null,
+      columns: [key('PRODUCT_ID'), value('N', BIGINT)],
+    }
+    expect(labFeedFor(own)).toBeUndefined()
+    expect(labFeedFor({ ...own, topic: 'OTHER' })).toBeUndefined()
+  })
+
+  it('names the tables a lab topic may have written, for dip lab --reset', () => {
+    expect(warehouseTablesOf('PRODUCT_PURCHASES', [])).toEqual([
+      'product_purchase_counts',
+      'product_purchases',
+    ])
+    expect(
+      warehouseTablesOf('PRODUCT_PURCHASES', [
+        { topic: 'PRODUCT_PURCHASES', kind: 'table', enabled: true, warehouseTable: 'mine' },
+      ]),
+    ).toEqual(['mine', 'product_purchases'])
+    expect(warehouseTablesOf('AMOUNT_PER_TYPE', [])).toEqual(['amount_per_type'])
   })
 })

@@ -1,8 +1,10 @@
 import type { FeedConfig } from '../config/config-schema.ts'
+import type { WarehouseSource } from './source-schema.ts'
 
 /**
  * The feeds that land the lab's ksqlDB tables (ksql/V0000*.sql) in the lab's MySQL tables
- * (database/schema.sql), whose names and columns differ: add them to `feeds` in dip.config.yaml.
+ * (database/schema.sql), whose names and columns differ. The warehouse sink uses them for these
+ * topics unless dip.config.yaml has a feed for the topic, so `dip lab` fills the schema it applies.
  * Columns the lab schema has no place for are left out; the window bounds of the hopping table go
  * to its window_*_time columns (WINDOW_START / WINDOW_END repeat them as values).
  */
@@ -37,3 +39,23 @@ export const LAB_WAREHOUSE_FEEDS: readonly FeedConfig[] = [
     ignoreColumns: ['TOTAL_QUANTITY'],
   },
 ]
+
+/**
+ * The lab's feed for a ksqlDB table of that topic, when the table has every column the feed names
+ * (a project's own table that merely shares a lab topic name keeps its default table).
+ */
+export function labFeedFor(source: WarehouseSource): FeedConfig | undefined {
+  const feed = LAB_WAREHOUSE_FEEDS.find((candidate) => candidate.topic === source.topic)
+  if (feed === undefined) return undefined
+  const known = new Set(source.columns.map((column) => column.name.toUpperCase()))
+  const named = [...Object.keys(feed.columns ?? {}), ...(feed.ignoreColumns ?? [])]
+  return named.every((name) => known.has(name.toUpperCase())) ? feed : undefined
+}
+
+/** The MySQL table a topic's rows may be in: its feed's table (the config's, else the lab's) and its own name. */
+export function warehouseTablesOf(topic: string, configFeeds: readonly FeedConfig[]): string[] {
+  const feed =
+    configFeeds.find((candidate) => candidate.topic === topic) ??
+    LAB_WAREHOUSE_FEEDS.find((candidate) => candidate.topic === topic)
+  return [...new Set([feed?.warehouseTable ?? topic, topic].map((name) => name.toLowerCase()))]
+}

@@ -221,14 +221,80 @@ describe('runWarehouseSink', () => {
     expect(new Map([...db.table].map(([id, row]) => [id, row[1]]))).toEqual(last)
   })
 
-  it('stops with the error when MySQL refuses a statement for another reason', async () => {
+  it('reports a table MySQL refuses for another reason, writing nothing of it and keeping its position', async () => {
     const { broker } = await setUp(RECORDS)
-    const denied = Object.assign(new Error("INSERT command denied to user 'dip'"), { errno: 1142 })
+    const denied = Object.assign(new Error("INSERT command denied to user 'dip'"), {
+      errno: 1142,
+      code: 'ER_TABLEACCESS_DENIED_ERROR',
+    })
     const db = createFakeDatabase({
       failStatement: (sql) => (sql.startsWith('INSERT INTO `t`') ? denied : undefined),
     })
-    await expect(run(broker, db)).rejects.toBe(denied)
+    const summary = await run(broker, db)
+    expect(summary.failed).toEqual([
+      {
+        topic: 'T',
+        table: 't',
+        stage: 'write',
+        error:
+          "MySQL refused a write to table t (topic T): ER_TABLEACCESS_DENIED_ERROR (1142): INSERT command denied to user 'dip'",
+        fix: expect.stringMatching(/its records were kept, it resumes at offset\(s\) \[0\] 0, \[1\] 0\.$/),
+      },
+    ])
+    expect(summary.records).toBe(0)
     expect(db.offsets.size).toBe(0)
+  })
+
+  it('writes the other tables when one table is refused, in batch and in streaming mode', async () => {
+    const broker = createInMemoryBroker({ topics: { T: 2, U: 1 }, maxBatchRecords: 2 })
+    await broker.sink().send([
+      ...RECORDS.map(([key, n]) => ({
+        topic: 'T',
+        key,
+        value: n === null ? null : JSON.stringify({ N: n }),
+      })),
+      ...['x', 'y', 'z'].map((key) => ({ topic: 'U', key, value: JSON.stringify({ N: 1 }) })),
+    ])
+    const refused = Object.assign(new Error('refused by a trigger'), {
+      errno: 1644,
+      code: 'ER_SIGNAL_EXCEPTION',
+    })
+    // Table u refuses every write (a trigger, a dropped column...); t is fine.
+    const db = createFakeDatabase({
+      failStatement: (sql) => (sql.startsWith('INSERT INTO `u`') ? refused : undefined),
+    })
+    const other: SinkTable = { table: { ...boundTable, topic: 'U', sourceName: 'U', table: 'u' }, decode }
+    const warnings: string[] = []
+    const sink = (mode: 'batch' | 'stream', signal: AbortSignal) =>
+      runWarehouseSink(
+        { consumer: 'c', mode, tables: [other, sinkTable], recordsPerWrite: 1 },
+        {
+          admin: broker.admin(),
+          source: broker.source({ groupId: `g-${mode}` }),
+          session: createReconnectingSession(db.connect, { sleep: () => Promise.resolve() }),
+          signal,
+          onWarning: (message) => warnings.push(message),
+        },
+      )
+    const batch = await sink('batch', new AbortController().signal)
+    expect(batch.failed.map((f) => [f.topic, f.table, f.stage])).toEqual([['U', 'u', 'write']])
+    expect(warnings).toEqual([expect.stringContaining('ER_SIGNAL_EXCEPTION (1644): refused by a trigger')])
+    expect(batch.tables.get('t')?.records).toBe(RECORDS.length)
+    expect([...db.offsets.keys()].filter((key) => key.startsWith('c|U|'))).toEqual([])
+
+    // More records for both: a streaming run writes t's while u stays where it was.
+    await broker.sink().send([
+      { topic: 'T', key: 'new', value: JSON.stringify({ N: 42 }) },
+      { topic: 'U', key: 'w', value: JSON.stringify({ N: 2 }) },
+    ])
+    const stop = new AbortController()
+    const streaming = sink('stream', stop.signal)
+    while (db.table.get('new') === undefined) await new Promise((resolve) => setImmediate(resolve))
+    stop.abort()
+    const streamed = await streaming
+    expect(streamed.failed.map((f) => f.topic)).toEqual(['U'])
+    expect(streamed.tables.get('t')?.records).toBe(1)
+    expect([...db.offsets.keys()].filter((key) => key.startsWith('c|U|'))).toEqual([])
   })
 
   it('writes a big fetch as several transactions, each with its own end position', async () => {
@@ -260,7 +326,7 @@ describe('runWarehouseSink', () => {
     expect(db.offsets.get('c|T|0')).toBe(9n)
   })
 
-  it('keeps the rows and the position of the parts of a fetch written before a failure', async () => {
+  it('keeps the rows and the position of the parts of a fetch written before a table failed', async () => {
     const records: [string, number][] = Array.from({ length: 9 }, (_, i) => [`k${i}`, i])
     const broker = createInMemoryBroker({ topics: { T: 1 }, maxBatchRecords: 100 })
     await broker
@@ -271,17 +337,18 @@ describe('runWarehouseSink', () => {
     const db = createFakeDatabase({
       failStatement: (sql) => (sql.startsWith('INSERT INTO `t`') && ++inserts === 2 ? denied : undefined),
     })
-    await expect(
-      runWarehouseSink(
-        { consumer: 'c', mode: 'batch', tables: [sinkTable], recordsPerWrite: 4 },
-        {
-          admin: broker.admin(),
-          source: broker.source({ groupId: 'g' }),
-          session: createReconnectingSession(db.connect, { sleep: () => Promise.resolve() }),
-          signal: new AbortController().signal,
-        },
-      ),
-    ).rejects.toBe(denied)
+    const summary = await runWarehouseSink(
+      { consumer: 'c', mode: 'batch', tables: [sinkTable], recordsPerWrite: 4 },
+      {
+        admin: broker.admin(),
+        source: broker.source({ groupId: 'g' }),
+        session: createReconnectingSession(db.connect, { sleep: () => Promise.resolve() }),
+        signal: new AbortController().signal,
+      },
+    )
+    expect(summary.failed).toEqual([
+      expect.objectContaining({ topic: 'T', fix: expect.stringContaining('resumes at offset(s) [0] 4') }),
+    ])
     // The first part committed with its own position; a restart resumes right after it.
     expect([...db.table.keys()].sort()).toEqual(['k0', 'k1', 'k2', 'k3'])
     expect(db.offsets.get('c|T|0')).toBe(4n)

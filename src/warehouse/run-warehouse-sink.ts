@@ -10,6 +10,7 @@ import type { BoundTable } from './bind-table.ts'
 import { loadPositions } from './bookkeeping.ts'
 import { planBatch, type TablePlan } from './plan-batch.ts'
 import type { ReconnectingSession } from './reconnecting-session.ts'
+import { isTableError, writeFailure, type TableFailure } from './table-failure.ts'
 import type { WarehouseRecord } from './warehouse-record.ts'
 import { writeBatch, type TableCounts } from './write-batch.ts'
 
@@ -57,6 +58,8 @@ export interface WarehouseSummary {
   /** Batch mode: there was nothing new to read. */
   readonly upToDate: boolean
   readonly positions: readonly TopicPartitionOffset[]
+  /** Tables whose write MySQL refused: not written further this run, positions kept for a retry. */
+  readonly failed: readonly TableFailure[]
 }
 
 /** Writes waiting behind the one in progress before eachBatch waits (bounds memory). */
@@ -120,6 +123,8 @@ export async function runWarehouseSink(
   }
 
   const totals = new Map<string, TableCounts>()
+  // By topic: a table MySQL refused is left alone for the rest of the run, the others go on.
+  const failed = new Map<string, TableFailure>()
   let records = 0
   let batches = 0
   const summary = (upToDate: boolean): WarehouseSummary => ({
@@ -131,6 +136,7 @@ export async function runWarehouseSink(
       const [topic = '', partition = '0'] = key.split('\u0000')
       return { topic, partition: Number(partition), offset }
     }),
+    failed: [...failed.values()],
   })
   if (options.mode === 'batch' && targets.size === 0) return summary(true)
 
@@ -144,7 +150,8 @@ export async function runWarehouseSink(
   const accepted = new Map(positions)
   const willHold = new Map(inDatabase)
   // Writes run one after another on the session, while the next batch is decoded and planned:
-  // MySQL works while this process converts. At most MAX_QUEUED writes wait; a failure stops all.
+  // MySQL works while this process converts. At most MAX_QUEUED writes wait; a failure stops all,
+  // except a table MySQL refuses, which stops that table only.
   let queue: Promise<void> = Promise.resolve()
   let queued = 0
   let failure: unknown
@@ -166,8 +173,17 @@ export async function runWarehouseSink(
     })
   }
 
-  const write = async (batch: WriteJob) => {
-    const counts = await deps.session.run((connection) =>
+  // A batch run ends when every partition reached its target or belongs to a failed table.
+  const reached = async (key: string) => {
+    targets.delete(key)
+    if (options.mode !== 'batch' || targets.size > 0) return
+    // A member commits before leaving (cheaper than after); a separate committer after the run.
+    if (commitsAsMember) await commitGroupOffsets()
+    stop.abort()
+  }
+
+  const writeOne = (batch: WriteJob) =>
+    deps.session.run((connection) =>
       writeBatch(
         connection,
         {
@@ -181,6 +197,31 @@ export async function runWarehouseSink(
         options.maxRowsPerStatement === undefined ? {} : { maxRowsPerStatement: options.maxRowsPerStatement },
       ),
     )
+
+  const tableFailed = async (batch: WriteJob, error: unknown) => {
+    const { topic } = batch.position
+    const sink = byTopic.get(topic)
+    const stored = [...positions]
+      .filter(([key]) => key.startsWith(`${topic}\u0000`))
+      .map(([key, offset]) => `[${key.split('\u0000')[1] ?? ''}] ${offset}`)
+      .join(', ')
+    const failure = writeFailure(topic, sink?.table.table ?? topic, error, `offset(s) ${stored}`)
+    failed.set(topic, failure)
+    deps.onWarning?.(`${failure.error}. The other tables go on. ${failure.fix}`)
+    for (const key of [...targets.keys()]) if (key.startsWith(`${topic}\u0000`)) await reached(key)
+  }
+
+  const write = async (batch: WriteJob) => {
+    // Writes queued behind a refused one would expect its position: they wait for the next run too.
+    if (failed.has(batch.position.topic)) return
+    let counts: Map<string, TableCounts>
+    try {
+      counts = await writeOne(batch)
+    } catch (error) {
+      if (!isTableError(error)) throw error
+      await tableFailed(batch, error)
+      return
+    }
     positions.set(batch.key, batch.position.offset)
     inDatabase.set(batch.key, batch.position.offset)
     batches += 1
@@ -199,14 +240,7 @@ export async function runWarehouseSink(
     groupCommits.set(batch.key, batch.position)
     if (commitsAsMember && Date.now() - lastGroupCommitAt >= 1000) await commitGroupOffsets()
     const target = targets.get(batch.key)
-    if (target !== undefined && batch.position.offset >= target) {
-      targets.delete(batch.key)
-      if (targets.size === 0) {
-        // A member commits before leaving (cheaper than after); a separate committer after the run.
-        if (commitsAsMember) await commitGroupOffsets()
-        stop.abort()
-      }
-    }
+    if (target !== undefined && batch.position.offset >= target) await reached(batch.key)
   }
 
   const enqueue = async (job: WriteJob) => {
@@ -235,7 +269,8 @@ export async function runWarehouseSink(
     const sink = byTopic.get(batch.topic)
     const from = accepted.get(key) ?? 0n
     const target = targets.get(key)
-    if (sink === undefined || (options.mode === 'batch' && target === undefined)) return
+    if (sink === undefined || failed.has(batch.topic) || (options.mode === 'batch' && target === undefined))
+      return
     let next = batch.nextOffset
     if (target !== undefined && next > target) next = target
     if (next <= from) return

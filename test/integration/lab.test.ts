@@ -4,6 +4,7 @@ import { afterAll, describe, expect, inject, it } from 'vitest'
 import { parse, stringify } from 'yaml'
 import type { LabSummary } from '../../src/commands/lab.ts'
 import { connectMysql } from '../../src/mysql/connect.ts'
+import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
 import { transactionRecords } from '../../src/produce/transaction-records.ts'
 import { runDipCli } from './helpers/dip-cli.ts'
 
@@ -25,7 +26,16 @@ afterAll(async () => {
 interface Expected {
   readonly perType: Map<string, { count: number; total: number }>
   readonly perProduct: Map<string, number>
+  /** Events of type purchase per product (ksql/V000010 PRODUCT_PURCHASES → product_purchase_counts). */
+  readonly purchasesPerProduct: Map<string, number>
+  /** USD per `user|type` (ksql/V000007 rates, V000011 → total_depense_par_user_type). */
+  readonly usdPerUserType: Map<string, number>
+  /** Statuses per transaction id, in order (V000012 → transaction_lifecycle). */
+  readonly statuses: Map<string, string[]>
 }
+
+// ksql/V000007__transactions_usd.sql's conversion rates.
+const USD_RATES: Readonly<Record<string, number>> = { EUR: 1.08, GBP: 1.24, CAD: 0.75, JPY: 0.007, AUD: 0.66 }
 
 /** The aggregates of the events `dip produce --count <count> --seed <seed>` sends, from the pure generator. */
 function expectedFromGenerator(count: number, seed: number, add?: Expected): Expected {
@@ -39,18 +49,31 @@ function expectedFromGenerator(count: number, seed: number, add?: Expected): Exp
   } as const
   const perType = new Map(add?.perType)
   const perProduct = new Map(add?.perProduct)
+  const purchasesPerProduct = new Map(add?.purchasesPerProduct)
+  const usdPerUserType = new Map(add?.usdPerUserType)
+  const statuses = new Map([...(add?.statuses ?? new Map<string, string[]>())].map(([id, s]) => [id, [...s]]))
   for (const chunk of transactionRecords(plan))
     for (const record of chunk) {
       const event = JSON.parse(String(record.value)) as {
+        transaction_id: string
         transaction_type: string
         amount: number
+        currency: string
         product_id: string
+        user_id: string
+        status: string
       }
       const sums = perType.get(event.transaction_type) ?? { count: 0, total: 0 }
       perType.set(event.transaction_type, { count: sums.count + 1, total: sums.total + event.amount })
       perProduct.set(event.product_id, (perProduct.get(event.product_id) ?? 0) + 1)
+      if (event.transaction_type === 'purchase')
+        purchasesPerProduct.set(event.product_id, (purchasesPerProduct.get(event.product_id) ?? 0) + 1)
+      const userType = `${event.user_id}|${event.transaction_type}`
+      const usd = event.amount * (USD_RATES[event.currency] ?? 1)
+      usdPerUserType.set(userType, (usdPerUserType.get(userType) ?? 0) + usd)
+      statuses.set(event.transaction_id, [...(statuses.get(event.transaction_id) ?? []), event.status])
     }
-  return { perType, perProduct }
+  return { perType, perProduct, purchasesPerProduct, usdPerUserType, statuses }
 }
 
 async function runLab(configFile: string, args: readonly string[]): Promise<LabSummary> {
@@ -97,9 +120,69 @@ async function expectLabHolds(summary: LabSummary, records: number, expected: Ex
         expected.perType.get(String(row['transaction_type']))?.total ?? NaN,
         1,
       )
+    await expectLabSchemaFilled(pool, expected)
   } finally {
     await pool.end()
   }
+}
+
+/**
+ * The lab schema of database/schema.sql (every table but dip's bookkeeping and user_permissions)
+ * holds the ksqlDB tables' results, each against the generator's events.
+ */
+async function expectLabSchemaFilled(pool: MysqlPool, expected: Expected): Promise<void> {
+  const schema = await readFile(new URL('../../database/schema.sql', import.meta.url), 'utf8')
+  const labTables = [...schema.matchAll(/CREATE TABLE IF NOT EXISTS (\w+)/g)]
+    .map((match) => match[1] ?? '')
+    .filter((table) => !['dip_offsets', 'dip_rejects', 'user_permissions'].includes(table))
+  expect(labTables.sort()).toEqual([
+    'product_purchase_counts',
+    'total_depense_par_user_type',
+    'total_par_type_5min_sliding',
+    'transaction_lifecycle',
+  ])
+  for (const table of labTables) {
+    const { rows } = await pool.query(`SELECT COUNT(*) AS n FROM \`${table}\``)
+    expect(Number(rows[0]?.['n']), table).toBeGreaterThan(0)
+  }
+
+  const counts = await pool.query('SELECT product_id, purchase_count FROM product_purchase_counts')
+  expect(
+    new Map(counts.rows.map((row) => [String(row['product_id']), Number(row['purchase_count'])])),
+  ).toEqual(expected.purchasesPerProduct)
+
+  const spent = await pool.query(
+    'SELECT user_id, transaction_type, total_depense_usd FROM total_depense_par_user_type',
+  )
+  expect(spent.rows.length).toBe(expected.usdPerUserType.size)
+  for (const row of spent.rows) {
+    const usd = expected.usdPerUserType.get(`${String(row['user_id'])}|${String(row['transaction_type'])}`)
+    expect(Number(row['total_depense_usd'])).toBeCloseTo(usd ?? NaN, 1)
+  }
+
+  const lifecycle = await pool.query(
+    'SELECT transaction_id, status_history, last_update_time FROM transaction_lifecycle',
+  )
+  expect(lifecycle.rows.length).toBe(expected.statuses.size)
+  for (const row of lifecycle.rows) {
+    const history = row['status_history']
+    expect(typeof history === 'string' ? (JSON.parse(history) as unknown) : history).toEqual(
+      expected.statuses.get(String(row['transaction_id'])),
+    )
+    expect(row['last_update_time']).not.toBeNull()
+  }
+
+  // Hopping windows of 5 minutes advancing by 1: every event is in 5 windows, so the windows'
+  // totals add up to 5 times all amounts (each row rounded to cents).
+  const sliding = await pool.query(
+    'SELECT COUNT(*) AS n, SUM(total_amount_5min) AS total, SUM(window_end_time = window_start_time + INTERVAL 5 MINUTE) AS sized FROM total_par_type_5min_sliding',
+  )
+  const [windows] = sliding.rows
+  const amounts = [...expected.perType.values()].reduce((sum, type) => sum + type.total, 0)
+  expect(Number(windows?.['sized'])).toBe(Number(windows?.['n']))
+  expect(Math.abs(Number(windows?.['total']) - 5 * amounts)).toBeLessThanOrEqual(
+    0.005 * Number(windows?.['n']),
+  )
 }
 
 describe('dip lab', () => {
