@@ -12,6 +12,7 @@ import {
 } from './command-log.ts'
 import { collectEngineOutput } from './engine-output.ts'
 import { readTopicUpTo, readWholeTopic } from './read-topic.ts'
+import { kafkaTopicTail } from '../server/print/kafka-topic-tail.ts'
 
 /** How long the engine works on a batch before it lets I/O (a commit in flight, requests) run. */
 const YIELD_EVERY_MS = 2
@@ -340,6 +341,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       restartConsumerIfInputsChanged()
       return sequence
     },
+    tailTopic: kafkaTopicTail(ports, groupId),
     async readHistory(topic) {
       if (engine.holdsHistory(topic)) return undefined
       // Every batch's output must be in Kafka before an engine-written topic is read to its end.

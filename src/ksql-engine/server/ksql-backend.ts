@@ -1,4 +1,5 @@
-import type { Engine, OffsetRecord, StatementResult } from '../engine-api.ts'
+import type { Engine, EngineRecord, OffsetRecord, StatementResult } from '../engine-api.ts'
+import { engineTopicTail, type TopicTail } from './print/print-topic.ts'
 
 /** An accepted /ksql request as the command topic stores it (replayed in order on start). */
 export interface AcceptedRequest {
@@ -24,6 +25,8 @@ export interface KsqlBackend {
    * (undefined: the engine holds it all, or there is nowhere else to read it from).
    */
   readHistory?(topic: string): Promise<readonly OffsetRecord[] | undefined>
+  /** Reads a topic for PRINT (absent: the server cannot PRINT). */
+  readonly tailTopic?: TopicTail
   /** Deletes a Kafka topic after DROP … DELETE TOPIC. */
   deleteTopic(name: string): Promise<void>
   clusterId(): string
@@ -31,7 +34,9 @@ export interface KsqlBackend {
 }
 
 /** The backend of unit tests and `--in-memory`: the engine alone, nothing persisted. */
-export function inMemoryBackend(engine: Engine): KsqlBackend {
+export function inMemoryBackend(
+  engine: Engine & { onAppend?(listener: (record: EngineRecord) => void): () => void },
+): KsqlBackend {
   let sequence = -1
   let chain: Promise<unknown> = Promise.resolve()
   return {
@@ -42,6 +47,14 @@ export function inMemoryBackend(engine: Engine): KsqlBackend {
       return run
     },
     commit: () => Promise.resolve(++sequence),
+    ...(engine.onAppend === undefined
+      ? {}
+      : {
+          tailTopic: engineTopicTail({
+            records: (topic) => engine.records(topic),
+            onAppend: (listener) => engine.onAppend?.(listener) ?? (() => undefined),
+          }),
+        }),
     deleteTopic: () => Promise.resolve(),
     clusterId: () => 'in-memory',
     kafkaHealthy: () => true,

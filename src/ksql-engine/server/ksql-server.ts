@@ -9,6 +9,8 @@ import { badRequest, notFound, selectOnKsql, toHttpError } from './error-codes.t
 import type { KsqlBackend } from './ksql-backend.ts'
 import { startPushQuery, type PushQuery } from './push-query.ts'
 import { handleInsertsStream } from './inserts-stream.ts'
+import { isPrintStatement } from './print/parse-print.ts'
+import { servePrint } from './print/serve-print.ts'
 
 export const SERVER_VERSION = '0.29.0-dip'
 const KSQL_TYPE = 'application/vnd.ksql.v1+json'
@@ -152,6 +154,7 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
   ): Promise<void> {
     const slices = splitStatements(sql)
     const text = slices[0]?.text ?? ''
+    if (slices.length === 1 && isPrintStatement(text)) return servePrint(req, res, text, backend)
     if (slices.length !== 1 || !/^\s*SELECT\b/i.test(stripComments(text)))
       throw badRequest('Expected exactly one SELECT statement.')
     const from = /\bFROM\s+(`[^`]+`|[A-Za-z_]\w*)/i.exec(text)?.[1]
