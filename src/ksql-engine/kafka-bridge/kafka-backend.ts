@@ -342,6 +342,18 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       return sequence
     },
     tailTopic: kafkaTopicTail(ports, groupId),
+    async describeTopic(topic) {
+      const admin = ports.admin()
+      try {
+        if (!(await admin.listTopics()).includes(topic)) return null
+        const [description] = await admin.describeTopics([topic])
+        return description === undefined
+          ? null
+          : { partitions: description.partitions, replication: description.replicationFactor }
+      } finally {
+        await admin.close()
+      }
+    },
     async readHistory(topic) {
       if (engine.holdsHistory(topic)) return undefined
       // Every batch's output must be in Kafka before an engine-written topic is read to its end.

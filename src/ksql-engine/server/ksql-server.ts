@@ -11,6 +11,7 @@ import { startPushQuery, type PushQuery } from './push-query.ts'
 import { handleInsertsStream } from './inserts-stream.ts'
 import { isPrintStatement } from './print/parse-print.ts'
 import { servePrint } from './print/serve-print.ts'
+import { extendDescription, trackTopicStatistics } from './describe-extended.ts'
 
 export const SERVER_VERSION = '0.29.0-dip'
 const KSQL_TYPE = 'application/vnd.ksql.v1+json'
@@ -42,6 +43,9 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
   const serviceId = options.serviceId ?? 'default_'
   const commands = new Map<string, CommandRecord>()
   const pushQueries = new Map<string, PushQuery>()
+  const topicStatistics = trackTopicStatistics(engine)
+  // Known once listening: EXPLAIN reports the query's state for this host:port.
+  const listening: { hostPort?: string } = {}
 
   const server: Server = createServer((req, res) => {
     route(req, res).catch((error: unknown) => sendError(res, error))
@@ -131,8 +135,20 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
         const topic = /\(topic: ([^)]+)\)/.exec(result.message)?.[1]
         if (topic !== undefined) await backend.deleteTopic(topic)
       }
-      const entity = entityFor(result, { statementText, commandSequenceNumber: sequence, queries })
+      let entity = entityFor(result, {
+        statementText,
+        commandSequenceNumber: sequence,
+        queries,
+        ...(listening.hostPort === undefined ? {} : { host: listening.hostPort }),
+      })
       if (entity === null) continue
+      if (result.kind === 'description' && result.extended) {
+        const description = entity['sourceDescription'] as Record<string, unknown>
+        entity = {
+          ...entity,
+          sourceDescription: await extendDescription(description, backend, topicStatistics?.stats ?? null),
+        }
+      }
       const commandId = commandIdFor(result, statementText)
       if (commandId !== null) {
         const status = entity['commandStatus'] as CommandRecord
@@ -240,11 +256,13 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
     server.listen(options.port ?? 8088, options.host ?? '127.0.0.1', () => resolve())
   })
   const port = (server.address() as AddressInfo).port
+  listening.hostPort = `${options.host ?? '127.0.0.1'}:${port}`
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        topicStatistics?.stop()
         for (const query of pushQueries.values()) query.close()
         server.closeAllConnections()
         server.close(() => resolve())
