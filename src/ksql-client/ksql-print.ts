@@ -31,6 +31,8 @@ export async function printTopic(
   statement: string,
   onLine: (line: string) => void,
   signal?: AbortSignal,
+  /** Called when the server has positioned its reader: records produced from now on are printed. */
+  onStart?: () => void,
 ): Promise<void> {
   let response: Response
   try {
@@ -61,6 +63,7 @@ export async function printTopic(
       { errorCode: body?.error_code ?? response.status * 100, statementText: statement },
     )
   }
+  onStart?.()
   let buffered = ''
   const decoder = new TextDecoder()
   try {

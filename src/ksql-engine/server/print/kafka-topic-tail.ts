@@ -17,6 +17,7 @@ export function kafkaTopicTail(ports: KafkaPorts, groupPrefix: string): TopicTai
       await admin.close()
     }
     if (signal.aborted) return
+    options.onReady()
     const source = ports.source({
       groupId: `${groupPrefix}_print_${process.pid}_${Date.now().toString(36)}_${n++}`,
       isolation: 'read_committed',

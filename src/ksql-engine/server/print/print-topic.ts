@@ -4,10 +4,11 @@ import { FormatsTracker, RecordFormatter, type PrintableRecord } from './record-
 /**
  * Where PRINT reads a topic: batch by batch, from its beginning or from its current end, until
  * `signal` aborts. The Kafka backend reads the broker; the in-memory one the engine's topics.
+ * `onReady` is called once the start position is fixed: a record produced after it is printed.
  */
 export type TopicTail = (
   topic: string,
-  options: { readonly fromBeginning: boolean },
+  options: { readonly fromBeginning: boolean; readonly onReady: () => void },
   onBatch: (records: readonly PrintableRecord[]) => void,
   signal: AbortSignal,
 ) => Promise<void>
@@ -22,6 +23,7 @@ export async function runPrint(
   tail: TopicTail,
   writeLine: (line: string) => void,
   signal: AbortSignal,
+  onReady: () => void = () => undefined,
 ): Promise<'limit' | 'closed'> {
   const formatter = new RecordFormatter()
   const tracker = new FormatsTracker()
@@ -35,7 +37,7 @@ export async function runPrint(
     if (signal.aborted) return 'closed'
     await tail(
       statement.topic,
-      { fromBeginning: statement.fromBeginning },
+      { fromBeginning: statement.fromBeginning, onReady },
       (records) => {
         if (stop.signal.aborted || records.length === 0) return
         const lines = formatter.format(records)
@@ -74,6 +76,7 @@ export function engineTopicTail(engine: {
         resolve()
       }
       signal.addEventListener('abort', finish, { once: true })
+      options.onReady()
       if (options.fromBeginning) {
         const held = engine.records(topic)
         if (held.length > 0 && !signal.aborted) onBatch(held)

@@ -39,24 +39,32 @@ export async function servePrint(
   const onClose = (): void => closed.abort()
   req.on('close', onClose)
   res.on('close', onClose)
-  res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Transfer-Encoding': 'chunked' })
+  // The status goes out once the tail is positioned: what is produced after the client sees it prints.
+  const ready = (): void => {
+    if (res.headersSent) return
+    res.writeHead(200, { 'Content-Type': 'text/plain; charset=utf-8', 'Transfer-Encoding': 'chunked' })
+    res.flushHeaders()
+  }
   let lastWrite = Date.now()
   const writeLine = (line: string): void => {
+    ready()
     if (res.writableEnded) return
     res.write(`${line}\n`)
     lastWrite = Date.now()
   }
   const keepAlive = setInterval(() => {
-    if (Date.now() - lastWrite >= KEEP_ALIVE_MS) writeLine('')
+    if (res.headersSent && Date.now() - lastWrite >= KEEP_ALIVE_MS) writeLine('')
   }, KEEP_ALIVE_MS)
   try {
-    await runPrint(statement, tail, writeLine, closed.signal)
+    await runPrint(statement, tail, writeLine, closed.signal, ready)
   } catch (error) {
+    // Before the first byte the client gets an ordinary error response; later, a last line.
+    if (!res.headersSent) throw error
     writeLine(toHttpError(error).body.message)
   } finally {
     clearInterval(keepAlive)
     req.off('close', onClose)
     res.off('close', onClose)
-    if (!res.writableEnded) res.end()
+    if (res.headersSent && !res.writableEnded) res.end()
   }
 }
