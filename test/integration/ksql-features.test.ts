@@ -5,6 +5,7 @@ import type { KafkaPorts } from '../../src/kafka/ports.ts'
 import { createKsqlClient } from '../../src/ksql-client/ksql-client.ts'
 import { parsePrintedRecord, printTopic } from '../../src/ksql-client/ksql-print.ts'
 import { readWholeTopic } from '../../src/ksql-engine/kafka-bridge/read-topic.ts'
+import { runDip } from './dip-cli.ts'
 import {
   startEmbeddedServer,
   type EmbeddedServer,
@@ -150,5 +151,24 @@ describe('embedded ksqlDB features on Kafka', () => {
     expect(fresh.filter((l) => l.startsWith('rowtime:')).map((l) => parsePrintedRecord(l)?.key)).toEqual([
       'late1',
     ])
+  })
+
+  it('dip ksql print prints the same lines, and --json one document, against the server', async () => {
+    const env = { DIP_KSQL_URL: server?.url ?? '' }
+    const human = await runDip(['ksql', 'print', rawTopic, '--from-beginning', '--limit', '2'], { env })
+    expect(human.exitCode, human.stderr).toBe(0)
+    const lines = human.stdout.split('\n').filter((l) => l !== '')
+    expect(lines.slice(0, 2)).toEqual(['Key format: KAFKA_STRING', 'Value format: JSON or KAFKA_STRING'])
+    expect(lines.slice(2)).toHaveLength(2)
+    const json = await runDip(['ksql', 'print', rawTopic, '--from-beginning', '--limit', '3', '--json'], {
+      env,
+    })
+    expect(json.exitCode, json.stderr).toBe(0)
+    const doc = JSON.parse(json.stdout) as { keyFormat: string; records: { key: string; value: string }[] }
+    expect(doc.keyFormat).toBe('KAFKA_STRING')
+    expect(doc.records).toHaveLength(3)
+    const missing = await runDip(['ksql', 'print', `no-such-topic-${run}`, '--limit', '1'], { env })
+    expect(missing.exitCode).toBe(1)
+    expect(missing.stderr).toContain(`Could not find topic 'no-such-topic-${run}'`)
   })
 })
