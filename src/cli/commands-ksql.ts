@@ -88,14 +88,15 @@ with 'auto.offset.reset'='earliest' unless a file SETs otherwise. On error nothi
   ksql
     .command('query')
     .description('run a pull query (prints a table) or a push query (streams rows until Ctrl-C or LIMIT)')
-    .argument('<sql>', 'one SELECT statement')
+    .argument('<sql>', 'one SELECT (or PRINT) statement')
     .option('--earliest', "push queries: start from the beginning ('auto.offset.reset'='earliest')")
     .addHelpText(
       'after',
       `
 Examples:
   $ dip ksql query "SELECT * FROM AMOUNT_PER_TYPE WHERE TRANSACTION_TYPE = 'refund';"
-  $ dip ksql query "SELECT * FROM LARGE_TRANSACTIONS EMIT CHANGES LIMIT 3;" --earliest --json`,
+  $ dip ksql query "SELECT * FROM LARGE_TRANSACTIONS EMIT CHANGES LIMIT 3;" --earliest --json
+  $ dip ksql query "PRINT 'transaction_log' FROM BEGINNING LIMIT 3;"   (as dip ksql print)`,
     )
     .action(async (sql: string, options: { earliest?: boolean }, command: Command) => {
       const { runKsqlQuery } = await import('../commands/ksql-query.ts')

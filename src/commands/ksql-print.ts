@@ -20,8 +20,16 @@ export async function runKsqlPrint(
     readonly limit: number | null
   },
 ): Promise<void> {
+  await runPrintStatement(global, printStatement(flags.topic, flags), flags.topic)
+}
+
+/** Runs one PRINT statement (also what `dip ksql query "PRINT …"` does) until LIMIT or Ctrl-C. */
+export async function runPrintStatement(
+  global: GlobalOptions,
+  statement: string,
+  topic: string | null,
+): Promise<void> {
   const { loaded, reporter } = createContext(global)
-  const statement = printStatement(flags.topic, flags)
   const controller = new AbortController()
   const release = onStopSignals(() => controller.abort())
   const formats: { key: string | null; value: string | null } = { key: null, value: null }
@@ -44,11 +52,5 @@ export async function runKsqlPrint(
   } finally {
     release()
   }
-  reporter.result({
-    topic: flags.topic,
-    statement,
-    keyFormat: formats.key,
-    valueFormat: formats.value,
-    records,
-  })
+  reporter.result({ topic, statement, keyFormat: formats.key, valueFormat: formats.value, records })
 }

@@ -132,6 +132,13 @@ describe('embedded ksqlDB features on Kafka', () => {
     const byId = new Map(orders.map((o) => [o.id, JSON.stringify({ ITEMS: o.items, TAGS: o.tags })]))
     for (const record of printed) expect(record?.value).toBe(byId.get(record?.key ?? ''))
 
+    // Internal topics print too: the command topic holds the statements this server accepted.
+    const commands: string[] = []
+    await printTopic(url, `PRINT '_confluent-ksql-${serviceId}_command_topic' FROM BEGINNING LIMIT 1;`, (l) =>
+      commands.push(l),
+    )
+    expect(commands.find((l) => l.startsWith('rowtime: '))).toContain('CREATE STREAM ORDERS')
+
     // Without FROM BEGINNING only what arrives after the response started is printed.
     const stop = new AbortController()
     const fresh: string[] = []
@@ -167,6 +174,9 @@ describe('embedded ksqlDB features on Kafka', () => {
     const doc = JSON.parse(json.stdout) as { keyFormat: string; records: { key: string; value: string }[] }
     expect(doc.keyFormat).toBe('KAFKA_STRING')
     expect(doc.records).toHaveLength(3)
+    const viaQuery = await runDip(['ksql', 'query', `PRINT '${rawTopic}' FROM BEGINNING LIMIT 1;`], { env })
+    expect(viaQuery.exitCode, viaQuery.stderr).toBe(0)
+    expect(viaQuery.stdout.split('\n').filter((l) => l.startsWith('rowtime: '))).toHaveLength(1)
     const missing = await runDip(['ksql', 'print', `no-such-topic-${run}`, '--limit', '1'], { env })
     expect(missing.exitCode).toBe(1)
     expect(missing.stderr).toContain(`Could not find topic 'no-such-topic-${run}'`)

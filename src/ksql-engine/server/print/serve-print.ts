@@ -27,10 +27,12 @@ export async function servePrint(
   }
   const tail = backend.tailTopic
   if (tail === undefined) throw badRequest('PRINT is not available on this server: it has no topic reader.')
-  await backend.exclusive(async () => {
-    await backend.beforeExecute?.()
-  })
-  if (!backend.engine.topics().includes(statement.topic)) {
+  // The broker's own list when there is one: internal topics (the command topic) print too.
+  const exists =
+    backend.describeTopic === undefined
+      ? backend.engine.topics().includes(statement.topic)
+      : (await backend.describeTopic(statement.topic)) !== null
+  if (!exists) {
     throw badRequest(
       `Could not find topic '${statement.topic}', or the KSQL user does not have permissions to list the topic. Topic names are case-sensitive.\nTo print a case-sensitive topic apply quotations, for example: print 'topic';`,
     )
