@@ -3,14 +3,14 @@ import { BIGINT, INTEGER, array } from '../types/sql-type.ts'
 import type { ScalarFunction } from './function-types.ts'
 import { P, defineScalar, nullSafe } from './signature.ts'
 
+/** A series longer than this fails the record instead of exhausting the server's memory. */
+export const MAX_SERIES_LENGTH = 1_000_000
+
 /**
  * GENERATE_SERIES(start, end [, step]): the array of start, start+step, ... up to end inclusive, as
  * ksqlDB's array UDF (INT or BIGINT bounds, an INT step; without step it counts up or down by one).
  * A zero step or one pointing away from end fails the record, with ksqlDB's messages.
  */
-/** A series longer than this fails the record instead of exhausting the server's memory. */
-export const MAX_SERIES_LENGTH = 1_000_000
-
 export function series(start: number, end: number, step: number): number[] {
   if (step === 0) throw new RecordError('GENERATE_SERIES step cannot be zero')
   const diff = end - start

@@ -4,8 +4,9 @@ import { formatJavaDouble } from '../../types/java-format.ts'
 /**
  * PRINT's record lines and format detection, as ksqlDB's RecordFormatter: every candidate format
  * that fails to read a key (value) seen so far is dropped for good; a record is shown with the first
- * candidate that reads it (else its bytes as Kafka's Bytes.toString() shows them), and the "Key format:" / "Value format:" lines list the candidates left.
- * Schema Registry formats (AVRO, PROTOBUF, JSON_SR) never qualify here: there is no registry.
+ * candidate that reads it (else its bytes as Kafka's Bytes.toString() shows them), and the
+ * "Key format:" / "Value format:" lines list the candidates left. Schema Registry formats (AVRO,
+ * PROTOBUF, JSON_SR) never qualify here: there is no registry.
  */
 type Reader = (bytes: Buffer) => string
 
