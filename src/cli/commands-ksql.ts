@@ -1,6 +1,6 @@
 import { Option, type Command } from 'commander'
 import type { GlobalOptions } from './context.ts'
-import { keyValue, port } from './parse-flags.ts'
+import { keyValue, port, positiveInt } from './parse-flags.ts'
 
 const EXAMPLES = `
 Examples:
@@ -11,6 +11,7 @@ Examples:
   $ dip ksql query "SELECT * FROM AMOUNT_PER_TYPE;"
   $ dip ksql query "SELECT * FROM TRANSACTIONS_FLAT EMIT CHANGES LIMIT 5;" --json
   $ dip ksql drop --all --delete-topics    terminate every query, drop every stream and table
+  $ dip ksql print transaction_log --from-beginning --limit 3
 
 Every command except \`server\` speaks ksqlDB's REST API at ksql.url (env DIP_KSQL_URL), so it works
 against a real ksqlDB server as well. Server errors are shown with their ksqlDB error code. With
@@ -92,14 +93,15 @@ with 'auto.offset.reset'='earliest' unless a file SETs otherwise. On error nothi
   ksql
     .command('query')
     .description('run a pull query (prints a table) or a push query (streams rows until Ctrl-C or LIMIT)')
-    .argument('<sql>', 'one SELECT statement')
+    .argument('<sql>', 'one SELECT (or PRINT) statement')
     .option('--earliest', "push queries: start from the beginning ('auto.offset.reset'='earliest')")
     .addHelpText(
       'after',
       `
 Examples:
   $ dip ksql query "SELECT * FROM AMOUNT_PER_TYPE WHERE TRANSACTION_TYPE = 'refund';"
-  $ dip ksql query "SELECT * FROM LARGE_TRANSACTIONS EMIT CHANGES LIMIT 3;" --earliest --json`,
+  $ dip ksql query "SELECT * FROM LARGE_TRANSACTIONS EMIT CHANGES LIMIT 3;" --earliest --json
+  $ dip ksql query "PRINT 'transaction_log' FROM BEGINNING LIMIT 3;"   (as dip ksql print)`,
     )
     .action(async (sql: string, options: { earliest?: boolean }, command: Command) => {
       const { runKsqlQuery } = await import('../commands/ksql-query.ts')
@@ -108,6 +110,39 @@ Examples:
         earliest: options.earliest ?? false,
       })
     })
+
+  ksql
+    .command('print')
+    .description("show a topic's records as ksqlDB's PRINT does (with the detected key and value formats)")
+    .argument('<topic>', 'Kafka topic name (case-sensitive)')
+    .option('--from-beginning', 'start at the oldest record (default: only records that arrive from now)')
+    .option('--limit <n>', 'stop after n records (default: until Ctrl-C)', positiveInt)
+    .option('--interval <n>', 'show every n-th record', positiveInt, 1)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ dip ksql print transaction_log --from-beginning --limit 3
+  $ dip ksql print LARGE_TRANSACTIONS --interval 10          every 10th new record until Ctrl-C
+  $ dip ksql print transaction_log --from-beginning --limit 5 --json
+Runs PRINT '<topic>' [FROM BEGINNING] [INTERVAL n] [LIMIT n]; on the server at ksql.url. ksqlDB guesses
+the formats from the bytes ("Key format: KAFKA_STRING", "Value format: JSON or KAFKA_STRING").`,
+    )
+    .action(
+      async (
+        topic: string,
+        options: { fromBeginning?: boolean; limit?: number; interval?: number },
+        command: Command,
+      ) => {
+        const { runKsqlPrint } = await import('../commands/ksql-print.ts')
+        await runKsqlPrint(command.optsWithGlobals<GlobalOptions>(), {
+          topic,
+          fromBeginning: options.fromBeginning ?? false,
+          interval: options.interval ?? 1,
+          limit: options.limit ?? null,
+        })
+      },
+    )
 
   ksql
     .command('drop')

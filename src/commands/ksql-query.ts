@@ -10,6 +10,12 @@ export async function runKsqlQuery(
 ): Promise<void> {
   const { loaded, reporter } = createContext(global)
   const sql = flags.sql.trim().endsWith(';') ? flags.sql.trim() : `${flags.sql.trim()};`
+  // PRINT answers text lines, not rows: the print command's reader shows them.
+  if (/^\s*PRINT\b/i.test(sql)) {
+    const { runPrintStatement } = await import('./ksql-print.ts')
+    await runPrintStatement(global, sql, null)
+    return
+  }
   const push = /\bEMIT\s+(CHANGES|FINAL)\b/i.test(sql)
   const controller = new AbortController()
   const release = onStopSignals(() => controller.abort())

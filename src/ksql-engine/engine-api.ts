@@ -1,4 +1,5 @@
 import type { SqlType } from './types/sql-type.ts'
+import type { QueryDescription } from './explain/describe-plan.ts'
 
 /**
  * The embedded engine's in-process surface (no HTTP): what the conformance runner, the lab tests
@@ -85,6 +86,7 @@ export type StatementResult =
       readonly rows: readonly unknown[]
     }
   | { readonly kind: 'description'; readonly source: SourceInfo; readonly extended: boolean }
+  | { readonly kind: 'queryDescription'; readonly description: QueryDescription } // EXPLAIN
   | {
       readonly kind: 'queryRows'
       readonly columns: readonly ColumnInfo[]

@@ -52,6 +52,7 @@ import { substituteVariables } from './parser/substitute-variables.ts'
 import type { ExecutionPlan, SinkStep } from './planner/execution-plan.ts'
 import { isExpired, storeRetentionOf } from './planner/window-retention.ts'
 import { buildTopology } from './runtime/build-topology.ts'
+import { describePlan, describeRunningQuery } from './explain/describe-plan.ts'
 import { createKeyCodec, createValueCodec } from './runtime/record-serdes.ts'
 import { InMemoryTopics, type StoredRecord } from './runtime/in-memory-topics.ts'
 import { partitionForKey } from './runtime/murmur2.ts'
@@ -350,8 +351,77 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         return drop(statement, s)
       case 'terminate':
         return terminate(statement.queryId, s)
+      case 'explain':
+        return explain(statement, text, s, scope)
       default:
         return assertNever(statement, 'statement')
+    }
+  }
+
+  /** EXPLAIN: a running query's plan, or the plan a statement would run (validated in a sandbox). */
+  function explain(
+    statement: Statement & { kind: 'explain' },
+    text: string,
+    s: ExecutionState,
+    scope: RequestScope,
+  ): StatementResult {
+    if (statement.queryId !== null) {
+      const id = statement.queryId
+      const query =
+        s.queries.get(id) ?? [...s.queries.values()].find((q) => q.info.id.toUpperCase() === id.toUpperCase())
+      if (query === undefined)
+        throw new StatementError(
+          `Query with id:${id} does not exist, use SHOW QUERIES to view the full set of queries.`,
+        )
+      return {
+        kind: 'queryDescription',
+        description: describeRunningQuery(query.plan, query.info, functions),
+      }
+    }
+    const inner = statement.statement
+    const innerText = text.replace(/^\s*EXPLAIN\s+/i, '')
+    if (inner?.kind === 'select') {
+      const analysis = analyzeQuery(inner.query, s.metastore, {
+        functions,
+        sinkName: inner.query.from.name,
+        sinkType: null,
+      })
+      const plan: ExecutionPlan = {
+        version: 1,
+        queryId: 'transient',
+        statement: innerText,
+        source: analysis.sourceStep,
+        steps: analysis.steps,
+        sink: null,
+      }
+      return {
+        kind: 'queryDescription',
+        description: describePlan(
+          plan,
+          { id: '', state: 'UNKNOWN', queryType: 'PUSH' },
+          analysis.schema,
+          functions,
+        ),
+      }
+    }
+    if (inner?.kind !== 'createAsSelect' && inner?.kind !== 'insertInto')
+      throw new StatementError(
+        'EXPLAIN takes a query id, a SELECT, a CREATE … AS SELECT or an INSERT INTO … SELECT.',
+      )
+    const sandbox: ExecutionState = {
+      metastore: s.metastore.copy(),
+      queries: new Map(s.queries),
+      commandSeq: s.commandSeq,
+      dryRun: true,
+      sandboxTopics: new Map(),
+    }
+    const result = executeStatement(inner, innerText, sandbox, scope)
+    const queryId = result !== null && 'queryId' in result ? result.queryId : null
+    const query = queryId === null ? undefined : sandbox.queries.get(queryId)
+    if (query === undefined) throw new StatementError(`EXPLAIN: the statement starts no query: ${innerText}`)
+    return {
+      kind: 'queryDescription',
+      description: describeRunningQuery(query.plan, query.info, functions, 'UNKNOWN'),
     }
   }
 

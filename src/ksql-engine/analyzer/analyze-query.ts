@@ -12,6 +12,11 @@ import { formatExpression } from '../parser/format-sql.ts'
 import type { AggregateCall, ExecutionStep, ProjectedColumn, SourceStep } from '../planner/execution-plan.ts'
 import { effectiveGraceMs, retentionError } from '../planner/window-retention.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
+import {
+  isSyntheticColumn,
+  planTableFunctions,
+  rejectMisplacedTableFunctions,
+} from './analyze-table-functions.ts'
 import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
 export interface QueryAnalysis {
@@ -87,6 +92,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     }
   }
   checkFunctionsExist(query, functions)
+  rejectMisplacedTableFunctions(query, functions)
   const steps: ExecutionStep[] = []
   const warnings: string[] = []
 
@@ -121,6 +127,23 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   const isAggregate = query.groupBy !== null || aggregateCalls.length > 0
   if (query.emit === 'FINAL' && (!isAggregate || query.window === null) && options.sinkType !== null) {
     throw new StatementError('EMIT FINAL is only supported for windowed aggregations.')
+  }
+
+  const tableFunctions = planTableFunctions(entries, {
+    functions,
+    sourceType: source.type,
+    isAggregate,
+    inputSlots,
+    scope: inputScope('SELECT'),
+  })
+  if (tableFunctions !== null) {
+    steps.push(tableFunctions.step)
+    return analyzeProjection(query, source, tableFunctions.entries, steps, {
+      ...options,
+      qualifiers,
+      inputSlots: [...tableFunctions.slots],
+      warnings,
+    })
   }
 
   if (!isAggregate) {
@@ -693,6 +716,7 @@ function checkFunctionsExist(query: Query, functions: FunctionRegistry): void {
         e.name !== 'AS_VALUE' &&
         !LAMBDA_FUNCTIONS.has(e.name) &&
         functions.scalar(e.name) === undefined &&
+        functions.tableFunction(e.name) === undefined &&
         !functions.isAggregate(e.name)
       ) {
         throw new StatementError(`Can't find any functions with the name '${e.name}'`)
@@ -766,7 +790,8 @@ function resolveAggregateType(
 
 /** The name ksqlDB gives an unaliased select expression, or undefined when it generates KSQL_COL_n. */
 export function defaultName(expr: Expression): string | undefined {
-  if (expr.kind === 'column') return expr.name
+  // A table function's value column is named like any other unaliased expression.
+  if (expr.kind === 'column') return isSyntheticColumn(expr.name) ? undefined : expr.name
   if (expr.kind === 'deref') return expr.field
   return undefined
 }
@@ -795,7 +820,7 @@ function createColumnNamer(sourceNames: ReadonlySet<string>): ColumnNamer {
       used.add(name)
     },
     nameFor(expr) {
-      if (expr.kind === 'column') {
+      if (expr.kind === 'column' && !isSyntheticColumn(expr.name)) {
         used.add(expr.name)
         return expr.name
       }

@@ -1,3 +1,4 @@
+import type { TableFunction } from './table-functions.ts'
 import type { SqlType } from '../types/sql-type.ts'
 
 /**
@@ -62,6 +63,8 @@ export interface ResolvedAggregate<A> {
 
 export interface FunctionRegistry {
   scalar(name: string): ScalarFunction | undefined
+  /** Table functions (EXPLODE ...), which only a SELECT list may call (see table-functions.ts). */
+  tableFunction(name: string): TableFunction | undefined
   aggregate(name: string): AggregateFunction | undefined
   isAggregate(name: string): boolean
 }

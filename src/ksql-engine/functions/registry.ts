@@ -29,6 +29,8 @@ import { nullFunctions } from './null-functions.ts'
 import { stringExtraFunctions } from './string-extras.ts'
 import { stringFunctions } from './string.ts'
 import { testFunctions } from './test-udfs.ts'
+import { generateSeriesFunction } from './generate-series.ts'
+import { builtinTableFunctions, type TableFunction } from './table-functions.ts'
 
 export interface FunctionRegistryOptions extends CollectionLimits {
   /** Also register the UDFs ksqlDB's QTT cases load from its test classpath (conformance runs only). */
@@ -47,6 +49,7 @@ export type FunctionCategory =
   | 'REGULAR EXPRESSION'
   | 'OTHER'
   | 'AGGREGATE'
+  | 'TABLE'
 
 const REFINED_CATEGORIES: Readonly<Record<string, FunctionCategory>> = {
   REGEXP_REPLACE: 'REGULAR EXPRESSION',
@@ -68,7 +71,7 @@ export interface BuiltinFunctionRegistry extends FunctionRegistry {
   /** Every function, sorted by upper-case name, for SHOW FUNCTIONS. */
   list(): readonly {
     readonly name: string
-    readonly type: 'SCALAR' | 'AGGREGATE'
+    readonly type: 'SCALAR' | 'AGGREGATE' | 'TABLE'
     readonly category: FunctionCategory
   }[]
 }
@@ -86,7 +89,7 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
     ['CONDITIONAL', nullFunctions()],
     ['DATE / TIME', datetimeFunctions()],
     ['JSON', jsonFunctions()],
-    ['ARRAY', [...arrayMapFunctions(), ...arraySetFunctions()]],
+    ['ARRAY', [...arrayMapFunctions(), ...arraySetFunctions(), generateSeriesFunction()]],
     ['OTHER', options.testFunctions === true ? testFunctions() : []],
   ]
   for (const [category, functions] of families) {
@@ -115,8 +118,10 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
   ]) {
     aggregates.set(f.name, f)
   }
+  const tableFunctions = new Map<string, TableFunction>(builtinTableFunctions().map((f) => [f.name, f]))
   return {
     scalar: (name) => scalars.get(name.toUpperCase()),
+    tableFunction: (name) => tableFunctions.get(name.toUpperCase()),
     aggregate: (name) => aggregates.get(name.toUpperCase()),
     isAggregate: (name) => aggregates.has(name.toUpperCase()),
     list: () =>
@@ -130,6 +135,11 @@ export function createFunctionRegistry(options: FunctionRegistryOptions = {}): B
           name,
           type: 'AGGREGATE' as const,
           category: 'AGGREGATE' as const,
+        })),
+        ...[...tableFunctions.keys()].map((name) => ({
+          name,
+          type: 'TABLE' as const,
+          category: 'TABLE' as const,
         })),
       ].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0)),
   }

@@ -19,6 +19,7 @@ import {
 } from './command-log.ts'
 import { collectEngineOutput } from './engine-output.ts'
 import { readTopicUpTo, readWholeTopic } from './read-topic.ts'
+import { kafkaTopicTail } from '../server/print/kafka-topic-tail.ts'
 
 /** How long the engine works on a batch before it lets I/O (a commit in flight, requests) run. */
 const YIELD_EVERY_MS = 2
@@ -424,6 +425,19 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       if (persist) sequence++
       restartConsumerIfInputsChanged()
       return sequence
+    },
+    tailTopic: kafkaTopicTail(ports, groupId),
+    async describeTopic(topic) {
+      const admin = ports.admin()
+      try {
+        if (!(await admin.listTopics()).includes(topic)) return null
+        const [description] = await admin.describeTopics([topic])
+        return description === undefined
+          ? null
+          : { partitions: description.partitions, replication: description.replicationFactor }
+      } finally {
+        await admin.close()
+      }
     },
     async readHistory(topic) {
       if (engine.holdsHistory(topic)) return undefined

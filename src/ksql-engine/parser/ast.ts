@@ -176,6 +176,8 @@ export type Statement =
       readonly deleteTopic: boolean
     }
   | { readonly kind: 'terminate'; readonly queryId: string | null } // null = ALL
+  /** EXPLAIN <query id> (statement null) or EXPLAIN <statement> (queryId null). */
+  | { readonly kind: 'explain'; readonly queryId: string | null; readonly statement: Statement | null }
 
 export type StatementKind = Statement['kind']
 

@@ -194,7 +194,14 @@ class Parser {
         if (this.acceptWord('ALL')) return { kind: 'terminate', queryId: null }
         return { kind: 'terminate', queryId: this.identifier('a query id') }
       }
-      case 'EXPLAIN':
+      case 'EXPLAIN': {
+        this.next()
+        const inner = this.peek()
+        const explainable = inner.type === 'ident' && ['CREATE', 'INSERT', 'SELECT'].includes(inner.text)
+        if (explainable && !(this.peek(1).type === 'eof' || this.isSymbol(';', 1)))
+          return { kind: 'explain', queryId: null, statement: this.statementBody() }
+        return { kind: 'explain', queryId: this.identifier('a query id or a statement'), statement: null }
+      }
       case 'PRINT':
       case 'ALTER':
       case 'PAUSE':

@@ -41,8 +41,19 @@ export interface AggregateCall {
   readonly star: boolean
 }
 
+/** A table function call of a SELECT list (EXPLODE(ARR)); its values become column `KSQL_SYNTH_<n>`. */
+export interface TableFunctionCall {
+  readonly name: string
+  readonly args: readonly Expression[]
+}
+
 export type ExecutionStep =
   | { readonly kind: 'filterV1'; readonly predicate: Expression }
+  /**
+   * Table functions: one row per value, the functions' values zipped (shorter lists padded with
+   * NULL); value i of call n is appended to the row's value columns as `KSQL_SYNTH_<n>`.
+   */
+  | { readonly kind: 'flatMapV1'; readonly tableFunctions: readonly TableFunctionCall[] }
   /** Re-keys a stream: new key = expressions over the input; old key + value columns stay visible. */
   | { readonly kind: 'partitionByV1'; readonly keyExpressions: readonly Expression[] }
   | {

@@ -9,6 +9,8 @@ import type { SqlType } from '../types/sql-type.ts'
 import type { StoredRecord } from './in-memory-topics.ts'
 import { createAggregateOperator } from './operators/aggregate-operator.ts'
 import { createFilterOperator } from './operators/filter-operator.ts'
+import { compileTableFunctions, createFlatMapOperator } from './operators/flat-map-operator.ts'
+import { valueWidthOf } from '../analyzer/analyze-table-functions.ts'
 import type { Downstream, OperatorContext } from './operators/operator.ts'
 import { createPartitionByOperator } from './operators/partition-by-operator.ts'
 import { createProjectOperator } from './operators/project-operator.ts'
@@ -40,7 +42,15 @@ export function buildTopology(
       step.kind === 'partitionByV1'
         ? step.keyExpressions.map((e) => compileExpression(e, scopeFor(layout)).type)
         : []
-    layout = nextLayout(step, layout, source.schema.key.length, keyTypes)
+    layout =
+      step.kind === 'flatMapV1'
+        ? {
+            ...layout,
+            slots: compileTableFunctions(step.tableFunctions, scopeFor(layout), context.functions).slots(
+              layout.slots,
+            ),
+          }
+        : nextLayout(step, layout, source.schema.key.length, keyTypes)
   }
   function scopeFor(l: Layout): CompileScope {
     return scopeOverSlots(l.slots, {
@@ -81,6 +91,13 @@ export function buildTopology(
               ),
             ),
           },
+          context,
+          downstream,
+        )
+      case 'flatMapV1':
+        return createFlatMapOperator(
+          compileTableFunctions(step.tableFunctions, scopeFor(l), context.functions).compiled,
+          valueWidthOf(l.slots),
           context,
           downstream,
         )
@@ -147,6 +164,7 @@ function nextLayout(
 ): { slots: ColumnSlot[]; windowBounds: boolean; substitute?: (expr: Expression) => Compiled | undefined } {
   switch (step.kind) {
     case 'filterV1':
+    case 'flatMapV1': // its new slots need the functions' types: built by the caller
       return layout
     case 'partitionByV1': {
       const keys = step.keyExpressions.map(expressionKey)

@@ -1,5 +1,6 @@
 import { assertNever } from '../../shared/assert-never.ts'
 import type { ColumnInfo, QueryInfo, SourceInfo, StatementResult } from '../engine-api.ts'
+import type { QueryDescription } from '../explain/describe-plan.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 
 /** A /ksql response entity as ksqlDB writes it (spec A1, "/ksql entities by statement"). */
@@ -66,11 +67,7 @@ export function sourceDescription(
     windowSizeMs: source.windowSizeMs,
     readQueries: queries.filter((q) => q.sources.includes(source.name)).map(runningQuery),
     writeQueries: queries.filter((q) => q.sinks.includes(source.name)).map(runningQuery),
-    fields: source.columns.map((c) => ({
-      name: c.name,
-      schema: fieldSchema(c.type),
-      ...(c.namespace === 'KEY' ? { type: 'KEY' } : c.namespace === 'HEADERS' ? { type: 'HEADER' } : {}),
-    })),
+    fields: source.columns.map(fieldEntity),
     type: source.type,
     timestamp: source.timestampColumn ?? '',
     statistics: '',
@@ -122,6 +119,7 @@ export function commandIdFor(result: StatementResult, statementText: string): st
     case 'variableSet':
     case 'listing':
     case 'description':
+    case 'queryDescription':
     case 'queryRows':
       return null
     default:
@@ -133,6 +131,8 @@ export interface EntityContext {
   readonly statementText: string
   readonly commandSequenceNumber: number
   readonly queries: readonly QueryInfo[]
+  /** host:port of this server, for EXPLAIN's ksqlHostQueryStatus. */
+  readonly host?: string
 }
 
 /** One /ksql entity per statement; SET/DEFINE and INSERT … VALUES have none (null), as in ksqlDB. */
@@ -171,10 +171,48 @@ export function entityFor(result: StatementResult, context: EntityContext): Ksql
         ...base,
         sourceDescription: sourceDescription(result.source, result.extended, context.queries),
       }
+    case 'queryDescription':
+      return {
+        '@type': 'queryDescription',
+        ...base,
+        queryDescription: queryDescriptionEntity(result.description, context.host),
+      }
     case 'queryRows':
       return null
     default:
       return assertNever(result, 'statement result')
+  }
+}
+
+/** EXPLAIN's entity body: ksqlDB's QueryDescription JSON (fields as DESCRIBE shows them). */
+export function queryDescriptionEntity(
+  d: QueryDescription,
+  host: string | undefined,
+): Record<string, unknown> {
+  return {
+    id: d.id,
+    statementText: d.statementText,
+    windowType: d.windowType,
+    fields: d.fields.map(fieldEntity),
+    sources: d.sources,
+    sinks: d.sinks,
+    topology: d.topology,
+    executionPlan: d.executionPlan,
+    overriddenProperties: {},
+    ksqlHostQueryStatus: host === undefined || d.state === 'UNKNOWN' ? {} : { [host]: d.state },
+    queryType: d.queryType,
+    queryErrors: [],
+    tasksMetadata: [],
+    state: d.state,
+    sinkKafkaTopics: d.sinkKafkaTopics,
+  }
+}
+
+function fieldEntity(c: ColumnInfo): Record<string, unknown> {
+  return {
+    name: c.name,
+    schema: fieldSchema(c.type),
+    ...(c.namespace === 'KEY' ? { type: 'KEY' } : c.namespace === 'HEADERS' ? { type: 'HEADER' } : {}),
   }
 }
 

@@ -1,4 +1,6 @@
-import type { Engine, OffsetRecord, StatementResult } from '../engine-api.ts'
+import type { Engine, EngineRecord, OffsetRecord, StatementResult } from '../engine-api.ts'
+import type { TopicShape } from './describe-extended.ts'
+import { engineTopicTail, type TopicTail } from './print/print-topic.ts'
 
 /** An accepted /ksql request as the command topic stores it (replayed in order on start). */
 export interface AcceptedRequest {
@@ -27,6 +29,10 @@ export interface KsqlBackend {
    * (undefined: the engine holds it all, or there is nowhere else to read it from).
    */
   readHistory?(topic: string): Promise<readonly OffsetRecord[] | undefined>
+  /** A topic's partitions and replication factor (DESCRIBE … EXTENDED); null when it does not exist. */
+  describeTopic?(topic: string): Promise<TopicShape | null>
+  /** Reads a topic for PRINT (absent: the server cannot PRINT). */
+  readonly tailTopic?: TopicTail
   /** Deletes a Kafka topic after DROP … DELETE TOPIC. */
   deleteTopic(name: string): Promise<void>
   clusterId(): string
@@ -34,7 +40,12 @@ export interface KsqlBackend {
 }
 
 /** The backend of unit tests and `--in-memory`: the engine alone, nothing persisted. */
-export function inMemoryBackend(engine: Engine): KsqlBackend {
+export function inMemoryBackend(
+  engine: Engine & {
+    onAppend?(listener: (record: EngineRecord) => void): () => void
+    endOffsets?(topic: string): readonly number[]
+  },
+): KsqlBackend {
   let sequence = -1
   let chain: Promise<unknown> = Promise.resolve()
   return {
@@ -45,6 +56,19 @@ export function inMemoryBackend(engine: Engine): KsqlBackend {
       return run
     },
     commit: () => Promise.resolve(++sequence),
+    describeTopic: (topic) => {
+      if (!engine.topics().includes(topic)) return Promise.resolve(null)
+      // In memory every topic has a single replica.
+      return Promise.resolve({ partitions: engine.endOffsets?.(topic).length ?? 1, replication: 1 })
+    },
+    ...(engine.onAppend === undefined
+      ? {}
+      : {
+          tailTopic: engineTopicTail({
+            records: (topic) => engine.records(topic),
+            onAppend: (listener) => engine.onAppend?.(listener) ?? (() => undefined),
+          }),
+        }),
     deleteTopic: () => Promise.resolve(),
     clusterId: () => 'in-memory',
     kafkaHealthy: () => true,

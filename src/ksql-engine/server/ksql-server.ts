@@ -11,6 +11,9 @@ import { startPushQuery, type PushQuery } from './push-query.ts'
 import { handleInsertsStream } from './inserts-stream.ts'
 import { assertBindAllowed, type BasicAuth } from './basic-auth.ts'
 import { assertNever } from '../../shared/assert-never.ts'
+import { isPrintStatement } from './print/parse-print.ts'
+import { servePrint } from './print/serve-print.ts'
+import { extendDescription, trackTopicStatistics } from './describe-extended.ts'
 
 export const SERVER_VERSION = '0.29.0-dip'
 const KSQL_TYPE = 'application/vnd.ksql.v1+json'
@@ -46,6 +49,9 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
   const pushQueries = new Map<string, PushQuery>()
   const auth = options.auth ?? null
   assertBindAllowed(options.host ?? '127.0.0.1', auth)
+  const topicStatistics = trackTopicStatistics(engine)
+  // Known once listening: EXPLAIN reports the query's state for this host:port.
+  const listening: { hostPort?: string } = {}
 
   const server: Server = createServer((req, res) => {
     if (auth !== null && !authenticated(auth, req, res)) return
@@ -136,8 +142,20 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
         const topic = /\(topic: ([^)]+)\)/.exec(result.message)?.[1]
         if (topic !== undefined) await backend.deleteTopic(topic)
       }
-      const entity = entityFor(result, { statementText, commandSequenceNumber: sequence, queries })
+      let entity = entityFor(result, {
+        statementText,
+        commandSequenceNumber: sequence,
+        queries,
+        ...(listening.hostPort === undefined ? {} : { host: listening.hostPort }),
+      })
       if (entity === null) continue
+      if (result.kind === 'description' && result.extended) {
+        const description = entity['sourceDescription'] as Record<string, unknown>
+        entity = {
+          ...entity,
+          sourceDescription: await extendDescription(description, backend, topicStatistics?.stats ?? null),
+        }
+      }
       const commandId = commandIdFor(result, statementText)
       if (commandId !== null) {
         const status = entity['commandStatus'] as CommandRecord
@@ -159,6 +177,7 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
   ): Promise<void> {
     const slices = splitStatements(sql)
     const text = slices[0]?.text ?? ''
+    if (slices.length === 1 && isPrintStatement(text)) return servePrint(req, res, text, backend)
     if (slices.length !== 1 || !/^\s*SELECT\b/i.test(stripComments(text)))
       throw badRequest('Expected exactly one SELECT statement.')
     const from = /\bFROM\s+(`[^`]+`|[A-Za-z_]\w*)/i.exec(text)?.[1]
@@ -244,11 +263,13 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
     server.listen(options.port ?? 8088, options.host ?? '127.0.0.1', () => resolve())
   })
   const port = (server.address() as AddressInfo).port
+  listening.hostPort = `${options.host ?? '127.0.0.1'}:${port}`
   return {
     url: `http://${options.host ?? '127.0.0.1'}:${port}`,
     port,
     close: () =>
       new Promise<void>((resolve) => {
+        topicStatistics?.stop()
         for (const query of pushQueries.values()) query.close()
         server.closeAllConnections()
         server.close(() => resolve())
