@@ -37,7 +37,18 @@ beforeAll(async () => {
   ;({ kafka, admin, pool, ksql: stub } = await openWarehouseStack(inject('stack'), 'dip-it-isolation'))
 })
 
-afterAll(() => closeWarehouseStack({ admin, pool, ksql: stub }))
+// Tables created on the stack's real ksqlDB server: dropped after the tests, so later tests of the
+// run (dip lab sinks every ksqlDB table) do not find them.
+const created: string[] = []
+
+afterAll(async () => {
+  if (created.length > 0) {
+    const { ksql } = parse(await readFile(inject('stack').configFile, 'utf8')) as { ksql: { url: string } }
+    const server = createKsqlClient({ url: ksql.url })
+    for (const name of created) await server.execute(`DROP TABLE IF EXISTS ${name};`)
+  }
+  await closeWarehouseStack({ admin, pool, ksql: stub })
+})
 
 function produce(topic: string, records: readonly Omit<ProducedRecord, 'topic'>[]) {
   return produceTo({ kafka, admin }, topic, 1, records)
@@ -60,6 +71,7 @@ describe('dip consume warehouse: one table that cannot be written', () => {
     // The real ksqlDB server of the stack accepts the long column name.
     const { ksql } = parse(await readFile(stack.configFile, 'utf8')) as { ksql: { url: string } }
     const server = createKsqlClient({ url: ksql.url })
+    created.push(good, bad)
     await server.execute(
       `CREATE TABLE ${good} (ID VARCHAR PRIMARY KEY, NAME VARCHAR) WITH (KAFKA_TOPIC='${good}', VALUE_FORMAT='JSON');`,
     )
