@@ -152,4 +152,37 @@ describe('embedded ksqlDB server: statements that used to stop it', () => {
     expect(await serverAnswers(url())).toBe(true)
     expect(sut?.fatal).toEqual([])
   })
+
+  it('a source topic deleted under its running query fails that query alone', async () => {
+    const otherTopic = `it-robust-other-${run}`
+    const admin = ports.admin()
+    try {
+      await admin.createTopics([{ name: otherTopic, partitions: 1 }])
+    } finally {
+      await admin.close()
+    }
+    await ksqlOk(
+      url(),
+      `CREATE STREAM OTHER (transaction_id VARCHAR, amount DOUBLE) WITH (KAFKA_TOPIC='${otherTopic}', VALUE_FORMAT='JSON');
+       CREATE STREAM OTHER_COPY AS SELECT * FROM OTHER;`,
+    )
+    await produceValues(ports, otherTopic, [event(100, 1)])
+    await readTopicUntil(ports, `${prefix}OTHER_COPY`, `it-robust-o1-${run}`, (v) => v.length === 1)
+    const dropper = ports.admin()
+    try {
+      await dropper.deleteTopics([otherTopic])
+    } finally {
+      await dropper.close()
+    }
+    await produceValues(ports, rawTopic, [event(6, 60)])
+    const amounts = await readTopicUntil(ports, `${prefix}AMOUNTS`, `it-robust-r6-${run}`, (v) =>
+      v.some((x) => x.includes('"TRANSACTION_ID":"t6"')),
+    )
+    expect(amounts).toHaveLength(6)
+    const copy = (await showQueries(url())).find((q) => q.sinks.includes('OTHER_COPY'))
+    expect(copy?.state).toBe('ERROR')
+    expect(copy?.queryErrors?.[0]?.errorMessage).toContain(otherTopic)
+    expect(await serverAnswers(url())).toBe(true)
+    expect(sut?.fatal).toEqual([])
+  })
 })

@@ -23,6 +23,11 @@ import { kafkaTopicTail } from '../server/print/kafka-topic-tail.ts'
 
 /** How long the engine works on a batch before it lets I/O (a commit in flight, requests) run. */
 const YIELD_EVERY_MS = 2
+/**
+ * How often the input topics are checked to still exist: the consumer does not fail when one is
+ * deleted (kafkajs retries it forever), it just stops delivering, for every query.
+ */
+const INPUT_CHECK_EVERY_MS = 2000
 /** How often (100 ms apart) a deleted topic is looked for before DROP … DELETE TOPIC answers. */
 const DELETION_CHECKS = 100
 
@@ -87,6 +92,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
   let failure: unknown
   /** Sink topics deleted under their queries: those queries failed, their records go nowhere. */
   const lostTopics = new Set<string>()
+  let inputCheck: NodeJS.Timeout | undefined
 
   const exclusive = <T>(work: () => T | Promise<T>): Promise<T> => {
     const next = chain.then(work)
@@ -155,6 +161,40 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         }
     }
     return missing.length > 0
+  }
+
+  /**
+   * The running queries reading an input topic that is no longer in Kafka go to ERROR (a USER
+   * error, as ksqlDB classifies a missing source topic); the consumer goes on without the topic,
+   * so the other queries keep receiving records.
+   */
+  async function failReadersOfMissingInputs(): Promise<void> {
+    const topics = inputTopics()
+    if (topics.length === 0) return
+    let existing: Set<string>
+    const admin = ports.admin()
+    try {
+      existing = new Set(await admin.listTopics())
+    } catch {
+      return // Kafka unreachable: not a missing topic.
+    } finally {
+      await admin.close().catch(() => undefined)
+    }
+    const missing = topics.filter((t) => !existing.has(t))
+    if (missing.length === 0) return
+    await exclusive(() => {
+      const topicOf = new Map(engine.sources().map((source) => [source.name, source.topic]))
+      for (const topic of missing) {
+        knownKafkaTopics.delete(topic)
+        for (const query of engine.queries())
+          if (query.state === 'RUNNING' && query.sources.some((name) => topicOf.get(name) === topic)) {
+            const errorMessage = `Source topic ${topic} of query ${query.id} does not exist in Kafka (deleted while the query ran); the query stopped.`
+            engine.failQuery(query.id, { type: 'USER', errorMessage })
+            log(errorMessage)
+          }
+      }
+    })
+    restartConsumerIfInputsChanged()
   }
 
   /** Engine output minus the records of sink topics lost under their (failed) queries. */
@@ -403,6 +443,15 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       await createEngineTopicsInKafka()
       lastInputs = inputTopics().join(',')
       loop = consumeLoop()
+      let checking = false
+      inputCheck = setInterval(() => {
+        if (checking || stopped) return
+        checking = true
+        failReadersOfMissingInputs()
+          .catch((error: unknown) => log(`checking the input topics failed: ${errorMessage(error)}`))
+          .finally(() => (checking = false))
+      }, INPUT_CHECK_EVERY_MS)
+      inputCheck.unref()
       return { replayedCommands: commands.length }
     },
     async commit(request: AcceptedRequest, results: readonly StatementResult[]) {
@@ -468,6 +517,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     },
     async stop() {
       stopped = true
+      clearInterval(inputCheck)
       restartConsumer()
       await loop
       await inFlight
