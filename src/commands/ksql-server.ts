@@ -1,7 +1,6 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import { createKafka } from '../cli/create-deps.ts'
 import { installKafkajsSpeedups } from '../kafka/kafkajs-speedups.ts'
-import { DipError, errorMessage } from '../shared/errors.ts'
 import { watchStack } from '../ksql-engine/kafka-bridge/stack-watchdog.ts'
 import { onStopSignals } from './stop-signals.ts'
 
@@ -22,28 +21,21 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   // Before kafkajs loads: every engine output record goes through kafkajs's producer.
   installKafkajsSpeedups()
   const { startEmbeddedServer } = await import('../ksql-engine/kafka-bridge/start-embedded-server.ts')
+  const { startSupervisedServer } = await import('../ksql-engine/kafka-bridge/supervised-server.ts')
   const spinner = reporter.spinner('starting the embedded ksqlDB server (replaying the command topic)')
-  let fatal: (error: unknown) => void = () => undefined
-  const failed = new Promise<never>((_resolve, reject) => {
-    fatal = (error) =>
-      reject(
-        new DipError('DIP_KAFKA', `The embedded ksqlDB server stopped: ${errorMessage(error)}`, {
-          hint: 'start it again: it replays its commands and rebuilds from the committed offsets',
-          cause: error,
-        }),
-      )
-  })
-  failed.catch(() => undefined)
+  const settings = {
+    port,
+    host: flags.host ?? '127.0.0.1',
+    serviceId: flags.serviceId ?? 'default_',
+    log: (message: string) => reporter.warn(message),
+  }
   let server
   try {
-    server = await startEmbeddedServer({
-      port,
-      host: flags.host ?? '127.0.0.1',
-      serviceId: flags.serviceId ?? 'default_',
-      kafka: flags.inMemory === true ? null : await createKafka(config),
-      log: (message) => reporter.warn(message),
-      onFatal: (error) => fatal(error),
-    })
+    // On Kafka the server rides out broker restarts: it rebuilds in-process, as a restart would.
+    server =
+      flags.inMemory === true
+        ? await startEmbeddedServer({ ...settings, kafka: null })
+        : await startSupervisedServer({ ...settings, kafka: await createKafka(config) })
   } catch (error) {
     spinner.fail('the embedded ksqlDB server did not start')
     throw error
@@ -59,20 +51,17 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   let release: () => void = () => undefined
   let unwatch: () => void = () => undefined
   try {
-    await Promise.race([
-      failed,
-      new Promise<void>((resolve) => {
-        release = onStopSignals(() => resolve())
-        if (flags.stackMarker !== undefined)
-          unwatch = watchStack({
-            marker: flags.stackMarker,
-            onGone: (reason) => {
-              reporter.warn(`stopping: ${reason}; nothing would ever stop this server otherwise`)
-              resolve()
-            },
-          })
-      }),
-    ])
+    await new Promise<void>((resolve) => {
+      release = onStopSignals(() => resolve())
+      if (flags.stackMarker !== undefined)
+        unwatch = watchStack({
+          marker: flags.stackMarker,
+          onGone: (reason) => {
+            reporter.warn(`stopping: ${reason}; nothing would ever stop this server otherwise`)
+            resolve()
+          },
+        })
+    })
   } finally {
     release()
     unwatch()

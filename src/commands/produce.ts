@@ -4,6 +4,7 @@ import type { KafkaPorts } from '../kafka/ports.ts'
 import { planProduce, type ProduceFlags, type ProducePlan } from '../produce/produce-plan.ts'
 import { runSendLoop } from '../produce/send-loop.ts'
 import { generateInWorker } from '../produce/generate-in-worker.ts'
+import { isDipError } from '../shared/errors.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 export interface ProduceSummary {
@@ -80,7 +81,13 @@ export async function produce(
     )
     return result
   } catch (error) {
-    spinner.fail(`producing to ${plan.topic} failed`)
+    const acknowledged = isDipError(error) ? error.details?.['acknowledged'] : undefined
+    spinner.fail(
+      `producing to ${plan.topic} failed` +
+        (typeof acknowledged === 'number'
+          ? ` after ${acknowledged.toLocaleString('en-US')} acknowledged record(s)`
+          : ''),
+    )
     throw error
   } finally {
     await sink.close()

@@ -2,7 +2,7 @@ import type { KafkaPorts } from '../../kafka/ports.ts'
 import { createEngine } from '../engine.ts'
 import { inMemoryBackend } from '../server/ksql-backend.ts'
 import { startKsqlServer, type RunningKsqlServer } from '../server/ksql-server.ts'
-import { createKafkaBackend } from './kafka-backend.ts'
+import { createKafkaBackend, type KafkaBackend } from './kafka-backend.ts'
 
 export interface EmbeddedServerOptions {
   readonly port: number
@@ -43,8 +43,16 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     })
     return { ...server, replayedCommands: 0 }
   }
+  const { backend, replayedCommands } = await startKafkaBridge({ ...options, kafka: options.kafka })
+  return serveBridge(backend, replayedCommands, options)
+}
+
+/** A fresh engine on Kafka: the command topic replayed, state rebuilt from the committed offsets. */
+export async function startKafkaBridge(
+  options: EmbeddedServerOptions & { readonly kafka: KafkaPorts },
+): Promise<{ backend: KafkaBackend; replayedCommands: number }> {
   const engine = createEngine({
-    properties,
+    properties: { ...options.properties, 'ksql.service.id': options.serviceId },
     retainRecords: options.retainRecords ?? DEFAULT_RETAINED_RECORDS,
     tablesLatestPerKey: true,
   })
@@ -55,7 +63,21 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
   })
-  const { replayedCommands } = await backend.start()
+  try {
+    const { replayedCommands } = await backend.start()
+    return { backend, replayedCommands }
+  } catch (error) {
+    await backend.stop().catch(() => undefined)
+    throw error
+  }
+}
+
+/** The REST server over a started bridge; closing it stops the bridge too. */
+export async function serveBridge(
+  backend: KafkaBackend,
+  replayedCommands: number,
+  options: Pick<EmbeddedServerOptions, 'port' | 'host' | 'serviceId'>,
+): Promise<EmbeddedServer> {
   let server: RunningKsqlServer
   try {
     server = await startKsqlServer({
