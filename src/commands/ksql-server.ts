@@ -35,7 +35,11 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
     server =
       flags.inMemory === true
         ? await startEmbeddedServer({ ...settings, kafka: null })
-        : await startSupervisedServer({ ...settings, kafka: await createKafka(config) })
+        : await startSupervisedServer({
+            ...settings,
+            kafka: await createKafka(config),
+            brokers: config.kafka.brokers,
+          })
   } catch (error) {
     spinner.fail('the embedded ksqlDB server did not start')
     throw error

@@ -27,6 +27,8 @@ export interface KafkaBackendOptions {
   readonly log?: (message: string) => void
   /** Called when Kafka keeps refusing a transaction: the server must stop (a restart rebuilds). */
   readonly onFatal?: (error: unknown) => void
+  /** A quicker view of the broker than the clients' retries (see broker-watch.ts). */
+  readonly brokerReachable?: () => boolean
 }
 
 export interface KafkaBackend extends KsqlBackend {
@@ -308,7 +310,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         return work()
       }),
     clusterId: () => clusterId,
-    kafkaHealthy: () => healthy,
+    kafkaHealthy: () => healthy && (options.brokerReachable?.() ?? true),
     async start() {
       await ensureCommandTopic()
       // Fence first: this aborts a transaction a killed predecessor left open, or waits until its

@@ -15,6 +15,8 @@ export interface EmbeddedServerOptions {
   readonly properties?: Readonly<Record<string, string>>
   /** The bridge gave up on Kafka: the process should stop (a restart rebuilds from Kafka). */
   readonly onFatal?: (error: unknown) => void
+  /** Whether the broker accepts connections now (for /healthcheck); default: always. */
+  readonly brokerReachable?: () => boolean
   /**
    * On Kafka: the newest records each stream's topic keeps in memory for pull and push queries
    * (tables keep their newest record per key; everything else is in Kafka). Default 1,000.
@@ -62,6 +64,7 @@ export async function startKafkaBridge(
     serviceId: options.serviceId,
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
+    ...(options.brokerReachable === undefined ? {} : { brokerReachable: options.brokerReachable }),
   })
   try {
     const { replayedCommands } = await backend.start()

@@ -6,6 +6,7 @@ import {
   type EmbeddedServer,
   type EmbeddedServerOptions,
 } from './start-embedded-server.ts'
+import { watchBrokers } from '../../kafka/broker-watch.ts'
 
 /**
  * The embedded server on Kafka, riding out broker outages. When the bridge gives up on Kafka (a
@@ -15,8 +16,13 @@ import {
  * answers again the old REST server keeps answering (its /healthcheck says Kafka is down), and
  * attempts back off.
  */
-export interface SupervisedServerOptions extends Omit<EmbeddedServerOptions, 'kafka' | 'onFatal'> {
+export interface SupervisedServerOptions extends Omit<
+  EmbeddedServerOptions,
+  'kafka' | 'onFatal' | 'brokerReachable'
+> {
   readonly kafka: KafkaPorts
+  /** `host:port` of the brokers, watched so an outage shows at once (log, /healthcheck). */
+  readonly brokers: readonly string[]
   readonly log: (message: string) => void
   /** First pause before a rebuild; doubles per failed attempt up to maxRetryMs. */
   readonly retryMs?: number
@@ -30,10 +36,21 @@ export interface SupervisedServer extends EmbeddedServer {
 
 export async function startSupervisedServer(options: SupervisedServerOptions): Promise<SupervisedServer> {
   const firstRetryMs = options.retryMs ?? 1000
-  const maxRetryMs = options.maxRetryMs ?? 10_000
+  const maxRetryMs = options.maxRetryMs ?? 5000
   const closing = new AbortController()
   let rebuilding: Promise<void> | null = null
   let rebuilds = 0
+  let lostAt = 0
+  const watch = watchBrokers(options.brokers, {
+    onChange: (reachable) => {
+      if (!reachable) lostAt = Date.now()
+      options.log(
+        reachable
+          ? `Kafka accepts connections again after ${((Date.now() - lostAt) / 1000).toFixed(1)} s`
+          : `Kafka (${options.brokers.join(',')}) does not accept connections: waiting for it to come back`,
+      )
+    },
+  })
 
   /**
    * One bridge; its fatal error (only once it is serving) starts the rebuild. `beforeServing` frees
@@ -43,6 +60,7 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     let serving = false
     const { backend, replayedCommands } = await startKafkaBridge({
       ...options,
+      brokerReachable: watch.reachable,
       onFatal: (error) => {
         if (serving) lost(error)
       },
@@ -58,7 +76,13 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     return server
   }
 
-  let current = await startIncarnation()
+  let current: EmbeddedServer
+  try {
+    current = await startIncarnation()
+  } catch (error) {
+    watch.stop()
+    throw error
+  }
   const first = current
 
   function lost(error: unknown): void {
@@ -103,6 +127,7 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     rebuilds: () => rebuilds,
     async close() {
       closing.abort()
+      watch.stop()
       await rebuilding
       await current.close()
     },
