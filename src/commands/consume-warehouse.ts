@@ -1,4 +1,5 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { reportBrokerOutages } from '../kafka/broker-watch.ts'
 import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
@@ -188,6 +189,11 @@ export async function runConsumeWarehouse(
             })
           : kafka.source({ groupId: group, fromBeginning: true })
       const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
+      // A stream runs for hours: a broker restart is announced, and ridden out (runWarehouseSink).
+      const stopReporting =
+        mode === 'stream'
+          ? reportBrokerOutages(config.kafka.brokers, (message) => reporter.warn(message))
+          : () => undefined
       let summary: WarehouseSummary
       try {
         summary = await runWarehouseSink(
@@ -212,6 +218,7 @@ export async function runConsumeWarehouse(
         spinner.fail()
         throw error
       } finally {
+        stopReporting()
         await source.close().catch(() => undefined)
         await groupCommitter?.close().catch(() => undefined)
       }

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:net'
 import type { AddressInfo } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
-import { watchBrokers, type BrokerWatch } from './broker-watch.ts'
+import { reportBrokerOutages, watchBrokers, type BrokerWatch } from './broker-watch.ts'
 
 let server: Server | undefined
 let watch: BrokerWatch | undefined
@@ -32,5 +32,24 @@ describe('broker watch', () => {
     server = createServer((socket) => socket.destroy())
     await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', resolve))
     await until(() => watch?.reachable() === true)
+  })
+})
+
+describe('reportBrokerOutages', () => {
+  it('says once when the broker goes away and once when it is back', async () => {
+    const port = await listening()
+    const said: string[] = []
+    const stop = reportBrokerOutages([`127.0.0.1:${port}`], (message) => said.push(message), 10)
+    try {
+      await new Promise<void>((resolve) => server?.close(() => resolve()))
+      await until(() => said.length === 1)
+      expect(said[0]).toMatch(/^Kafka \(127\.0\.0\.1:\d+\) does not accept connections: waiting for it/)
+      server = createServer((socket) => socket.destroy())
+      await new Promise<void>((resolve) => server?.listen(port, '127.0.0.1', resolve))
+      await until(() => said.length === 2)
+      expect(said[1]).toMatch(/^Kafka accepts connections again after \d+\.\d s: resuming$/)
+    } finally {
+      stop()
+    }
   })
 })

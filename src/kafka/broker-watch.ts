@@ -56,3 +56,27 @@ function accepts(broker: string, timeoutMs: number): Promise<boolean> {
     socket.once('error', () => done(false))
   })
 }
+
+/**
+ * Says on the terminal (or log) when the broker stops and starts accepting connections, for
+ * long-running clients whose library reconnects silently. Returns the function that stops it.
+ */
+export function reportBrokerOutages(
+  brokers: readonly string[],
+  say: (message: string) => void,
+  intervalMs?: number,
+): () => void {
+  let lostAt = 0
+  const watch = watchBrokers(brokers, {
+    ...(intervalMs === undefined ? {} : { intervalMs }),
+    onChange: (reachable) => {
+      if (!reachable) lostAt = Date.now()
+      say(
+        reachable
+          ? `Kafka accepts connections again after ${((Date.now() - lostAt) / 1000).toFixed(1)} s: resuming`
+          : `Kafka (${brokers.join(',')}) does not accept connections: waiting for it to come back (reconnecting with backoff)`,
+      )
+    },
+  })
+  return () => watch.stop()
+}

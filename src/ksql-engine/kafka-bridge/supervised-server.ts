@@ -6,7 +6,7 @@ import {
   type EmbeddedServer,
   type EmbeddedServerOptions,
 } from './start-embedded-server.ts'
-import { watchBrokers } from '../../kafka/broker-watch.ts'
+import { reportBrokerOutages, watchBrokers } from '../../kafka/broker-watch.ts'
 
 /**
  * The embedded server on Kafka, riding out broker outages. When the bridge gives up on Kafka (a
@@ -40,18 +40,9 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
   const closing = new AbortController()
   let rebuilding: Promise<void> | null = null
   let rebuilds = 0
-  let lostAt = 0
-  const watch = watchBrokers(options.brokers, {
-    onChange: (reachable) => {
-      if (!reachable) lostAt = Date.now()
-      options.log(
-        reachable
-          ? `Kafka accepts connections again after ${((Date.now() - lostAt) / 1000).toFixed(1)} s`
-          : `Kafka (${options.brokers.join(',')}) does not accept connections: waiting for it to come back`,
-      )
-    },
-  })
-
+  let reachable = true
+  const watch = watchBrokers(options.brokers, { onChange: (now) => (reachable = now) })
+  const stopReporting = reportBrokerOutages(options.brokers, options.log)
   /**
    * One bridge; its fatal error (only once it is serving) starts the rebuild. `beforeServing` frees
    * the REST port once the new bridge has rebuilt its state.
@@ -60,7 +51,7 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     let serving = false
     const { backend, replayedCommands } = await startKafkaBridge({
       ...options,
-      brokerReachable: watch.reachable,
+      brokerReachable: () => reachable,
       onFatal: (error) => {
         if (serving) lost(error)
       },
@@ -81,6 +72,7 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     current = await startIncarnation()
   } catch (error) {
     watch.stop()
+    stopReporting()
     throw error
   }
   const first = current
@@ -128,6 +120,7 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     async close() {
       closing.abort()
       watch.stop()
+      stopReporting()
       await rebuilding
       await current.close()
     },
