@@ -180,10 +180,10 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
   const controller = new AbortController()
   const release = onStopSignals(() => controller.abort())
   // A streaming sink runs for hours: a broker restart is announced, and ridden out (see sinkFeeds).
-  const stopReporting =
+  const outages =
     plan.mode === 'streaming'
       ? reportBrokerOutages(config.kafka.brokers, (message) => reporter.warn(message))
-      : () => undefined
+      : undefined
   try {
     const summary = await consumeLake(plan, {
       kafka: await createKafka(config),
@@ -208,7 +208,7 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
       )
     return summary
   } finally {
-    stopReporting()
+    outages?.stop()
     release()
   }
 }

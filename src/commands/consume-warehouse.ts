@@ -190,10 +190,10 @@ export async function runConsumeWarehouse(
           : kafka.source({ groupId: group, fromBeginning: true })
       const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
       // A stream runs for hours: a broker restart is announced, and ridden out (runWarehouseSink).
-      const stopReporting =
+      const outages =
         mode === 'stream'
           ? reportBrokerOutages(config.kafka.brokers, (message) => reporter.warn(message))
-          : () => undefined
+          : undefined
       let summary: WarehouseSummary
       try {
         summary = await runWarehouseSink(
@@ -218,7 +218,7 @@ export async function runConsumeWarehouse(
         spinner.fail()
         throw error
       } finally {
-        stopReporting()
+        outages?.stop()
         await source.close().catch(() => undefined)
         await groupCommitter?.close().catch(() => undefined)
       }

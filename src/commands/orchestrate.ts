@@ -48,7 +48,7 @@ export async function orchestrate(
   const log = (message: string) => reporter.info(`${new Date().toISOString()} ${message}`)
   // A job that fails while the broker is down is retried (options.retry) and the next cycle runs
   // as usual; the log says when the broker went away and came back.
-  const stopReporting = reportBrokerOutages(loaded.config.kafka.brokers, log)
+  const outages = reportBrokerOutages(loaded.config.kafka.brokers, log)
   try {
     log(
       `orchestrator pid ${process.pid}: jobs ${options.jobs.join(' → ')}, ${
@@ -88,7 +88,7 @@ export async function orchestrate(
     if (options.once && lastCycle.some((run) => run.status === 'failed')) process.exitCode = 1
     return { ...summary, lastCycle }
   } finally {
-    stopReporting()
+    outages.stop()
     release()
     await lock.release()
   }

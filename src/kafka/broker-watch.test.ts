@@ -39,7 +39,7 @@ describe('reportBrokerOutages', () => {
   it('says once when the broker goes away and once when it is back', async () => {
     const port = await listening()
     const said: string[] = []
-    const stop = reportBrokerOutages([`127.0.0.1:${port}`], (message) => said.push(message), 10)
+    const reporting = reportBrokerOutages([`127.0.0.1:${port}`], (message) => said.push(message), 10)
     try {
       await new Promise<void>((resolve) => server?.close(() => resolve()))
       await until(() => said.length === 1)
@@ -49,7 +49,7 @@ describe('reportBrokerOutages', () => {
       await until(() => said.length === 2)
       expect(said[1]).toMatch(/^Kafka accepts connections again after \d+\.\d s: resuming$/)
     } finally {
-      stop()
+      reporting.stop()
     }
   })
 })

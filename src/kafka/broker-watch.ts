@@ -59,15 +59,15 @@ function accepts(broker: string, timeoutMs: number): Promise<boolean> {
 
 /**
  * Says on the terminal (or log) when the broker stops and starts accepting connections, for
- * long-running clients whose library reconnects silently. Returns the function that stops it.
+ * long-running clients whose library reconnects silently.
  */
 export function reportBrokerOutages(
   brokers: readonly string[],
   say: (message: string) => void,
   intervalMs?: number,
-): () => void {
+): BrokerWatch {
   let lostAt = 0
-  const watch = watchBrokers(brokers, {
+  return watchBrokers(brokers, {
     ...(intervalMs === undefined ? {} : { intervalMs }),
     onChange: (reachable) => {
       if (!reachable) lostAt = Date.now()
@@ -78,5 +78,4 @@ export function reportBrokerOutages(
       )
     },
   })
-  return () => watch.stop()
 }

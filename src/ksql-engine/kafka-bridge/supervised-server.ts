@@ -6,7 +6,7 @@ import {
   type EmbeddedServer,
   type EmbeddedServerOptions,
 } from './start-embedded-server.ts'
-import { reportBrokerOutages, watchBrokers } from '../../kafka/broker-watch.ts'
+import { reportBrokerOutages } from '../../kafka/broker-watch.ts'
 
 /**
  * The embedded server on Kafka, riding out broker outages. When the bridge gives up on Kafka (a
@@ -29,20 +29,12 @@ export interface SupervisedServerOptions extends Omit<
   readonly maxRetryMs?: number
 }
 
-export interface SupervisedServer extends EmbeddedServer {
-  /** Rebuilds after a lost broker so far. */
-  rebuilds(): number
-}
-
-export async function startSupervisedServer(options: SupervisedServerOptions): Promise<SupervisedServer> {
+export async function startSupervisedServer(options: SupervisedServerOptions): Promise<EmbeddedServer> {
   const firstRetryMs = options.retryMs ?? 1000
   const maxRetryMs = options.maxRetryMs ?? 5000
   const closing = new AbortController()
   let rebuilding: Promise<void> | null = null
-  let rebuilds = 0
-  let reachable = true
-  const watch = watchBrokers(options.brokers, { onChange: (now) => (reachable = now) })
-  const stopReporting = reportBrokerOutages(options.brokers, options.log)
+  const watch = reportBrokerOutages(options.brokers, options.log)
   /**
    * One bridge; its fatal error (only once it is serving) starts the rebuild. `beforeServing` frees
    * the REST port once the new bridge has rebuilt its state.
@@ -51,7 +43,7 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     let serving = false
     const { backend, replayedCommands } = await startKafkaBridge({
       ...options,
-      brokerReachable: () => reachable,
+      brokerReachable: watch.reachable,
       onFatal: (error) => {
         if (serving) lost(error)
       },
@@ -72,7 +64,6 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     current = await startIncarnation()
   } catch (error) {
     watch.stop()
-    stopReporting()
     throw error
   }
   const first = current
@@ -97,7 +88,6 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
         // The REST port moves to the new bridge: the old one's server and consumer stop first.
         const previous = current
         current = await startIncarnation(() => previous.close().catch(() => undefined))
-        rebuilds++
         options.log(
           `reconnected to Kafka after ${((Date.now() - since) / 1000).toFixed(1)} s (attempt ${attempt}): ` +
             `${current.replayedCommands} command(s) replayed, state rebuilt from the committed offsets`,
@@ -116,11 +106,9 @@ export async function startSupervisedServer(options: SupervisedServerOptions): P
     url: first.url,
     port: first.port,
     replayedCommands: first.replayedCommands,
-    rebuilds: () => rebuilds,
     async close() {
       closing.abort()
       watch.stop()
-      stopReporting()
       await rebuilding
       await current.close()
     },
