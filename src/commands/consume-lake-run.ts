@@ -158,9 +158,9 @@ export async function sinkFeeds(
         break
       } catch (error) {
         // A consumer that lost the broker for longer than its retries: start a fresh one from the
-        // sink's own positions (records it already holds are skipped), a few times before giving up.
-        // A broker restart is ridden out: retries back off, and give up once the broker has been
-        // gone for KAFKA_RETRY_FOR_MS (a batch read since the last failure starts the clock again).
+        // sink's own positions (records it already holds are skipped). A broker restart is ridden
+        // out: retries back off, and give up once the broker has been gone for KAFKA_RETRY_FOR_MS
+        // (a batch read since the last failure starts the clock again).
         failedAt ??= Date.now()
         if (
           controller.signal.aborted ||
