@@ -17,8 +17,9 @@ import { STREAM_PROGRESS_MS } from './consume-lake-types.ts'
 import { formatBytes } from './produce.ts'
 
 const COMMIT_INTERVAL_MS = 60_000
-const RUN_ATTEMPTS = 5
-const RETRY_DELAY_MS = 2000
+const RETRY_DELAY_MS = 1000
+const MAX_RETRY_DELAY_MS = 5000
+const KAFKA_RETRY_FOR_MS = 300_000
 
 /** Reads the feeds from their start positions into the lake; the loop of `dip consume lake`. */
 export async function sinkFeeds(
@@ -143,6 +144,7 @@ export async function sinkFeeds(
       : undefined
 
   let failure: unknown
+  let failedAt: number | undefined
   try {
     for (let attempt = 1; ; attempt++) {
       try {
@@ -156,6 +158,7 @@ export async function sinkFeeds(
           signal: controller.signal,
           eachBatch: (batch: RecordBatch) =>
             serialized(async () => {
+              failedAt = undefined
               const state = byId.get(`${batch.topic}:${batch.partition}`)
               const end = state?.end ?? null
               const records = end === null ? batch.records : batch.records.filter((r) => r.offset < end)
@@ -178,17 +181,23 @@ export async function sinkFeeds(
         break
       } catch (error) {
         // A consumer that lost the broker for longer than its retries: start a fresh one from the
-        // sink's own positions (records it already holds are skipped), a few times before giving up.
+        // sink's own positions (records it already holds are skipped). A broker restart is ridden
+        // out: retries back off, and give up once the broker has been gone for KAFKA_RETRY_FOR_MS
+        // (a batch read since the last failure starts the clock again).
+        failedAt ??= Date.now()
         if (
           controller.signal.aborted ||
-          attempt >= RUN_ATTEMPTS ||
           !isDipError(error) ||
-          error.code !== 'DIP_KAFKA'
+          error.code !== 'DIP_KAFKA' ||
+          Date.now() - failedAt > KAFKA_RETRY_FOR_MS
         )
           throw error
-        reporter.warn(`${error.message}; reconnecting (attempt ${attempt + 1} of ${RUN_ATTEMPTS})`)
+        const delayMs = Math.min(RETRY_DELAY_MS * 2 ** (attempt - 1), MAX_RETRY_DELAY_MS)
+        reporter.warn(
+          `${error.message}; reconnecting to Kafka in ${delayMs / 1000} s (attempt ${attempt + 1})`,
+        )
         await source.close().catch(() => undefined)
-        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt))
+        await new Promise((resolve) => setTimeout(resolve, delayMs))
         source = newSource()
       }
     }

@@ -1,5 +1,6 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
+import { reportBrokerOutages } from '../kafka/broker-watch.ts'
 import type { Reporter } from '../cli/reporter.ts'
 import { acquireLakeLock } from '../lake/lake-lock.ts'
 import { recoverTopic } from '../lake/lake-position.ts'
@@ -180,6 +181,11 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
   const { createKafka, createKsql } = await import('../cli/create-deps.ts')
   const controller = new AbortController()
   const release = onStopSignals(() => controller.abort())
+  // A streaming sink runs for hours: a broker restart is announced, and ridden out (see sinkFeeds).
+  const outages =
+    plan.mode === 'streaming'
+      ? reportBrokerOutages(config.kafka.brokers, (message) => reporter.warn(message))
+      : undefined
   try {
     const summary = await consumeLake(plan, {
       kafka: await createKafka(config),
@@ -204,6 +210,7 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
       )
     return summary
   } finally {
+    outages?.stop()
     release()
   }
 }

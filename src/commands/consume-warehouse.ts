@@ -1,4 +1,5 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { reportBrokerOutages } from '../kafka/broker-watch.ts'
 import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
@@ -243,6 +244,11 @@ export async function runConsumeWarehouse(
         streamProgress === undefined
           ? undefined
           : setInterval(() => void streamProgress.tick().catch(() => undefined), 1000)
+      // A stream runs for hours: a broker restart is announced, and ridden out (runWarehouseSink).
+      const outages =
+        mode === 'stream'
+          ? reportBrokerOutages(config.kafka.brokers, (message) => reporter.warn(message))
+          : undefined
       let summary: WarehouseSummary
       try {
         summary = await runWarehouseSink(
@@ -271,6 +277,7 @@ export async function runConsumeWarehouse(
         throw error
       } finally {
         if (progressTimer !== undefined) clearInterval(progressTimer)
+        outages?.stop()
         await source.close().catch(() => undefined)
         await groupCommitter?.close().catch(() => undefined)
       }

@@ -9,9 +9,9 @@ import {
   type BasicAuth,
 } from '../ksql-engine/server/basic-auth.ts'
 import { assertNever } from '../shared/assert-never.ts'
+import { DipError, errorMessage } from '../shared/errors.ts'
 import { createKafka } from '../cli/create-deps.ts'
 import { installKafkajsSpeedups } from '../kafka/kafkajs-speedups.ts'
-import { DipError, errorMessage } from '../shared/errors.ts'
 import { watchStack } from '../ksql-engine/kafka-bridge/stack-watchdog.ts'
 import { onStopSignals } from './stop-signals.ts'
 
@@ -36,34 +36,31 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   // Before kafkajs loads: every engine output record goes through kafkajs's producer.
   installKafkajsSpeedups()
   const { startEmbeddedServer } = await import('../ksql-engine/kafka-bridge/start-embedded-server.ts')
+  const { startSupervisedServer } = await import('../ksql-engine/kafka-bridge/supervised-server.ts')
   const spinner = reporter.spinner('starting the embedded ksqlDB server (replaying the command topic)')
-  let fatal: (error: unknown) => void = () => undefined
-  const failed = new Promise<never>((_resolve, reject) => {
-    fatal = (error) =>
-      reject(
-        new DipError('DIP_KAFKA', `The embedded ksqlDB server stopped: ${errorMessage(error)}`, {
-          hint: 'start it again: it replays its commands and rebuilds from the committed offsets',
-          cause: error,
-        }),
-      )
-  })
-  failed.catch(() => undefined)
+  const settings = {
+    port,
+    host,
+    auth,
+    serviceId: flags.serviceId ?? 'default_',
+    // As the lab's docker-compose configures ksqlDB: the processing log is a topic and a stream.
+    properties: {
+      'ksql.logging.processing.topic.auto.create': 'true',
+      'ksql.logging.processing.stream.auto.create': 'true',
+    },
+    log: (message: string) => reporter.warn(message),
+  }
   let server
   try {
-    server = await startEmbeddedServer({
-      port,
-      host,
-      auth,
-      serviceId: flags.serviceId ?? 'default_',
-      kafka: flags.inMemory === true ? null : await createKafka(config),
-      // As the lab's docker-compose configures ksqlDB: the processing log is a topic and a stream.
-      properties: {
-        'ksql.logging.processing.topic.auto.create': 'true',
-        'ksql.logging.processing.stream.auto.create': 'true',
-      },
-      log: (message) => reporter.warn(message),
-      onFatal: (error) => fatal(error),
-    })
+    // On Kafka the server rides out broker restarts: it rebuilds in-process, as a restart would.
+    server =
+      flags.inMemory === true
+        ? await startEmbeddedServer({ ...settings, kafka: null })
+        : await startSupervisedServer({
+            ...settings,
+            kafka: await createKafka(config),
+            brokers: config.kafka.brokers,
+          })
   } catch (error) {
     spinner.fail('the embedded ksqlDB server did not start')
     throw error
@@ -80,20 +77,17 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   let release: () => void = () => undefined
   let unwatch: () => void = () => undefined
   try {
-    await Promise.race([
-      failed,
-      new Promise<void>((resolve) => {
-        release = onStopSignals(() => resolve())
-        if (flags.stackMarker !== undefined)
-          unwatch = watchStack({
-            marker: flags.stackMarker,
-            onGone: (reason) => {
-              reporter.warn(`stopping: ${reason}; nothing would ever stop this server otherwise`)
-              resolve()
-            },
-          })
-      }),
-    ])
+    await new Promise<void>((resolve) => {
+      release = onStopSignals(() => resolve())
+      if (flags.stackMarker !== undefined)
+        unwatch = watchStack({
+          marker: flags.stackMarker,
+          onGone: (reason) => {
+            reporter.warn(`stopping: ${reason}; nothing would ever stop this server otherwise`)
+            resolve()
+          },
+        })
+    })
   } finally {
     release()
     unwatch()

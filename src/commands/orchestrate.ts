@@ -1,4 +1,5 @@
 import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { reportBrokerOutages } from '../kafka/broker-watch.ts'
 import type { Reporter } from '../cli/reporter.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { acquireOrchestratorLock } from '../orchestrate/orchestrator-lock.ts'
@@ -45,6 +46,9 @@ export async function orchestrate(
   })
   let lastCycle: readonly RunRecord[] = []
   const log = (message: string) => reporter.info(`${new Date().toISOString()} ${message}`)
+  // A job that fails while the broker is down is retried (options.retry) and the next cycle runs
+  // as usual; the log says when the broker went away and came back.
+  const outages = reportBrokerOutages(loaded.config.kafka.brokers, log)
   try {
     log(
       `orchestrator pid ${process.pid}: jobs ${options.jobs.join(' → ')}, ${
@@ -84,6 +88,7 @@ export async function orchestrate(
     if (options.once && lastCycle.some((run) => run.status === 'failed')) process.exitCode = 1
     return { ...summary, lastCycle }
   } finally {
+    outages.stop()
     release()
     await lock.release()
   }

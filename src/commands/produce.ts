@@ -5,6 +5,7 @@ import { planProduce, type ProduceFlags, type ProducePlan } from '../produce/pro
 import { nextSeed } from '../produce/continue-seed.ts'
 import { runSendLoop } from '../produce/send-loop.ts'
 import { generateInWorker } from '../produce/generate-in-worker.ts'
+import { isDipError } from '../shared/errors.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 export interface ProduceSummary {
@@ -84,7 +85,13 @@ export async function produce(
     )
     return result
   } catch (error) {
-    spinner.fail(`producing to ${plan.topic} failed`)
+    const acknowledged = isDipError(error) ? error.details?.['acknowledged'] : undefined
+    spinner.fail(
+      `producing to ${plan.topic} failed` +
+        (typeof acknowledged === 'number'
+          ? ` after ${acknowledged.toLocaleString('en-US')} acknowledged record(s)`
+          : ''),
+    )
     throw error
   } finally {
     await sink.close()

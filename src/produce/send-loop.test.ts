@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { DipError } from '../shared/errors.ts'
 import type { ProducedRecord, RecordSink } from '../kafka/ports.ts'
 import { createRateLimiter } from './rate-limiter.ts'
 import { runSendLoop } from './send-loop.ts'
@@ -76,5 +77,32 @@ describe('createRateLimiter', () => {
     expect(limiter.allowance(1000)).toBe(101)
     limiter.record(101)
     expect(limiter.waitMs(1000)).toBe(10)
+  })
+})
+
+describe('runSendLoop when the broker fails', () => {
+  it('says how many records were acknowledged before the failed batch, in the message and the details', async () => {
+    let sends = 0
+    const { sink } = fakeSink(() => {
+      sends++
+      if (sends === 3)
+        throw new DipError('DIP_KAFKA', 'cannot reach Kafka at 127.0.0.1:9092 (send to t)', {
+          hint: 'start the stack with `dip up`',
+        })
+    })
+    const failure = await runSendLoop({
+      chunks: [records(10)],
+      sink,
+      ratePerSecond: null,
+      deadlineMs: null,
+      signal: new AbortController().signal,
+      batchSize: 3,
+    }).catch((error: unknown) => error)
+    expect(failure).toBeInstanceOf(DipError)
+    const error = failure as DipError
+    expect(error.code).toBe('DIP_KAFKA')
+    expect(error.message).toMatch(/cannot reach Kafka.*; 6 record\(s\) were acknowledged/)
+    expect(error.hint).toBe('start the stack with `dip up`')
+    expect(error.details).toMatchObject({ acknowledged: 6, unconfirmed: 3 })
   })
 })

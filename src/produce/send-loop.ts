@@ -1,4 +1,5 @@
 import type { ProducedRecord, RecordSink } from '../kafka/ports.ts'
+import { DipError, errorMessage, isDipError } from '../shared/errors.ts'
 import { createRateLimiter } from './rate-limiter.ts'
 
 export interface SendProgress {
@@ -53,7 +54,11 @@ export async function runSendLoop(options: SendLoopOptions): Promise<SendSummary
         continue
       }
       const batch = chunk.slice(at, at + allowed)
-      await options.sink.send(batch)
+      try {
+        await options.sink.send(batch)
+      } catch (error) {
+        throw sendFailed(error, records, batch.length)
+      }
       at += allowed
       limiter.record(allowed)
       records += allowed
@@ -62,6 +67,23 @@ export async function runSendLoop(options: SendLoopOptions): Promise<SendSummary
     }
   }
   return { ...progress(), interrupted: false }
+}
+
+/**
+ * A failed send says how far the run got: every record counted before it was acknowledged
+ * (acks=all); the failed batch may or may not be on the broker (its idempotent retries ran out).
+ */
+function sendFailed(error: unknown, acknowledged: number, batch: number): DipError {
+  const cause = isDipError(error) ? error : undefined
+  return new DipError(
+    cause?.code ?? 'DIP_KAFKA',
+    `${errorMessage(error)}; ${acknowledged.toLocaleString('en-US')} record(s) were acknowledged by the broker before the failure (a batch of ${batch.toLocaleString('en-US')} in flight may or may not have been written)`,
+    {
+      hint: cause?.hint ?? 'check the broker with `dip status`, then run the command again',
+      details: { ...cause?.details, acknowledged, unconfirmed: batch },
+      cause: error,
+    },
+  )
 }
 
 function size(value: Buffer | string | null): number {

@@ -1,7 +1,8 @@
-import { createServer, type Server, type Socket } from 'node:net'
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isDipError } from '../shared/errors.ts'
-import { kafkaProbe, mysqlProbe, waitUntilHealthy, type ProbeResult } from './health.ts'
+import { kafkaProbe, ksqldbProbe, mysqlProbe, waitUntilHealthy, type ProbeResult } from './health.ts'
 
 function scripted(answers: readonly ProbeResult[]) {
   let calls = 0
@@ -78,5 +79,40 @@ describe('probes against something that is not the service', () => {
     const result = await mysqlProbe({ host: '127.0.0.1', port, user: 'u', password: 'p', timeoutMs: 500 })()
     expect(result.healthy).toBe(false)
     expect(result.detail).toBeTruthy()
+  })
+})
+
+describe('ksqldbProbe', () => {
+  let http: HttpServer | undefined
+  afterEach(async () => {
+    await new Promise<void>((resolve) => (http === undefined ? resolve() : http.close(() => resolve())))
+    http = undefined
+  })
+
+  async function ksqlServer(kafkaHealthy: boolean | null): Promise<string> {
+    http = createHttpServer((request, response) => {
+      if (request.url === '/info') {
+        response.writeHead(200, { 'content-type': 'application/json' })
+        response.end(JSON.stringify({ KsqlServerInfo: { version: '0.29.0', serverStatus: 'RUNNING' } }))
+      } else if (request.url === '/healthcheck' && kafkaHealthy !== null) {
+        response.writeHead(kafkaHealthy ? 200 : 503, { 'content-type': 'application/json' })
+        response.end(
+          JSON.stringify({ isHealthy: kafkaHealthy, details: { kafka: { isHealthy: kafkaHealthy } } }),
+        )
+      } else response.writeHead(404).end()
+    })
+    await new Promise<void>((resolve) => http?.listen(0, '127.0.0.1', resolve))
+    return `http://127.0.0.1:${(http.address() as AddressInfo).port}`
+  }
+
+  it('is down while the server cannot reach Kafka, though /info answers', async () => {
+    const result = await ksqldbProbe({ url: await ksqlServer(false) })()
+    expect(result).toMatchObject({ healthy: false, detail: 'the server cannot reach Kafka (reconnecting)' })
+  })
+
+  it('is healthy when Kafka is, and when the server has no /healthcheck', async () => {
+    expect((await ksqldbProbe({ url: await ksqlServer(true) })()).healthy).toBe(true)
+    await new Promise<void>((resolve) => http?.close(() => resolve()))
+    expect((await ksqldbProbe({ url: await ksqlServer(null) })()).healthy).toBe(true)
   })
 })

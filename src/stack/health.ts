@@ -151,14 +151,42 @@ export function ksqldbProbe(options: {
       const info = response.data.KsqlServerInfo
       if (info === undefined) return { healthy: false, version: null, detail: 'GET /info: no KsqlServerInfo' }
       const status = info.serverStatus
-      return {
-        healthy: status === undefined || status === 'RUNNING',
-        version: info.version ?? null,
-        ...(status === undefined || status === 'RUNNING' ? {} : { detail: `server status ${status}` }),
-      }
+      if (status !== undefined && status !== 'RUNNING')
+        return { healthy: false, version: info.version ?? null, detail: `server status ${status}` }
+      const kafkaDown = await kafkaUnreachableFromServer(options.url, options.timeoutMs, signal)
+      return kafkaDown === null
+        ? { healthy: true, version: info.version ?? null }
+        : { healthy: false, version: info.version ?? null, detail: kafkaDown }
     } catch (error) {
       return { healthy: false, version: null, detail: errorMessage(error) }
     }
+  }
+}
+
+/**
+ * ksqlDB's `GET /healthcheck` names Kafka's health as the server sees it: a server whose broker is
+ * gone still answers /info while it reconnects. null when Kafka is fine or the server has no
+ * /healthcheck (older servers).
+ */
+async function kafkaUnreachableFromServer(
+  url: string,
+  timeoutMs: number | undefined,
+  signal: AbortSignal | undefined,
+): Promise<string | null> {
+  try {
+    const response = await axios.get<{ details?: { kafka?: { isHealthy?: boolean } } }>(
+      new URL('/healthcheck', url).href,
+      {
+        timeout: timeoutMs ?? PROBE_TIMEOUT_MS,
+        validateStatus: () => true,
+        ...(signal === undefined ? {} : { signal }),
+      },
+    )
+    return response.data.details?.kafka?.isHealthy === false
+      ? 'the server cannot reach Kafka (reconnecting)'
+      : null
+  } catch {
+    return null
   }
 }
 

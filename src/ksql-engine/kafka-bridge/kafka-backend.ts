@@ -21,6 +21,10 @@ import { collectEngineOutput } from './engine-output.ts'
 import { readTopicUpTo, readWholeTopic } from './read-topic.ts'
 import { kafkaTopicTail } from '../server/print/kafka-topic-tail.ts'
 
+/** First pause before the consumer reconnects after Kafka failed; doubles up to the max. */
+const CONSUME_RETRY_MS = 500
+const MAX_CONSUME_RETRY_MS = 5000
+
 /** How long the engine works on a batch before it lets I/O (a commit in flight, requests) run. */
 const YIELD_EVERY_MS = 2
 /**
@@ -38,6 +42,8 @@ export interface KafkaBackendOptions {
   readonly log?: (message: string) => void
   /** Called when Kafka keeps refusing a transaction: the server must stop (a restart rebuilds). */
   readonly onFatal?: (error: unknown) => void
+  /** A quicker view of the broker than the clients' retries (see broker-watch.ts). */
+  readonly brokerReachable?: () => boolean
 }
 
 export interface KafkaBackend extends KsqlBackend {
@@ -108,11 +114,16 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       .sort()
   }
   /**
-   * Commits one transaction, retrying what the broker reports as transient (e.g. a previous
-   * commit's markers still being written). The engine already holds the batch, so giving up would
-   * lose output: then the server stops and a restart rebuilds from the committed offsets.
+   * Commits one transaction, retrying what the broker reports as transient before anything of the
+   * transaction is decided (the previous commit's markers still being written). Any other failure
+   * (the broker gone, a commit whose answer was lost) may have committed it: sending the batch
+   * again could write it twice, so the bridge stops and is rebuilt from the committed offsets
+   * (a restart, or the server's reconnect). `anyError`: nothing is sent (the fence), retry all.
    */
-  async function commitTransaction(work: Parameters<typeof sink.transaction>[0]): Promise<void> {
+  async function commitTransaction(
+    work: Parameters<typeof sink.transaction>[0],
+    anyError = false,
+  ): Promise<void> {
     for (let attempt = 1; ; attempt++) {
       try {
         await sink.transaction(work)
@@ -120,7 +131,7 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
       } catch (error) {
         // A sink topic deleted under its query fails that query alone; the rest commits on retry.
         if (await failWritersOfMissingTopics()) continue
-        if (attempt >= 10) {
+        if (attempt >= 10 || !(anyError || isUndecidedTransactionError(error))) {
           healthy = false
           stopped = true
           options.onFatal?.(error)
@@ -357,6 +368,8 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
 
   /** Consumes the current input topics; restarts when a statement changes them. */
   function consumeLoop(): Promise<void> {
+    let retryMs = CONSUME_RETRY_MS
+    let failedSince: number | null = null
     return (async () => {
       while (!stopped) {
         const topics = inputTopics()
@@ -377,11 +390,21 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         const source = ports.source({ groupId: fetchGroupId, isolation: 'read_committed' })
         try {
           const startAt = await startAtFor(topics)
+          if (!healthy && failedSince !== null)
+            log(`Kafka answers again after ${secondsSince(failedSince)} s; consuming ${topics.join(', ')}`)
+          healthy = true
+          failedSince = null
+          retryMs = CONSUME_RETRY_MS
           await source.run({ topics, startAt, signal: controller.signal, eachBatch: processBatch })
         } catch (error) {
           healthy = false
-          log(`consuming ${topics.join(', ')} failed: ${errorMessage(error)}; retrying`)
-          await new Promise((resolve) => setTimeout(resolve, 2000))
+          failedSince ??= Date.now()
+          log(
+            `consuming ${topics.join(', ')} failed: ${errorMessage(error)}; retrying in ${retryMs / 1000} s`,
+          )
+          await new Promise((resolve) => setTimeout(resolve, retryMs))
+          // Backoff: a broker being restarted is back in seconds, one that stays down is not hammered.
+          retryMs = Math.min(retryMs * 2, MAX_CONSUME_RETRY_MS)
         } finally {
           await source.close().catch(() => undefined)
         }
@@ -412,12 +435,12 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
         return work()
       }),
     clusterId: () => clusterId,
-    kafkaHealthy: () => healthy,
+    kafkaHealthy: () => healthy && (options.brokerReachable?.() ?? true),
     async start() {
       await ensureCommandTopic()
       // Fence first: this aborts a transaction a killed predecessor left open, or waits until its
       // commit is complete, so the command topic and the committed offsets read below are final.
-      await commitTransaction(() => Promise.resolve())
+      await commitTransaction(() => Promise.resolve(), true)
       await mirrorKafkaTopics()
       const commands = await readWholeTopic(ports, commandTopic, `${groupId}_replay`)
       for (const record of commands) {
@@ -601,4 +624,21 @@ function toOffsetRecord(r: ConsumedRecord): OffsetRecord {
     timestamp: r.timestamp,
     ...(r.headers === undefined ? {} : { headers: r.headers }),
   }
+}
+
+/**
+ * CONCURRENT_TRANSACTIONS: the coordinator still completes the previous transaction and refused
+ * this one before it began, so the same batch may be sent again.
+ */
+function isUndecidedTransactionError(error: unknown): boolean {
+  let current: unknown = error
+  for (let depth = 0; depth < 10 && current !== null && typeof current === 'object'; depth++) {
+    if ((current as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS') return true
+    current = (current as { cause?: unknown }).cause
+  }
+  return false
+}
+
+function secondsSince(at: number): string {
+  return ((Date.now() - at) / 1000).toFixed(1)
 }

@@ -21,7 +21,7 @@ describe('stack watchdog of the embedded ksqlDB server', () => {
   it('sees the stack while the marker exists and Kafka runs', async () => {
     const marker = await stack(process.pid)
     await writeFile(marker, '1\n')
-    const check = stackChecker(marker, 1)
+    const check = stackChecker(marker)
     expect(check()).toBeNull()
     expect(check()).toBeNull()
   })
@@ -29,18 +29,16 @@ describe('stack watchdog of the embedded ksqlDB server', () => {
   it('reports a deleted state dir at once', async () => {
     const marker = await stack(process.pid)
     await writeFile(marker, '1\n')
-    const check = stackChecker(marker, 3)
+    const check = stackChecker(marker)
     await rm(stateDir, { recursive: true })
     expect(check()).toMatch(/stack marker .*ksqldb is gone/)
   })
 
-  it('reports a dead Kafka only after several checks in a row', async () => {
+  it('rides out a dead or restarting Kafka: the server waits for the broker instead of stopping', async () => {
     const marker = await stack(null)
     await writeFile(marker, '1\n')
-    const check = stackChecker(marker, 3)
-    expect(check()).toBeNull()
-    expect(check()).toBeNull()
-    expect(check()).toMatch(/Kafka is not running \(pid file .*kafka\.pid\)/)
+    const check = stackChecker(marker)
+    for (let i = 0; i < 10; i++) expect(check()).toBeNull()
   })
 
   it('writes its pid to the marker and calls onGone once the marker is removed', async () => {

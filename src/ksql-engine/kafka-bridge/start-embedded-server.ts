@@ -3,7 +3,7 @@ import { createEngine, type EmbeddedEngine } from '../engine.ts'
 import { inMemoryBackend } from '../server/ksql-backend.ts'
 import { assertBindAllowed, type BasicAuth } from '../server/basic-auth.ts'
 import { startKsqlServer, type RunningKsqlServer } from '../server/ksql-server.ts'
-import { createKafkaBackend } from './kafka-backend.ts'
+import { createKafkaBackend, type KafkaBackend } from './kafka-backend.ts'
 
 export interface EmbeddedServerOptions {
   readonly port: number
@@ -16,6 +16,8 @@ export interface EmbeddedServerOptions {
   readonly properties?: Readonly<Record<string, string>>
   /** The bridge gave up on Kafka: the process should stop (a restart rebuilds from Kafka). */
   readonly onFatal?: (error: unknown) => void
+  /** Whether the broker accepts connections now (for /healthcheck); default: always. */
+  readonly brokerReachable?: () => boolean
   /**
    * On Kafka: the newest records each stream's topic keeps in memory for pull and push queries
    * (tables keep their newest record per key; everything else is in Kafka). Default 1,000.
@@ -55,20 +57,26 @@ function logProcessingErrors(engine: EmbeddedEngine, log: (message: string) => v
   })
 }
 
+function serverProperties(options: EmbeddedServerOptions): Readonly<Record<string, string>> {
+  return { ...options.properties, 'ksql.service.id': options.serviceId }
+}
+
+function processingLogTopic(properties: Readonly<Record<string, string>>): string {
+  return (
+    properties['ksql.logging.processing.topic.name'] ??
+    `${properties['ksql.service.id'] ?? 'default_'}ksql_processing_log`
+  )
+}
+
 /** The engine + (optionally) the Kafka bridge + the REST server, started in that order. */
 export async function startEmbeddedServer(options: EmbeddedServerOptions): Promise<EmbeddedServer> {
   // Before the command topic is replayed: a server that may not listen should not start at all.
   assertBindAllowed(options.host, options.auth ?? null)
-  const properties: Readonly<Record<string, string>> = {
-    ...options.properties,
-    'ksql.service.id': options.serviceId,
-  }
-  const processingLogTopic =
-    properties['ksql.logging.processing.topic.name'] ?? `${options.serviceId}ksql_processing_log`
+  const properties = serverProperties(options)
   if (options.kafka === null) {
     // Nothing persists anywhere else: the engine keeps every record.
     const engine = createEngine({ properties })
-    if (options.log !== undefined) logProcessingErrors(engine, options.log, processingLogTopic)
+    if (options.log !== undefined) logProcessingErrors(engine, options.log, processingLogTopic(properties))
     const server = await startKsqlServer({
       backend: inMemoryBackend(engine),
       port: options.port,
@@ -78,20 +86,44 @@ export async function startEmbeddedServer(options: EmbeddedServerOptions): Promi
     })
     return { ...server, replayedCommands: 0 }
   }
+  const { backend, replayedCommands } = await startKafkaBridge({ ...options, kafka: options.kafka })
+  return serveBridge(backend, replayedCommands, options)
+}
+
+/** A fresh engine on Kafka: the command topic replayed, state rebuilt from the committed offsets. */
+export async function startKafkaBridge(
+  options: EmbeddedServerOptions & { readonly kafka: KafkaPorts },
+): Promise<{ backend: KafkaBackend; replayedCommands: number }> {
+  const properties = serverProperties(options)
   const engine = createEngine({
     properties,
     retainRecords: options.retainRecords ?? DEFAULT_RETAINED_RECORDS,
     tablesLatestPerKey: true,
   })
-  if (options.log !== undefined) logProcessingErrors(engine, options.log, processingLogTopic)
+  if (options.log !== undefined) logProcessingErrors(engine, options.log, processingLogTopic(properties))
   const backend = createKafkaBackend({
     engine,
     ports: options.kafka,
     serviceId: options.serviceId,
     ...(options.log === undefined ? {} : { log: options.log }),
     ...(options.onFatal === undefined ? {} : { onFatal: options.onFatal }),
+    ...(options.brokerReachable === undefined ? {} : { brokerReachable: options.brokerReachable }),
   })
-  const { replayedCommands } = await backend.start()
+  try {
+    const { replayedCommands } = await backend.start()
+    return { backend, replayedCommands }
+  } catch (error) {
+    await backend.stop().catch(() => undefined)
+    throw error
+  }
+}
+
+/** The REST server over a started bridge; closing it stops the bridge too. */
+export async function serveBridge(
+  backend: KafkaBackend,
+  replayedCommands: number,
+  options: Pick<EmbeddedServerOptions, 'port' | 'host' | 'serviceId' | 'auth'>,
+): Promise<EmbeddedServer> {
   let server: RunningKsqlServer
   try {
     server = await startKsqlServer({

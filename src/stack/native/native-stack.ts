@@ -43,7 +43,12 @@ import {
   type MysqlNativeSettings,
 } from './mariadb-native.ts'
 import { ksqldbPaths, startKsqldb } from './ksqldb-native.ts'
-import { describeMysqlServer, parseMysqlServer, resolveMysqlBinaries } from './mysql-server-choice.ts'
+import {
+  describeMysqlServer,
+  parseMysqlServer,
+  resolveMysqlBinaries,
+  type MysqlBinaries,
+} from './mysql-server-choice.ts'
 import { nativePaths, type NativePaths } from './native-paths.ts'
 import { findPortHolder, isPortFree } from './port-check.ts'
 import {
@@ -138,9 +143,7 @@ export function createNativeStack(
     const toStart = NATIVE_SERVICES.filter((service) => states[service].kind !== 'running')
     // Check everything before starting anything, so a conflict leaves nothing half-started.
     for (const service of toStart) await assertPortsFree(service)
-    const kafkaSettings: KafkaNativeSettings | undefined = toStart.includes('kafka')
-      ? kafkaSettingsOrThrow()
-      : undefined
+    const kafkaSettings = toStart.includes('kafka') ? kafkaSettingsOrThrow() : undefined
     const mysqlBinaries = toStart.includes('mysql') ? resolveMysqlBinaries(mysqlServer, env) : undefined
     if (toStart.includes('kafka')) checkKafkaDataDir(paths.kafkaDataDir)
     if (toStart.includes('mysql')) checkMysqlDataDir(paths.mysqlDataDir)
@@ -150,31 +153,21 @@ export function createNativeStack(
     const failed = new AbortController()
     const signal =
       upOptions.signal === undefined ? failed.signal : AbortSignal.any([upOptions.signal, failed.signal])
+    const start = async (service: NativeService): Promise<void> => {
+      progress({ kind: 'starting', service })
+      started.set(service, await startService(service, kafkaSettings, mysqlBinaries))
+    }
+    const waitOptions = { ...upOptions, signal }
     try {
-      if (kafkaSettings !== undefined) {
-        progress({ kind: 'starting', service: 'kafka' })
-        await prepareKafka(paths, kafkaSettings, runner)
-        started.set('kafka', await startKafka(paths, kafkaSettings))
-      }
-      if (mysqlBinaries !== undefined) {
-        progress({ kind: 'starting', service: 'mysql' })
-        await prepareMysql(paths, mysqlBinaries, runner)
-        started.set('mysql', await startMysql(paths, mysqlBinaries, mysqlSettings))
-      }
+      if (toStart.includes('kafka')) await start('kafka')
+      if (toStart.includes('mysql')) await start('mysql')
       const backing = ['kafka', 'mysql'] as const
       for (const service of backing) if (!started.has(service)) progress({ kind: 'already-running', service })
-      await Promise.all(
-        backing.map((service) => waitFor(service, started.get(service), { ...upOptions, signal })),
-      )
+      await Promise.all(backing.map((service) => waitOrRestart(service, started, start, waitOptions)))
       // The ksqlDB server replays its command topic from Kafka, so it starts once Kafka is healthy.
-      if (toStart.includes('ksqldb')) {
-        progress({ kind: 'starting', service: 'ksqldb' })
-        started.set(
-          'ksqldb',
-          await startKsqldb({ stateDir: loaded.stateDir, configFile: loaded.file, port: ksqlPort }),
-        )
-      } else progress({ kind: 'already-running', service: 'ksqldb' })
-      await waitFor('ksqldb', started.get('ksqldb'), { ...upOptions, signal })
+      if (toStart.includes('ksqldb')) await start('ksqldb')
+      else progress({ kind: 'already-running', service: 'ksqldb' })
+      await waitOrRestart('ksqldb', started, start, waitOptions)
     } catch (error) {
       failed.abort()
       // Leave no half-started stack behind: stop what this run started.
@@ -196,10 +189,61 @@ export function createNativeStack(
     return { mode: 'native', services, alreadyRunning: started.size === 0 }
   }
 
+  async function startService(
+    service: NativeService,
+    kafkaSettings: KafkaNativeSettings | undefined,
+    mysqlBinaries: MysqlBinaries | undefined,
+  ): Promise<Spawned> {
+    switch (service) {
+      case 'kafka': {
+        // Looked up here too: a running broker that stops while this run waits for it is restarted.
+        const settings = kafkaSettings ?? kafkaSettingsOrThrow()
+        await prepareKafka(paths, settings, runner)
+        return startKafka(paths, settings)
+      }
+      case 'mysql': {
+        const binaries = mysqlBinaries ?? resolveMysqlBinaries(mysqlServer, env)
+        await prepareMysql(paths, binaries, runner)
+        return startMysql(paths, binaries, mysqlSettings)
+      }
+      case 'ksqldb':
+        return startKsqldb({ stateDir: loaded.stateDir, configFile: loaded.file, port: ksqlPort })
+    }
+  }
+
+  /**
+   * Waits for a service to answer. One that was already running may stop while this run waits for
+   * it (a ksqlDB server whose broker was killed used to stop by itself): it is started again, once,
+   * instead of being probed until the start timeout (which then stopped the rest of the stack).
+   */
+  async function waitOrRestart(
+    service: NativeService,
+    started: ReadonlyMap<NativeService, Spawned>,
+    start: (service: NativeService) => Promise<void>,
+    upOptions: UpOptions,
+  ): Promise<void> {
+    if (started.has(service)) return waitFor(service, started.get(service), upOptions)
+    try {
+      await waitFor(service, undefined, upOptions)
+      return
+    } catch (error) {
+      if (pidState(service).kind === 'running' || upOptions.signal?.aborted === true) throw error
+    }
+    upOptions.onProgress?.({
+      kind: 'note',
+      message: `${service} stopped while dip up waited for it; starting it again`,
+    })
+    await removePidFile(pidFiles[service])
+    await assertPortsFree(service)
+    await start(service)
+    await waitFor(service, started.get(service), upOptions)
+  }
+
   async function waitFor(service: NativeService, spawned: Spawned | undefined, upOptions: UpOptions) {
     const progress = upOptions.onProgress ?? (() => undefined)
     const giveUp = () => {
-      if (spawned === undefined) return undefined
+      // A process this run did not start is watched through its pid file.
+      if (spawned === undefined) return pidState(service).kind === 'running' ? undefined : 'exited'
       const exit = spawned.exited()
       if (exit === undefined && isAlive(spawned.pid)) return undefined
       const how = exit === undefined ? 'exited' : `exited with ${exit.signal ?? `code ${String(exit.code)}`}`
