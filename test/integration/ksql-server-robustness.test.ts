@@ -86,6 +86,32 @@ describe('embedded ksqlDB server: statements that used to stop it', () => {
     ])
   })
 
+  it('DROP STREAM … DELETE TOPIC and a new sink of the same name in one request', async () => {
+    await ksqlOk(
+      url(),
+      `DROP STREAM AMOUNTS DELETE TOPIC;
+       CREATE STREAM AMOUNTS AS SELECT transaction_id,
+         TRANSFORM(ARRAY[amount, amount], x => x * 2) AS amounts FROM TRANSACTIONS;`,
+      earliest,
+    )
+    const amounts = await readTopicUntil(
+      ports,
+      `${prefix}AMOUNTS`,
+      `it-robust-r7-${run}`,
+      (v) => v.length >= 3,
+    )
+    expect(amounts.map((v) => JSON.parse(v) as unknown).sort(byId)).toEqual([
+      { TRANSACTION_ID: 't1', AMOUNTS: [20, 20] },
+      { TRANSACTION_ID: 't2', AMOUNTS: [40, 40] },
+      { TRANSACTION_ID: 't3', AMOUNTS: [60, 60] },
+    ])
+    expect((await showQueries(url())).map((q) => [q.id, q.state]).sort()).toEqual([
+      ['CSAS_AMOUNTS_7', 'RUNNING'],
+      ['CSAS_BIG_2', 'RUNNING'],
+    ])
+    expect(sut?.fatal).toEqual([])
+  })
+
   it('a sink topic deleted under its running query fails that query alone (ERROR, with its error)', async () => {
     const admin = ports.admin()
     try {
@@ -106,7 +132,7 @@ describe('embedded ksqlDB server: statements that used to stop it', () => {
       type: 'USER',
       errorMessage: expect.stringContaining(`${prefix}BIG`) as unknown,
     })
-    expect(queries.find((q) => q.id === 'CSAS_AMOUNTS_5')?.state).toBe('RUNNING')
+    expect(queries.find((q) => q.id === 'CSAS_AMOUNTS_7')?.state).toBe('RUNNING')
     expect(await serverAnswers(url())).toBe(true)
     expect(sut?.fatal).toEqual([])
     // The failed query goes away like any other.

@@ -131,6 +131,15 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
         properties: request.properties,
         variables: request.variables,
       })
+      // Topics go before the commit: a later statement of the same request may create a sink of
+      // the same name, which the commit must then create anew (not write into the doomed one).
+      for (const [i, result] of executed.entries()) {
+        const statementText = slices[i]?.text ?? ''
+        if (result.kind === 'sourceDropped' && /\bDELETE\s+TOPIC\s*;?\s*$/i.test(statementText)) {
+          const topic = /\(topic: ([^)]+)\)/.exec(result.message)?.[1]
+          if (topic !== undefined) await backend.deleteTopic(topic)
+        }
+      }
       const changes = executed.some(isStateChange)
       return { results: executed, sequence: changes ? await backend.commit(request, executed) : -1 }
     })
@@ -138,10 +147,6 @@ export async function startKsqlServer(options: KsqlServerOptions): Promise<Runni
     const queries = engine.queries()
     for (const [i, result] of results.entries()) {
       const statementText = slices[i]?.text ?? ''
-      if (result.kind === 'sourceDropped' && /\bDELETE\s+TOPIC\s*;?\s*$/i.test(statementText)) {
-        const topic = /\(topic: ([^)]+)\)/.exec(result.message)?.[1]
-        if (topic !== undefined) await backend.deleteTopic(topic)
-      }
       let entity = entityFor(result, {
         statementText,
         commandSequenceNumber: sequence,
