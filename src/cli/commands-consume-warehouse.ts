@@ -1,6 +1,6 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { GlobalOptions } from './context.ts'
-import { commaList, durationMs, positiveInt } from './parse-flags.ts'
+import { choice, commaList, durationMs, positiveInt } from './parse-flags.ts'
 
 const EXAMPLES = `
 Examples:
@@ -8,12 +8,16 @@ Examples:
   $ dip consume warehouse                         stream until Ctrl-C (SIGINT/SIGTERM flush and exit 0)
   $ dip consume warehouse --batch --auto-create   create missing MySQL tables from the ksqlDB schema
   $ dip consume warehouse --batch --topics TOTAL_PAR_TYPE_5MIN --json
+  $ dip consume warehouse --batch --runner direct  the batch as an Apache Beam pipeline (the default)
 
 Every ksqlDB TABLE (and every config feed of kind table) is upserted into one MySQL table:
 key columns + value columns, lower-cased (rename with feeds[].columns, e.g. WINDOWSTART:
 window_start_time; feeds[].warehouseTable names the table). Rows and the consumed offsets are
 committed in one transaction (table dip_offsets), so a crash and a restart write each record once.
-Rows MySQL refuses go to dip_rejects with the reason; the run continues.`
+Rows MySQL refuses go to dip_rejects with the reason; the run continues.
+--batch runs an Apache Beam pipeline (read → decode/validate → undecodable records as a tagged side
+output to dip_rejects → MySQL writer) on Beam's direct runner, in this process; --runner flink is
+not available yet.`
 
 interface WarehouseFlags {
   readonly batch?: boolean
@@ -24,6 +28,7 @@ interface WarehouseFlags {
   readonly maxRows?: number
   readonly recordsPerWrite?: number
   readonly retryFor?: number
+  readonly runner?: 'direct' | 'flink'
 }
 
 export function registerWarehouseCommand(consume: Command): void {
@@ -41,6 +46,14 @@ export function registerWarehouseCommand(consume: Command): void {
     .option('--max-rows <n>', 'rows per INSERT statement', positiveInt)
     .option('--records-per-write <n>', 'records per MySQL transaction (rows + dip_offsets)', positiveInt)
     .option('--retry-for <duration>', 'give up when MySQL stays unreachable this long', durationMs)
+    .addOption(
+      new Option(
+        '--runner <runner>',
+        'batch: the Apache Beam runner (default direct; flink: not available yet)',
+      )
+        .choices(['direct', 'flink'])
+        .argParser(choice(['direct', 'flink'] as const)),
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: WarehouseFlags, command: Command) => {
       if (flags.consumer !== undefined && !/^[A-Za-z0-9_.-]{1,100}$/.test(flags.consumer)) {
@@ -61,6 +74,7 @@ export function registerWarehouseCommand(consume: Command): void {
           ...(flags.maxRows === undefined ? {} : { maxRows: flags.maxRows }),
           ...(flags.recordsPerWrite === undefined ? {} : { recordsPerWrite: flags.recordsPerWrite }),
           ...(flags.retryFor === undefined ? {} : { retryForMs: flags.retryFor }),
+          ...(flags.runner === undefined ? {} : { runner: flags.runner }),
         },
         command.optsWithGlobals<GlobalOptions>(),
       )

@@ -9,11 +9,14 @@ Examples:
   $ dip consume lake                                keep sinking until Ctrl-C (flushes, then exits 0)
   $ dip consume lake --batch --topics transaction_log --format parquet
   $ dip consume lake --batch --json                 per-topic records, files, bytes, errors as JSON
+  $ dip consume lake --batch --runner direct        the batch as an Apache Beam pipeline (the default)
 
 Layout: <lake>/<streams|tables>/<TOPIC>/year=YYYY/month=MM/day=DD/<TOPIC>-p<PART>-<FIRST>-<LAST>.jsonl
 (date of the Kafka record time, lake.timeZone). Bad records go to <lake>/_errors/<TOPIC>/… with the reason.
 Exactly once: the position is read back from the file names, so a restart after a crash continues
-where the lake ends, with no offset lost or written twice.`
+where the lake ends, with no offset lost or written twice.
+--batch runs an Apache Beam pipeline (read → decode/validate → dead letters as a tagged side
+output → lake writer) on Beam's direct runner, in this process; --runner flink is not available yet.`
 
 interface LakeCliOptions {
   readonly batch?: boolean
@@ -26,6 +29,7 @@ interface LakeCliOptions {
   readonly idleFlush?: number
   readonly group?: string
   readonly commit?: boolean
+  readonly runner?: 'direct' | 'flink'
 }
 
 export function registerConsumeCommands(program: Command): Command {
@@ -69,6 +73,14 @@ Examples:
     )
     .option('--group <id>', 'consumer group the position is committed to (default dip-lake)')
     .option('--no-commit', 'do not commit the position to the group (the lake alone keeps it)')
+    .addOption(
+      new Option(
+        '--runner <runner>',
+        'batch: the Apache Beam runner (default direct; flink: not available yet)',
+      )
+        .choices(['direct', 'flink'])
+        .argParser(choice(['direct', 'flink'] as const)),
+    )
     .addHelpText('after', LAKE_EXAMPLES)
     .action(async (options: LakeCliOptions, command: Command) => {
       const { runConsumeLake } = await import('../commands/consume-lake.ts')

@@ -3,6 +3,8 @@ import type { FeedConfig } from '../config/config-schema.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
 import type { Feed } from '../sinks/feeds.ts'
+import type { PipelineReport } from '../beam/pipeline-report.ts'
+import type { BeamRunner } from '../beam/runner-choice.ts'
 
 /** What `dip consume lake` does, resolved from flags and config before any I/O. */
 export interface LakePlan {
@@ -21,6 +23,8 @@ export interface LakePlan {
   readonly groupId: string
   /** false: do not commit to groupId at all (saves the few seconds the admin commit takes). */
   readonly commit: boolean
+  /** Batch mode: the Beam runner the pipeline runs on (default direct). */
+  readonly runner?: BeamRunner
 }
 
 export interface LakeTopicSummary {
@@ -47,6 +51,9 @@ export interface LakeSummary {
   readonly bytes: number
   readonly topics: readonly LakeTopicSummary[]
 }
+
+/** A batch run's summary: the lake figures and the Beam pipeline's (runner, records, stages). */
+export type LakeBatchSummary = LakeSummary & PipelineReport
 
 export interface ConsumeLakeDeps {
   readonly kafka: KafkaPorts

@@ -6,12 +6,26 @@ import { recoverTopic } from '../lake/lake-position.ts'
 import { assertTimeZone } from '../lake/partition-path.ts'
 import { DipError, usageError } from '../shared/errors.ts'
 import { resolveFeeds, type Feed } from '../sinks/feeds.ts'
+import { emptyReport, type PipelineReport } from '../beam/pipeline-report.ts'
+import { assertRunnerAvailable, type BeamRunner } from '../beam/runner-choice.ts'
 import { sinkFeeds, summarize } from './consume-lake-run.ts'
-import type { ConsumeLakeDeps, LakePlan, LakeSummary, PartitionState } from './consume-lake-types.ts'
+import type {
+  ConsumeLakeDeps,
+  LakeBatchSummary,
+  LakePlan,
+  LakeSummary,
+  PartitionState,
+} from './consume-lake-types.ts'
 import { formatBytes } from './produce.ts'
 import { onStopSignals } from './stop-signals.ts'
 
-export type { ConsumeLakeDeps, LakePlan, LakeSummary, LakeTopicSummary } from './consume-lake-types.ts'
+export type {
+  ConsumeLakeDeps,
+  LakeBatchSummary,
+  LakePlan,
+  LakeSummary,
+  LakeTopicSummary,
+} from './consume-lake-types.ts'
 
 /**
  * `dip consume lake`: Kafka topics → date-partitioned lake files, exactly once. The position of
@@ -19,7 +33,10 @@ export type { ConsumeLakeDeps, LakePlan, LakeSummary, LakeTopicSummary } from '.
  * crash left half-written), and records before it are skipped, so a restart neither loses nor
  * repeats an offset.
  */
-export async function consumeLake(plan: LakePlan, deps: ConsumeLakeDeps): Promise<LakeSummary> {
+export async function consumeLake(
+  plan: LakePlan,
+  deps: ConsumeLakeDeps,
+): Promise<LakeSummary | LakeBatchSummary> {
   const { kafka, reporter } = deps
   const startedAt = Date.now()
   const resolved = await resolveFeeds({ topics: plan.topics, configFeeds: deps.configFeeds, ksql: deps.ksql })
@@ -62,7 +79,12 @@ export async function consumeLake(plan: LakePlan, deps: ConsumeLakeDeps): Promis
     if (plan.mode === 'batch' && states.every((s) => s.done)) {
       const summary = summarize(plan, feeds, new Map(), startedAt, true)
       reporter.success(`lake is up to date: nothing new in ${feeds.length} topic(s), nothing written`)
-      return summary
+      return { ...summary, ...emptyReport('beam-direct') }
+    }
+    if (plan.mode === 'batch') {
+      assertRunnerAvailable(plan.runner ?? 'direct')
+      const { runLakeBatchOnBeam } = await import('../beam/lake-pipeline.ts')
+      return await runLakeBatchOnBeam(plan, deps, feeds, states, startedAt)
     }
     return await sinkFeeds(plan, deps, feeds, states, startedAt)
   } finally {
@@ -141,9 +163,13 @@ export interface ConsumeLakeFlags {
   readonly idleFlush?: number
   readonly group?: string
   readonly commit?: boolean
+  readonly runner?: BeamRunner
 }
 
-export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFlags): Promise<LakeSummary> {
+export async function runConsumeLake(
+  global: GlobalOptions,
+  flags: ConsumeLakeFlags,
+): Promise<LakeSummary | LakeBatchSummary> {
   const overrides: Record<string, unknown> = {}
   const lake: Record<string, unknown> = {}
   if (flags.lakeRoot !== undefined) lake['root'] = flags.lakeRoot
@@ -160,6 +186,9 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
       'use an IANA name such as UTC or Europe/Paris',
     )
   }
+  if (flags.runner !== undefined && flags.batch !== true)
+    throw usageError('--runner applies to batch runs only.', 'add --batch, or drop --runner to stream')
+  assertRunnerAvailable(flags.runner ?? 'direct')
   if (flags.topics !== undefined && flags.topics.length === 0)
     throw usageError('--topics is empty.', 'name at least one topic: --topics transaction_log,S1')
   const plan: LakePlan = {
@@ -174,6 +203,7 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
     maxWindowAgeMs: Math.max(LAKE_DEFAULTS.maxWindowAgeMs, flags.idleFlush ?? 0),
     groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
+    runner: flags.runner ?? 'direct',
   }
   const { createKafka, createKsql } = await import('../cli/create-deps.ts')
   const controller = new AbortController()
@@ -200,8 +230,17 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
         ]),
         { header: ['topic', 'area', 'records', 'deleted', 'errors', 'files', 'bytes'] },
       )
+    if (!reporter.json && !summary.upToDate && 'stages' in summary) printStages(reporter, summary)
     return summary
   } finally {
     release()
   }
+}
+
+/** The Beam pipeline's steps: elements in and out and each step's own time. */
+export function printStages(reporter: Reporter, report: PipelineReport): void {
+  reporter.table(
+    report.stages.map((s) => [s.stage, s.in, s.out, `${s.seconds.toFixed(2)} s`]),
+    { header: [`${report.runner} stage`, 'in', 'out', 'own time'] },
+  )
 }

@@ -2,7 +2,9 @@ import { createContext, type GlobalOptions } from '../cli/context.ts'
 import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
-import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
+import type { KafkaPorts } from '../kafka/ports.ts'
+import type { PipelineReport } from '../beam/pipeline-report.ts'
+import { assertRunnerAvailable, type BeamRunner } from '../beam/runner-choice.ts'
 import { createKsqlClient, type KsqlClient, type SourceSchema } from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
@@ -17,7 +19,11 @@ import {
   DEFAULT_RETRY,
   type RetryPolicy,
 } from '../warehouse/reconnecting-session.ts'
-import { runWarehouseSink, type WarehouseSummary } from '../warehouse/run-warehouse-sink.ts'
+import {
+  runWarehouseSink,
+  type RunWarehouseOptions,
+  type WarehouseSummary,
+} from '../warehouse/run-warehouse-sink.ts'
 import { connectFromPool } from '../warehouse/warehouse-connection.ts'
 
 export interface ConsumeWarehouseOptions {
@@ -39,6 +45,8 @@ export interface ConsumeWarehouseOptions {
   readonly recordsPerWrite?: number
   /** Give up after MySQL stayed unreachable this long. */
   readonly retryForMs?: number
+  /** Batch: the Apache Beam runner (default direct). */
+  readonly runner?: BeamRunner
 }
 
 export interface ConsumeWarehouseTableResult {
@@ -50,7 +58,7 @@ export interface ConsumeWarehouseTableResult {
   readonly rejected: number
 }
 
-export interface ConsumeWarehouseResult {
+export interface ConsumeWarehouseResult extends Partial<PipelineReport> {
   readonly mode: 'batch' | 'stream'
   readonly consumer: string
   readonly tables: readonly ConsumeWarehouseTableResult[]
@@ -99,6 +107,11 @@ export async function runConsumeWarehouse(
   const { config, reporter } = deps
   const started = Date.now()
   const mode = options.batch === true ? 'batch' : 'stream'
+  if (options.runner !== undefined && mode !== 'batch')
+    throw new DipError('DIP_USAGE', '--runner applies to batch runs only.', {
+      hint: 'add --batch, or drop --runner to stream',
+    })
+  if (mode === 'batch') assertRunnerAvailable(options.runner ?? 'direct')
   const consumer = options.consumer ?? DEFAULT_CONSUMER
   const retry: RetryPolicy = {
     ...DEFAULT_RETRY,
@@ -176,44 +189,64 @@ export async function runConsumeWarehouse(
         mode === 'batch' ? 'Writing new records to MySQL' : 'Streaming records into MySQL (Ctrl-C to stop)',
       )
       const group = options.group ?? `dip-${consumer}`
-      // Positions live in dip_offsets, so a batch run needs no place in the group: it reads with a
-      // group of its own (no wait for a killed run's member to time out, nothing to hand over) and
-      // commits the group's offsets at the end without joining it. A stream stays a member.
-      const source =
-        mode === 'batch'
-          ? kafka.source({
-              groupId: `${group}-${process.pid}-${Date.now().toString(36)}`,
-              fromBeginning: true,
-              maxWaitMs: BATCH_FETCH_WAIT_MS,
-            })
-          : kafka.source({ groupId: group, fromBeginning: true })
-      const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
+      const sinkOptions: RunWarehouseOptions = {
+        consumer,
+        mode,
+        tables: prepared.tables,
+        ...(options.maxRows === undefined ? {} : { maxRowsPerStatement: options.maxRows }),
+        ...(options.recordsPerWrite === undefined ? {} : { recordsPerWrite: options.recordsPerWrite }),
+      }
       let summary: WarehouseSummary
-      try {
-        summary = await runWarehouseSink(
-          {
-            consumer,
-            mode,
-            tables: prepared.tables,
-            ...(options.maxRows === undefined ? {} : { maxRowsPerStatement: options.maxRows }),
-            ...(options.recordsPerWrite === undefined ? {} : { recordsPerWrite: options.recordsPerWrite }),
-          },
-          {
+      let pipeline: PipelineReport | undefined
+      if (mode === 'batch') {
+        // A Beam pipeline; positions live in dip_offsets, so its readers use groups of their own
+        // (no wait for a killed run's member to time out) and the group's offsets are committed
+        // at the end without joining it.
+        const groupCommitter = kafka.source({ groupId: group })
+        try {
+          const { runWarehouseBatchOnBeam } = await import('../beam/warehouse-pipeline.ts')
+          const result = await runWarehouseBatchOnBeam(sinkOptions, {
+            kafka,
+            admin,
+            groupId: group,
+            groupCommitter,
+            session,
+            signal: deps.signal,
+            onProgress: ({ read, written }) =>
+              spinner.update(`Beam (direct runner): ${read} records read, ${written} written to MySQL`),
+            onWarning: (message) => reporter.warn(message),
+          })
+          summary = result
+          pipeline = {
+            runner: result.runner,
+            recordsIn: result.recordsIn,
+            recordsOut: result.recordsOut,
+            deadLetters: result.deadLetters,
+            stages: result.stages,
+          }
+        } catch (error) {
+          spinner.fail()
+          throw error
+        } finally {
+          await groupCommitter.close().catch(() => undefined)
+        }
+      } else {
+        const source = kafka.source({ groupId: group, fromBeginning: true })
+        try {
+          summary = await runWarehouseSink(sinkOptions, {
             admin,
             source,
-            ...(groupCommitter === undefined ? {} : { groupCommitter }),
             session,
             signal: deps.signal,
             onBatch: ({ records }) => spinner.update(`${records} records written to MySQL`),
             onWarning: (message) => reporter.warn(message),
-          },
-        )
-      } catch (error) {
-        spinner.fail()
-        throw error
-      } finally {
-        await source.close().catch(() => undefined)
-        await groupCommitter?.close().catch(() => undefined)
+          })
+        } catch (error) {
+          spinner.fail()
+          throw error
+        } finally {
+          await source.close().catch(() => undefined)
+        }
       }
       const durationMs = Date.now() - started
       const tables = prepared.tables.map(({ table }) => ({
@@ -230,10 +263,15 @@ export async function runConsumeWarehouse(
         recordsPerSecond: durationMs > 0 ? Math.round((summary.records * 1000) / durationMs) : 0,
         upToDate: summary.upToDate,
         created: prepared.created,
+        ...pipeline,
       }
       if (summary.upToDate) spinner.succeed('MySQL is up to date: no new records, nothing written')
       else spinner.succeed(`${summary.records} records → MySQL in ${(durationMs / 1000).toFixed(1)} s`)
       printSummary(reporter, result)
+      if (pipeline !== undefined && !summary.upToDate && !reporter.json) {
+        const { printStages } = await import('./consume-lake.ts')
+        printStages(reporter, pipeline)
+      }
       return result
     } finally {
       await session.close()
