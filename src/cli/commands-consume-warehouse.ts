@@ -28,7 +28,7 @@ interface WarehouseFlags {
   readonly maxRows?: number
   readonly recordsPerWrite?: number
   readonly retryFor?: number
-  readonly runner?: 'direct' | 'flink'
+  readonly runner?: 'direct' | 'flink' | 'dip'
 }
 
 export function registerWarehouseCommand(consume: Command): void {
@@ -49,10 +49,10 @@ export function registerWarehouseCommand(consume: Command): void {
     .addOption(
       new Option(
         '--runner <runner>',
-        'batch: the Apache Beam runner (default direct; flink: not available yet)',
+        "batch: the Apache Beam runner (default direct; flink: not available yet) or dip (dip's own loop, no Beam)",
       )
-        .choices(['direct', 'flink'])
-        .argParser(choice(['direct', 'flink'] as const)),
+        .choices(['direct', 'flink', 'dip'])
+        .argParser(choice(['direct', 'flink', 'dip'] as const)),
     )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: WarehouseFlags, command: Command) => {

@@ -29,7 +29,7 @@ interface LakeCliOptions {
   readonly idleFlush?: number
   readonly group?: string
   readonly commit?: boolean
-  readonly runner?: 'direct' | 'flink'
+  readonly runner?: 'direct' | 'flink' | 'dip'
 }
 
 export function registerConsumeCommands(program: Command): Command {
@@ -76,10 +76,10 @@ Examples:
     .addOption(
       new Option(
         '--runner <runner>',
-        'batch: the Apache Beam runner (default direct; flink: not available yet)',
+        "batch: the Apache Beam runner (default direct; flink: not available yet) or dip (dip's own loop, no Beam)",
       )
-        .choices(['direct', 'flink'])
-        .argParser(choice(['direct', 'flink'] as const)),
+        .choices(['direct', 'flink', 'dip'])
+        .argParser(choice(['direct', 'flink', 'dip'] as const)),
     )
     .addHelpText('after', LAKE_EXAMPLES)
     .action(async (options: LakeCliOptions, command: Command) => {

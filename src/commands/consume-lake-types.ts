@@ -4,7 +4,7 @@ import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
 import type { Feed } from '../sinks/feeds.ts'
 import type { PipelineReport } from '../beam/pipeline-report.ts'
-import type { BeamRunner } from '../beam/runner-choice.ts'
+import type { BatchRunner } from '../beam/runner-choice.ts'
 
 /** What `dip consume lake` does, resolved from flags and config before any I/O. */
 export interface LakePlan {
@@ -24,7 +24,7 @@ export interface LakePlan {
   /** false: do not commit to groupId at all (saves the few seconds the admin commit takes). */
   readonly commit: boolean
   /** Batch mode: the Beam runner the pipeline runs on (default direct). */
-  readonly runner?: BeamRunner
+  readonly runner?: BatchRunner
 }
 
 export interface LakeTopicSummary {

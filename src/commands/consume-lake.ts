@@ -7,7 +7,7 @@ import { assertTimeZone } from '../lake/partition-path.ts'
 import { DipError, usageError } from '../shared/errors.ts'
 import { resolveFeeds, type Feed } from '../sinks/feeds.ts'
 import { emptyReport, type PipelineReport } from '../beam/pipeline-report.ts'
-import { assertRunnerAvailable, type BeamRunner } from '../beam/runner-choice.ts'
+import { assertRunnerAvailable, type BatchRunner } from '../beam/runner-choice.ts'
 import { sinkFeeds, summarize } from './consume-lake-run.ts'
 import type {
   ConsumeLakeDeps,
@@ -79,9 +79,9 @@ export async function consumeLake(
     if (plan.mode === 'batch' && states.every((s) => s.done)) {
       const summary = summarize(plan, feeds, new Map(), startedAt, true)
       reporter.success(`lake is up to date: nothing new in ${feeds.length} topic(s), nothing written`)
-      return { ...summary, ...emptyReport('beam-direct') }
+      return plan.runner === 'dip' ? summary : { ...summary, ...emptyReport('beam-direct') }
     }
-    if (plan.mode === 'batch') {
+    if (plan.mode === 'batch' && plan.runner !== 'dip') {
       assertRunnerAvailable(plan.runner ?? 'direct')
       const { runLakeBatchOnBeam } = await import('../beam/lake-pipeline.ts')
       return await runLakeBatchOnBeam(plan, deps, feeds, states, startedAt)
@@ -163,7 +163,7 @@ export interface ConsumeLakeFlags {
   readonly idleFlush?: number
   readonly group?: string
   readonly commit?: boolean
-  readonly runner?: BeamRunner
+  readonly runner?: BatchRunner
 }
 
 export async function runConsumeLake(

@@ -2,9 +2,9 @@ import { createContext, type GlobalOptions } from '../cli/context.ts'
 import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
-import type { KafkaPorts } from '../kafka/ports.ts'
+import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
 import type { PipelineReport } from '../beam/pipeline-report.ts'
-import { assertRunnerAvailable, type BeamRunner } from '../beam/runner-choice.ts'
+import { assertRunnerAvailable, type BatchRunner } from '../beam/runner-choice.ts'
 import { createKsqlClient, type KsqlClient, type SourceSchema } from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
@@ -46,7 +46,7 @@ export interface ConsumeWarehouseOptions {
   /** Give up after MySQL stayed unreachable this long. */
   readonly retryForMs?: number
   /** Batch: the Apache Beam runner (default direct). */
-  readonly runner?: BeamRunner
+  readonly runner?: BatchRunner
 }
 
 export interface ConsumeWarehouseTableResult {
@@ -198,7 +198,7 @@ export async function runConsumeWarehouse(
       }
       let summary: WarehouseSummary
       let pipeline: PipelineReport | undefined
-      if (mode === 'batch') {
+      if (mode === 'batch' && options.runner !== 'dip') {
         // A Beam pipeline; positions live in dip_offsets, so its readers use groups of their own
         // (no wait for a killed run's member to time out) and the group's offsets are committed
         // at the end without joining it.
@@ -231,11 +231,22 @@ export async function runConsumeWarehouse(
           await groupCommitter.close().catch(() => undefined)
         }
       } else {
-        const source = kafka.source({ groupId: group, fromBeginning: true })
+        // dip's own loop: a batch run reads with a group of its own and commits the group's
+        // offsets at the end without joining it; a stream stays a member.
+        const source =
+          mode === 'batch'
+            ? kafka.source({
+                groupId: `${group}-${process.pid}-${Date.now().toString(36)}`,
+                fromBeginning: true,
+                maxWaitMs: BATCH_FETCH_WAIT_MS,
+              })
+            : kafka.source({ groupId: group, fromBeginning: true })
+        const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
         try {
           summary = await runWarehouseSink(sinkOptions, {
             admin,
             source,
+            ...(groupCommitter === undefined ? {} : { groupCommitter }),
             session,
             signal: deps.signal,
             onBatch: ({ records }) => spinner.update(`${records} records written to MySQL`),
@@ -246,6 +257,7 @@ export async function runConsumeWarehouse(
           throw error
         } finally {
           await source.close().catch(() => undefined)
+          await groupCommitter?.close().catch(() => undefined)
         }
       }
       const durationMs = Date.now() - started

@@ -107,13 +107,27 @@ async function runJob(
         reporter,
         signal,
       })
-      return { records: summary.records, files: summary.files, rows: 0 }
+      return {
+        records: summary.records,
+        files: summary.files,
+        rows: 0,
+        ...('runner' in summary
+          ? { runner: summary.runner, deadLetters: summary.deadLetters, stages: summary.stages }
+          : {}),
+      }
     }
     case 'warehouse': {
       const { runConsumeWarehouse } = await import('./consume-warehouse.ts')
       const result = await runConsumeWarehouse({ batch: true }, { config: loaded.config, reporter, signal })
       const rows = result.tables.reduce((sum, table) => sum + table.upserted + table.deleted, 0)
-      return { records: result.records, files: 0, rows }
+      return {
+        records: result.records,
+        files: 0,
+        rows,
+        ...(result.runner === undefined
+          ? {}
+          : { runner: result.runner, deadLetters: result.deadLetters ?? 0, stages: result.stages ?? [] }),
+      }
     }
   }
 }
