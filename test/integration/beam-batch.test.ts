@@ -197,12 +197,11 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
     expect(first.signal).toBe('SIGKILL')
     expect(await stored()).toBeLessThan(await totalHigh(topic))
 
-    const rerun = await dip(config, [...args, '--json'])
+    // The rerun in human mode: the per-table summary and the table of the pipeline's stages.
+    const rerun = await dip(config, args)
     expect(rerun.exitCode, rerun.stderr).toBe(0)
-    const summary = JSON.parse(rerun.stdout) as Record<string, unknown>
-    expect(summary).toMatchObject({ runner: 'beam-direct', mode: 'batch' })
-    const stages = summary['stages'] as { stage: string }[]
-    expect(stages.map((s) => s.stage)).toEqual(['ReadKafka', 'DecodeValidate', 'WriteWarehouse'])
+    expect(rerun.stdout).toMatch(/beam-direct stage\s+in\s+out\s+own time/)
+    expect(rerun.stdout).toMatch(/WriteWarehouse/)
 
     const rows = await tableRows(pool, `SELECT id, seq FROM \`${table}\` ORDER BY id`)
     expect(rows).toEqual(
@@ -218,5 +217,34 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
     expect(await storedOffsets(pool, consumer, topic)).toEqual(
       new Map(high.filter((p) => p.high > 0n).map((p) => [p.partition, p.high])),
     )
+
+    // New records: the next run's --json names the runner and its stages, and counts the dead letter.
+    await send([
+      { topic, key: 'K9998', value: JSON.stringify({ SEQ: RECORDS + 1, NOTE: 'late' }) },
+      { topic, key: 'K9999', value: '{"SEQ": ' },
+    ])
+    const next = await dip(config, [...args, '--json'])
+    expect(next.exitCode, next.stderr).toBe(0)
+    const summary = JSON.parse(next.stdout) as Record<string, unknown>
+    expect(summary).toMatchObject({
+      runner: 'beam-direct',
+      mode: 'batch',
+      recordsIn: 2,
+      recordsOut: 1,
+      deadLetters: 1,
+    })
+    const [read, decode, write] = summary['stages'] as { stage: string; in: number; out: number }[]
+    expect([read?.stage, decode?.stage, write?.stage]).toEqual([
+      'ReadKafka',
+      'DecodeValidate',
+      'WriteWarehouse',
+    ])
+    // Two records and one end per partition read (one or two partitions got the new records).
+    expect(read?.out).toBeGreaterThanOrEqual(3)
+    expect(read?.out).toBeLessThanOrEqual(4)
+    expect([decode?.in, decode?.out, write?.in, write?.out]).toEqual([read?.out, read?.out, read?.out, 0])
+    expect(await tableRows(pool, `SELECT id, seq FROM \`${table}\` WHERE id = 'K9998'`)).toEqual([
+      { id: 'K9998', seq: String(RECORDS + 1) },
+    ])
   })
 })
