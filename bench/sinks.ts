@@ -58,7 +58,13 @@ export const SINK_BENCH_EXTENSIONS: SinkBenchExtension[] = [
             name: 'dip consume warehouse --batch',
             recordsPerSecond: result.sinkRecordsPerSecond,
             peakRssMb: result.sinkPeakRssMb,
-            note: `${result.rows} rows x ${result.columns} columns; ${result.sinkProcessRecordsPerSecond}/s spawn to exit`,
+            note: `Beam direct runner; ${result.rows} rows x ${result.columns} columns; ${result.sinkProcessRecordsPerSecond}/s spawn to exit; ${stageNote(result.stages)}`,
+          },
+          {
+            name: 'dip consume warehouse --batch --runner dip',
+            recordsPerSecond: result.loopRecordsPerSecond,
+            peakRssMb: result.loopPeakRssMb,
+            note: "dip's own loop without Beam, same rows",
           },
           {
             name: 'raw mysql2 multi-row upsert',
@@ -90,6 +96,9 @@ export interface SinksBenchResult {
     readonly produceVsProducerPerformance: number | null
     readonly lakeJsonlVsConsumerPerformance: number | null
     readonly warehouseVsRawUpsert: number | null
+    /** The Beam pipeline (direct runner) / dip's own loop, same batch, same run (goal ≥ 0.5). */
+    readonly lakeBeamVsDipLoop: number | null
+    readonly warehouseBeamVsDipLoop: number | null
   }
   readonly goals: { readonly produce: 0.5; readonly lakeJsonl: 0.5; readonly warehouse: 0.5 }
   readonly extensions: Readonly<Record<string, unknown>>
@@ -154,7 +163,14 @@ export async function runBench(args: readonly string[]): Promise<SinksBenchResul
         `  Kafka tools not found under ${libs}: run \`dip setup\`; skipping ProducerPerformance/ConsumerPerformance`,
       )
 
-    for (const format of ['jsonl', 'parquet'] as const) {
+    // The Beam pipeline (the default runner) in both formats, and dip's own loop (--runner dip)
+    // on JSON Lines in the same run for the comparison.
+    const lakeRuns = [
+      { format: 'jsonl', runner: 'direct' },
+      { format: 'parquet', runner: 'direct' },
+      { format: 'jsonl', runner: 'dip' },
+    ] as const
+    for (const { format, runner } of lakeRuns) {
       const lake = await mkdtemp(join(tmpdir(), `dip-bench-lake-${format}-`))
       lakes.push(lake)
       const sunk = await timed(
@@ -170,18 +186,31 @@ export async function runBench(args: readonly string[]): Promise<SinksBenchResul
           format,
           '--lake-root',
           lake,
+          '--runner',
+          runner,
         ],
         { DIP_KSQL_URL: 'http://127.0.0.1:9' },
       )
-      const lakeSummary = sunk.json as { records: number; seconds: number }
+      const lakeSummary = sunk.json as {
+        records: number
+        seconds: number
+        stages?: readonly { stage: string; seconds: number }[]
+      }
       const rate = Math.round(lakeSummary.records / Math.max(lakeSummary.seconds, 0.001))
       rows.push({
-        name: `dip consume lake --batch (${format})`,
+        name:
+          runner === 'dip'
+            ? `dip consume lake --batch --runner dip (${format})`
+            : `dip consume lake --batch (${format})`,
         recordsPerSecond: rate,
         peakRssMb: sunk.peakRssMb,
-        note: `${lakeSummary.records} records in ${lakeSummary.seconds} s, incl. group join`,
+        note:
+          `${lakeSummary.records} records in ${lakeSummary.seconds} s, incl. group join` +
+          (lakeSummary.stages === undefined
+            ? "; dip's own loop without Beam"
+            : `; Beam direct runner; ${stageNote(lakeSummary.stages)}`),
       })
-      log(`  lake ${format}: ${rate} records/s`)
+      log(`  lake ${format} (${runner}): ${rate} records/s`)
     }
 
     if (existsSync(libs)) {
@@ -202,8 +231,10 @@ export async function runBench(args: readonly string[]): Promise<SinksBenchResul
       extensions[extension.name] = result.details ?? null
     }
 
-    const jsonl = rows.find((r) => r.name.includes('(jsonl)'))?.recordsPerSecond ?? null
     const rateOf = (name: string) => rows.find((r) => r.name === name)?.recordsPerSecond ?? null
+    const jsonl = rateOf('dip consume lake --batch (jsonl)')
+    const jsonlLoop = rateOf('dip consume lake --batch --runner dip (jsonl)')
+    const warehouseLoop = rateOf('dip consume warehouse --batch --runner dip')
     const warehouse = rateOf('dip consume warehouse --batch')
     const rawUpsert = rateOf('raw mysql2 multi-row upsert')
     const result: SinksBenchResult = {
@@ -219,6 +250,9 @@ export async function runBench(args: readonly string[]): Promise<SinksBenchResul
         lakeJsonlVsConsumerPerformance:
           consumerPerf === null || jsonl === null ? null : round2(jsonl / consumerPerf),
         warehouseVsRawUpsert: warehouse === null || rawUpsert === null ? null : round2(warehouse / rawUpsert),
+        lakeBeamVsDipLoop: jsonl === null || jsonlLoop === null ? null : round2(jsonl / jsonlLoop),
+        warehouseBeamVsDipLoop:
+          warehouse === null || warehouseLoop === null ? null : round2(warehouse / warehouseLoop),
       },
       goals: { produce: 0.5, lakeJsonl: 0.5, warehouse: 0.5 },
       extensions,
@@ -320,6 +354,12 @@ function printTable(result: SinksBenchResult): void {
   log(
     `produce / ProducerPerformance = ${result.ratios.produceVsProducerPerformance ?? '-'} (goal ≥ 0.5); ` +
       `lake JSONL / ConsumerPerformance = ${result.ratios.lakeJsonlVsConsumerPerformance ?? '-'} (goal ≥ 0.5); ` +
-      `warehouse / raw upsert = ${result.ratios.warehouseVsRawUpsert ?? '-'} (goal ≥ 0.5)`,
+      `warehouse / raw upsert = ${result.ratios.warehouseVsRawUpsert ?? '-'} (goal ≥ 0.5); ` +
+      `Beam / dip loop: lake ${result.ratios.lakeBeamVsDipLoop ?? '-'}, warehouse ${result.ratios.warehouseBeamVsDipLoop ?? '-'} (goal ≥ 0.5)`,
   )
+}
+
+/** "ReadKafka 1.2 s, DecodeValidate 0.3 s, …": where a Beam pipeline's time went. */
+function stageNote(stages: readonly { readonly stage: string; readonly seconds: number }[]): string {
+  return stages.map((s) => `${s.stage} ${s.seconds} s`).join(', ')
 }

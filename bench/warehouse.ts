@@ -42,6 +42,11 @@ export interface WarehouseBenchResult {
   readonly sinkProcessRecordsPerSecond: number
   /** Peak RSS of the dip process; null without GNU time (/usr/bin/time). */
   readonly sinkPeakRssMb: number | null
+  /** The same batch through dip's own loop without Beam (`--runner dip`), in the same run. */
+  readonly loopRecordsPerSecond: number
+  readonly loopPeakRssMb: number | null
+  /** Where the Beam pipeline's time went: each stage's own seconds. */
+  readonly stages: readonly { readonly stage: string; readonly seconds: number }[]
   readonly rawUpsertRowsPerSecond: number
   /** The same rows sorted by key (appends to the index): shown for comparison, not the reference. */
   readonly rawSortedUpsertRowsPerSecond: number
@@ -110,7 +115,31 @@ export async function benchWarehouse(options: {
     }),
   )
   try {
-    log(`  warehouse: dip consume warehouse --batch of ${events} events into ${sinkTable}`)
+    // dip's own batch loop first (--runner dip), into a table dropped afterwards: the Beam
+    // pipeline below is compared with it in the same run.
+    log(`  warehouse: dip consume warehouse --batch --runner dip of ${events} events`)
+    const loop = await runCli(
+      [
+        '--json',
+        'consume',
+        'warehouse',
+        '--batch',
+        '--runner',
+        'dip',
+        '--auto-create',
+        '--topics',
+        topic,
+        '--consumer',
+        `${consumer}-loop`,
+      ],
+      { DIP_KSQL_URL: ksql.url },
+    )
+    if (loop.result.records !== events)
+      throw new Error(`dip's loop read ${loop.result.records} of ${events} records`)
+    for (const table of loop.result.tables) await pool.query(`DROP TABLE IF EXISTS \`${table.table}\``)
+    log(
+      `  warehouse: dip consume warehouse --batch (Beam, direct runner) of ${events} events into ${sinkTable}`,
+    )
     const cli = await runCli(
       [
         '--json',
@@ -152,6 +181,9 @@ export async function benchWarehouse(options: {
       sinkRecordsPerSecond: cli.result.recordsPerSecond,
       sinkProcessRecordsPerSecond: Math.round(events / (cli.ms / 1000)),
       sinkPeakRssMb: cli.peakRssMb,
+      loopRecordsPerSecond: loop.result.recordsPerSecond,
+      loopPeakRssMb: loop.peakRssMb,
+      stages: cli.result.stages ?? [],
       rawUpsertRowsPerSecond: rawRate,
       rawSortedUpsertRowsPerSecond: sortedRate,
       ratio: Math.round((cli.result.recordsPerSecond / rawRate) * 100) / 100,
@@ -159,7 +191,9 @@ export async function benchWarehouse(options: {
   } finally {
     for (const table of [sinkTable, rawTable, sortedTable])
       await pool.query(`DROP TABLE IF EXISTS \`${table}\``).catch(() => undefined)
-    await pool.query('DELETE FROM dip_offsets WHERE consumer = ?', [consumer]).catch(() => undefined)
+    await pool
+      .query('DELETE FROM dip_offsets WHERE consumer IN (?, ?)', [consumer, `${consumer}-loop`])
+      .catch(() => undefined)
     await pool.end()
     await ksql.close()
   }
@@ -247,6 +281,7 @@ interface CliWarehouseResult {
   readonly records: number
   readonly recordsPerSecond: number
   readonly tables: readonly { readonly table: string }[]
+  readonly stages?: readonly { readonly stage: string; readonly seconds: number }[]
 }
 
 /** `node bin/dip.js <args>` under GNU time (when installed) for its peak RSS; wall time from spawn to exit. */

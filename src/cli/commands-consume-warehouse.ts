@@ -1,6 +1,6 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { GlobalOptions } from './context.ts'
-import { commaList, durationMs, positiveInt } from './parse-flags.ts'
+import { choice, commaList, durationMs, positiveInt } from './parse-flags.ts'
 
 const EXAMPLES = `
 Examples:
@@ -8,6 +8,7 @@ Examples:
   $ dip consume warehouse                         stream until Ctrl-C (SIGINT/SIGTERM flush and exit 0)
   $ dip consume warehouse --batch --auto-create   create missing MySQL tables from the ksqlDB schema
   $ dip consume warehouse --batch --topics TOTAL_PAR_TYPE_5MIN --json
+  $ dip consume warehouse --batch --runner direct  the batch as an Apache Beam pipeline (the default)
 
 Every ksqlDB TABLE (and every config feed of kind table) is upserted into one MySQL table:
 key columns + value columns, lower-cased (rename with feeds[].columns, e.g. WINDOWSTART:
@@ -18,7 +19,10 @@ written (a column name MySQL refuses, a missing table, a write MySQL refuses) is
 fix and keeps its records for the next run; the other tables are written, then the exit code is 1.
 The lab's ksqlDB tables land in the lab schema of database/schema.sql (built-in feeds). Streaming
 prints a progress line every 30 s (records, records/s, lag), a warning when the broker stops
-answering and a line when it answers again.`
+answering and a line when it answers again.
+--batch runs an Apache Beam pipeline (read → decode/validate → undecodable records as a tagged side
+output to dip_rejects → MySQL writer) on Beam's direct runner, in this process; --runner flink is
+not available yet.`
 
 interface WarehouseFlags {
   readonly batch?: boolean
@@ -30,6 +34,7 @@ interface WarehouseFlags {
   readonly recordsPerWrite?: number
   readonly retryFor?: number
   readonly progressEvery?: number
+  readonly runner?: 'direct' | 'flink' | 'dip'
 }
 
 export function registerWarehouseCommand(consume: Command): void {
@@ -52,6 +57,14 @@ export function registerWarehouseCommand(consume: Command): void {
       'streaming: a progress line (records, records/s, lag) this often (default 30s)',
       durationMs,
     )
+    .addOption(
+      new Option(
+        '--runner <runner>',
+        "batch: the Apache Beam runner (default direct; flink: not available yet) or dip (dip's own loop, no Beam)",
+      )
+        .choices(['direct', 'flink', 'dip'])
+        .argParser(choice(['direct', 'flink', 'dip'] as const)),
+    )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: WarehouseFlags, command: Command) => {
       if (flags.consumer !== undefined && !/^[A-Za-z0-9_.-]{1,100}$/.test(flags.consumer)) {
@@ -73,6 +86,7 @@ export function registerWarehouseCommand(consume: Command): void {
           ...(flags.recordsPerWrite === undefined ? {} : { recordsPerWrite: flags.recordsPerWrite }),
           ...(flags.retryFor === undefined ? {} : { retryForMs: flags.retryFor }),
           ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
+          ...(flags.runner === undefined ? {} : { runner: flags.runner }),
         },
         command.optsWithGlobals<GlobalOptions>(),
       )

@@ -10,12 +10,15 @@ Examples:
   $ dip consume lake --progress-every 10s           a line every 10 s: records, records/s, lag
   $ dip consume lake --batch --topics transaction_log --format parquet
   $ dip consume lake --batch --json                 per-topic records, files, bytes, errors as JSON
+  $ dip consume lake --batch --runner direct        the batch as an Apache Beam pipeline (the default)
 
 Layout: <lake>/<streams|tables>/<TOPIC>/year=YYYY/month=MM/day=DD/<TOPIC>-p<PART>-<FIRST>-<LAST>.jsonl
 (date of the Kafka record time, lake.timeZone). Bad records go to <lake>/_errors/<TOPIC>/… with the reason.
 Streaming prints a progress line every 30 s (records, records/s, lag), a warning when the broker
 stops answering and a line when it answers again. Exactly once: the position is read back from the file names, so a restart after a crash continues
-where the lake ends, with no offset lost or written twice.`
+where the lake ends, with no offset lost or written twice.
+--batch runs an Apache Beam pipeline (read → decode/validate → dead letters as a tagged side
+output → lake writer) on Beam's direct runner, in this process; --runner flink is not available yet.`
 
 interface LakeCliOptions {
   readonly batch?: boolean
@@ -29,6 +32,7 @@ interface LakeCliOptions {
   readonly group?: string
   readonly commit?: boolean
   readonly progressEvery?: number
+  readonly runner?: 'direct' | 'flink' | 'dip'
 }
 
 export function registerConsumeCommands(program: Command): Command {
@@ -76,6 +80,14 @@ Examples:
       '--progress-every <time>',
       'streaming: a progress line (records, records/s, lag) this often (default 30s)',
       durationMs,
+    )
+    .addOption(
+      new Option(
+        '--runner <runner>',
+        "batch: the Apache Beam runner (default direct; flink: not available yet) or dip (dip's own loop, no Beam)",
+      )
+        .choices(['direct', 'flink', 'dip'])
+        .argParser(choice(['direct', 'flink', 'dip'] as const)),
     )
     .addHelpText('after', LAKE_EXAMPLES)
     .action(async (options: LakeCliOptions, command: Command) => {

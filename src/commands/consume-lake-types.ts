@@ -3,6 +3,8 @@ import type { FeedConfig } from '../config/config-schema.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
 import type { Feed } from '../sinks/feeds.ts'
+import type { PipelineReport } from '../beam/pipeline-report.ts'
+import type { BatchRunner } from '../beam/runner-choice.ts'
 
 /** What `dip consume lake` does, resolved from flags and config before any I/O. */
 export interface LakePlan {
@@ -23,6 +25,8 @@ export interface LakePlan {
   readonly commit: boolean
   /** Streaming: a progress line (records, rate, lag) this often; default STREAM_PROGRESS_MS. */
   readonly progressEveryMs?: number
+  /** Batch mode: the Beam runner the pipeline runs on (default direct). */
+  readonly runner?: BatchRunner
 }
 
 /** How often a streaming sink prints its progress line unless told otherwise. */
@@ -52,6 +56,9 @@ export interface LakeSummary {
   readonly bytes: number
   readonly topics: readonly LakeTopicSummary[]
 }
+
+/** A batch run's summary: the lake figures and the Beam pipeline's (runner, records, stages). */
+export type LakeBatchSummary = LakeSummary & PipelineReport
 
 export interface ConsumeLakeDeps {
   readonly kafka: KafkaPorts

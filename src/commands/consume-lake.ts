@@ -7,12 +7,26 @@ import { recoverTopic } from '../lake/lake-position.ts'
 import { assertTimeZone } from '../lake/partition-path.ts'
 import { DipError, usageError } from '../shared/errors.ts'
 import { resolveFeeds, type Feed } from '../sinks/feeds.ts'
+import { emptyReport, type PipelineReport } from '../beam/pipeline-report.ts'
+import { assertRunnerAvailable, type BatchRunner } from '../beam/runner-choice.ts'
 import { sinkFeeds, summarize } from './consume-lake-run.ts'
-import type { ConsumeLakeDeps, LakePlan, LakeSummary, PartitionState } from './consume-lake-types.ts'
+import type {
+  ConsumeLakeDeps,
+  LakeBatchSummary,
+  LakePlan,
+  LakeSummary,
+  PartitionState,
+} from './consume-lake-types.ts'
 import { formatBytes } from './produce.ts'
 import { onStopSignals } from './stop-signals.ts'
 
-export type { ConsumeLakeDeps, LakePlan, LakeSummary, LakeTopicSummary } from './consume-lake-types.ts'
+export type {
+  ConsumeLakeDeps,
+  LakeBatchSummary,
+  LakePlan,
+  LakeSummary,
+  LakeTopicSummary,
+} from './consume-lake-types.ts'
 
 /**
  * `dip consume lake`: Kafka topics → date-partitioned lake files, exactly once. The position of
@@ -20,7 +34,10 @@ export type { ConsumeLakeDeps, LakePlan, LakeSummary, LakeTopicSummary } from '.
  * crash left half-written), and records before it are skipped, so a restart neither loses nor
  * repeats an offset.
  */
-export async function consumeLake(plan: LakePlan, deps: ConsumeLakeDeps): Promise<LakeSummary> {
+export async function consumeLake(
+  plan: LakePlan,
+  deps: ConsumeLakeDeps,
+): Promise<LakeSummary | LakeBatchSummary> {
   const { kafka, reporter } = deps
   const startedAt = Date.now()
   const resolved = await resolveFeeds({ topics: plan.topics, configFeeds: deps.configFeeds, ksql: deps.ksql })
@@ -63,7 +80,12 @@ export async function consumeLake(plan: LakePlan, deps: ConsumeLakeDeps): Promis
     if (plan.mode === 'batch' && states.every((s) => s.done)) {
       const summary = summarize(plan, feeds, new Map(), startedAt, true)
       reporter.success(`lake is up to date: nothing new in ${feeds.length} topic(s), nothing written`)
-      return summary
+      return plan.runner === 'dip' ? summary : { ...summary, ...emptyReport('beam-direct') }
+    }
+    if (plan.mode === 'batch' && plan.runner !== 'dip') {
+      assertRunnerAvailable(plan.runner ?? 'direct')
+      const { runLakeBatchOnBeam } = await import('../beam/lake-pipeline.ts')
+      return await runLakeBatchOnBeam(plan, deps, feeds, states, startedAt)
     }
     return await sinkFeeds(plan, deps, feeds, states, startedAt)
   } finally {
@@ -143,9 +165,13 @@ export interface ConsumeLakeFlags {
   readonly group?: string
   readonly commit?: boolean
   readonly progressEvery?: number
+  readonly runner?: BatchRunner
 }
 
-export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFlags): Promise<LakeSummary> {
+export async function runConsumeLake(
+  global: GlobalOptions,
+  flags: ConsumeLakeFlags,
+): Promise<LakeSummary | LakeBatchSummary> {
   const overrides: Record<string, unknown> = {}
   const lake: Record<string, unknown> = {}
   if (flags.lakeRoot !== undefined) lake['root'] = flags.lakeRoot
@@ -162,6 +188,9 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
       'use an IANA name such as UTC or Europe/Paris',
     )
   }
+  if (flags.runner !== undefined && flags.batch !== true)
+    throw usageError('--runner applies to batch runs only.', 'add --batch, or drop --runner to stream')
+  assertRunnerAvailable(flags.runner ?? 'direct')
   if (flags.topics !== undefined && flags.topics.length === 0)
     throw usageError('--topics is empty.', 'name at least one topic: --topics transaction_log,S1')
   const plan: LakePlan = {
@@ -177,6 +206,7 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
     groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
     ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
+    runner: flags.runner ?? 'direct',
   }
   const { createKafka, createKsql } = await import('../cli/create-deps.ts')
   const controller = new AbortController()
@@ -208,9 +238,18 @@ export async function runConsumeLake(global: GlobalOptions, flags: ConsumeLakeFl
         ]),
         { header: ['topic', 'area', 'records', 'deleted', 'errors', 'files', 'bytes'] },
       )
+    if (!reporter.json && !summary.upToDate && 'stages' in summary) printStages(reporter, summary)
     return summary
   } finally {
     outages?.stop()
     release()
   }
+}
+
+/** The Beam pipeline's steps: elements in and out and each step's own time. */
+export function printStages(reporter: Reporter, report: PipelineReport): void {
+  reporter.table(
+    report.stages.map((s) => [s.stage, s.in, s.out, `${s.seconds.toFixed(2)} s`]),
+    { header: [`${report.runner} stage`, 'in', 'out', 'own time'] },
+  )
 }

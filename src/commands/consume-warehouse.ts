@@ -4,6 +4,8 @@ import type { Reporter } from '../cli/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { createKafkaPorts } from '../kafka/kafkajs-client.ts'
 import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
+import type { PipelineReport } from '../beam/pipeline-report.ts'
+import { assertRunnerAvailable, type BatchRunner } from '../beam/runner-choice.ts'
 import {
   createKsqlClient,
   ksqlCredentials,
@@ -25,7 +27,11 @@ import {
   DEFAULT_RETRY,
   type RetryPolicy,
 } from '../warehouse/reconnecting-session.ts'
-import { runWarehouseSink, type WarehouseSummary } from '../warehouse/run-warehouse-sink.ts'
+import {
+  runWarehouseSink,
+  type RunWarehouseOptions,
+  type WarehouseSummary,
+} from '../warehouse/run-warehouse-sink.ts'
 import { describeFailures, type TableFailure } from '../warehouse/table-failure.ts'
 import { connectFromPool } from '../warehouse/warehouse-connection.ts'
 
@@ -50,6 +56,8 @@ export interface ConsumeWarehouseOptions {
   readonly retryForMs?: number
   /** Streaming: a progress line (records, rate, lag) this often; default STREAM_PROGRESS_MS. */
   readonly progressEveryMs?: number
+  /** Batch: the Apache Beam runner (default direct). */
+  readonly runner?: BatchRunner
 }
 
 export interface ConsumeWarehouseTableResult {
@@ -61,7 +69,7 @@ export interface ConsumeWarehouseTableResult {
   readonly rejected: number
 }
 
-export interface ConsumeWarehouseResult {
+export interface ConsumeWarehouseResult extends Partial<PipelineReport> {
   readonly mode: 'batch' | 'stream'
   readonly consumer: string
   readonly tables: readonly ConsumeWarehouseTableResult[]
@@ -122,6 +130,11 @@ export async function runConsumeWarehouse(
   const { config, reporter } = deps
   const started = Date.now()
   const mode = options.batch === true ? 'batch' : 'stream'
+  if (options.runner !== undefined && mode !== 'batch')
+    throw new DipError('DIP_USAGE', '--runner applies to batch runs only.', {
+      hint: 'add --batch, or drop --runner to stream',
+    })
+  if (mode === 'batch') assertRunnerAvailable(options.runner ?? 'direct')
   const consumer = options.consumer ?? DEFAULT_CONSUMER
   const retry: RetryPolicy = {
     ...DEFAULT_RETRY,
@@ -209,18 +222,13 @@ export async function runConsumeWarehouse(
         mode === 'batch' ? 'Writing new records to MySQL' : 'Streaming records into MySQL (Ctrl-C to stop)',
       )
       const group = options.group ?? `dip-${consumer}`
-      // Positions live in dip_offsets, so a batch run needs no place in the group: it reads with a
-      // group of its own (no wait for a killed run's member to time out, nothing to hand over) and
-      // commits the group's offsets at the end without joining it. A stream stays a member.
-      const source =
-        mode === 'batch'
-          ? kafka.source({
-              groupId: `${group}-${process.pid}-${Date.now().toString(36)}`,
-              fromBeginning: true,
-              maxWaitMs: BATCH_FETCH_WAIT_MS,
-            })
-          : kafka.source({ groupId: group, fromBeginning: true })
-      const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
+      const sinkOptions: RunWarehouseOptions = {
+        consumer,
+        mode,
+        tables: prepared.tables,
+        ...(options.maxRows === undefined ? {} : { maxRowsPerStatement: options.maxRows }),
+        ...(options.recordsPerWrite === undefined ? {} : { recordsPerWrite: options.recordsPerWrite }),
+      }
       // Streaming: a line every so often even without a terminal, and word of a broker outage. The
       // lag is read from the group's offsets, which a streaming member commits after MySQL.
       let written = 0
@@ -250,16 +258,53 @@ export async function runConsumeWarehouse(
           ? reportBrokerOutages(config.kafka.brokers, (message) => reporter.warn(message))
           : undefined
       let summary: WarehouseSummary
-      try {
-        summary = await runWarehouseSink(
-          {
-            consumer,
-            mode,
-            tables: prepared.tables,
-            ...(options.maxRows === undefined ? {} : { maxRowsPerStatement: options.maxRows }),
-            ...(options.recordsPerWrite === undefined ? {} : { recordsPerWrite: options.recordsPerWrite }),
-          },
-          {
+      let pipeline: PipelineReport | undefined
+      if (mode === 'batch' && options.runner !== 'dip') {
+        // A Beam pipeline; positions live in dip_offsets, so its readers use groups of their own
+        // (no wait for a killed run's member to time out) and the group's offsets are committed
+        // at the end without joining it.
+        const groupCommitter = kafka.source({ groupId: group })
+        try {
+          const { runWarehouseBatchOnBeam } = await import('../beam/warehouse-pipeline.ts')
+          const result = await runWarehouseBatchOnBeam(sinkOptions, {
+            kafka,
+            admin,
+            groupId: group,
+            groupCommitter,
+            session,
+            signal: deps.signal,
+            onProgress: ({ read, written }) =>
+              spinner.update(`Beam (direct runner): ${read} records read, ${written} written to MySQL`),
+            onWarning: (message) => reporter.warn(message),
+          })
+          summary = result
+          pipeline = {
+            runner: result.runner,
+            recordsIn: result.recordsIn,
+            recordsOut: result.recordsOut,
+            deadLetters: result.deadLetters,
+            stages: result.stages,
+          }
+        } catch (error) {
+          spinner.fail()
+          throw error
+        } finally {
+          await groupCommitter.close().catch(() => undefined)
+        }
+      } else {
+        // dip's own loop: a batch run reads with a group of its own and commits the group's
+        // offsets at the end without joining it; a stream stays a member.
+        const source =
+          mode === 'batch'
+            ? kafka.source({
+                groupId: `${group}-${process.pid}-${Date.now().toString(36)}`,
+                fromBeginning: true,
+                maxWaitMs: BATCH_FETCH_WAIT_MS,
+              })
+            : kafka.source({ groupId: group, fromBeginning: true })
+        const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
+        try {
+          summary = await runWarehouseSink(sinkOptions, {
             admin,
             source,
             ...(groupCommitter === undefined ? {} : { groupCommitter }),
@@ -270,16 +315,16 @@ export async function runConsumeWarehouse(
               spinner.update(`${records} records written to MySQL`)
             },
             onWarning: (message) => reporter.warn(message),
-          },
-        )
-      } catch (error) {
-        spinner.fail()
-        throw error
-      } finally {
-        if (progressTimer !== undefined) clearInterval(progressTimer)
-        outages?.stop()
-        await source.close().catch(() => undefined)
-        await groupCommitter?.close().catch(() => undefined)
+          })
+        } catch (error) {
+          spinner.fail()
+          throw error
+        } finally {
+          if (progressTimer !== undefined) clearInterval(progressTimer)
+          outages?.stop()
+          await source.close().catch(() => undefined)
+          await groupCommitter?.close().catch(() => undefined)
+        }
       }
       const durationMs = Date.now() - started
       const tables = prepared.tables.map(({ table }) => ({
@@ -298,6 +343,7 @@ export async function runConsumeWarehouse(
         upToDate: summary.upToDate,
         created: prepared.created,
         failed,
+        ...pipeline,
       }
       if (failed.length > 0)
         spinner.fail(
@@ -306,6 +352,10 @@ export async function runConsumeWarehouse(
       else if (summary.upToDate) spinner.succeed('MySQL is up to date: no new records, nothing written')
       else spinner.succeed(`${summary.records} records → MySQL in ${(durationMs / 1000).toFixed(1)} s`)
       printSummary(reporter, result)
+      if (pipeline !== undefined && !summary.upToDate && !reporter.json) {
+        const { printStages } = await import('./consume-lake.ts')
+        printStages(reporter, pipeline)
+      }
       return result
     } finally {
       await session.close()

@@ -112,7 +112,14 @@ async function runJob(
         reporter,
         signal,
       })
-      return { records: summary.records, files: summary.files, rows: 0 }
+      return {
+        records: summary.records,
+        files: summary.files,
+        rows: 0,
+        ...('runner' in summary
+          ? { runner: summary.runner, deadLetters: summary.deadLetters, stages: summary.stages }
+          : {}),
+      }
     }
     case 'warehouse': {
       const { runConsumeWarehouse } = await import('./consume-warehouse.ts')
@@ -126,6 +133,9 @@ async function runJob(
         ...(result.failed.length === 0
           ? {}
           : { partialFailure: `table(s) not written: ${describeFailures(result.failed)}` }),
+        ...(result.runner === undefined
+          ? {}
+          : { runner: result.runner, deadLetters: result.deadLetters ?? 0, stages: result.stages ?? [] }),
       }
     }
   }

@@ -25,9 +25,25 @@ export async function runs(options: { readonly last?: number }, global: GlobalOp
       run.files,
       run.rows,
       run.attempts,
+      run.runner ?? '',
+      run.deadLetters ?? '',
       run.error ?? '',
     ]),
-    { header: ['job', 'start', 'took', 'status', 'records', 'files', 'rows', 'attempts', 'error'] },
+    {
+      header: [
+        'job',
+        'start',
+        'took',
+        'status',
+        'records',
+        'files',
+        'rows',
+        'attempts',
+        'runner',
+        'dead letters',
+        'error',
+      ],
+    },
   )
   return shown
 }

@@ -2,7 +2,7 @@ import { mkdir, rename, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { ConsumedRecord } from '../kafka/ports.ts'
 import type { DecodeTarget } from '../sinks/decode-record.ts'
-import { encodeRecordLine, type LakeLine, lineLength } from '../sinks/lake-line.ts'
+import { type EncodedLine, encodeRecordLine, type LakeLine, lineLength } from '../sinks/lake-line.ts'
 import type { LakeEncoder } from './encoders/lake-encoder.ts'
 import { formatLakeFileName } from './file-name.ts'
 import { createPartitionPaths, type LakeArea } from './partition-path.ts'
@@ -143,6 +143,73 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
     return flushed
   }
 
+  /** Redelivered records (a consumer restart re-reads from the committed offset) are already held. */
+  function isHeld(record: ConsumedRecord): boolean {
+    const key = id(record.topic, record.partition)
+    const window = windows.get(key)
+    const expected = window === undefined ? positions.get(key) : window.last + 1n
+    return expected !== undefined && record.offset < expected
+  }
+
+  async function place(
+    record: ConsumedRecord,
+    target: LakeTopic,
+    encoded: EncodedLine,
+    folderOf: (timestamp: number) => string,
+  ): Promise<void> {
+    const key = id(record.topic, record.partition)
+    const topicStats = statsOf(record.topic)
+    let area: LakeArea
+    let line: LakeLine
+    if (encoded.ok) {
+      area = target.area
+      line = encoded.line
+      topicStats.records++
+      if (encoded.deleted) topicStats.deleted++
+    } else {
+      area = '_errors'
+      line = JSON.stringify({
+        topic: record.topic,
+        partition: record.partition,
+        offset: Number(record.offset),
+        timestamp: record.timestamp,
+        reason: encoded.error.message,
+        key: record.key === null ? null : record.key.toString('base64'),
+        value: record.value === null ? null : record.value.toString('base64'),
+      })
+      topicStats.errors++
+    }
+    const dir =
+      area === '_errors' ? foldersOf(area, record.topic)(record.timestamp) : folderOf(record.timestamp)
+    const at = now()
+    let window = windows.get(key)
+    if (window === undefined) {
+      window = {
+        first: record.offset,
+        last: record.offset,
+        records: 0,
+        bytes: 0,
+        openedAt: at,
+        lastAppendAt: at,
+        buckets: new Map(),
+      }
+      windows.set(key, window)
+    }
+    let bucket = window.buckets.get(dir)
+    if (bucket === undefined) {
+      bucket = await openBucket(record.topic, record.partition, window, dir, area)
+      window.buckets.set(dir, bucket)
+    }
+    const written = bucket.spool.append(line)
+    if (written !== undefined) await written
+    window.last = record.offset
+    window.records++
+    window.bytes += lineLength(line)
+    window.lastAppendAt = at
+    if (window.records >= options.maxRecords || window.bytes >= options.maxBytes)
+      await flush(record.topic, record.partition)
+  }
+
   return {
     /** The next offset this sink expects for a partition (set from the lake before reading). */
     setPosition(topic: string, partition: number, offset: bigint): void {
@@ -161,75 +228,30 @@ export function createLakeSink(topics: readonly LakeTopic[], options: LakeSinkOp
       let topic: string | undefined
       let partition = -1
       let target: LakeTopic | undefined
-      let key = ''
-      let topicStats: TopicStats = { records: 0, deleted: 0, errors: 0, files: 0, bytes: 0 }
       let folderOf = (_timestamp: number) => ''
       for (const record of records) {
         if (record.topic !== topic || record.partition !== partition) {
           topic = record.topic
           partition = record.partition
           target = byTopic.get(topic)
-          key = id(topic, partition)
-          topicStats = statsOf(topic)
           if (target !== undefined) folderOf = foldersOf(target.area, topic)
         }
-        if (target === undefined) continue
-        let window = windows.get(key)
-        const expected = window === undefined ? positions.get(key) : window.last + 1n
-        // Redelivered records (a consumer restart re-reads from the committed offset) are already held.
-        if (expected !== undefined && record.offset < expected) continue
-        const encoded = encodeRecordLine(record, target)
-        let area: LakeArea
-        let line: LakeLine
-        if (encoded.ok) {
-          area = target.area
-          line = encoded.line
-          topicStats.records++
-          if (encoded.deleted) topicStats.deleted++
-        } else {
-          area = '_errors'
-          line = JSON.stringify({
-            topic: record.topic,
-            partition: record.partition,
-            offset: Number(record.offset),
-            timestamp: record.timestamp,
-            reason: encoded.error.message,
-            key: record.key === null ? null : record.key.toString('base64'),
-            value: record.value === null ? null : record.value.toString('base64'),
-          })
-          topicStats.errors++
-        }
-        const dir =
-          area === '_errors' ? foldersOf(area, record.topic)(record.timestamp) : folderOf(record.timestamp)
-        const at = now()
-        if (window === undefined) {
-          window = {
-            first: record.offset,
-            last: record.offset,
-            records: 0,
-            bytes: 0,
-            openedAt: at,
-            lastAppendAt: at,
-            buckets: new Map(),
-          }
-          windows.set(key, window)
-        }
-        let bucket = window.buckets.get(dir)
-        if (bucket === undefined) {
-          bucket = await openBucket(record.topic, record.partition, window, dir, area)
-          window.buckets.set(dir, bucket)
-        }
-        const written = bucket.spool.append(line)
-        if (written !== undefined) await written
-        window.last = record.offset
-        window.records++
-        window.bytes += lineLength(line)
-        window.lastAppendAt = at
+        if (target === undefined || isHeld(record)) continue
+        await place(record, target, encodeRecordLine(record, target), folderOf)
         added++
-        if (window.records >= options.maxRecords || window.bytes >= options.maxBytes)
-          await flush(record.topic, record.partition)
       }
       return added
+    },
+
+    /**
+     * Adds one record that was already encoded (a decode step ran before the writer, as in the Beam
+     * pipeline); false when the record's topic is not sunk or the record is already held.
+     */
+    async appendEncoded(record: ConsumedRecord, encoded: EncodedLine): Promise<boolean> {
+      const target = byTopic.get(record.topic)
+      if (target === undefined || isHeld(record)) return false
+      await place(record, target, encoded, foldersOf(target.area, record.topic))
+      return true
     },
 
     flush,

@@ -1,3 +1,11 @@
+/** One stage of a job's Beam pipeline: elements in and out and the stage's own seconds. */
+export interface StageRecord {
+  readonly stage: string
+  readonly in: number
+  readonly out: number
+  readonly seconds: number
+}
+
 /** One line of `<stateDir>/runs.jsonl`: one job run by the orchestrator. */
 export interface RunRecord {
   readonly job: JobName
@@ -14,6 +22,12 @@ export interface RunRecord {
   /** 1 for the first try; more when retries were needed. */
   readonly attempts: number
   readonly error?: string
+  /** The Beam runner the job's pipeline ran on, e.g. beam-direct (absent in older records). */
+  readonly runner?: string
+  /** Records routed to the dead-letter side output (lake _errors, warehouse dip_rejects). */
+  readonly deadLetters?: number
+  /** The pipeline's stages: elements in and out and each stage's own seconds. */
+  readonly stages?: readonly StageRecord[]
 }
 
 export const JOB_NAMES = ['lake', 'warehouse'] as const
@@ -30,6 +44,9 @@ export interface JobOutcome {
    * (the done part is done; the next cycle tries the failed part again).
    */
   readonly partialFailure?: string
+  readonly runner?: string
+  readonly deadLetters?: number
+  readonly stages?: readonly StageRecord[]
 }
 
 /** Parses runs.jsonl text; lines that are not a run record (e.g. cut by a crash) are skipped. */

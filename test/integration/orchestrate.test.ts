@@ -75,9 +75,9 @@ describe('dip orchestrate', () => {
       ['warehouse', 'ok'],
     ])
     // the lake sinks the stream feed and the ksqlDB table; the warehouse only the table
-    expect(runs[0]).toMatchObject({ records: 5, attempts: 1 })
+    expect(runs[0]).toMatchObject({ records: 5, attempts: 1, runner: 'beam-direct', deadLetters: 0 })
     expect(runs[0]!.files).toBeGreaterThanOrEqual(2)
-    expect(runs[1]).toMatchObject({ records: 2, rows: 2 })
+    expect(runs[1]).toMatchObject({ records: 2, rows: 2, runner: 'beam-direct' })
     expect(
       await tableRows(pool, `SELECT user_id, total FROM \`${tableTopic.toLowerCase()}\` ORDER BY user_id`),
     ).toEqual([
