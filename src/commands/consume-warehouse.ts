@@ -207,8 +207,9 @@ export async function runConsumeWarehouse(
           : kafka.source({ groupId: group, fromBeginning: true })
       const groupCommitter = mode === 'batch' ? kafka.source({ groupId: group }) : undefined
       // Streaming: a line every so often even without a terminal, and word of a broker outage. The
-      // lag is read from the group's offsets, which a streaming member commits after MySQL.
+      // lag counts from the positions written to MySQL in this run, else from the group's commits.
       let written = 0
+      const positions = new Map<string, bigint>()
       const streamProgress =
         mode === 'stream'
           ? createStreamProgress({
@@ -220,6 +221,7 @@ export async function runConsumeWarehouse(
                   admin,
                   group,
                   feeds.map((feed) => feed.topic),
+                  (topic, partition) => positions.get(`${topic}:${partition}`),
                 ),
               print: (line) => reporter.progress(line),
               warn: (line) => reporter.warn(line),
@@ -245,8 +247,9 @@ export async function runConsumeWarehouse(
             ...(groupCommitter === undefined ? {} : { groupCommitter }),
             session,
             signal: deps.signal,
-            onBatch: ({ records }) => {
+            onBatch: ({ records, position }) => {
               written = records
+              positions.set(`${position.topic}:${position.partition}`, position.offset)
               spinner.update(`${records} records written to MySQL`)
             },
             onWarning: (message) => reporter.warn(message),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createStreamProgress, topicsLag } from './stream-progress.ts'
+import { createStreamProgress, groupLag, topicsLag } from './stream-progress.ts'
 
 function harness(lagAnswers: (bigint | Error)[]) {
   let clock = 1_000_000
@@ -75,5 +75,22 @@ describe('topicsLag', () => {
     }
     const positions = new Map([['a:0', 90n]])
     expect(await topicsLag(admin, ['a', 'b'], (t, p) => positions.get(`${t}:${p}`))).toBe(10n + 10n + 5n)
+  })
+})
+
+describe('groupLag', () => {
+  it("counts from this run's positions, else the group's commits, else the whole partition", async () => {
+    const admin = {
+      topicOffsets: async () => [
+        { partition: 0, low: 0n, high: 10n },
+        { partition: 1, low: 0n, high: 10n },
+        { partition: 2, low: 0n, high: 10n },
+      ],
+      groupOffsets: async () => [
+        { topic: 't', partition: 0, offset: 2n },
+        { topic: 't', partition: 1, offset: 4n },
+      ],
+    }
+    expect(await groupLag(admin, 'g', ['t'], (_t, p) => (p === 0 ? 10n : undefined))).toBe(0n + 6n + 10n)
   })
 })

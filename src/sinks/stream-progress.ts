@@ -97,16 +97,24 @@ export async function topicsLag(
   return lag
 }
 
-/** Records of `topics` the group has not committed yet (a partition without a commit counts whole). */
+/**
+ * Records of `topics` not yet sunk: from `written` (positions this run stored), else from the
+ * group's committed offsets, else the whole partition.
+ */
 export async function groupLag(
   admin: Pick<TopicAdmin, 'topicOffsets' | 'groupOffsets'>,
   group: string,
   topics: readonly string[],
+  written: (topic: string, partition: number) => bigint | undefined = () => undefined,
 ): Promise<bigint> {
   let lag = 0n
   for (const topic of topics) {
     const committed = new Map((await admin.groupOffsets(group, topic)).map((o) => [o.partition, o.offset]))
-    lag += await topicsLag(admin, [topic], (_topic, partition) => committed.get(partition))
+    lag += await topicsLag(
+      admin,
+      [topic],
+      (_topic, partition) => written(topic, partition) ?? committed.get(partition),
+    )
   }
   return lag
 }

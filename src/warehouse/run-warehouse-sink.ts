@@ -46,6 +46,8 @@ export interface RunWarehouseDeps {
   readonly onBatch?: (progress: {
     readonly records: number
     readonly tables: ReadonlyMap<string, TableCounts>
+    /** The partition position this write stored in dip_offsets (for lag). */
+    readonly position: TopicPartitionOffset
   }) => void
   readonly onWarning?: (message: string) => void
 }
@@ -194,7 +196,7 @@ export async function runWarehouseSink(
         rejected: t.rejected + c.rejected,
       })
     }
-    deps.onBatch?.({ records, tables: totals })
+    deps.onBatch?.({ records, tables: totals, position: batch.position })
     // Group offsets only serve lag monitoring: committed after MySQL, at most once a second.
     groupCommits.set(batch.key, batch.position)
     if (commitsAsMember && Date.now() - lastGroupCommitAt >= 1000) await commitGroupOffsets()
