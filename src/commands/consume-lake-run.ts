@@ -196,6 +196,7 @@ export async function sinkFeeds(
     failure = error
   } finally {
     if (timer !== undefined) clearInterval(timer)
+    streamProgress?.stop()
     deps.signal.removeEventListener('abort', stop)
   }
   try {

@@ -260,6 +260,7 @@ export async function runConsumeWarehouse(
         throw error
       } finally {
         if (progressTimer !== undefined) clearInterval(progressTimer)
+        streamProgress?.stop()
         await source.close().catch(() => undefined)
         await groupCommitter?.close().catch(() => undefined)
       }

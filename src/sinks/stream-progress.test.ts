@@ -62,6 +62,29 @@ describe('createStreamProgress', () => {
   })
 })
 
+describe('createStreamProgress.stop', () => {
+  it('keeps a tick that was waiting on the broker quiet once the sink stops', async () => {
+    let fail: (error: Error) => void = () => undefined
+    let clock = 0
+    const lines: string[] = []
+    const progress = createStreamProgress({
+      label: 'lake',
+      everyMs: 1000,
+      records: () => 0,
+      lag: () => new Promise<bigint>((_resolve, reject) => (fail = reject)),
+      print: (line) => lines.push(line),
+      warn: (line) => lines.push(line),
+      now: () => clock,
+    })
+    clock = 5000
+    const waiting = progress.tick()
+    progress.stop()
+    fail(new Error('admin closed'))
+    await waiting
+    expect(lines).toEqual([])
+  })
+})
+
 describe('topicsLag', () => {
   it('sums end offset minus position, from the first offset where nothing was read', async () => {
     const admin = {
