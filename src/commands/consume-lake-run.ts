@@ -205,6 +205,7 @@ export async function sinkFeeds(
     failure = error
   } finally {
     if (timer !== undefined) clearInterval(timer)
+    streamProgress?.stop()
     deps.signal.removeEventListener('abort', stop)
   }
   try {

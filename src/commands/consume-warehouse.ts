@@ -230,8 +230,9 @@ export async function runConsumeWarehouse(
         ...(options.recordsPerWrite === undefined ? {} : { recordsPerWrite: options.recordsPerWrite }),
       }
       // Streaming: a line every so often even without a terminal, and word of a broker outage. The
-      // lag is read from the group's offsets, which a streaming member commits after MySQL.
+      // lag counts from the positions written to MySQL in this run, else from the group's commits.
       let written = 0
+      const positions = new Map<string, bigint>()
       const streamProgress =
         mode === 'stream'
           ? createStreamProgress({
@@ -243,6 +244,7 @@ export async function runConsumeWarehouse(
                   admin,
                   group,
                   feeds.map((feed) => feed.topic),
+                  (topic, partition) => positions.get(`${topic}:${partition}`),
                 ),
               print: (line) => reporter.progress(line),
               warn: (line) => reporter.warn(line),
@@ -310,8 +312,9 @@ export async function runConsumeWarehouse(
             ...(groupCommitter === undefined ? {} : { groupCommitter }),
             session,
             signal: deps.signal,
-            onBatch: ({ records }) => {
+            onBatch: ({ records, position }) => {
               written = records
+              positions.set(`${position.topic}:${position.partition}`, position.offset)
               spinner.update(`${records} records written to MySQL`)
             },
             onWarning: (message) => reporter.warn(message),
@@ -322,6 +325,7 @@ export async function runConsumeWarehouse(
         } finally {
           if (progressTimer !== undefined) clearInterval(progressTimer)
           outages?.stop()
+          streamProgress?.stop()
           await source.close().catch(() => undefined)
           await groupCommitter?.close().catch(() => undefined)
         }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createStreamProgress, topicsLag } from './stream-progress.ts'
+import { createStreamProgress, groupLag, topicsLag } from './stream-progress.ts'
 
 function harness(lagAnswers: (bigint | Error)[]) {
   let clock = 1_000_000
@@ -62,6 +62,29 @@ describe('createStreamProgress', () => {
   })
 })
 
+describe('createStreamProgress.stop', () => {
+  it('keeps a tick that was waiting on the broker quiet once the sink stops', async () => {
+    let fail: (error: Error) => void = () => undefined
+    let clock = 0
+    const lines: string[] = []
+    const progress = createStreamProgress({
+      label: 'lake',
+      everyMs: 1000,
+      records: () => 0,
+      lag: () => new Promise<bigint>((_resolve, reject) => (fail = reject)),
+      print: (line) => lines.push(line),
+      warn: (line) => lines.push(line),
+      now: () => clock,
+    })
+    clock = 5000
+    const waiting = progress.tick()
+    progress.stop()
+    fail(new Error('admin closed'))
+    await waiting
+    expect(lines).toEqual([])
+  })
+})
+
 describe('topicsLag', () => {
   it('sums end offset minus position, from the first offset where nothing was read', async () => {
     const admin = {
@@ -75,5 +98,22 @@ describe('topicsLag', () => {
     }
     const positions = new Map([['a:0', 90n]])
     expect(await topicsLag(admin, ['a', 'b'], (t, p) => positions.get(`${t}:${p}`))).toBe(10n + 10n + 5n)
+  })
+})
+
+describe('groupLag', () => {
+  it("counts from this run's positions, else the group's commits, else the whole partition", async () => {
+    const admin = {
+      topicOffsets: async () => [
+        { partition: 0, low: 0n, high: 10n },
+        { partition: 1, low: 0n, high: 10n },
+        { partition: 2, low: 0n, high: 10n },
+      ],
+      groupOffsets: async () => [
+        { topic: 't', partition: 0, offset: 2n },
+        { topic: 't', partition: 1, offset: 4n },
+      ],
+    }
+    expect(await groupLag(admin, 'g', ['t'], (_t, p) => (p === 0 ? 10n : undefined))).toBe(0n + 6n + 10n)
   })
 })

@@ -10,6 +10,8 @@ import { errorMessage } from '../shared/errors.ts'
 export interface StreamProgress {
   /** Called often (e.g. every second): prints when a line is due; never runs twice at once. */
   tick(): Promise<void>
+  /** The sink is stopping: a tick still waiting on the broker prints nothing (its admin is closing). */
+  stop(): void
 }
 
 export interface StreamProgressOptions {
@@ -31,18 +33,20 @@ export function createStreamProgress(options: StreamProgressOptions): StreamProg
   let lastRecords = options.records()
   let downSince: number | null = null
   let running = false
+  let stopped = false
   const count = (n: number | bigint) => n.toLocaleString('en-US')
 
   return {
     async tick() {
       const at = now()
-      if (running || at - lastAt < options.everyMs) return
+      if (stopped || running || at - lastAt < options.everyMs) return
       running = true
       try {
         let lag: bigint
         try {
           lag = await options.lag()
         } catch (error) {
+          if (stopped) return
           if (downSince === null) {
             downSince = at
             options.warn(
@@ -53,6 +57,7 @@ export function createStreamProgress(options: StreamProgressOptions): StreamProg
           lastRecords = options.records()
           return
         }
+        if (stopped) return
         const answeredAt = now()
         if (downSince !== null) {
           options.print(
@@ -70,6 +75,9 @@ export function createStreamProgress(options: StreamProgressOptions): StreamProg
       } finally {
         running = false
       }
+    },
+    stop() {
+      stopped = true
     },
   }
 }
@@ -97,16 +105,24 @@ export async function topicsLag(
   return lag
 }
 
-/** Records of `topics` the group has not committed yet (a partition without a commit counts whole). */
+/**
+ * Records of `topics` not yet sunk: from `written` (positions this run stored), else from the
+ * group's committed offsets, else the whole partition.
+ */
 export async function groupLag(
   admin: Pick<TopicAdmin, 'topicOffsets' | 'groupOffsets'>,
   group: string,
   topics: readonly string[],
+  written: (topic: string, partition: number) => bigint | undefined = () => undefined,
 ): Promise<bigint> {
   let lag = 0n
   for (const topic of topics) {
     const committed = new Map((await admin.groupOffsets(group, topic)).map((o) => [o.partition, o.offset]))
-    lag += await topicsLag(admin, [topic], (_topic, partition) => committed.get(partition))
+    lag += await topicsLag(
+      admin,
+      [topic],
+      (_topic, partition) => written(topic, partition) ?? committed.get(partition),
+    )
   }
   return lag
 }

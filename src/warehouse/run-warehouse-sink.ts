@@ -47,6 +47,8 @@ export interface RunWarehouseDeps {
   readonly onBatch?: (progress: {
     readonly records: number
     readonly tables: ReadonlyMap<string, TableCounts>
+    /** The partition position this write stored in dip_offsets (for lag). */
+    readonly position: TopicPartitionOffset
   }) => void
   readonly onWarning?: (message: string) => void
 }
@@ -235,7 +237,7 @@ export async function runWarehouseSink(
         rejected: t.rejected + c.rejected,
       })
     }
-    deps.onBatch?.({ records, tables: totals })
+    deps.onBatch?.({ records, tables: totals, position: batch.position })
     // Group offsets only serve lag monitoring: committed after MySQL, at most once a second.
     groupCommits.set(batch.key, batch.position)
     if (commitsAsMember && Date.now() - lastGroupCommitAt >= 1000) await commitGroupOffsets()
