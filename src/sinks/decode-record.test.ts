@@ -205,15 +205,18 @@ describe('decodeRecord without a schema', () => {
     )
   })
 
-  it('marks a null value on a table as deleted but not on a stream', () => {
+  it('marks a null value on a table as deleted, and sends one on a stream to the dead letters', () => {
     expect(decodeRecord(record('k', null), { kind: 'table', schema: null })).toMatchObject({
       ok: true,
       deleted: true,
     })
-    expect(decodeRecord(record('k', null), { kind: 'stream', schema: null })).toMatchObject({
-      ok: true,
-      deleted: false,
-    })
+    // ksqlDB reads no row from a stream's null value: not a row of NULLs with _deleted false.
+    const onStream = decodeRecord(record('k', null), { kind: 'stream', schema: null })
+    expect(onStream.ok).toBe(false)
+    if (!onStream.ok) {
+      expect(onStream.error.part).toBe('value')
+      expect(onStream.error.message).toContain('ksqlDB reads no row from it')
+    }
   })
 
   it('rejects a value that is not a JSON object', () => {

@@ -8,6 +8,9 @@ import { parseDelimited } from './delimited.ts'
  */
 export const LINEAGE_COLUMNS = ['_topic', '_partition', '_offset', '_timestamp', '_deleted'] as const
 
+export const NULL_STREAM_VALUE =
+  'null (a tombstone) on a stream topic: ksqlDB reads no row from it, so it is kept here instead of as a row of NULLs'
+
 /** Column that holds the key of a record read without a ksqlDB schema when it is not a JSON object. */
 export const SCHEMALESS_KEY_COLUMN = 'KEY'
 
@@ -37,6 +40,10 @@ export interface DecodeTarget {
  * DecodeError instead so one malformed record cannot stop a sink.
  */
 export function decodeRecord(record: ConsumedRecord, target: DecodeTarget): DecodedRecord {
+  // ksqlDB reads no row from a null value on a stream (only a table's null value deletes), so the
+  // record goes to the dead letters with its offset instead of becoming a row of NULLs.
+  if (record.value === null && target.kind === 'stream')
+    return { ok: false, error: new DecodeError('value', NULL_STREAM_VALUE) }
   try {
     const row: Record<string, unknown> = {}
     if (target.schema === null) decodeSchemalessKey(record.key, row)

@@ -121,6 +121,8 @@ beforeAll(async () => {
     timestamp: T0,
     partition: 1,
   })
+  // A null value on a stream: ksqlDB reads no row from it.
+  orders.push({ topic: topics.orders, key: 'gone-1', value: null, timestamp: T0, partition: 1 })
   const sink = ports.sink()
   await sink.send(orders)
   await sink.send([
@@ -189,7 +191,7 @@ describe('dip consume lake --batch', () => {
 
   it('discovers every ksqlDB stream and table and reports per-topic counts', () => {
     const byTopic = Object.fromEntries(summary.topics.map((t) => [t.topic, t]))
-    expect(byTopic[topics.orders]).toMatchObject({ area: 'streams', records: 40, errors: 2 })
+    expect(byTopic[topics.orders]).toMatchObject({ area: 'streams', records: 40, errors: 3 })
     expect(byTopic[topics.totals]).toMatchObject({ area: 'tables', records: 3, deleted: 1, errors: 0 })
     expect(byTopic[topics.sliding]).toMatchObject({ area: 'tables', records: 2 })
     expect(byTopic[topics.counts]).toMatchObject({ area: 'tables', records: 1 })
@@ -241,7 +243,7 @@ describe('dip consume lake --batch', () => {
 
   it('sends malformed records to _errors with their position, raw bytes and reason', async () => {
     const errors = (await lakeRows(root, '_errors')).filter((r) => r['topic'] === topics.orders)
-    expect(errors).toHaveLength(2)
+    expect(errors).toHaveLength(3)
     const invalid = errors.find((e) => Buffer.from(String(e['key']), 'base64').toString() === 'bad-1')
     expect(invalid).toMatchObject({
       partition: 0,
@@ -250,6 +252,10 @@ describe('dip consume lake --batch', () => {
     expect(String(invalid?.['reason'])).toMatch(/invalid JSON/)
     const shape = errors.find((e) => Buffer.from(String(e['key']), 'base64').toString() === 'bad-2')
     expect(String(shape?.['reason'])).toMatch(/LOCATION: expected STRUCT/)
+    // Not a row of NULLs in streams/: kept with its position and why.
+    const gone = errors.find((e) => Buffer.from(String(e['key']), 'base64').toString() === 'gone-1')
+    expect(gone).toMatchObject({ partition: 1, value: null })
+    expect(String(gone?.['reason'])).toMatch(/null \(a tombstone\) on a stream topic: ksqlDB reads no row/)
   })
 
   it('writes nothing on a second run without new data, and says so', async () => {
@@ -265,7 +271,7 @@ describe('dip consume lake --batch', () => {
     const other = await freshLake()
     const result = await sinkBatch(other)
     expect(result.exitCode, String(result.stderr)).toBe(0)
-    expect(JSON.parse(String(result.stdout)), String(result.stderr)).toMatchObject({ records: 46, errors: 2 })
+    expect(JSON.parse(String(result.stdout)), String(result.stderr)).toMatchObject({ records: 46, errors: 3 })
     expect(await lakeDigest(other)).toEqual(await lakeDigest(root))
   })
 
