@@ -2,7 +2,6 @@ import type { KeyFormat, ValueFormat } from '../engine-api.ts'
 import { compileExpression, type Compiled } from '../expression/compile-expression.ts'
 import { scopeOverSlots, slotsOf, type ColumnSlot } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
-import { UnsupportedStatementError } from '../parser/parser.ts'
 import { LAMBDA_FUNCTIONS } from '../expression/compile-lambda-call.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Metastore } from '../metastore/metastore.ts'
@@ -12,6 +11,7 @@ import { formatExpression } from '../parser/format-sql.ts'
 import type { AggregateCall, ExecutionStep, ProjectedColumn, SourceStep } from '../planner/execution-plan.ts'
 import { effectiveGraceMs, retentionError } from '../planner/window-retention.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
+import { planJoin } from './analyze-join.ts'
 import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
 export interface QueryAnalysis {
@@ -47,7 +47,29 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   if (source === undefined) {
     throw new StatementError(`${query.from.name} does not exist.`)
   }
-  if (query.joins.length > 0) rejectJoin(query, source, metastore)
+  if (query.joins.length === 0) return analyzeQueryOver(query, source, options)
+  // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
+  const join = planJoin(query, source, metastore)
+  const analysis = analyzeQueryOver(join.query, join.joined, options)
+  return {
+    ...analysis,
+    source,
+    sourceStep: sourceStepOf(source, join.left.alias),
+    steps: [
+      {
+        kind: 'streamTableJoinV1',
+        joinType: join.joinType,
+        right: sourceStepOf(join.right.source, join.right.alias),
+        leftKey: join.leftKey,
+        schema: join.joined.schema,
+      },
+      ...analysis.steps,
+    ],
+  }
+}
+
+/** Analyzes a query reading one source (a stored one, or a join's rows). */
+function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOptions): QueryAnalysis {
   if (query.limit !== null && options.sinkType !== null) {
     throw new StatementError(`CREATE ${options.sinkType} AS SELECT statements don't support LIMIT clause.`)
   }
@@ -859,32 +881,4 @@ export function keyFormatSupports(format: KeyFormat, columns: readonly Column[])
 
 export function valueFormatName(format: ValueFormat): string {
   return format
-}
-
-/** Joins are outside the embedded engine; the common invalid ones still get ksqlDB's message. */
-function rejectJoin(query: Query, left: DataSource, metastore: Metastore): never {
-  for (const join of query.joins) {
-    const criteria = join.criteria
-    if (criteria.kind === 'logical') {
-      throw new StatementError(
-        `Invalid join condition: joins on multiple conditions are not yet supported. Got ${formatExpression(criteria)}.`,
-      )
-    }
-    if (criteria.kind === 'comparison') {
-      for (const side of [criteria.left, criteria.right]) {
-        if (side.kind === 'literal') {
-          throw new StatementError(
-            `Invalid comparison expression '${formatExpression(side)}' in join '${formatExpression(criteria)}'. Each side of the join comparision must contain references from exactly one source.`,
-          )
-        }
-      }
-      const right = metastore.get(join.name)
-      if (left.type === 'STREAM' && right?.type === 'TABLE' && right.schema.key.length > 1) {
-        throw new StatementError(
-          `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(criteria.left)} = ${formatExpression(criteria.right)}.`,
-        )
-      }
-    }
-  }
-  throw new UnsupportedStatementError('JOIN')
 }

@@ -1,0 +1,230 @@
+import { StatementError } from '../expression/statement-error.ts'
+import type { Metastore } from '../metastore/metastore.ts'
+import type { Column, DataSource, LogicalSchema } from '../metastore/source.ts'
+import { UnsupportedStatementError } from '../parser/parser.ts'
+import type { Expression, JoinClause, Query, SelectItem } from '../parser/ast.ts'
+import { formatExpression } from '../parser/format-sql.ts'
+import { BIGINT, INTEGER } from '../types/sql-type.ts'
+import { mapExpression, visitExpression } from './expression-utils.ts'
+
+const PSEUDO_COLUMNS: readonly Column[] = [
+  { name: 'ROWTIME', type: BIGINT },
+  { name: 'ROWPARTITION', type: INTEGER },
+  { name: 'ROWOFFSET', type: BIGINT },
+]
+
+/** One side of a join: the source and the name its columns are prefixed with (`A` → `A_COL`). */
+export interface JoinSide {
+  readonly source: DataSource
+  readonly alias: string
+}
+
+/**
+ * A join seen as one source: the query rewritten over the joined row's columns (`A.COL` → `A_COL`),
+ * the joined source it reads, and what the join step needs.
+ */
+export interface PlannedJoin {
+  readonly joinType: 'INNER' | 'LEFT'
+  readonly left: JoinSide
+  readonly right: JoinSide
+  /** Over the left source's own columns: the value each stream row looks up in the table. */
+  readonly leftKey: Expression
+  /** The joined rows' source: the left source with the joined schema. */
+  readonly joined: DataSource
+  readonly query: Query
+}
+
+/**
+ * The joined schema as ksqlDB lays it out: key = the join key (named after the left join column,
+ * alias-prefixed); value = each side's value columns, pseudo columns and key columns, prefixed.
+ */
+export function joinedSchema(left: JoinSide, right: JoinSide, key: Column): LogicalSchema {
+  const sideColumns = (side: JoinSide): Column[] =>
+    [...side.source.schema.value, ...PSEUDO_COLUMNS, ...side.source.schema.key].map((c) => ({
+      name: `${side.alias}_${c.name}`,
+      type: c.type,
+    }))
+  return { key: [key], value: [...sideColumns(left), ...sideColumns(right)] }
+}
+
+/** Validates a join and rewrites the query over the joined row; unsupported kinds say so. */
+export function planJoin(query: Query, left: DataSource, metastore: Metastore): PlannedJoin {
+  if (query.joins.length > 1) throw new UnsupportedStatementError('JOIN of more than two sources')
+  const join = query.joins[0] as JoinClause
+  const right = metastore.get(join.name)
+  if (right === undefined) throw new StatementError(`${join.name} does not exist.`)
+  const leftSide: JoinSide = { source: left, alias: query.from.alias ?? left.name }
+  const rightSide: JoinSide = { source: right, alias: join.alias ?? right.name }
+  const [leftExpr, rightExpr] = joinSides(join.criteria, leftSide, rightSide)
+  if (left.type === 'STREAM' && right.type === 'TABLE') {
+    const tableKey = right.schema.key
+    if (
+      tableKey.length !== 1 ||
+      rightExpr.kind !== 'column' ||
+      rightExpr.name !== (tableKey[0] as Column).name
+    ) {
+      throw new StatementError(
+        `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(qualified(leftExpr, leftSide))} = ${formatExpression(qualified(rightExpr, rightSide))}.`,
+      )
+    }
+  }
+  const streamTable = left.type === 'STREAM' && right.type === 'TABLE'
+  if (!streamTable || join.within || (join.type !== 'INNER' && join.type !== 'LEFT')) {
+    const kinds = `${left.type.toLowerCase()}-${right.type.toLowerCase()}`
+    throw new UnsupportedStatementError(`${kinds} ${join.type === 'FULL' ? 'FULL OUTER' : join.type} JOIN`)
+  }
+  if (left.window !== null || right.window !== null) {
+    throw new UnsupportedStatementError('JOIN of windowed sources')
+  }
+  const unqualifiedLeft = mapExpression(leftExpr, (e) =>
+    e.kind === 'column' ? { ...e, qualifier: null } : e,
+  )
+  const keyName =
+    unqualifiedLeft.kind === 'column' ? `${leftSide.alias}_${unqualifiedLeft.name}` : 'KSQL_COL_0'
+  const keyType = (right.schema.key[0] as Column).type
+  const schema = joinedSchema(leftSide, rightSide, { name: keyName, type: keyType })
+  const joined: DataSource = { ...left, schema, window: null }
+  return {
+    joinType: join.type,
+    left: leftSide,
+    right: rightSide,
+    leftKey: unqualifiedLeft,
+    joined,
+    query: rewriteQuery(query, leftSide, rightSide, keyName),
+  }
+}
+
+/** Orders the criteria's operands as (left side, right side); each must read exactly one source. */
+function joinSides(criteria: Expression, left: JoinSide, right: JoinSide): [Expression, Expression] {
+  if (criteria.kind !== 'comparison' || criteria.op !== '=') {
+    if (criteria.kind === 'logical') {
+      throw new StatementError(
+        `Invalid join condition: joins on multiple conditions are not yet supported. Got ${formatExpression(criteria)}.`,
+      )
+    }
+    throw new StatementError(
+      `Unsupported join expression: ${formatExpression(criteria)}. Joins are only supported on equality.`,
+    )
+  }
+  const sideOf = (e: Expression): 'left' | 'right' => {
+    const sides = new Set<'left' | 'right'>()
+    visitExpression(e, (x) => {
+      if (x.kind === 'column') sides.add(resolveSide(x, left, right).side)
+    })
+    if (sides.size !== 1) {
+      throw new StatementError(
+        `Invalid comparison expression '${formatExpression(e)}' in join '${formatExpression(criteria)}'. Each side of the join comparision must contain references from exactly one source.`,
+      )
+    }
+    return [...sides][0] as 'left' | 'right'
+  }
+  const a = sideOf(criteria.left)
+  const b = sideOf(criteria.right)
+  if (a === b) {
+    throw new StatementError(
+      `Each side of the join must reference exactly one source and not the same source. Left side references ${a === 'left' ? left.alias : right.alias} and right references ${b === 'left' ? left.alias : right.alias}`,
+    )
+  }
+  return a === 'left' ? [criteria.left, criteria.right] : [criteria.right, criteria.left]
+}
+
+interface ResolvedColumn {
+  readonly side: 'left' | 'right'
+  readonly alias: string
+}
+
+function resolveSide(
+  column: Expression & { kind: 'column' },
+  left: JoinSide,
+  right: JoinSide,
+): ResolvedColumn {
+  const hasColumn = (s: JoinSide): boolean =>
+    [...s.source.schema.key, ...s.source.schema.value, ...PSEUDO_COLUMNS].some((c) => c.name === column.name)
+  if (column.qualifier !== null) {
+    for (const [side, s] of [
+      ['left', left],
+      ['right', right],
+    ] as const) {
+      if (column.qualifier === s.alias || (column.qualifier === s.source.name && s.alias === s.source.name)) {
+        if (!hasColumn(s)) {
+          throw new StatementError(`SELECT column '${column.qualifier}.${column.name}' cannot be resolved.`)
+        }
+        return { side, alias: s.alias }
+      }
+    }
+    throw new StatementError(`'${column.qualifier}' is not a valid stream/table name or alias.`)
+  }
+  const inLeft = hasColumn(left)
+  const inRight = hasColumn(right)
+  if (inLeft && inRight) {
+    throw new StatementError(
+      `Column '${column.name}' is ambiguous. Could be ${left.alias}.${column.name} or ${right.alias}.${column.name}.`,
+    )
+  }
+  if (inLeft) return { side: 'left', alias: left.alias }
+  if (inRight) return { side: 'right', alias: right.alias }
+  throw new StatementError(`SELECT column '${column.name}' cannot be resolved.`)
+}
+
+function qualified(expr: Expression, side: JoinSide): Expression {
+  return mapExpression(expr, (e) =>
+    e.kind === 'column' && e.qualifier === null ? { ...e, qualifier: side.alias } : e,
+  )
+}
+
+/**
+ * Rewrites every clause over the joined row: `A.COL` and unambiguous `COL` read `A_COL`. An
+ * unaliased unqualified column keeps its own name in the output, as in ksqlDB; `*` expands to the
+ * join key and both sides' columns (pseudo columns excluded).
+ */
+function rewriteQuery(query: Query, left: JoinSide, right: JoinSide, keyName: string): Query {
+  const rewrite = (expr: Expression): Expression =>
+    mapExpression(expr, (e) => {
+      if (e.kind !== 'column') return e
+      const resolved = resolveSide(e, left, right)
+      return { kind: 'column', qualifier: null, name: `${resolved.alias}_${e.name}` }
+    })
+  const column = (name: string): SelectItem => ({
+    kind: 'expr',
+    expr: { kind: 'column', qualifier: null, name },
+    alias: null,
+  })
+  const sideItems = (s: JoinSide): SelectItem[] =>
+    [...s.source.schema.value, ...s.source.schema.key]
+      .map((c) => `${s.alias}_${c.name}`)
+      .filter((n) => n !== keyName)
+      .map(column)
+  const select = query.select.flatMap((item): SelectItem[] => {
+    switch (item.kind) {
+      case 'all': {
+        if (item.qualifier === null) return [column(keyName), ...sideItems(left), ...sideItems(right)]
+        const side = [left, right].find((s) => s.alias === item.qualifier || s.source.name === item.qualifier)
+        if (side === undefined) {
+          throw new StatementError(`'${item.qualifier}' is not a valid stream/table name or alias.`)
+        }
+        return [...(side === left ? [column(keyName)] : []), ...sideItems(side)]
+      }
+      case 'structAll':
+        return [{ kind: 'structAll', struct: rewrite(item.struct) }]
+      case 'expr': {
+        const keepName =
+          item.alias === null && item.expr.kind === 'column' && item.expr.qualifier === null
+            ? item.expr.name
+            : item.alias
+        return [{ kind: 'expr', expr: rewrite(item.expr), alias: keepName }]
+      }
+    }
+  })
+  const rewriteAll = (list: readonly Expression[] | null): Expression[] | null =>
+    list === null ? null : list.map(rewrite)
+  return {
+    ...query,
+    select,
+    from: { name: query.from.name, alias: null },
+    joins: [],
+    where: query.where === null ? null : rewrite(query.where),
+    groupBy: rewriteAll(query.groupBy),
+    partitionBy: rewriteAll(query.partitionBy),
+    having: query.having === null ? null : rewrite(query.having),
+  }
+}
