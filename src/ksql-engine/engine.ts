@@ -201,6 +201,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     else topics.create(name, partitions)
   }
 
+  const partitionsOf = (topic: string): number | undefined => topics.partitions(topic)
+
   function execute(sql: string, executeOptions: ExecuteOptions = {}): StatementResult[] {
     const slices = splitStatements(sql)
     const newScope = (): RequestScope => ({
@@ -393,6 +395,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       functions,
       sinkName: statement.name,
       sinkType: statement.sourceType,
+      partitionsOf,
     })
     if (statement.sourceType === 'STREAM' && analysis.isTable) {
       throw new StatementError(
@@ -606,6 +609,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       functions,
       sinkName: target.name,
       sinkType: 'STREAM',
+      partitionsOf,
     })
     if (analysis.isTable)
       throw new StatementError(
@@ -762,7 +766,12 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
                 : [item],
             ),
           }
-    const analysis = analyzeQuery(expanded, s.metastore, { functions, sinkName: source.name, sinkType: null })
+    const analysis = analyzeQuery(expanded, s.metastore, {
+      functions,
+      sinkName: source.name,
+      sinkType: null,
+      partitionsOf,
+    })
     if (!push && source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
       throw new StatementError(
         `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. See https://cnfl.io/queries for more info.`,

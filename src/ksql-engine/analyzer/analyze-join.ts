@@ -4,7 +4,7 @@ import type { Column, DataSource, LogicalSchema } from '../metastore/source.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import type { Expression, JoinClause, Query, SelectItem } from '../parser/ast.ts'
 import { formatExpression } from '../parser/format-sql.ts'
-import { BIGINT, INTEGER } from '../types/sql-type.ts'
+import { BIGINT, INTEGER, STRING } from '../types/sql-type.ts'
 import { mapExpression, visitExpression } from './expression-utils.ts'
 
 const PSEUDO_COLUMNS: readonly Column[] = [
@@ -24,7 +24,10 @@ export interface JoinSide {
  * the joined source it reads, and what the join step needs.
  */
 export interface PlannedJoin {
-  readonly joinType: 'INNER' | 'LEFT'
+  /** What the engine cannot run about this join (the caller throws it after analysis), or null. */
+  readonly unsupported: string | null
+  readonly kind: 'streamTable' | 'tableTable'
+  readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
   readonly left: JoinSide
   readonly right: JoinSide
   /** Over the left source's own columns: the value each stream row looks up in the table. */
@@ -48,7 +51,12 @@ export function joinedSchema(left: JoinSide, right: JoinSide, key: Column): Logi
 }
 
 /** Validates a join and rewrites the query over the joined row; unsupported kinds say so. */
-export function planJoin(query: Query, left: DataSource, metastore: Metastore): PlannedJoin {
+export function planJoin(
+  query: Query,
+  left: DataSource,
+  metastore: Metastore,
+  partitionsOf: (topic: string) => number | undefined = () => undefined,
+): PlannedJoin {
   if (query.joins.length > 1) throw new UnsupportedStatementError('JOIN of more than two sources')
   const join = query.joins[0] as JoinClause
   const right = metastore.get(join.name)
@@ -68,24 +76,69 @@ export function planJoin(query: Query, left: DataSource, metastore: Metastore): 
       )
     }
   }
-  const streamTable = left.type === 'STREAM' && right.type === 'TABLE'
-  if (!streamTable || join.within || (join.type !== 'INNER' && join.type !== 'LEFT')) {
-    const kinds = `${left.type.toLowerCase()}-${right.type.toLowerCase()}`
-    throw new UnsupportedStatementError(`${kinds} ${join.type === 'FULL' ? 'FULL OUTER' : join.type} JOIN`)
-  }
-  if (left.window !== null || right.window !== null) {
-    throw new UnsupportedStatementError('JOIN of windowed sources')
+  const kinds = `${left.type.toLowerCase()}-${right.type.toLowerCase()}`
+  const soleKey = (side: JoinSide, e: Expression): boolean =>
+    side.source.schema.key.length === 1 &&
+    e.kind === 'column' &&
+    e.name === (side.source.schema.key[0] as Column).name
+  const kind =
+    left.type === 'STREAM' && right.type === 'TABLE'
+      ? 'streamTable'
+      : left.type === 'TABLE' &&
+          right.type === 'TABLE' &&
+          soleKey(leftSide, leftExpr) &&
+          soleKey(rightSide, rightExpr)
+        ? 'tableTable'
+        : null
+  // Joins the engine does not run are still analyzed, so invalid ones get ksqlDB's error first.
+  const unsupported =
+    kind === null ||
+    join.within ||
+    join.type === 'CROSS' ||
+    (kind === 'streamTable' && join.type !== 'INNER' && join.type !== 'LEFT')
+      ? `${kinds} ${join.type === 'FULL' ? 'FULL OUTER' : join.type} JOIN${
+          left.type === 'TABLE' && right.type === 'TABLE' ? ' not on both primary keys' : ''
+        }`
+      : left.window !== null || right.window !== null
+        ? 'JOIN of windowed sources'
+        : null
+  // A repartition keeps the stream's partition count, so the inputs must have the same count.
+  const leftPartitions = partitionsOf(left.topic)
+  const rightPartitions = partitionsOf(right.topic)
+  if (leftPartitions !== undefined && rightPartitions !== undefined && leftPartitions !== rightPartitions) {
+    const [l, r] = [leftSide.alias, rightSide.alias]
+    throw new StatementError(
+      `Can't join \`${l}\` with \`${r}\` since the number of partitions don't match. \`${l}\` partitions = ${leftPartitions}; \`${r}\` partitions = ${rightPartitions}. Please repartition either one so that the number of partitions match.`,
+    )
   }
   const unqualifiedLeft = mapExpression(leftExpr, (e) =>
     e.kind === 'column' ? { ...e, qualifier: null } : e,
   )
+  // ksqlDB names the key after the left join column (the right one for RIGHT joins), else the
+  // right one, else a synthetic ROWKEY (always for FULL OUTER: either side may be missing).
   const keyName =
-    unqualifiedLeft.kind === 'column' ? `${leftSide.alias}_${unqualifiedLeft.name}` : 'KSQL_COL_0'
-  const keyType = (right.schema.key[0] as Column).type
+    join.type === 'FULL'
+      ? 'ROWKEY'
+      : join.type === 'RIGHT' && rightExpr.kind === 'column'
+        ? `${rightSide.alias}_${rightExpr.name}`
+        : unqualifiedLeft.kind === 'column'
+          ? `${leftSide.alias}_${unqualifiedLeft.name}`
+          : rightExpr.kind === 'column'
+            ? `${rightSide.alias}_${rightExpr.name}`
+            : 'ROWKEY'
+  const columnType = (side: JoinSide, e: Expression): Column['type'] | undefined =>
+    e.kind === 'column'
+      ? [...side.source.schema.key, ...side.source.schema.value, ...PSEUDO_COLUMNS].find(
+          (c) => c.name === e.name,
+        )?.type
+      : undefined
+  const keyType = columnType(rightSide, rightExpr) ?? columnType(leftSide, unqualifiedLeft) ?? STRING
   const schema = joinedSchema(leftSide, rightSide, { name: keyName, type: keyType })
   const joined: DataSource = { ...left, schema, window: null }
   return {
-    joinType: join.type,
+    unsupported,
+    kind: kind ?? 'streamTable',
+    joinType: join.type === 'CROSS' ? 'INNER' : join.type,
     left: leftSide,
     right: rightSide,
     leftKey: unqualifiedLeft,
@@ -181,6 +234,8 @@ function rewriteQuery(query: Query, left: JoinSide, right: JoinSide, keyName: st
   const rewrite = (expr: Expression): Expression =>
     mapExpression(expr, (e) => {
       if (e.kind !== 'column') return e
+      // The synthetic key is a column of the joined rows only.
+      if (e.qualifier === null && e.name === keyName && keyName === 'ROWKEY') return e
       const resolved = resolveSide(e, left, right)
       return { kind: 'column', qualifier: null, name: `${resolved.alias}_${e.name}` }
     })

@@ -11,7 +11,8 @@ import { formatExpression } from '../parser/format-sql.ts'
 import type { AggregateCall, ExecutionStep, ProjectedColumn, SourceStep } from '../planner/execution-plan.ts'
 import { effectiveGraceMs, retentionError } from '../planner/window-retention.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
-import { planJoin } from './analyze-join.ts'
+import { UnsupportedStatementError } from '../parser/parser.ts'
+import { planJoin, type PlannedJoin } from './analyze-join.ts'
 import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
 export interface QueryAnalysis {
@@ -34,6 +35,8 @@ export interface AnalyzeOptions {
   /** Sink name for messages ("The query used to build `OUTPUT` ..."). */
   readonly sinkName: string
   readonly sinkType: 'STREAM' | 'TABLE' | null
+  /** Partition count of a topic, when known (joins require co-partitioned inputs). */
+  readonly partitionsOf?: (topic: string) => number | undefined
 }
 
 interface SelectEntry {
@@ -49,23 +52,23 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   }
   if (query.joins.length === 0) return analyzeQueryOver(query, source, options)
   // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
-  const join = planJoin(query, source, metastore)
+  const join = planJoin(query, source, metastore, options.partitionsOf)
   const analysis = analyzeQueryOver(join.query, join.joined, options)
+  if (join.unsupported !== null) throw new UnsupportedStatementError(join.unsupported)
   return {
     ...analysis,
     source,
     sourceStep: sourceStepOf(source, join.left.alias),
-    steps: [
-      {
-        kind: 'streamTableJoinV1',
-        joinType: join.joinType,
-        right: sourceStepOf(join.right.source, join.right.alias),
-        leftKey: join.leftKey,
-        schema: join.joined.schema,
-      },
-      ...analysis.steps,
-    ],
+    steps: [joinStep(join), ...analysis.steps],
   }
+}
+
+function joinStep(join: PlannedJoin): ExecutionStep {
+  const right = sourceStepOf(join.right.source, join.right.alias)
+  const schema = join.joined.schema
+  if (join.kind === 'tableTable') return { kind: 'tableTableJoinV1', joinType: join.joinType, right, schema }
+  const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
+  return { kind: 'streamTableJoinV1', joinType, right, leftKey: join.leftKey, schema }
 }
 
 /** Analyzes a query reading one source (a stored one, or a join's rows). */

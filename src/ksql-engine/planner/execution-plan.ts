@@ -62,6 +62,16 @@ export type ExecutionStep =
       readonly leftKey: Expression
       readonly schema: LogicalSchema
     }
+  /**
+   * Table-table join on both primary keys: each side's latest row per key is a state store, fed
+   * by that side's changes; every change re-joins its key (Kafka Streams' KTable-KTable join).
+   */
+  | {
+      readonly kind: 'tableTableJoinV1'
+      readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
+      readonly right: SourceStep
+      readonly schema: LogicalSchema
+    }
   | {
       readonly kind: 'aggregateV1'
       readonly groupBy: readonly Expression[]

@@ -4,7 +4,11 @@ import type { ExecutionPlan } from './execution-plan.ts'
 export function planInputTopics(plan: Pick<ExecutionPlan, 'source' | 'steps'>): string[] {
   const topics = [plan.source.topic]
   for (const step of plan.steps) {
-    if (step.kind === 'streamTableJoinV1' && !topics.includes(step.right.topic)) topics.push(step.right.topic)
+    if (
+      (step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1') &&
+      !topics.includes(step.right.topic)
+    )
+      topics.push(step.right.topic)
   }
   return topics
 }
@@ -13,6 +17,8 @@ export function planInputTopics(plan: Pick<ExecutionPlan, 'source' | 'steps'>): 
 export function planSourceNames(plan: Pick<ExecutionPlan, 'source' | 'steps'>): string[] {
   return [
     plan.source.name,
-    ...plan.steps.flatMap((step) => (step.kind === 'streamTableJoinV1' ? [step.right.name] : [])),
+    ...plan.steps.flatMap((step) =>
+      step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1' ? [step.right.name] : [],
+    ),
   ]
 }

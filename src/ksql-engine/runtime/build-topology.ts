@@ -14,6 +14,7 @@ import { createPartitionByOperator } from './operators/partition-by-operator.ts'
 import { createProjectOperator } from './operators/project-operator.ts'
 import { createSourceOperator } from './operators/source-operator.ts'
 import { createStreamTableJoinOperator } from './operators/stream-table-join-operator.ts'
+import { createTableTableJoinOperator } from './operators/table-table-join-operator.ts'
 
 /**
  * Compiles an execution plan into a record handler: source → steps → terminal. Column layouts are
@@ -46,7 +47,8 @@ export function buildTopology(
         ? step.keyExpressions.map((e) => compileExpression(e, scopeFor(layout)).type)
         : []
     layout = nextLayout(step, layout, keyNamesHere.length, keyTypes)
-    if (step.kind === 'streamTableJoinV1') keyNamesHere = step.schema.key.map((c) => c.name)
+    if (step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1')
+      keyNamesHere = step.schema.key.map((c) => c.name)
   }
   function scopeFor(l: Layout): CompileScope {
     return scopeOverSlots(l.slots, {
@@ -100,6 +102,12 @@ export function buildTopology(
         const join = createStreamTableJoinOperator(step, scopeFor(l), context, downstream)
         sideInputs.set(step.right.topic, join.tableRecord)
         return join.stream
+      }
+      case 'tableTableJoinV1': {
+        const leftWidth = source.schema.value.length + 3 + source.schema.key.length
+        const join = createTableTableJoinOperator(step, leftWidth, context, downstream)
+        sideInputs.set(step.right.topic, join.rightRecord)
+        return join.left
       }
       case 'aggregateV1': {
         const input = scopeFor(l)
@@ -180,6 +188,7 @@ function nextLayout(
       }
     }
     case 'streamTableJoinV1':
+    case 'tableTableJoinV1':
       return { slots: slotsOf(step.schema), windowBounds: false }
     case 'projectV1':
     case 'aggregateV1':
