@@ -5,7 +5,7 @@ import { UnsupportedStatementError } from '../parser/parser.ts'
 import type { Expression, JoinClause, Query, SelectItem } from '../parser/ast.ts'
 import { formatExpression } from '../parser/format-sql.ts'
 import { BIGINT, INTEGER, STRING } from '../types/sql-type.ts'
-import { mapExpression, visitExpression } from './expression-utils.ts'
+import { expressionKey, mapExpression, visitExpression } from './expression-utils.ts'
 
 const PSEUDO_COLUMNS: readonly Column[] = [
   { name: 'ROWTIME', type: BIGINT },
@@ -35,6 +35,8 @@ export interface PlannedJoin {
   /** The joined rows' source: the left source with the joined schema. */
   readonly joined: DataSource
   readonly query: Query
+  /** The join expression as ksqlDB names it when the projection lacks the key (`T.USER_ID`). */
+  readonly keyExpressionText: string
 }
 
 /**
@@ -143,7 +145,17 @@ export function planJoin(
     right: rightSide,
     leftKey: unqualifiedLeft,
     joined,
-    query: rewriteQuery(query, leftSide, rightSide, keyName),
+    keyExpressionText: formatExpression(
+      join.type === 'RIGHT' ? qualified(rightExpr, rightSide) : qualified(leftExpr, leftSide),
+    ),
+    query: rewriteQuery(query, leftSide, rightSide, {
+      keyName,
+      // In an INNER join both join columns hold the key: selecting the right one keys the result.
+      equivalentKey:
+        join.type === 'INNER' && rightExpr.kind === 'column' && keyName !== 'ROWKEY'
+          ? `${rightSide.alias}_${rightExpr.name}`
+          : null,
+    }),
   }
 }
 
@@ -230,7 +242,13 @@ function qualified(expr: Expression, side: JoinSide): Expression {
  * unaliased unqualified column keeps its own name in the output, as in ksqlDB; `*` expands to the
  * join key and both sides' columns (pseudo columns excluded).
  */
-function rewriteQuery(query: Query, left: JoinSide, right: JoinSide, keyName: string): Query {
+function rewriteQuery(
+  query: Query,
+  left: JoinSide,
+  right: JoinSide,
+  keys: { readonly keyName: string; readonly equivalentKey: string | null },
+): Query {
+  const { keyName } = keys
   const rewrite = (expr: Expression): Expression =>
     mapExpression(expr, (e) => {
       if (e.kind !== 'column') return e
@@ -249,6 +267,13 @@ function rewriteQuery(query: Query, left: JoinSide, right: JoinSide, keyName: st
       .map((c) => `${s.alias}_${c.name}`)
       .filter((n) => n !== keyName)
       .map(column)
+  const joinKey: Expression = { kind: 'column', qualifier: null, name: keyName }
+  const selectsKey = query.select.some(
+    (item) =>
+      (item.kind === 'all' && (item.qualifier === null || item.qualifier === left.alias)) ||
+      (item.kind === 'expr' && expressionKey(rewrite(item.expr)) === expressionKey(joinKey)),
+  )
+  let useEquivalentKey = keys.equivalentKey !== null && !selectsKey
   const select = query.select.flatMap((item): SelectItem[] => {
     switch (item.kind) {
       case 'all': {
@@ -266,7 +291,12 @@ function rewriteQuery(query: Query, left: JoinSide, right: JoinSide, keyName: st
           item.alias === null && item.expr.kind === 'column' && item.expr.qualifier === null
             ? item.expr.name
             : item.alias
-        return [{ kind: 'expr', expr: rewrite(item.expr), alias: keepName }]
+        const expr = rewrite(item.expr)
+        if (useEquivalentKey && expr.kind === 'column' && expr.name === keys.equivalentKey) {
+          useEquivalentKey = false
+          return [{ kind: 'expr', expr: joinKey, alias: keepName ?? expr.name }]
+        }
+        return [{ kind: 'expr', expr, alias: keepName }]
       }
     }
   })

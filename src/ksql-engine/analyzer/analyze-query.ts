@@ -53,13 +53,35 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   if (query.joins.length === 0) return analyzeQueryOver(query, source, options)
   // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
   const join = planJoin(query, source, metastore, options.partitionsOf)
-  const analysis = analyzeQueryOver(join.query, join.joined, options)
+  const analysis = analyzeJoinedQuery(join, options)
   if (join.unsupported !== null) throw new UnsupportedStatementError(join.unsupported)
   return {
     ...analysis,
     source,
     sourceStep: sourceStepOf(source, join.left.alias),
     steps: [joinStep(join), ...analysis.steps],
+  }
+}
+
+/** The joined rows' query; a projection without the key names the join expression, as ksqlDB does. */
+function analyzeJoinedQuery(join: PlannedJoin, options: AnalyzeOptions): QueryAnalysis {
+  try {
+    return analyzeQueryOver(join.query, join.joined, options)
+  } catch (error) {
+    const keyName = join.joined.schema.key[0]?.name
+    if (
+      error instanceof StatementError &&
+      keyName !== undefined &&
+      error.message.endsWith(
+        `must include the key column ${keyName} in its projection (eg, SELECT ${keyName}...).`,
+      )
+    ) {
+      const text = join.keyExpressionText
+      throw new StatementError(
+        `The query used to build \`${options.sinkName}\` must include the join expression ${text} in its projection (eg, SELECT ${text}...).`,
+      )
+    }
+    throw error
   }
 }
 

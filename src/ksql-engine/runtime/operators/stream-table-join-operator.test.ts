@@ -176,4 +176,36 @@ describe('stream-table join', () => {
       ).info.message,
     ).toBe("Column 'AMOUNT' is ambiguous. Could be T.AMOUNT or A.AMOUNT.")
   })
+
+  it('keys the result by either join column of an INNER join, and names the join expression when neither is selected', () => {
+    const engine = engineWith(
+      'CREATE STREAM by_user AS SELECT u.id, amount FROM tx t JOIN users u ON t.user_id = u.id;',
+    )
+    user(engine, 5, { name: 'eve', country: 'ES' }, 0)
+    tx(engine, 'a', { user_id: 5, amount: 2 }, 10)
+    expect(schemaOf(engine, 'BY_USER')).toEqual(['U_ID INTEGER KEY', 'AMOUNT DOUBLE'])
+    expect(output(engine, 'BY_USER')).toEqual([{ key: 5, value: { AMOUNT: 2 }, timestamp: 10 }])
+    expect(
+      errorOf(() =>
+        engine.execute(
+          'CREATE STREAM nokey AS SELECT amount, name FROM tx t LEFT JOIN users u ON t.user_id = u.id;',
+        ),
+      ).info.message,
+    ).toBe(
+      'The query used to build `NOKEY` must include the join expression T.USER_ID in its projection (eg, SELECT T.USER_ID...).',
+    )
+  })
+
+  it('rejects inputs with different partition counts, naming both sides', () => {
+    const engine = engineWith(
+      "CREATE STREAM clicks (user_id INT) WITH (kafka_topic='clicks', value_format='JSON', partitions=2);",
+    )
+    expect(
+      errorOf(() =>
+        engine.execute('SELECT * FROM clicks c LEFT JOIN users u ON c.user_id = u.id EMIT CHANGES;'),
+      ).info.message,
+    ).toBe(
+      "Can't join `C` with `U` since the number of partitions don't match. `C` partitions = 2; `U` partitions = 1. Please repartition either one so that the number of partitions match.",
+    )
+  })
 })
