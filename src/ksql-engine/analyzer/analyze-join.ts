@@ -1,3 +1,4 @@
+import { SYSTEM_COLUMNS } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { Metastore } from '../metastore/metastore.ts'
 import type { Column, DataSource, LogicalSchema } from '../metastore/source.ts'
@@ -12,6 +13,11 @@ const PSEUDO_COLUMNS: readonly Column[] = [
   { name: 'ROWPARTITION', type: INTEGER },
   { name: 'ROWOFFSET', type: BIGINT },
 ]
+
+/** The row's own system columns (window bounds are not columns of joined rows, as in ksqlDB). */
+const SYSTEM_COLUMN_NAMES: ReadonlySet<string> = new Set(
+  SYSTEM_COLUMNS.filter((c) => c !== 'WINDOWSTART' && c !== 'WINDOWEND'),
+)
 
 /** One side of a join: the source and the name its columns are prefixed with (`A` → `A_COL`). */
 export interface JoinSide {
@@ -101,9 +107,11 @@ export function planJoin(
       ? `${kinds} ${join.type === 'FULL' ? 'FULL OUTER' : join.type} JOIN${
           left.type === 'TABLE' && right.type === 'TABLE' ? ' not on both primary keys' : ''
         }`
-      : left.window !== null || right.window !== null
-        ? 'JOIN of windowed sources'
-        : null
+      : null
+  // Windowed sources' bounds are not columns of the joined rows: the analysis would mislead.
+  if (left.window !== null || right.window !== null) {
+    throw new UnsupportedStatementError(`${kinds} JOIN of windowed sources`)
+  }
   // A repartition keeps the stream's partition count, so the inputs must have the same count.
   const leftPartitions = partitionsOf(left.topic)
   const rightPartitions = partitionsOf(right.topic)
@@ -254,6 +262,8 @@ function rewriteQuery(
       if (e.kind !== 'column') return e
       // The synthetic key is a column of the joined rows only.
       if (e.qualifier === null && e.name === keyName && keyName === 'ROWKEY') return e
+      // Unqualified system columns are the joined row's own (its time, partition, offset).
+      if (e.qualifier === null && SYSTEM_COLUMN_NAMES.has(e.name)) return e
       const resolved = resolveSide(e, left, right)
       return { kind: 'column', qualifier: null, name: `${resolved.alias}_${e.name}` }
     })
@@ -282,13 +292,22 @@ function rewriteQuery(
         if (side === undefined) {
           throw new StatementError(`'${item.qualifier}' is not a valid stream/table name or alias.`)
         }
-        return [...(side === left ? [column(keyName)] : []), ...sideItems(side)]
+        if (side === left) return [column(keyName), ...sideItems(side)]
+        return sideItems(side).map((item) => {
+          if (!useEquivalentKey || item.kind !== 'expr' || expressionKey(item.expr) !== keys.equivalentKey)
+            return item
+          useEquivalentKey = false
+          return { kind: 'expr', expr: joinKey, alias: keys.equivalentKey }
+        })
       }
       case 'structAll':
         return [{ kind: 'structAll', struct: rewrite(item.struct) }]
       case 'expr': {
         const keepName =
-          item.alias === null && item.expr.kind === 'column' && item.expr.qualifier === null
+          item.alias === null &&
+          item.expr.kind === 'column' &&
+          item.expr.qualifier === null &&
+          !SYSTEM_COLUMN_NAMES.has(item.expr.name)
             ? item.expr.name
             : item.alias
         const expr = rewrite(item.expr)
