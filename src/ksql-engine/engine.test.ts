@@ -201,7 +201,7 @@ describe('createEngine: statement errors use ksqlDB wording', () => {
     expect(engine.sources()).toEqual([])
   })
 
-  it('rejects joins: invalid ones with ksqlDB wording, valid ones as unsupported', () => {
+  it('rejects joins: invalid ones with ksqlDB wording, stream-stream ones as unsupported', () => {
     const engine = engineWith(
       ddl,
       "CREATE STREAM s2 (id INT KEY, f1 INT, f2 INT) WITH (kafka_topic='s2', value_format='JSON', partitions=1);",
@@ -220,7 +220,7 @@ describe('createEngine: statement errors use ksqlDB wording', () => {
     )
     expect(error.info).toMatchObject({
       kind: 'unsupported',
-      message: 'not supported by the embedded engine: JOIN',
+      message: 'not supported by the embedded engine: stream-stream INNER JOIN',
     })
   })
 

@@ -53,6 +53,8 @@ import type { ExecutionPlan, SinkStep } from './planner/execution-plan.ts'
 import { isExpired, storeRetentionOf } from './planner/window-retention.ts'
 import { buildTopology } from './runtime/build-topology.ts'
 import { describePlan, describeRunningQuery } from './explain/describe-plan.ts'
+import { mergeByTimestamp } from './runtime/merge-inputs.ts'
+import { planInputTopics, planSourceNames } from './planner/plan-topics.ts'
 import { createKeyCodec, createValueCodec } from './runtime/record-serdes.ts'
 import { InMemoryTopics, type StoredRecord } from './runtime/in-memory-topics.ts'
 import { partitionForKey } from './runtime/murmur2.ts'
@@ -247,6 +249,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     if (s.dryRun) s.sandboxTopics.set(name, partitions)
     else topics.create(name, partitions)
   }
+
+  const partitionsOf = (topic: string): number | undefined => topics.partitions(topic)
 
   function execute(sql: string, executeOptions: ExecuteOptions = {}): StatementResult[] {
     const { slices, parseSlice, newScope } = validate(sql, executeOptions)
@@ -514,6 +518,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       functions,
       sinkName: statement.name,
       sinkType: statement.sourceType,
+      partitionsOf,
     })
     if (statement.sourceType === 'STREAM' && analysis.isTable) {
       throw new StatementError(
@@ -650,7 +655,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       statement: text,
       sinks: [sink.name],
       sinkTopics: [sink.topic],
-      sources: [analysis.source.name],
+      sources: planSourceNames(plan),
       state: 'RUNNING',
     }
     checkNoFeedbackLoop(queryId, analysis.source.topic, sink.topic, s)
@@ -680,14 +685,21 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         })
       }
     }
+    // A join's table side is read first: on equal timestamps its rows are in the store first.
+    const inputs = planInputTopics(plan).reverse()
     if (fromEarliest) {
-      if (topics.holdsHistory(analysis.source.topic))
-        for (const record of [...topics.records(analysis.source.topic)]) handler(record)
-      else backfills.push({ queryId, topic: analysis.source.topic })
+      const held = inputs.filter((topic) => topics.holdsHistory(topic))
+      for (const record of mergeByTimestamp(held.map((topic) => [...topics.records(topic)]))) handler(record)
+      for (const topic of inputs) if (!held.includes(topic)) backfills.push({ queryId, topic })
     }
-    running.stop = topics.subscribe(analysis.source.topic, (record) => {
-      if (!muted.has(queryId)) running.feed(record)
-    })
+    const stops = inputs.map((topic) =>
+      topics.subscribe(topic, (record) => {
+        if (!muted.has(queryId)) running.feed(record)
+      }),
+    )
+    running.stop = () => {
+      for (const stop of stops) stop()
+    }
   }
 
   /**
@@ -756,6 +768,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       functions,
       sinkName: target.name,
       sinkType: 'STREAM',
+      partitionsOf,
     })
     if (analysis.isTable)
       throw new StatementError(
@@ -912,7 +925,12 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
                 : [item],
             ),
           }
-    const analysis = analyzeQuery(expanded, s.metastore, { functions, sinkName: source.name, sinkType: null })
+    const analysis = analyzeQuery(expanded, s.metastore, {
+      functions,
+      sinkName: source.name,
+      sinkType: null,
+      partitionsOf,
+    })
     if (!push && source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
       throw new StatementError(
         `The \`${source.name}\` table isn't queryable. To derive a queryable table, you can do 'CREATE TABLE QUERYABLE_${source.name} AS SELECT * FROM ${source.name}'. See https://cnfl.io/queries for more info.`,
@@ -1014,7 +1032,13 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
     }
     const fromEarliest = !push || (property(scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
     if (fromEarliest) {
-      const held = (!push ? scope.history?.get(source.topic) : undefined) ?? topics.records(source.topic)
+      const held =
+        (!push ? scope.history?.get(source.topic) : undefined) ??
+        mergeByTimestamp(
+          planInputTopics(plan)
+            .reverse()
+            .map((topic) => topics.records(topic)),
+        )
       for (const record of held) {
         current = record
         if (retention !== null && record.key !== null)
@@ -1044,10 +1068,15 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       // Subscribed like a persistent query: every later record of the source runs through the
       // same topology, however few records the engine keeps.
       liveSink = scope.live
-      close = topics.subscribe(source.topic, (record) => {
-        current = record
-        handler(record)
-      })
+      const stops = planInputTopics(plan).map((topic) =>
+        topics.subscribe(topic, (record) => {
+          current = record
+          handler(record)
+        }),
+      )
+      close = () => {
+        for (const stop of stops) stop()
+      }
     }
     return {
       kind: 'queryRows',

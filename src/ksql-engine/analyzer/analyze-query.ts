@@ -2,7 +2,6 @@ import type { KeyFormat, ValueFormat } from '../engine-api.ts'
 import { compileExpression, type Compiled } from '../expression/compile-expression.ts'
 import { scopeOverSlots, slotsOf, type ColumnSlot } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
-import { UnsupportedStatementError } from '../parser/parser.ts'
 import { LAMBDA_FUNCTIONS } from '../expression/compile-lambda-call.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Metastore } from '../metastore/metastore.ts'
@@ -17,6 +16,8 @@ import {
   planTableFunctions,
   rejectMisplacedTableFunctions,
 } from './analyze-table-functions.ts'
+import { UnsupportedStatementError } from '../parser/parser.ts'
+import { planJoin, type PlannedJoin } from './analyze-join.ts'
 import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
 export interface QueryAnalysis {
@@ -39,6 +40,8 @@ export interface AnalyzeOptions {
   /** Sink name for messages ("The query used to build `OUTPUT` ..."). */
   readonly sinkName: string
   readonly sinkType: 'STREAM' | 'TABLE' | null
+  /** Partition count of a topic, when known (joins require co-partitioned inputs). */
+  readonly partitionsOf?: (topic: string) => number | undefined
 }
 
 interface SelectEntry {
@@ -52,7 +55,51 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   if (source === undefined) {
     throw new StatementError(`${query.from.name} does not exist.`)
   }
-  if (query.joins.length > 0) rejectJoin(query, source, metastore)
+  if (query.joins.length === 0) return analyzeQueryOver(query, source, options)
+  // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
+  const join = planJoin(query, source, metastore, options.partitionsOf)
+  const analysis = analyzeJoinedQuery(join, options)
+  if (join.unsupported !== null) throw new UnsupportedStatementError(join.unsupported)
+  return {
+    ...analysis,
+    source,
+    sourceStep: sourceStepOf(source, join.left.alias),
+    steps: [joinStep(join), ...analysis.steps],
+  }
+}
+
+/** The joined rows' query; a projection without the key names the join expression, as ksqlDB does. */
+function analyzeJoinedQuery(join: PlannedJoin, options: AnalyzeOptions): QueryAnalysis {
+  try {
+    return analyzeQueryOver(join.query, join.joined, options)
+  } catch (error) {
+    const keyName = join.joined.schema.key[0]?.name
+    if (
+      error instanceof StatementError &&
+      keyName !== undefined &&
+      error.message.endsWith(
+        `must include the key column ${keyName} in its projection (eg, SELECT ${keyName}...).`,
+      )
+    ) {
+      const text = join.keyExpressionText
+      throw new StatementError(
+        `The query used to build \`${options.sinkName}\` must include the join expression ${text} in its projection (eg, SELECT ${text}...).`,
+      )
+    }
+    throw error
+  }
+}
+
+function joinStep(join: PlannedJoin): ExecutionStep {
+  const right = sourceStepOf(join.right.source, join.right.alias)
+  const schema = join.joined.schema
+  if (join.kind === 'tableTable') return { kind: 'tableTableJoinV1', joinType: join.joinType, right, schema }
+  const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
+  return { kind: 'streamTableJoinV1', joinType, right, leftKey: join.leftKey, schema }
+}
+
+/** Analyzes a query reading one source (a stored one, or a join's rows). */
+function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOptions): QueryAnalysis {
   if (query.limit !== null && options.sinkType !== null) {
     throw new StatementError(`CREATE ${options.sinkType} AS SELECT statements don't support LIMIT clause.`)
   }
@@ -884,32 +931,4 @@ export function keyFormatSupports(format: KeyFormat, columns: readonly Column[])
 
 export function valueFormatName(format: ValueFormat): string {
   return format
-}
-
-/** Joins are outside the embedded engine; the common invalid ones still get ksqlDB's message. */
-function rejectJoin(query: Query, left: DataSource, metastore: Metastore): never {
-  for (const join of query.joins) {
-    const criteria = join.criteria
-    if (criteria.kind === 'logical') {
-      throw new StatementError(
-        `Invalid join condition: joins on multiple conditions are not yet supported. Got ${formatExpression(criteria)}.`,
-      )
-    }
-    if (criteria.kind === 'comparison') {
-      for (const side of [criteria.left, criteria.right]) {
-        if (side.kind === 'literal') {
-          throw new StatementError(
-            `Invalid comparison expression '${formatExpression(side)}' in join '${formatExpression(criteria)}'. Each side of the join comparision must contain references from exactly one source.`,
-          )
-        }
-      }
-      const right = metastore.get(join.name)
-      if (left.type === 'STREAM' && right?.type === 'TABLE' && right.schema.key.length > 1) {
-        throw new StatementError(
-          `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(criteria.left)} = ${formatExpression(criteria.right)}.`,
-        )
-      }
-    }
-  }
-  throw new UnsupportedStatementError('JOIN')
 }

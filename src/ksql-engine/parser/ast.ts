@@ -92,8 +92,11 @@ export interface WindowSpec {
   readonly retentionMs: number | null
 }
 
-/** A JOIN is parsed only so the analyzer can report ksqlDB's errors; the engine does not execute joins. */
+/** `[LEFT|RIGHT|FULL [OUTER]|INNER] JOIN name [alias] [WITHIN …] ON criteria`. */
 export interface JoinClause {
+  readonly type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS'
+  /** Whether a WITHIN window was given (stream-stream joins). */
+  readonly within: boolean
   readonly name: string
   readonly alias: string | null
   readonly criteria: Expression

@@ -529,10 +529,20 @@ class Parser {
   }
 
   private joinClause(): JoinClause {
+    const words: string[] = []
     while (!this.isWord('JOIN')) {
       if (this.peek().type === 'eof') this.fail("'JOIN'")
-      this.next()
+      words.push(this.next().text.toUpperCase())
     }
+    const type: JoinClause['type'] = words.includes('LEFT')
+      ? 'LEFT'
+      : words.includes('RIGHT')
+        ? 'RIGHT'
+        : words.includes('FULL')
+          ? 'FULL'
+          : words.includes('CROSS')
+            ? 'CROSS'
+            : 'INNER'
     this.next()
     const name = this.identifier('a source name')
     let alias: string | null = null
@@ -543,6 +553,7 @@ class Parser {
     ) {
       alias = this.identifier()
     }
+    const within = this.isWord('WITHIN')
     if (this.acceptWord('WITHIN')) {
       if (this.acceptSymbol('(')) {
         this.duration()
@@ -556,7 +567,7 @@ class Parser {
       }
     }
     this.expectWord('ON')
-    return { name, alias, criteria: this.expression() }
+    return { type, name, alias, within, criteria: this.expression() }
   }
 
   private groupingList(): Expression[] {

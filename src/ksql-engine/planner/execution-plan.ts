@@ -61,6 +61,28 @@ export type ExecutionStep =
       readonly keyColumns: readonly ProjectedColumn[]
       readonly valueColumns: readonly ProjectedColumn[]
     }
+  /**
+   * Stream-table join: the table's latest row per key is this step's state store, fed by the
+   * table's topic; each stream row looks up `leftKey` (re-keying the stream by it, as ksqlDB's
+   * repartition does). Rows leave laid out as `schema`.
+   */
+  | {
+      readonly kind: 'streamTableJoinV1'
+      readonly joinType: 'INNER' | 'LEFT'
+      readonly right: SourceStep
+      readonly leftKey: Expression
+      readonly schema: LogicalSchema
+    }
+  /**
+   * Table-table join on both primary keys: each side's latest row per key is a state store, fed
+   * by that side's changes; every change re-joins its key (Kafka Streams' KTable-KTable join).
+   */
+  | {
+      readonly kind: 'tableTableJoinV1'
+      readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
+      readonly right: SourceStep
+      readonly schema: LogicalSchema
+    }
   | {
       readonly kind: 'aggregateV1'
       readonly groupBy: readonly Expression[]

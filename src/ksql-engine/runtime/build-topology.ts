@@ -15,6 +15,8 @@ import type { Downstream, OperatorContext } from './operators/operator.ts'
 import { createPartitionByOperator } from './operators/partition-by-operator.ts'
 import { createProjectOperator } from './operators/project-operator.ts'
 import { createSourceOperator } from './operators/source-operator.ts'
+import { createStreamTableJoinOperator } from './operators/stream-table-join-operator.ts'
+import { createTableTableJoinOperator } from './operators/table-table-join-operator.ts'
 
 /**
  * Compiles an execution plan into a record handler: source → steps → terminal. Column layouts are
@@ -36,8 +38,12 @@ export function buildTopology(
   }
   const layouts: Layout[] = []
   let layout: Layout = { slots: slotsOf(source.schema), windowBounds: windowed }
+  // Key column names of the rows entering each step (a join re-keys them).
+  const keyNames: string[][] = []
+  let keyNamesHere = source.schema.key.map((c) => c.name)
   for (const step of plan.steps) {
     layouts.push(layout)
+    keyNames.push(keyNamesHere)
     const keyTypes =
       step.kind === 'partitionByV1'
         ? step.keyExpressions.map((e) => compileExpression(e, scopeFor(layout)).type)
@@ -50,7 +56,9 @@ export function buildTopology(
               layout.slots,
             ),
           }
-        : nextLayout(step, layout, source.schema.key.length, keyTypes)
+        : nextLayout(step, layout, keyNamesHere.length, keyTypes)
+    if (step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1')
+      keyNamesHere = step.schema.key.map((c) => c.name)
   }
   function scopeFor(l: Layout): CompileScope {
     return scopeOverSlots(l.slots, {
@@ -61,15 +69,24 @@ export function buildTopology(
     })
   }
 
+  // Records of a join's other side go to that join's store, not through the source.
+  const sideInputs = new Map<string, (record: StoredRecord) => void>()
   let next: Downstream = terminal
   for (let i = plan.steps.length - 1; i >= 0; i--) {
     const step = plan.steps[i] as ExecutionStep
     const stepLayout = layouts[i] as Layout
-    next = buildStep(step, stepLayout, next)
+    next = buildStep(step, stepLayout, keyNames[i] ?? [], next)
   }
-  return createSourceOperator(source, context, next)
+  const main = createSourceOperator(source, context, next)
+  if (sideInputs.size === 0) return main
+  return (record) => (sideInputs.get(record.topic) ?? main)(record)
 
-  function buildStep(step: ExecutionStep, l: Layout, downstream: Downstream): Downstream {
+  function buildStep(
+    step: ExecutionStep,
+    l: Layout,
+    inputKeyNames: readonly string[],
+    downstream: Downstream,
+  ): Downstream {
     switch (step.kind) {
       case 'filterV1':
         return createFilterOperator(
@@ -84,12 +101,7 @@ export function buildTopology(
           step.keyExpressions,
           scopeFor(l),
           {
-            keyOnly: step.keyExpressions.map((e) =>
-              referencesOnly(
-                e,
-                source.schema.key.map((c) => c.name),
-              ),
-            ),
+            keyOnly: step.keyExpressions.map((e) => referencesOnly(e, inputKeyNames)),
           },
           context,
           downstream,
@@ -103,6 +115,17 @@ export function buildTopology(
         )
       case 'projectV1':
         return createProjectOperator(step.keyColumns, step.valueColumns, scopeFor(l), context, downstream)
+      case 'streamTableJoinV1': {
+        const join = createStreamTableJoinOperator(step, scopeFor(l), context, downstream)
+        sideInputs.set(step.right.topic, join.tableRecord)
+        return join.stream
+      }
+      case 'tableTableJoinV1': {
+        const leftWidth = source.schema.value.length + 3 + source.schema.key.length
+        const join = createTableTableJoinOperator(step, leftWidth, context, downstream)
+        sideInputs.set(step.right.topic, join.rightRecord)
+        return join.left
+      }
       case 'aggregateV1': {
         const input = scopeFor(l)
         const groupTypes = step.groupBy.map((g) => compileExpression(g, input).type)
@@ -182,6 +205,9 @@ function nextLayout(
         },
       }
     }
+    case 'streamTableJoinV1':
+    case 'tableTableJoinV1':
+      return { slots: slotsOf(step.schema), windowBounds: false }
     case 'projectV1':
     case 'aggregateV1':
       return layout
