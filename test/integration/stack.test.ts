@@ -182,14 +182,16 @@ describe('dip up refuses to start when', () => {
     expect(findProcesses(scratch.stateDir)).toEqual([])
   })
 
-  it('Kafka is not provisioned: says to run dip setup', async () => {
+  it('Kafka is not provisioned and Maven is missing: says what to install, starts nothing', async () => {
+    // `dip up` fetches what is missing itself; without mvn it cannot fetch Kafka.
     const emptyCache = join(scratch.dir, 'empty-cache')
     const result = await runDip(['--config', scratch.configFile, 'up', '--mode', 'native'], {
-      env: { DIP_CACHE_DIR: emptyCache },
+      env: { DIP_CACHE_DIR: emptyCache, PATH: '/nonexistent-dir-for-dip' },
     })
     expect(result.exitCode).toBe(1)
-    expect(result.stderr).toMatch(/Apache Kafka \d+\.\d+\.\d+ is not provisioned/)
+    expect(result.stderr).toMatch(/Maven \(mvn\) is not installed; it is needed to download Kafka/)
     expect(result.stderr).toContain('dip setup')
+    expect(existsSync(join(scratch.stateDir, 'run', 'kafka.pid'))).toBe(false)
   })
 
   it('the config is invalid: exit 2 and every bad key listed', async () => {

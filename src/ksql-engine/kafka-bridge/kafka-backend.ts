@@ -627,13 +627,18 @@ function toOffsetRecord(r: ConsumedRecord): OffsetRecord {
 }
 
 /**
- * CONCURRENT_TRANSACTIONS: the coordinator still completes the previous transaction and refused
- * this one before it began, so the same batch may be sent again.
+ * Failures after which the same batch may be sent again, as nothing of it was committed:
+ * CONCURRENT_TRANSACTIONS (the coordinator still completes the previous transaction and refused
+ * this one before it began), and UNKNOWN_TOPIC_OR_PARTITION (a send to a deleted topic failed, the
+ * transaction was aborted and the sink renewed its producer, kafkajs#1622).
  */
+const RESENDABLE = new Set(['CONCURRENT_TRANSACTIONS', 'UNKNOWN_TOPIC_OR_PARTITION'])
+
 function isUndecidedTransactionError(error: unknown): boolean {
   let current: unknown = error
   for (let depth = 0; depth < 10 && current !== null && typeof current === 'object'; depth++) {
-    if ((current as { type?: unknown }).type === 'CONCURRENT_TRANSACTIONS') return true
+    const type = (current as { type?: unknown }).type
+    if (typeof type === 'string' && RESENDABLE.has(type)) return true
     current = (current as { cause?: unknown }).cause
   }
   return false
