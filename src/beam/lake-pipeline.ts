@@ -1,24 +1,22 @@
-import * as beam from 'apache-beam'
-import type { PCollection } from 'apache-beam/pvalue'
+// The SDK's index first: its modules import each other in a cycle that only this entry resolves.
+import 'apache-beam'
 import type {
   ConsumeLakeDeps,
   LakePlan,
   LakeSummary,
   PartitionState,
 } from '../commands/consume-lake-types.ts'
-import { summarize } from '../commands/consume-lake-run.ts'
+import { openFeedLake, summarize } from '../commands/consume-lake-run.ts'
 import { formatBytes } from '../commands/produce.ts'
-import type { ConsumedRecord, TopicPartitionOffset } from '../kafka/ports.ts'
-import { createJsonlEncoder } from '../lake/encoders/jsonl-encoder.ts'
-import type { LakeEncoder } from '../lake/encoders/lake-encoder.ts'
-import { createParquetEncoder } from '../lake/encoders/parquet-encoder.ts'
-import { createLakeSink, type LakeSink, type LakeTopic } from '../lake/lake-sink.ts'
+import type { ConsumedRecord } from '../kafka/ports.ts'
+import type { LakeSink, LakeTopic } from '../lake/lake-sink.ts'
 import type { DecodeError } from '../sinks/decode-record.ts'
 import { encodeRecordLine, type LakeLine } from '../sinks/lake-line.ts'
 import type { Feed } from '../sinks/feeds.ts'
-import { asyncParDo, registerAsyncDoFn } from './async-do-fn.ts'
+import { registerAsyncDoFn } from './async-do-fn.ts'
 import type { PipelineReport } from './pipeline-report.ts'
-import { READ_KAFKA, type ReadOutput, type ReadResources, type ReadSlice } from './read-kafka.ts'
+import { readDecodeWrite, type Tagged as TaggedOf } from './batch-pipeline.ts'
+import type { ReadOutput, ReadResources, ReadSlice } from './read-kafka.ts'
 import { resourcesOf, runPipeline } from './run-pipeline.ts'
 import { stageReports } from './stage-stats.ts'
 
@@ -35,7 +33,7 @@ type LakeDeadLetter = {
   readonly error: DecodeError
 }
 type PartitionEnd = Extract<ReadOutput, { kind: 'end' }>
-type Tagged = { rows: LakeRow } | { deadLetters: LakeDeadLetter } | { ends: PartitionEnd }
+type Tagged = TaggedOf<LakeRow, LakeDeadLetter, PartitionEnd>
 type WriterInput = LakeRow | LakeDeadLetter | PartitionEnd
 
 interface LakeResources extends ReadResources {
@@ -116,26 +114,7 @@ export async function runLakeBatchOnBeam(
   startedAt: number,
 ): Promise<LakeSummary & PipelineReport> {
   const { kafka, reporter } = deps
-  const encoder: LakeEncoder = plan.format === 'parquet' ? createParquetEncoder() : createJsonlEncoder()
-  const errorEncoder = plan.format === 'jsonl' ? encoder : createJsonlEncoder()
-  const toCommit = new Map<string, TopicPartitionOffset>()
-  const lakeTopics: LakeTopic[] = feeds.map((feed) => ({
-    topic: feed.topic,
-    area: feed.kind === 'table' ? 'tables' : 'streams',
-    kind: feed.kind,
-    schema: feed.schema,
-  }))
-  const sink = createLakeSink(lakeTopics, {
-    root: plan.root,
-    timeZone: plan.timeZone,
-    encoder,
-    errorEncoder,
-    maxRecords: plan.maxFileRecords,
-    maxBytes: plan.maxFileBytes,
-    onFlushed: ({ topic, partition, nextOffset }) =>
-      void toCommit.set(`${topic}:${partition}`, { topic, partition, offset: nextOffset }),
-  })
-  for (const state of states) sink.setPosition(state.topic, state.partition, state.start)
+  const { sink, lakeTopics, encoder, errorEncoder, toCommit } = openFeedLake(plan, feeds, states)
   const slices: ReadSlice[] = feeds
     .map((feed) => ({
       topic: feed.topic,
@@ -166,24 +145,13 @@ export async function runLakeBatchOnBeam(
   }, 250)
   let stages
   try {
-    const run = await runPipeline(resources, (root, runId) => {
-      const context = { run: runId }
-      const tagged: PCollection<Tagged> = root
-        .apply(beam.create(slices))
-        .apply(asyncParDo<ReadSlice, ReadOutput, typeof context>('ReadKafka', READ_KAFKA, context, runId))
-        .apply(asyncParDo<ReadOutput, Tagged, typeof context>('DecodeValidate', DECODE, context, runId))
-      const { rows, deadLetters, ends } = tagged.apply(
-        beam.split<Tagged>(['rows', 'deadLetters', 'ends']),
-      ) as {
-        rows: PCollection<LakeRow>
-        deadLetters: PCollection<LakeDeadLetter>
-        ends: PCollection<PartitionEnd>
-      }
-      beam
-        .P([rows, deadLetters, ends] as PCollection<WriterInput>[])
-        .apply(beam.flatten<WriterInput>())
-        .apply(asyncParDo<WriterInput, never, typeof context>('WriteLake', WRITE, context, runId))
-    })
+    const run = await runPipeline(resources, (root, runId) =>
+      readDecodeWrite<LakeRow, LakeDeadLetter, PartitionEnd>(root, runId, slices, {
+        decodeFn: DECODE,
+        writeName: 'WriteLake',
+        writeFn: WRITE,
+      }),
+    )
     stages = run.stages
   } catch (error) {
     spinner.fail('lake pipeline stopped on an error; every complete window read so far is in the lake')

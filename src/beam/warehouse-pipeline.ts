@@ -1,5 +1,5 @@
-import * as beam from 'apache-beam'
-import type { PCollection } from 'apache-beam/pvalue'
+// The SDK's index first: its modules import each other in a cycle that only this entry resolves.
+import 'apache-beam'
 import type { KafkaPorts, TopicAdmin, TopicPartitionOffset } from '../kafka/ports.ts'
 import { loadPositions } from '../warehouse/bookkeeping.ts'
 import { planBatch } from '../warehouse/plan-batch.ts'
@@ -9,16 +9,17 @@ import { RECORDS_PER_WRITE } from '../warehouse/run-warehouse-sink.ts'
 import type { WarehouseRecord } from '../warehouse/warehouse-record.ts'
 import { isTableError, writeFailure, type TableFailure } from '../warehouse/table-failure.ts'
 import { writeBatch, type TableCounts } from '../warehouse/write-batch.ts'
-import { asyncParDo, registerAsyncDoFn } from './async-do-fn.ts'
+import { registerAsyncDoFn } from './async-do-fn.ts'
 import type { PipelineReport } from './pipeline-report.ts'
-import { READ_KAFKA, type ReadOutput, type ReadResources, type ReadSlice } from './read-kafka.ts'
+import { readDecodeWrite, type Tagged as TaggedOf } from './batch-pipeline.ts'
+import type { ReadOutput, ReadResources, ReadSlice } from './read-kafka.ts'
 import { resourcesOf, runPipeline } from './run-pipeline.ts'
 import { stageReports } from './stage-stats.ts'
 
 type Row = Exclude<WarehouseRecord, { kind: 'invalid' }>
 type DeadLetter = Extract<WarehouseRecord, { kind: 'invalid' }>
 type PartitionEnd = Extract<ReadOutput, { kind: 'end' }>
-type Tagged = { rows: Row } | { deadLetters: DeadLetter } | { ends: PartitionEnd }
+type Tagged = TaggedOf<Row, DeadLetter, PartitionEnd>
 type WriterInput = Row | DeadLetter | PartitionEnd
 
 /** Writes waiting behind the one in progress before the writer holds up the read (bounds memory). */
@@ -293,24 +294,13 @@ export async function runWarehouseBatchOnBeam(
   )
   let run
   try {
-    run = await runPipeline(resources, (root, runId) => {
-      const context = { run: runId }
-      const tagged: PCollection<Tagged> = root
-        .apply(beam.create(slices))
-        .apply(asyncParDo<ReadSlice, ReadOutput, typeof context>('ReadKafka', READ_KAFKA, context, runId))
-        .apply(asyncParDo<ReadOutput, Tagged, typeof context>('DecodeValidate', DECODE, context, runId))
-      const { rows, deadLetters, ends } = tagged.apply(
-        beam.split<Tagged>(['rows', 'deadLetters', 'ends']),
-      ) as {
-        rows: PCollection<Row>
-        deadLetters: PCollection<DeadLetter>
-        ends: PCollection<PartitionEnd>
-      }
-      beam
-        .P([rows, deadLetters, ends] as PCollection<WriterInput>[])
-        .apply(beam.flatten<WriterInput>())
-        .apply(asyncParDo<WriterInput, never, typeof context>('WriteWarehouse', WRITE, context, runId))
-    })
+    run = await runPipeline(resources, (root, runId) =>
+      readDecodeWrite<Row, DeadLetter, PartitionEnd>(root, runId, slices, {
+        decodeFn: DECODE,
+        writeName: 'WriteWarehouse',
+        writeFn: WRITE,
+      }),
+    )
   } finally {
     clearInterval(ticker)
     // A failed pipeline may leave a write in flight: it commits or rolls back whole.

@@ -21,15 +21,12 @@ const RETRY_DELAY_MS = 1000
 const MAX_RETRY_DELAY_MS = 5000
 const KAFKA_RETRY_FOR_MS = 300_000
 
-/** Reads the feeds from their start positions into the lake; the loop of `dip consume lake`. */
-export async function sinkFeeds(
-  plan: LakePlan,
-  deps: ConsumeLakeDeps,
-  feeds: readonly Feed[],
-  states: readonly PartitionState[],
-  startedAt: number,
-): Promise<LakeSummary> {
-  const { kafka, reporter } = deps
+/**
+ * The lake sink of a run over these feeds, at their start positions, with the encoders it writes
+ * through and the group offsets each flushed file makes committable. Shared by dip's own loop and
+ * the Beam pipeline, so both write the same files.
+ */
+export function openFeedLake(plan: LakePlan, feeds: readonly Feed[], states: readonly PartitionState[]) {
   const encoder: LakeEncoder = plan.format === 'parquet' ? createParquetEncoder() : createJsonlEncoder()
   const errorEncoder = plan.format === 'jsonl' ? encoder : createJsonlEncoder()
   const toCommit = new Map<string, TopicPartitionOffset>()
@@ -49,8 +46,21 @@ export async function sinkFeeds(
     onFlushed: ({ topic, partition, nextOffset }) =>
       void toCommit.set(`${topic}:${partition}`, { topic, partition, offset: nextOffset }),
   })
-  const byId = new Map(states.map((s) => [`${s.topic}:${s.partition}`, s]))
   for (const state of states) sink.setPosition(state.topic, state.partition, state.start)
+  return { sink, lakeTopics, encoder, errorEncoder, toCommit }
+}
+
+/** Reads the feeds from their start positions into the lake; the loop of `dip consume lake`. */
+export async function sinkFeeds(
+  plan: LakePlan,
+  deps: ConsumeLakeDeps,
+  feeds: readonly Feed[],
+  states: readonly PartitionState[],
+  startedAt: number,
+): Promise<LakeSummary> {
+  const { kafka, reporter } = deps
+  const { sink, encoder, errorEncoder, toCommit } = openFeedLake(plan, feeds, states)
+  const byId = new Map(states.map((s) => [`${s.topic}:${s.partition}`, s]))
 
   // The consumer's own group is per run: a restarted sink need not wait for a killed member's
   // session to expire, and the position comes from the lake anyway. Progress is committed to
