@@ -5,6 +5,7 @@ import {
   printTopic,
   type PrintedRecord,
 } from '../ksql-client/ksql-print.ts'
+import { ksqlCredentials } from '../ksql-client/ksql-auth.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 /**
@@ -48,6 +49,8 @@ export async function runPrintStatement(
         if (!reporter.json) reporter.info(line)
       },
       controller.signal,
+      undefined,
+      ksqlCredentials(loaded.config.ksql),
     )
   } finally {
     release()

@@ -1,6 +1,5 @@
-import { KsqlRequestError } from './ksql-error.ts'
-import { fetchFailure } from './ksql-query.ts'
-import type { KsqlErrorBody } from './wire-types.ts'
+import type { KsqlCredentials } from './ksql-auth.ts'
+import { postQuery } from './ksql-query.ts'
 
 export interface PrintOptions {
   readonly fromBeginning: boolean
@@ -33,36 +32,10 @@ export async function printTopic(
   signal?: AbortSignal,
   /** Called when the server has positioned its reader: records produced from now on are printed. */
   onStart?: () => void,
+  credentials?: KsqlCredentials,
 ): Promise<void> {
-  let response: Response
-  try {
-    response = await fetch(`${url.replace(/\/+$/, '')}/query`, {
-      method: 'POST',
-      headers: { 'Content-Type': 'application/vnd.ksql.v1+json', Accept: 'application/vnd.ksql.v1+json' },
-      body: JSON.stringify({ ksql: statement, streamsProperties: {} }),
-      ...(signal === undefined ? {} : { signal }),
-    })
-  } catch (error) {
-    if (signal?.aborted === true) return
-    throw new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${fetchFailure(error)}).`, {
-      unreachable: true,
-      hint: 'start it with `dip up`, or point ksql.url (env DIP_KSQL_URL) at a running server',
-      cause: error,
-    })
-  }
-  if (!response.ok) {
-    const text = await response.text()
-    let body: KsqlErrorBody | undefined
-    try {
-      body = JSON.parse(text) as KsqlErrorBody
-    } catch {
-      body = undefined
-    }
-    throw new KsqlRequestError(
-      `ksqlDB error ${body?.error_code ?? response.status * 100}: ${body?.message ?? text}`,
-      { errorCode: body?.error_code ?? response.status * 100, statementText: statement },
-    )
-  }
+  const response = await postQuery(url, statement, {}, { signal, credentials, statementText: statement })
+  if (response === null) return
   onStart?.()
   let buffered = ''
   const decoder = new TextDecoder()

@@ -32,43 +32,8 @@ export async function runQuery(
   signal?: AbortSignal,
   credentials?: KsqlCredentials,
 ): Promise<string | null> {
-  let response: Response
-  try {
-    response = await fetch(`${url.replace(/\/+$/, '')}/query`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/vnd.ksql.v1+json',
-        Accept: 'application/vnd.ksql.v1+json',
-        ...authHeaders(credentials),
-      },
-      body: JSON.stringify({ ksql: sql, streamsProperties: properties }),
-      ...(signal === undefined ? {} : { signal }),
-    })
-  } catch (error) {
-    if (signal?.aborted === true) return null
-    throw new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${fetchFailure(error)}).`, {
-      unreachable: true,
-      hint: 'start it with `dip up`, or point ksql.url (env DIP_KSQL_URL) at a running server',
-      cause: error,
-    })
-  }
-  if (!response.ok) {
-    const text = await response.text()
-    let body: KsqlErrorBody | undefined
-    try {
-      body = JSON.parse(text) as KsqlErrorBody
-    } catch {
-      body = undefined
-    }
-    throw new KsqlRequestError(
-      `ksqlDB error ${body?.error_code ?? response.status * 100}: ${body?.message ?? text}`,
-      {
-        errorCode: body?.error_code ?? response.status * 100,
-        statementText: body?.statementText ?? null,
-        ...(response.status === 401 ? { hint: unauthorizedHint(credentials) } : {}),
-      },
-    )
-  }
+  const response = await postQuery(url, sql, properties, { signal, credentials, statementText: null })
+  if (response === null) return null
   let finalMessage: string | null = null
   let buffered = ''
   const handleLine = (raw: string): void => {
@@ -114,4 +79,60 @@ export function fetchFailure(error: unknown): string {
   if (typeof cause?.code === 'string') return cause.code
   if (typeof cause?.message === 'string') return cause.message
   return error instanceof Error ? error.message : String(error)
+}
+
+/**
+ * POST /query, the request both queries and PRINT send: the response once the server accepted the
+ * statement, null when `signal` aborted it first. A refusal is a KsqlRequestError with ksqlDB's code
+ * (`statementText`: the server's, else this fallback).
+ */
+export async function postQuery(
+  url: string,
+  sql: string,
+  properties: Readonly<Record<string, string>>,
+  options: {
+    readonly signal?: AbortSignal | undefined
+    readonly credentials?: KsqlCredentials | undefined
+    readonly statementText: string | null
+  },
+): Promise<Response | null> {
+  const { signal, credentials } = options
+  let response: Response
+  try {
+    response = await fetch(`${url.replace(/\/+$/, '')}/query`, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/vnd.ksql.v1+json',
+        Accept: 'application/vnd.ksql.v1+json',
+        ...authHeaders(credentials),
+      },
+      body: JSON.stringify({ ksql: sql, streamsProperties: properties }),
+      ...(signal === undefined ? {} : { signal }),
+    })
+  } catch (error) {
+    if (signal?.aborted === true) return null
+    throw new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${fetchFailure(error)}).`, {
+      unreachable: true,
+      hint: 'start it with `dip up`, or point ksql.url (env DIP_KSQL_URL) at a running server',
+      cause: error,
+    })
+  }
+  if (!response.ok) {
+    const text = await response.text()
+    let body: KsqlErrorBody | undefined
+    try {
+      body = JSON.parse(text) as KsqlErrorBody
+    } catch {
+      body = undefined
+    }
+    throw new KsqlRequestError(
+      `ksqlDB error ${body?.error_code ?? response.status * 100}: ${body?.message ?? text}`,
+      {
+        errorCode: body?.error_code ?? response.status * 100,
+        statementText: body?.statementText ?? options.statementText,
+        ...(response.status === 401 ? { hint: unauthorizedHint(credentials) } : {}),
+      },
+    )
+  }
+  return response
 }
