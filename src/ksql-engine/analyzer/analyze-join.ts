@@ -7,6 +7,7 @@ import type { Expression, JoinClause, Query, SelectItem } from '../parser/ast.ts
 import { formatExpression } from '../parser/format-sql.ts'
 import { BIGINT, INTEGER, STRING } from '../types/sql-type.ts'
 import { expressionKey, mapExpression, visitExpression } from './expression-utils.ts'
+import { classifyTableTableJoin, type TableJoinSide } from './analyze-fk-join.ts'
 
 const PSEUDO_COLUMNS: readonly Column[] = [
   { name: 'ROWTIME', type: BIGINT },
@@ -32,7 +33,7 @@ export interface JoinSide {
 export interface PlannedJoin {
   /** What the engine cannot run about this join (the caller throws it after analysis), or null. */
   readonly unsupported: string | null
-  readonly kind: 'streamTable' | 'tableTable'
+  readonly kind: 'streamTable' | 'tableTable' | 'foreignKey'
   readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
   readonly left: JoinSide
   readonly right: JoinSide
@@ -85,35 +86,33 @@ export function planJoin(
     }
   }
   const kinds = `${left.type.toLowerCase()}-${right.type.toLowerCase()}`
-  const soleKey = (side: JoinSide, e: Expression): boolean =>
-    side.source.schema.key.length === 1 &&
-    e.kind === 'column' &&
-    e.name === (side.source.schema.key[0] as Column).name
+  const tableJoin =
+    left.type === 'TABLE' && right.type === 'TABLE'
+      ? classifyTableTableJoin(join, tableSide(leftSide, leftExpr), tableSide(rightSide, rightExpr))
+      : null
   const kind =
     left.type === 'STREAM' && right.type === 'TABLE'
       ? 'streamTable'
-      : left.type === 'TABLE' &&
-          right.type === 'TABLE' &&
-          soleKey(leftSide, leftExpr) &&
-          soleKey(rightSide, rightExpr)
+      : tableJoin === 'primaryKey'
         ? 'tableTable'
-        : null
+        : tableJoin === 'foreignKey'
+          ? 'foreignKey'
+          : null
   // Joins the engine does not run are still analyzed, so invalid ones get ksqlDB's error first.
   const unsupported =
     kind === null ||
     join.within ||
     join.type === 'CROSS' ||
     (kind === 'streamTable' && join.type !== 'INNER' && join.type !== 'LEFT')
-      ? `${kinds} ${join.type === 'FULL' ? 'FULL OUTER' : join.type} JOIN${
-          left.type === 'TABLE' && right.type === 'TABLE' ? ' not on both primary keys' : ''
-        }`
+      ? `${kinds} ${join.type === 'FULL' ? 'FULL OUTER' : join.type} JOIN`
       : null
   // Windowed sources' bounds are not columns of the joined rows: the analysis would mislead.
   if (left.window !== null || right.window !== null) {
     throw new UnsupportedStatementError(`${kinds} JOIN of windowed sources`)
   }
-  // A repartition keeps the stream's partition count, so the inputs must have the same count.
-  const leftPartitions = partitionsOf(left.topic)
+  // A repartition keeps the stream's partition count, so the inputs must have the same count
+  // (a foreign-key join subscribes across partitions: any counts).
+  const leftPartitions = kind === 'foreignKey' ? undefined : partitionsOf(left.topic)
   const rightPartitions = partitionsOf(right.topic)
   if (leftPartitions !== undefined && rightPartitions !== undefined && leftPartitions !== rightPartitions) {
     const [l, r] = [leftSide.alias, rightSide.alias]
@@ -143,7 +142,10 @@ export function planJoin(
         )?.type
       : undefined
   const keyType = columnType(rightSide, rightExpr) ?? columnType(leftSide, unqualifiedLeft) ?? STRING
-  const schema = joinedSchema(leftSide, rightSide, { name: keyName, type: keyType })
+  const schema =
+    kind === 'foreignKey'
+      ? foreignKeyJoinSchema(leftSide, rightSide)
+      : joinedSchema(leftSide, rightSide, { name: keyName, type: keyType })
   const joined: DataSource = { ...left, schema, window: null }
   return {
     unsupported,
@@ -157,13 +159,31 @@ export function planJoin(
       join.type === 'RIGHT' ? qualified(rightExpr, rightSide) : qualified(leftExpr, leftSide),
     ),
     query: rewriteQuery(query, leftSide, rightSide, {
-      keyName,
+      keyName: kind === 'foreignKey' ? (schema.key[0] as Column).name : keyName,
       // In an INNER join both join columns hold the key: selecting the right one keys the result.
       equivalentKey:
-        join.type === 'INNER' && rightExpr.kind === 'column' && keyName !== 'ROWKEY'
+        join.type === 'INNER' && rightExpr.kind === 'column' && keyName !== 'ROWKEY' && kind !== 'foreignKey'
           ? `${rightSide.alias}_${rightExpr.name}`
           : null,
     }),
+  }
+}
+
+/** A foreign-key join's rows are keyed by the left table's key (`A_K`), value laid out as any join's. */
+function foreignKeyJoinSchema(left: JoinSide, right: JoinSide): LogicalSchema {
+  const key = left.source.schema.key.map((c) => ({ name: `${left.alias}_${c.name}`, type: c.type }))
+  return { key, value: joinedSchema(left, right, key[0] as Column).value }
+}
+
+function tableSide(side: JoinSide, operand: Expression): TableJoinSide {
+  const schema = side.source.schema
+  return {
+    alias: side.alias,
+    key: schema.key,
+    columns: [...schema.key, ...schema.value],
+    windowed: side.source.window !== null,
+    operand,
+    qualifiedOperand: qualified(operand, side),
   }
 }
 
@@ -257,6 +277,10 @@ function rewriteQuery(
   keys: { readonly keyName: string; readonly equivalentKey: string | null },
 ): Query {
   const { keyName } = keys
+  const namesOf = (s: JoinSide): string[] =>
+    [...s.source.schema.key, ...s.source.schema.value, ...PSEUDO_COLUMNS].map((c) => c.name)
+  const rightNames = new Set(namesOf(right))
+  const clashing = new Set(namesOf(left).filter((n) => rightNames.has(n)))
   const rewrite = (expr: Expression): Expression =>
     mapExpression(expr, (e) => {
       if (e.kind !== 'column') return e
@@ -273,7 +297,7 @@ function rewriteQuery(
     alias: null,
   })
   const sideItems = (s: JoinSide): SelectItem[] =>
-    [...s.source.schema.value, ...s.source.schema.key]
+    [...s.source.schema.key, ...s.source.schema.value]
       .map((c) => `${s.alias}_${c.name}`)
       .filter((n) => n !== keyName)
       .map(column)
@@ -303,10 +327,11 @@ function rewriteQuery(
       case 'structAll':
         return [{ kind: 'structAll', struct: rewrite(item.struct) }]
       case 'expr': {
+        // A qualified column keeps its name too unless another source has a column so named.
         const keepName =
           item.alias === null &&
           item.expr.kind === 'column' &&
-          item.expr.qualifier === null &&
+          (item.expr.qualifier === null || !clashing.has(item.expr.name)) &&
           !SYSTEM_COLUMN_NAMES.has(item.expr.name)
             ? item.expr.name
             : item.alias

@@ -18,6 +18,7 @@ import {
 } from './analyze-table-functions.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import { planJoin, type PlannedJoin } from './analyze-join.ts'
+import { missingForeignKeyJoinKeys } from './analyze-fk-join.ts'
 import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
 export interface QueryAnalysis {
@@ -70,6 +71,11 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
 
 /** The joined rows' query; a projection without the key names the join expression, as ksqlDB does. */
 function analyzeJoinedQuery(join: PlannedJoin, options: AnalyzeOptions): QueryAnalysis {
+  // A foreign-key join's result is keyed by the left table's key: a sink needs all of it.
+  if (join.kind === 'foreignKey' && options.sinkType !== null) {
+    const missing = missingForeignKeyJoinKeys(join.query, join.left.alias, join.left.source.schema.key)
+    if (missing !== null) throw missing
+  }
   try {
     return analyzeQueryOver(join.query, join.joined, options)
   } catch (error) {
@@ -94,6 +100,10 @@ function joinStep(join: PlannedJoin): ExecutionStep {
   const right = sourceStepOf(join.right.source, join.right.alias)
   const schema = join.joined.schema
   if (join.kind === 'tableTable') return { kind: 'tableTableJoinV1', joinType: join.joinType, right, schema }
+  if (join.kind === 'foreignKey') {
+    const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
+    return { kind: 'foreignKeyJoinV1', joinType, right, foreignKey: join.leftKey, schema }
+  }
   const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
   return { kind: 'streamTableJoinV1', joinType, right, leftKey: join.leftKey, schema }
 }

@@ -17,6 +17,8 @@ import { createProjectOperator } from './operators/project-operator.ts'
 import { createSourceOperator } from './operators/source-operator.ts'
 import { createStreamTableJoinOperator } from './operators/stream-table-join-operator.ts'
 import { createTableTableJoinOperator } from './operators/table-table-join-operator.ts'
+import { createForeignKeyJoinOperator } from './operators/foreign-key-join-operator.ts'
+import { isJoinStep } from '../planner/join-steps.ts'
 
 /**
  * Compiles an execution plan into a record handler: source → steps → terminal. Column layouts are
@@ -57,8 +59,7 @@ export function buildTopology(
             ),
           }
         : nextLayout(step, layout, keyNamesHere.length, keyTypes)
-    if (step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1')
-      keyNamesHere = step.schema.key.map((c) => c.name)
+    if (isJoinStep(step)) keyNamesHere = step.schema.key.map((c) => c.name)
   }
   function scopeFor(l: Layout): CompileScope {
     return scopeOverSlots(l.slots, {
@@ -123,6 +124,12 @@ export function buildTopology(
       case 'tableTableJoinV1': {
         const leftWidth = source.schema.value.length + 3 + source.schema.key.length
         const join = createTableTableJoinOperator(step, leftWidth, context, downstream)
+        sideInputs.set(step.right.topic, join.rightRecord)
+        return join.left
+      }
+      case 'foreignKeyJoinV1': {
+        const leftWidth = source.schema.value.length + 3 + source.schema.key.length
+        const join = createForeignKeyJoinOperator(step, scopeFor(l), leftWidth, context, downstream)
         sideInputs.set(step.right.topic, join.rightRecord)
         return join.left
       }
@@ -207,6 +214,7 @@ function nextLayout(
     }
     case 'streamTableJoinV1':
     case 'tableTableJoinV1':
+    case 'foreignKeyJoinV1':
       return { slots: slotsOf(step.schema), windowBounds: false }
     case 'projectV1':
     case 'aggregateV1':
