@@ -22,7 +22,12 @@ function bigintKey(n: number): Buffer {
   return b
 }
 
-type Input = readonly [topic: 'L' | 'R', key: number, value: Record<string, unknown> | null, timestamp: number]
+type Input = readonly [
+  topic: 'L' | 'R',
+  key: number,
+  value: Record<string, unknown> | null,
+  timestamp: number,
+]
 
 function produce(engine: Engine, inputs: readonly Input[]): void {
   for (const [side, key, value, timestamp] of inputs) {
@@ -141,8 +146,13 @@ describe('foreign-key table-table join', () => {
   })
 
   it('SELECT * is keyed by the aliased left key; the plan step is foreignKeyJoinV1', () => {
-    const engine = engineWith('CREATE TABLE output AS SELECT * FROM left_table JOIN right_table ON foreign_key = r_id;')
-    const columns = engine.sources().find((s) => s.name === 'OUTPUT')?.columns.map((c) => c.name)
+    const engine = engineWith(
+      'CREATE TABLE output AS SELECT * FROM left_table JOIN right_table ON foreign_key = r_id;',
+    )
+    const columns = engine
+      .sources()
+      .find((s) => s.name === 'OUTPUT')
+      ?.columns.map((c) => c.name)
     expect(columns).toEqual([
       'LEFT_TABLE_L_ID',
       'LEFT_TABLE_NAME',
@@ -163,11 +173,16 @@ describe('foreign-key table-table join', () => {
     expect(error(engine, 'CREATE TABLE o1 AS SELECT * FROM wrong_type JOIN right_table ON fk = r_id;')).toBe(
       "Invalid join condition: types don't match. Got WRONG_TYPE.FK{STRING} = RIGHT_TABLE.R_ID{BIGINT}.",
     )
-    expect(error(engine, 'CREATE TABLE o2 AS SELECT * FROM left_table JOIN multi ON foreign_key = r_id_1;')).toBe(
+    expect(
+      error(engine, 'CREATE TABLE o2 AS SELECT * FROM left_table JOIN multi ON foreign_key = r_id_1;'),
+    ).toBe(
       'Invalid join condition: table-table joins require to join on the primary key of the right input table. Got LEFT_TABLE.FOREIGN_KEY = MULTI.R_ID_1.',
     )
     expect(
-      error(engine, 'CREATE TABLE o3 AS SELECT name, r_id, f1 FROM left_table JOIN right_table ON foreign_key = r_id;'),
+      error(
+        engine,
+        'CREATE TABLE o3 AS SELECT name, r_id, f1 FROM left_table JOIN right_table ON foreign_key = r_id;',
+      ),
     ).toBe(
       'Primary key column missing in projection. For foreign-key table-table joins, the projection must include all primary key columns from the left input table (`LEFT_TABLE`). Missing column: `L_ID`.',
     )

@@ -61,7 +61,12 @@ export function createForeignKeyJoinOperator(
   }
 
   /** Emits the join of `left` (or a tombstone for `leftKey`) with the right row, or its absence. */
-  const emit = (leftKey: readonly unknown[], left: Row | undefined, right: Row | undefined, at: Row): void => {
+  const emit = (
+    leftKey: readonly unknown[],
+    left: Row | undefined,
+    right: Row | undefined,
+    at: Row,
+  ): void => {
     const key = storeKey(leftKey) as string
     const holds = left !== undefined && (right !== undefined || step.joinType === 'LEFT')
     const result: Row = {
@@ -122,7 +127,9 @@ export function createForeignKeyJoinOperator(
     if (current === undefined && old === undefined) return
     if (current === undefined) rightStore.delete(key)
     else rightStore.put(key, current)
-    const subs = [...(subscriptions.get(key)?.values() ?? [])].sort((a, b) => compareKeys(a.leftKey, b.leftKey))
+    const subs = [...(subscriptions.get(key)?.values() ?? [])].sort((a, b) =>
+      compareKeys(a.leftKey, b.leftKey),
+    )
     for (const sub of subs) {
       const left = leftStore.get(storeKey(sub.leftKey.length === 1 ? sub.leftKey[0] : sub.leftKey) as string)
       if (left === undefined) continue
