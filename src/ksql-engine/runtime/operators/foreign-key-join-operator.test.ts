@@ -161,7 +161,8 @@ describe('foreign-key table-table join', () => {
       'RIGHT_TABLE_F1',
       'RIGHT_TABLE_F2',
     ])
-    const explained = engine.execute('EXPLAIN CTAS_OUTPUT_0;', earliest)
+    const queryId = engine.queries().find((q) => q.sinks.includes('OUTPUT'))?.id ?? 'none'
+    const explained = engine.execute(`EXPLAIN ${queryId};`, earliest)
     expect(JSON.stringify(explained)).toContain('KTable-FK-JoinOther')
   })
 
