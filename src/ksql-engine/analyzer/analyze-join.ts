@@ -8,6 +8,7 @@ import { STRING } from '../types/sql-type.ts'
 import { mapExpression } from './expression-utils.ts'
 import { orderOperands, PSEUDO_COLUMNS, rewriteJoinQuery } from './join-rewrite.ts'
 import { classifyTableTableJoin, type TableJoinSide } from './analyze-fk-join.ts'
+import { planJoinChain } from './analyze-join-chain.ts'
 
 /** One side of a join: the source and the name its columns are prefixed with (`A` → `A_COL`). */
 export interface JoinSide {
@@ -33,6 +34,20 @@ export interface PlannedJoin {
   readonly query: Query
   /** The join expression as ksqlDB names it when the projection lacks the key (`T.USER_ID`). */
   readonly keyExpressionText: string
+  /** An N-way join: its join steps in order (absent: this one join is the only step). */
+  readonly links?: readonly JoinLink[]
+  /** An N-way join: every join expression that may key the result, for the missing-key error. */
+  readonly viableKeys?: readonly string[]
+}
+
+/** One join step of a chain: its kind, the source it joins, the lookup key and the rows it emits. */
+export interface JoinLink {
+  readonly kind: PlannedJoin['kind']
+  readonly joinType: PlannedJoin['joinType']
+  readonly right: JoinSide
+  /** Over the rows entering the step: the value looked up in the other source. */
+  readonly leftKey: Expression
+  readonly schema: LogicalSchema
 }
 
 /**
@@ -55,7 +70,7 @@ export function planJoin(
   metastore: Metastore,
   partitionsOf: (topic: string) => number | undefined = () => undefined,
 ): PlannedJoin {
-  if (query.joins.length > 1) throw new UnsupportedStatementError('JOIN of more than two sources')
+  if (query.joins.length > 1) return planJoinChain(query, left, metastore, partitionsOf)
   const join = query.joins[0] as JoinClause
   const right = metastore.get(join.name)
   if (right === undefined) throw new StatementError(`${join.name} does not exist.`)

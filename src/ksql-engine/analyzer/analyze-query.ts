@@ -17,7 +17,7 @@ import {
   rejectMisplacedTableFunctions,
 } from './analyze-table-functions.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
-import { planJoin, type PlannedJoin } from './analyze-join.ts'
+import { planJoin, type JoinLink, type PlannedJoin } from './analyze-join.ts'
 import { missingForeignKeyJoinKeys } from './analyze-fk-join.ts'
 import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
@@ -65,7 +65,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     ...analysis,
     source,
     sourceStep: sourceStepOf(source, join.left.alias),
-    steps: [joinStep(join), ...analysis.steps],
+    steps: [...(join.links ?? [linkOf(join)]).map(joinStep), ...analysis.steps],
   }
 }
 
@@ -87,18 +87,25 @@ function analyzeJoinedQuery(join: PlannedJoin, options: AnalyzeOptions): QueryAn
         `must include the key column ${keyName} in its projection (eg, SELECT ${keyName}...).`,
       )
     ) {
-      const text = join.keyExpressionText
+      const texts = join.viableKeys ?? [join.keyExpressionText]
+      const list =
+        texts.length > 1 ? `s ${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}` : ` ${texts[0]}`
       throw new StatementError(
-        `The query used to build \`${options.sinkName}\` must include the join expression ${text} in its projection (eg, SELECT ${text}...).`,
+        `The query used to build \`${options.sinkName}\` must include the join expression${list} in its projection (eg, SELECT ${texts[0]}...).`,
       )
     }
     throw error
   }
 }
 
-function joinStep(join: PlannedJoin): ExecutionStep {
+function linkOf(join: PlannedJoin): JoinLink {
+  const { kind, joinType, right, leftKey } = join
+  return { kind, joinType, right, leftKey, schema: join.joined.schema }
+}
+
+function joinStep(join: JoinLink): ExecutionStep {
   const right = sourceStepOf(join.right.source, join.right.alias)
-  const schema = join.joined.schema
+  const schema = join.schema
   if (join.kind === 'tableTable') return { kind: 'tableTableJoinV1', joinType: join.joinType, right, schema }
   if (join.kind === 'foreignKey') {
     const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'

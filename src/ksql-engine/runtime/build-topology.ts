@@ -70,8 +70,12 @@ export function buildTopology(
     })
   }
 
-  // Records of a join's other side go to that join's store, not through the source.
-  const sideInputs = new Map<string, (record: StoredRecord) => void>()
+  // Records of a join's other side go to that join's store, not through the source (a source
+  // joined twice feeds both joins).
+  const sideInputs = new Map<string, ((record: StoredRecord) => void)[]>()
+  const addSideInput = (topic: string, input: (record: StoredRecord) => void): void => {
+    sideInputs.set(topic, [...(sideInputs.get(topic) ?? []), input])
+  }
   let next: Downstream = terminal
   for (let i = plan.steps.length - 1; i >= 0; i--) {
     const step = plan.steps[i] as ExecutionStep
@@ -80,7 +84,11 @@ export function buildTopology(
   }
   const main = createSourceOperator(source, context, next)
   if (sideInputs.size === 0) return main
-  return (record) => (sideInputs.get(record.topic) ?? main)(record)
+  return (record) => {
+    const inputs = sideInputs.get(record.topic)
+    if (inputs === undefined) main(record)
+    else for (const input of inputs) input(record)
+  }
 
   function buildStep(
     step: ExecutionStep,
@@ -118,19 +126,19 @@ export function buildTopology(
         return createProjectOperator(step.keyColumns, step.valueColumns, scopeFor(l), context, downstream)
       case 'streamTableJoinV1': {
         const join = createStreamTableJoinOperator(step, scopeFor(l), context, downstream)
-        sideInputs.set(step.right.topic, join.tableRecord)
+        addSideInput(step.right.topic, join.tableRecord)
         return join.stream
       }
       case 'tableTableJoinV1': {
-        const leftWidth = source.schema.value.length + 3 + source.schema.key.length
+        const leftWidth = joinedWidth(l.slots, inputKeyNames)
         const join = createTableTableJoinOperator(step, leftWidth, context, downstream)
-        sideInputs.set(step.right.topic, join.rightRecord)
+        addSideInput(step.right.topic, join.rightRecord)
         return join.left
       }
       case 'foreignKeyJoinV1': {
-        const leftWidth = source.schema.value.length + 3 + source.schema.key.length
+        const leftWidth = joinedWidth(l.slots, inputKeyNames)
         const join = createForeignKeyJoinOperator(step, scopeFor(l), leftWidth, context, downstream)
-        sideInputs.set(step.right.topic, join.rightRecord)
+        addSideInput(step.right.topic, join.rightRecord)
         return join.left
       }
       case 'aggregateV1': {
@@ -231,4 +239,9 @@ function referencesOnly(expr: Expression, names: readonly string[]): boolean {
     if (e.kind === 'column' && !names.includes(e.name)) only = false
   })
   return only
+}
+
+/** Columns a join step copies from each incoming row: its values, time, partition, offset and key. */
+function joinedWidth(slots: readonly ColumnSlot[], keyNames: readonly string[]): number {
+  return valueWidthOf(slots) + 3 + keyNames.length
 }
