@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import {
   assertBindAllowed,
@@ -10,7 +10,7 @@ import {
 } from '../ksql-engine/server/basic-auth.ts'
 import { assertNever } from '../shared/assert-never.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
-import { createKafka } from '../cli/create-deps.ts'
+import { createKafka } from '../app/create-deps.ts'
 import { installKafkajsSpeedups } from '../kafka/kafkajs-speedups.ts'
 import { watchStack } from '../ksql-engine/kafka-bridge/stack-watchdog.ts'
 import { onStopSignals } from './stop-signals.ts'

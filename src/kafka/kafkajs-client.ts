@@ -29,6 +29,7 @@ import type {
   TopicPartitionOffset,
   TopicSpec,
 } from './ports.ts'
+import { sleep } from '../shared/sleep.ts'
 
 // kafkajs is CommonJS; its named exports are read from the default export.
 const { Kafka, Partitioners, logLevel: KafkaJsLogLevel } = kafkajs
@@ -250,7 +251,7 @@ async function waitForLeaders(admin: Admin, topics: readonly string[]): Promise<
         'DIP_KAFKA',
         `topics ${topics.join(', ')} have no leader after ${TOPIC_READY_TIMEOUT_MS / 1000} s`,
       )
-    await new Promise((resolve) => setTimeout(resolve, 100))
+    await sleep(100)
   }
 }
 
@@ -620,7 +621,7 @@ async function untilVisible(
         }),
       )
       if (visible || Date.now() >= deadline) return
-      await new Promise((resolve) => setTimeout(resolve, 20))
+      await sleep(20)
     }
   } finally {
     await admin.disconnect()

@@ -14,6 +14,7 @@ import type {
 import { tokenize, type Token } from './lexer.ts'
 import { ParseError } from './parse-error.ts'
 import type { StatementSlice } from './split-statements.ts'
+import { TIME_UNITS } from '../../shared/time-units.ts'
 
 /** Thrown for statements ksqlDB has but the embedded engine does not implement. */
 export class UnsupportedStatementError extends Error {
@@ -59,19 +60,6 @@ const RESERVED_AFTER_EXPRESSION = new Set([
   'SELECT',
   'CROSS',
 ])
-
-const TIME_UNITS: Readonly<Record<string, number>> = {
-  MILLISECOND: 1,
-  MILLISECONDS: 1,
-  SECOND: 1000,
-  SECONDS: 1000,
-  MINUTE: 60_000,
-  MINUTES: 60_000,
-  HOUR: 3_600_000,
-  HOURS: 3_600_000,
-  DAY: 86_400_000,
-  DAYS: 86_400_000,
-}
 
 /** Parses one statement slice (see splitStatements) into an AST statement. */
 export function parseStatement(slice: StatementSlice): ParsedStatement {

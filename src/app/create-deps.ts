@@ -6,9 +6,15 @@ import type { KsqlClient } from '../ksql-client/ksql-client.ts'
  * The composition root: the only place that picks real adapters for the ports. Imports are lazy
  * so a command loads only the libraries it uses.
  */
-export async function createKafka(config: DipConfig): Promise<KafkaPorts> {
+
+/**
+ * Kafka through kafkajs. `role` gives a job a client id of its own (`<kafka.clientId>-<role>`),
+ * so the broker's logs and quotas tell the warehouse sink from the lake sink.
+ */
+export async function createKafka(config: DipConfig, role?: string): Promise<KafkaPorts> {
   const { createKafkaPorts } = await import('../kafka/kafkajs-client.ts')
-  return createKafkaPorts({ brokers: config.kafka.brokers, clientId: config.kafka.clientId })
+  const clientId = role === undefined ? config.kafka.clientId : `${config.kafka.clientId}-${role}`
+  return createKafkaPorts({ brokers: config.kafka.brokers, clientId })
 }
 
 export async function createKsql(config: DipConfig): Promise<KsqlClient> {
