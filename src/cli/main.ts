@@ -1,4 +1,5 @@
 import { CommanderError } from 'commander'
+import { installKafkaClient } from '../app/create-deps.ts'
 import { isDipError } from '../shared/errors.ts'
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.ts'
 import { buildProgram } from './program.ts'
@@ -7,6 +8,8 @@ import { buildProgram } from './program.ts'
 async function main(argv: readonly string[]): Promise<number> {
   const program = buildProgram()
   try {
+    // First of all: kafkajs must not load before its fixes are in place (it fails loudly otherwise).
+    installKafkaClient()
     await program.parseAsync([...argv])
     return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode)
   } catch (error) {

@@ -102,9 +102,6 @@ export async function produce(
 export async function runProduce(global: GlobalOptions, flags: ProduceFlags): Promise<ProduceSummary> {
   const planned = planProduce(flags)
   const { loaded, reporter } = createContext(global)
-  // Before kafkajs loads: the records are encoded by dip's produce request encoder.
-  const { installKafkajsSpeedups } = await import('../kafka/kafkajs-speedups.ts')
-  installKafkajsSpeedups()
   const { createKafka } = await import('../app/create-deps.ts')
   const kafka = await createKafka(loaded.config)
   // Without --seed, continue the generator's sequence (like `dip lab`): a second run, new ids.
