@@ -66,7 +66,10 @@ export default tseslint.config(
           patterns: [
             ...ADAPTERS_ONLY,
             NOT_THE_SHELL,
-            { group: ['**/commands/**'], message: 'Cores never import a command: move the logic into a core.' },
+            {
+              group: ['**/commands/**'],
+              message: 'Cores never import a command: move the logic into a core.',
+            },
           ],
         },
       ],
