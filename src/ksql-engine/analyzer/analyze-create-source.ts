@@ -5,23 +5,11 @@ import type { PropertyValue, Statement } from '../parser/ast.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import { keyFormatSupports } from './analyze-query.ts'
+import { TIME_UNITS } from '../../shared/time-units.ts'
 
 const KEY_FORMATS = ['KAFKA', 'JSON', 'DELIMITED', 'NONE']
 const VALUE_FORMATS = ['JSON', 'DELIMITED', 'KAFKA']
 const SCHEMA_REGISTRY_FORMATS = ['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']
-
-const TIME_UNITS: Readonly<Record<string, number>> = {
-  MILLISECOND: 1,
-  MILLISECONDS: 1,
-  SECOND: 1000,
-  SECONDS: 1000,
-  MINUTE: 60_000,
-  MINUTES: 60_000,
-  HOUR: 3_600_000,
-  HOURS: 3_600_000,
-  DAY: 86_400_000,
-  DAYS: 86_400_000,
-}
 
 export function propertyString(
   props: Readonly<Record<string, PropertyValue>>,
