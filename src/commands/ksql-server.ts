@@ -7,11 +7,11 @@ import {
   createBasicAuth,
   parseCredentialsFile,
   type BasicAuth,
-} from '../ksql-engine/server/basic-auth.ts'
+} from '../ksql-engine/index.ts'
 import { assertNever } from '../shared/assert-never.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
 import { createKafka } from '../app/create-deps.ts'
-import { watchStack } from '../ksql-engine/kafka-bridge/stack-watchdog.ts'
+import { watchStack } from '../ksql-engine/index.ts'
 import { onStopSignals } from './stop-signals.ts'
 
 export interface KsqlServerFlags {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { formatExpression } from './format-sql.ts'
 import { ParseError } from './parse-error.ts'
 import { parseStatement, UnsupportedStatementError } from './parser.ts'
-import { splitStatements } from './split-statements.ts'
+import { splitStatements } from '../../shared/split-statements.ts'
 import { substituteVariables } from './substitute-variables.ts'
 
 const parse = (text: string) => parseStatement({ text, line: 1, column: 0 }).statement
