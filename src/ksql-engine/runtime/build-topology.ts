@@ -142,40 +142,7 @@ export function buildTopology(
         return join.left
       }
       case 'aggregateV1': {
-        const input = scopeFor(l)
-        const groupTypes = step.groupBy.map((g) => compileExpression(g, input).type)
-        const aggTypes = step.aggregates.map((call) => {
-          const fn = context.functions.aggregate(call.name)
-          const args = call.args.map((a) => compileExpression(a, input))
-          const r = fn?.resolve(
-            args.map((a) =>
-              a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type },
-            ),
-          )
-          return r?.ok === true ? r.value.returnType : null
-        })
-        const groupKeys = step.groupBy.map(expressionKey)
-        const aggKeys = step.aggregates.map((c) =>
-          expressionKey({ kind: 'call', name: c.name, args: c.args, star: c.star }),
-        )
-        const output = scopeOverSlots(l.slots, {
-          functions: context.functions,
-          qualifiers,
-          windowBounds: true,
-          substitute: (e) => {
-            const k = expressionKey(e)
-            const gi = groupKeys.indexOf(k)
-            if (gi >= 0) return { type: groupTypes[gi] ?? null, evaluate: (row) => row.key[gi] ?? null }
-            if (e.kind === 'call' && context.functions.isAggregate(e.name)) {
-              const ai = aggKeys.indexOf(k)
-              return {
-                type: (aggTypes[ai] ?? null) as SqlType | null,
-                evaluate: (row) => (row.value === null ? null : (row.value[ai] ?? null)),
-              }
-            }
-            return undefined
-          },
-        })
+        const { input, output } = aggregateScopes(step, scopeFor(l), l.slots, context, qualifiers)
         return createAggregateOperator(
           step,
           { input, output },
@@ -188,6 +155,48 @@ export function buildTopology(
         return assertNever(step, 'execution step')
     }
   }
+}
+
+/** The aggregate step's scopes: its input rows, and its output (grouping keys and aggregate results). */
+function aggregateScopes(
+  step: ExecutionStep & { kind: 'aggregateV1' },
+  input: CompileScope,
+  slots: readonly ColumnSlot[],
+  context: OperatorContext,
+  qualifiers: readonly string[],
+): { input: CompileScope; output: CompileScope } {
+  const groupTypes = step.groupBy.map((g) => compileExpression(g, input).type)
+  const aggTypes = step.aggregates.map((call) => {
+    const fn = context.functions.aggregate(call.name)
+    const args = call.args.map((a) => compileExpression(a, input))
+    const r = fn?.resolve(
+      args.map((a) => (a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type })),
+    )
+    return r?.ok === true ? r.value.returnType : null
+  })
+  const groupKeys = step.groupBy.map(expressionKey)
+  const aggKeys = step.aggregates.map((c) =>
+    expressionKey({ kind: 'call', name: c.name, args: c.args, star: c.star }),
+  )
+  const output = scopeOverSlots(slots, {
+    functions: context.functions,
+    qualifiers,
+    windowBounds: true,
+    substitute: (e) => {
+      const k = expressionKey(e)
+      const gi = groupKeys.indexOf(k)
+      if (gi >= 0) return { type: groupTypes[gi] ?? null, evaluate: (row) => row.key[gi] ?? null }
+      if (e.kind === 'call' && context.functions.isAggregate(e.name)) {
+        const ai = aggKeys.indexOf(k)
+        return {
+          type: (aggTypes[ai] ?? null) as SqlType | null,
+          evaluate: (row) => (row.value === null ? null : (row.value[ai] ?? null)),
+        }
+      }
+      return undefined
+    },
+  })
+  return { input, output }
 }
 
 function nextLayout(
