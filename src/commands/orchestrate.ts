@@ -10,7 +10,7 @@ import type { JobName, RunRecord } from '../orchestrate/run-record.ts'
 import { appendRun, writeNextDue } from '../orchestrate/runs-log.ts'
 import type { Schedule } from '../orchestrate/schedule.ts'
 import { isDipError } from '../shared/errors.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 import { sleep } from '../shared/sleep.ts'
 
 export interface OrchestrateOptions {
