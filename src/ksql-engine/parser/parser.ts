@@ -25,6 +25,21 @@ export class UnsupportedStatementError extends Error {
   }
 }
 
+/** The primitive types that may carry ksqlDB's ignored `(typeParameter, ...)` suffix. */
+const PARAMETERIZED_BASE_TYPES: ReadonlySet<string> = new Set([
+  'BOOLEAN',
+  'INT',
+  'INTEGER',
+  'BIGINT',
+  'DOUBLE',
+  'STRING',
+  'VARCHAR',
+  'BYTES',
+  'TIMESTAMP',
+  'DATE',
+  'TIME',
+])
+
 const RESERVED_AFTER_EXPRESSION = new Set([
   'FROM',
   'WHERE',
@@ -368,6 +383,9 @@ class Parser {
     else if (this.acceptWord('HEADERS') || this.acceptWord('HEADER')) {
       throw new UnsupportedStatementError('HEADERS columns')
     }
+    const after = this.peek()
+    if (after.type === 'symbol' && after.text === '(')
+      throw new ParseError(after.line, after.column, "Syntax Error\nExpecting {',', ')'}")
     return { name, type, constraint, position: { line: nameToken.line, column: nameToken.column + 1 } }
   }
 
@@ -398,6 +416,7 @@ class Parser {
     const t = this.peek()
     if (t.type !== 'ident' && t.type !== 'quoted') return this.fail('a type')
     this.next()
+    if (PARAMETERIZED_BASE_TYPES.has(t.text) && this.isSymbol('(')) this.typeParameters()
     switch (t.text) {
       case 'BOOLEAN':
         return { kind: 'BOOLEAN' }
@@ -460,6 +479,21 @@ class Parser {
           t,
         )
     }
+  }
+
+  /**
+   * ksqlDB's grammar accepts `baseType '(' typeParameter (',' typeParameter)* ')'` with a parameter
+   * an integer or the word STRING (e.g. `VARCHAR(STRING)`), and ignores the parameters.
+   */
+  private typeParameters(): void {
+    this.expectSymbol('(')
+    do {
+      const t = this.peek()
+      if (t.type !== 'integer' && !(t.type === 'ident' && t.text === 'STRING'))
+        throw new ParseError(t.line, t.column, "Syntax Error\nExpecting {'STRING', INTEGER_VALUE}")
+      this.next()
+    } while (this.acceptSymbol(','))
+    this.expectSymbol(')')
   }
 
   // ---------------------------------------------------------------- queries
