@@ -519,6 +519,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       sinkName: statement.name,
       sinkType: statement.sourceType,
       partitionsOf,
+      newQueryPlanner: property(scope, 'ksql.new.query.planner.enabled') === 'true',
     })
     if (statement.sourceType === 'STREAM' && analysis.isTable) {
       throw new StatementError(

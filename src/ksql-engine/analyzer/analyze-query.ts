@@ -42,6 +42,11 @@ export interface AnalyzeOptions {
   readonly sinkType: 'STREAM' | 'TABLE' | null
   /** Partition count of a topic, when known (joins require co-partitioned inputs). */
   readonly partitionsOf?: (topic: string) => number | undefined
+  /**
+   * `ksql.new.query.planner.enabled`: a stream projection's key is the key columns it selects, in
+   * SELECT order (none selected: no key), instead of requiring every source key column.
+   */
+  readonly newQueryPlanner?: boolean
 }
 
 interface SelectEntry {
@@ -58,7 +63,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   if (query.joins.length === 0) return analyzeQueryOver(query, source, options)
   // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
   const join = planJoin(query, source, metastore, options.partitionsOf)
-  const analysis = analyzeJoinedQuery(join, options)
+  const analysis = analyzeJoinedQuery(join, { ...options, newQueryPlanner: false })
   if (join.unsupported !== null) throw new UnsupportedStatementError(join.unsupported)
   return {
     ...analysis,
@@ -529,6 +534,8 @@ function analyzeProjection(
   const sourceKeyNames = source.schema.key.map((c) => c.name)
 
   const keyEntry = new Map<number, number>() // entry index → key position
+  const projectsSelectedKeys =
+    options.newQueryPlanner === true && source.type === 'STREAM' && options.sinkType !== null
   if (keyExpressions !== null) {
     const missing: string[] = []
     keyExpressions.forEach((k, ki) => {
@@ -561,6 +568,10 @@ function analyzeProjection(
     entries.forEach((e, i) => {
       const expr = e.expr
       if (expr.kind !== 'column' || !sourceKeyNames.includes(expr.name)) return
+      if (projectsSelectedKeys) {
+        keyEntry.set(i, i)
+        return
+      }
       const previous = [...keyEntry.keys()].find(
         (j) => ((entries[j] as SelectEntry).expr as { name?: string }).name === expr.name,
       )
@@ -576,7 +587,7 @@ function analyzeProjection(
         )
       }
     })
-    if (options.sinkType !== null) {
+    if (options.sinkType !== null && !projectsSelectedKeys) {
       const selectedKeys = new Set(
         [...keyEntry.keys()].map((i) => ((entries[i] as SelectEntry).expr as { name: string }).name),
       )
