@@ -788,6 +788,7 @@ class Parser {
 
   private unary(): Expression {
     if (this.acceptSymbol('-')) {
+      checkNumericLiteral(this.peek(), '-')
       const operand = this.unary()
       if (operand.kind === 'literal' && typeof operand.value === 'number') {
         return negativeLiteral(operand)
@@ -819,6 +820,7 @@ class Parser {
     const t = this.peek()
     switch (t.type) {
       case 'integer': {
+        checkNumericLiteral(t, '')
         this.next()
         const n = Number(t.text)
         if (n > 2147483647) return { kind: 'literal', type: 'BIGINT', value: n }
@@ -828,6 +830,7 @@ class Parser {
         this.next()
         return { kind: 'literal', type: 'DECIMAL', value: t.text }
       case 'double':
+        checkNumericLiteral(t, '')
         this.next()
         return { kind: 'literal', type: 'DOUBLE', value: Number(t.text) }
       case 'string':
@@ -990,6 +993,21 @@ class Parser {
     this.expectWord('END')
     return { kind: 'case', operand, whens, otherwise }
   }
+}
+
+const MAX_BIGINT = 9223372036854775807n
+const PREPARE_FAILED = 'Failed to prepare statement: '
+
+/**
+ * ksqlDB's AST builder rejects an integer literal beyond Long.MAX_VALUE (its literals are unsigned,
+ * so Long.MIN_VALUE too) and a double literal beyond Double.MAX_VALUE. Its location is one further
+ * right than a syntax error's (the builder's 1-based column goes through the same +1).
+ */
+function checkNumericLiteral(t: Token, sign: '' | '-'): void {
+  if (t.type === 'integer' && BigInt(t.text) > MAX_BIGINT)
+    throw new ParseError(t.line, t.column + 1, `Invalid numeric literal: ${sign}${t.text}`, PREPARE_FAILED)
+  if (t.type === 'double' && !Number.isFinite(Number(t.text)))
+    throw new ParseError(t.line, t.column + 1, `Number overflows DOUBLE: ${sign}${t.text}`, PREPARE_FAILED)
 }
 
 function negativeLiteral(literal: Expression & { kind: 'literal' }): Expression {
