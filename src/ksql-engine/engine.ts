@@ -357,9 +357,23 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         return terminate(statement.queryId, s)
       case 'explain':
         return explain(statement, text, s, scope)
+      case 'alter':
+        return alter(statement, s)
       default:
         return assertNever(statement, 'statement')
     }
+  }
+
+  /** ALTER: ksqlDB refuses it on SOURCE streams/tables with its own wording; elsewhere unsupported here. */
+  function alter(statement: Statement & { kind: 'alter' }, s: ExecutionState): never {
+    const source = s.metastore.get(statement.name)
+    if (source?.isSource === true) {
+      const word = source.type === 'STREAM' ? 'stream' : 'table'
+      throw new StatementError(
+        `Cannot alter ${word} '${statement.name}': ALTER operations are not supported on source ${word}s.`,
+      )
+    }
+    throw new UnsupportedStatementError('ALTER')
   }
 
   /** EXPLAIN: a running query's plan, or the plan a statement would run (validated in a sandbox). */
@@ -456,8 +470,8 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
   ): StatementResult {
     const typeWord = statement.sourceType === 'STREAM' ? 'stream' : 'table'
     const existing = s.metastore.get(statement.name)
-    if (existing !== undefined && statement.orReplace && (existing.isSource || statement.isSource)) {
-      const what = existing.type === 'STREAM' ? 'stream' : 'table'
+    if (statement.orReplace && (existing?.isSource === true || statement.isSource)) {
+      const what = (existing?.type ?? statement.sourceType) === 'STREAM' ? 'stream' : 'table'
       throw new StatementError(
         `Cannot add ${what} '${statement.name}': CREATE OR REPLACE is not supported on source ${what}s.`,
       )

@@ -217,8 +217,9 @@ class Parser {
           return { kind: 'explain', queryId: null, statement: this.statementBody() }
         return { kind: 'explain', queryId: this.identifier('a query id or a statement'), statement: null }
       }
-      case 'PRINT':
       case 'ALTER':
+        return this.alter()
+      case 'PRINT':
       case 'PAUSE':
       case 'RESUME':
       case 'ASSERT':
@@ -228,6 +229,18 @@ class Parser {
           "{'CREATE', 'INSERT', 'SELECT', 'SET', 'UNSET', 'DEFINE', 'UNDEFINE', 'SHOW', 'LIST', 'DESCRIBE', 'DROP', 'TERMINATE'}",
         )
     }
+  }
+
+  private alter(): Statement {
+    this.next()
+    let sourceType: SourceKind
+    if (this.acceptWord('STREAM')) sourceType = 'STREAM'
+    else if (this.acceptWord('TABLE')) sourceType = 'TABLE'
+    else return this.fail("{'STREAM', 'TABLE'}")
+    const name = this.identifier('a source name')
+    // The operations (ADD COLUMN ...) are not analyzed: the engine refuses every ALTER.
+    while (this.peek().type !== 'eof' && !this.isSymbol(';')) this.next()
+    return { kind: 'alter', sourceType, name }
   }
 
   private stringLiteral(): string {
