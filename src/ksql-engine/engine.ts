@@ -7,6 +7,7 @@ import {
   analyzeCreateSource,
   propertyString,
   resolveFormats,
+  checkTimestampColumn,
 } from './analyzer/analyze-create-source.ts'
 import { analyzeQuery, type QueryAnalysis } from './analyzer/analyze-query.ts'
 import { lookupKeyOrder, lookupPosition } from './analyzer/pull-key-order.ts'
@@ -513,6 +514,30 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       : `${prefix}_${sink.replace(/[^A-Za-z0-9_]/g, '_').toUpperCase()}_${s.commandSeq}`
   }
 
+  /**
+   * A CSAS/CTAS's WITH (TIMESTAMP=...) names a column of its result. ksqlDB reports a column the
+   * projection cannot produce before any projection error, so names are checked first (when the
+   * SELECT has no `*`) and the type once the result schema is known.
+   */
+  function checkSinkTimestamp(
+    statement: Statement & { kind: 'createAsSelect' },
+    schema?: LogicalSchema,
+  ): void {
+    const column = propertyString(statement.properties, 'TIMESTAMP')?.toUpperCase() ?? null
+    const format = propertyString(statement.properties, 'TIMESTAMP_FORMAT') ?? null
+    if (column === null) return
+    if (schema !== undefined) return checkTimestampColumn([...schema.key, ...schema.value], column, format)
+    const names: string[] = []
+    for (const item of statement.query.select) {
+      if (item.kind !== 'expr') return
+      if (item.alias !== null) names.push(item.alias)
+      else if (item.expr.kind === 'column') names.push(item.expr.name)
+      else if (item.expr.kind === 'deref') names.push(item.expr.field)
+      else return
+    }
+    if (!names.includes(column)) checkTimestampColumn([], column, format)
+  }
+
   function createAsSelect(
     statement: Statement & { kind: 'createAsSelect' },
     text: string,
@@ -528,6 +553,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       throw new StatementError(message)
     }
     checkNameFree(statement.name, statement.sourceType, s, statement.orReplace)
+    checkSinkTimestamp(statement)
     const analysis = analyzeQuery(statement.query, s.metastore, {
       functions,
       sinkName: statement.name,
@@ -535,6 +561,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       partitionsOf,
       newQueryPlanner: property(scope, 'ksql.new.query.planner.enabled') === 'true',
     })
+    checkSinkTimestamp(statement, analysis.schema)
     if (statement.sourceType === 'STREAM' && analysis.isTable) {
       throw new StatementError(
         analysis.isAggregate

@@ -277,25 +277,7 @@ export function analyzeCreateSource(
   }
   const timestampColumn = propertyString(props, 'TIMESTAMP')?.toUpperCase() ?? null
   const timestampFormat = propertyString(props, 'TIMESTAMP_FORMAT') ?? null
-  if (timestampColumn !== null) {
-    const column = [...key, ...value].find((c) => c.name === timestampColumn)
-    if (column === undefined) {
-      throw new StatementError(
-        `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${timestampColumn}'`,
-      )
-    }
-    const kind = column.type.kind
-    if (kind === 'STRING' && timestampFormat === null) {
-      throw new StatementError(
-        `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
-      )
-    }
-    if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(kind)) {
-      throw new StatementError(
-        `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
-      )
-    }
-  }
+  checkTimestampColumn([...key, ...value], timestampColumn, timestampFormat)
   const partitionsRaw = props.PARTITIONS
   const source: DataSource = {
     name: statement.name,
@@ -335,5 +317,30 @@ export function checkValueColumns(columns: readonly Column[], format: ValueForma
 export function checkWrapping(props: Readonly<Record<string, PropertyValue>>, valueColumns: number): void {
   if (props.WRAP_SINGLE_VALUE !== undefined && valueColumns !== 1) {
     throw new StatementError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
+  }
+}
+
+/**
+ * WITH (TIMESTAMP=...) must name a BIGINT, TIMESTAMP or (with TIMESTAMP_FORMAT) STRING column of
+ * the schema the records are read with: a created source's own, or a CSAS/CTAS's FROM source.
+ */
+export function checkTimestampColumn(
+  columns: readonly Column[],
+  timestampColumn: string | null,
+  timestampFormat: string | null,
+): void {
+  if (timestampColumn === null) return
+  const column = columns.find((c) => c.name === timestampColumn)
+  if (column === undefined) {
+    throw new StatementError(
+      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${timestampColumn}'`,
+    )
+  }
+  const kind = column.type.kind
+  const ok = kind === 'BIGINT' || kind === 'TIMESTAMP' || (kind === 'STRING' && timestampFormat !== null)
+  if (!ok) {
+    throw new StatementError(
+      `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
+    )
   }
 }
