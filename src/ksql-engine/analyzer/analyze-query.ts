@@ -60,7 +60,11 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   if (source === undefined) {
     throw new StatementError(`${query.from.name} does not exist.`)
   }
-  if (query.joins.length === 0) return analyzeQueryOver(query, source, options)
+  if (query.joins.length === 0) {
+    if (options.sinkType !== null && source.type === 'TABLE' && source.window !== null)
+      throw new StatementError('KSQL does not support persistent queries on windowed tables.')
+    return analyzeQueryOver(query, source, options)
+  }
   // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
   const join = planJoin(query, source, metastore, options.partitionsOf)
   const analysis = analyzeJoinedQuery(join, { ...options, newQueryPlanner: false })
