@@ -231,6 +231,9 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
       }
     }
     case 'structCtor': {
+      const duplicate = expr.fields.find((f, i) => expr.fields.findIndex((g) => g.name === f.name) !== i)
+      if (duplicate !== undefined)
+        throw new StatementError(`Duplicate field names found in STRUCT: ${duplicate.name}`)
       const fields = expr.fields.map((f) => ({ name: f.name, compiled: c(f.value) }))
       return {
         type: {
