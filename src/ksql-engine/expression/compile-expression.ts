@@ -1,3 +1,4 @@
+import { parseSqlBoolean } from '../types/coercion.ts'
 import { assertNever } from '../../shared/assert-never.ts'
 import type { ArgumentInfo, FunctionRegistry } from '../functions/function-types.ts'
 import type { Expression } from '../parser/ast.ts'
@@ -217,14 +218,14 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
       return {
         type: { kind: 'MAP', key: keyType, value: valueType },
         evaluate: (row) => {
-          const m = new Map<string, unknown>()
+          // A NULL key is kept: ksqlDB's maps hold it, and JSON writes it as the key "null".
+          const m = new Map<string | null, unknown>()
           keys.forEach((k, i) => {
             const key = k.evaluate(row)
-            if (key !== null)
-              m.set(
-                valueToString(key, k.type),
-                coerceTo((values[i] as Compiled).evaluate(row), (values[i] as Compiled).type, valueType),
-              )
+            m.set(
+              key === null ? null : valueToString(key, k.type),
+              coerceTo((values[i] as Compiled).evaluate(row), (values[i] as Compiled).type, valueType),
+            )
           })
           return m
         },
@@ -672,8 +673,7 @@ function unifyLiterals(items: readonly Compiled[], suffix = ''): { type: SqlType
       let value: unknown
       if (isNumeric(type) && text.trim() !== '' && !Number.isNaN(Number(text)))
         value = castValue(text, STRING, type)
-      else if (type.kind === 'BOOLEAN' && /^(true|false)$/i.test(text.trim()))
-        value = text.trim().toLowerCase() === 'true'
+      else if (type.kind === 'BOOLEAN' && parseSqlBoolean(text) !== undefined) value = parseSqlBoolean(text)
       else
         throw new StatementError(`invalid input syntax for type ${formatSqlType(type)}: "${text}"${suffix}`)
       return { type, evaluate: () => value, literal: { value } }
