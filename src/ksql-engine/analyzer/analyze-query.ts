@@ -109,6 +109,7 @@ function joinStep(join: PlannedJoin): ExecutionStep {
 
 /** Analyzes a query reading one source (a stored one, or a join's rows). */
 function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOptions): QueryAnalysis {
+  if (query.limit !== null && query.limit < 0) throw new StatementError('LIMIT must not be negative.')
   if (query.limit !== null && options.sinkType !== null) {
     throw new StatementError(`CREATE ${options.sinkType} AS SELECT statements don't support LIMIT clause.`)
   }

@@ -28,7 +28,12 @@ describe('ksql.new.query.planner.enabled: a stream projection keeps the keys it 
       "CREATE STREAM input (id INT KEY, name STRING) WITH (kafka_topic='t', value_format='JSON');",
     )
     expect(columns).toEqual(['NAME'])
-    engine.produce({ topic: 't', key: Buffer.from([0, 0, 0, 8]), value: Buffer.from('{"name":"a"}'), timestamp: 1 })
+    engine.produce({
+      topic: 't',
+      key: Buffer.from([0, 0, 0, 8]),
+      value: Buffer.from('{"name":"a"}'),
+      timestamp: 1,
+    })
     expect(engine.records('OUTPUT').map((r) => r.key)).toEqual([null])
   })
 

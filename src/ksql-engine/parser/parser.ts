@@ -11,6 +11,7 @@ import type {
   TableElement,
   WindowSpec,
 } from './ast.ts'
+import { StatementError } from '../expression/statement-error.ts'
 import { tokenize, type Token } from './lexer.ts'
 import { ParseError } from './parse-error.ts'
 import type { StatementSlice } from './split-statements.ts'
@@ -158,6 +159,20 @@ class Parser {
     }
     return this.fail(what)
   }
+  /**
+   * ksqlDB's LIMIT takes a number: a decimal fails as "Value must be integer", a negative one is
+   * parsed and refused by the query's analysis (pull queries name it).
+   */
+  private limitValue(): number {
+    const negative = this.isSymbol('-') && this.peek(1).type === 'integer'
+    if (negative) this.next()
+    const t = this.peek()
+    if (t.type === 'decimal' || t.type === 'double')
+      throw new StatementError('Failed to prepare statement: Value must be integer for command: LIMIT')
+    const value = this.integer()
+    return negative ? -value : value
+  }
+
   private integer(): number {
     const t = this.next()
     if (t.type !== 'integer') this.fail('an integer', t)
@@ -560,7 +575,7 @@ class Parser {
       else this.fail("{'CHANGES', 'FINAL'}")
     }
     let limit: number | null = null
-    if (this.acceptWord('LIMIT')) limit = this.integer()
+    if (this.acceptWord('LIMIT')) limit = this.limitValue()
     return {
       select,
       from: { name: fromName, alias },
