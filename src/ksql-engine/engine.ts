@@ -12,6 +12,7 @@ import {
 import { analyzeQuery, type QueryAnalysis } from './analyzer/analyze-query.ts'
 import { lookupKeyOrder, lookupPosition } from './analyzer/pull-key-order.ts'
 import { checkPullClauses } from './analyzer/check-pull-clauses.ts'
+import { checkPullLike } from './analyzer/check-pull-like.ts'
 import { checkPullWhere } from './analyzer/check-pull-where.ts'
 import { checkTopicName } from './analyzer/topic-name.ts'
 import type {
@@ -943,6 +944,9 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
         )
       }
       if (source.type === 'TABLE') {
+        checkPullLike(query.where, [...source.schema.key, ...source.schema.value], {
+          tableScanEnabled: property(scope, 'ksql.query.pull.table.scan.enabled') !== 'false',
+        })
         checkPullWhere(query.where, source.schema.key, {
           tableScanEnabled: property(scope, 'ksql.query.pull.table.scan.enabled') !== 'false',
           rangeScanEnabled: property(scope, 'ksql.query.pull.range.scan.enabled') !== 'false',
@@ -972,6 +976,7 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       sinkName: source.name,
       sinkType: null,
       partitionsOf,
+      pullQuery: !push,
     })
     if (!push && source.type === 'TABLE' && source.createdBy === null && !source.isSource) {
       throw new StatementError(

@@ -1,5 +1,5 @@
 import type { KeyFormat, ValueFormat } from '../engine-api.ts'
-import { compileExpression, type Compiled } from '../expression/compile-expression.ts'
+import { BetweenTypeError, compileExpression, type Compiled } from '../expression/compile-expression.ts'
 import { scopeOverSlots, slotsOf, type ColumnSlot } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import { LAMBDA_FUNCTIONS } from '../expression/compile-lambda-call.ts'
@@ -47,6 +47,8 @@ export interface AnalyzeOptions {
    * SELECT order (none selected: no key), instead of requiring every source key column.
    */
   readonly newQueryPlanner?: boolean
+  /** A pull query (no EMIT): its BETWEEN type errors read "Invalid expression: ...". */
+  readonly pullQuery?: boolean
 }
 
 interface SelectEntry {
@@ -163,6 +165,9 @@ function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOpti
         error instanceof StatementError &&
         /^(Cannot compare |Error processing expression)/.test(error.message)
       ) {
+        // Pull queries type-check their WHERE apart, with their own prefix.
+        if (options.pullQuery === true && error instanceof BetweenTypeError)
+          throw new StatementError(`Invalid expression: ${error.message}`)
         throw new StatementError(
           `Error in WHERE expression: ${error.message}\nStatement: ${formatExpression(stripQualifiers(query.where))}`,
         )

@@ -135,8 +135,9 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
       const o = c(expr.operand)
       const lo = c(expr.low)
       const hi = c(expr.high)
-      checkComparable(o, lo, 'BETWEEN', expr)
-      checkComparable(o, hi, 'BETWEEN', expr)
+      // ksqlDB checks BETWEEN as `operand >= low AND operand <= high`.
+      checkBetweenBound(o, lo, 'GREATER_THAN_OR_EQUAL', expr.operand, expr.low)
+      checkBetweenBound(o, hi, 'LESS_THAN_OR_EQUAL', expr.operand, expr.high)
       const negated = expr.negated
       return {
         type: BOOLEAN,
@@ -500,11 +501,17 @@ function isComparable(a: SqlType, b: SqlType): boolean {
   return false
 }
 
-function checkComparable(a: Compiled, b: Compiled, op: string, expr: Expression): void {
+/**
+ * A BETWEEN bound that cannot be compared with the operand. Pull queries report it apart
+ * ("Invalid expression: ..."): ksqlDB rewrites their BETWEEN into two comparisons first.
+ */
+export class BetweenTypeError extends StatementError {}
+
+function checkBetweenBound(a: Compiled, b: Compiled, op: string, left: Expression, right: Expression): void {
   if (a.type === null || b.type === null) return
   if (!isComparable(a.type, b.type)) {
-    throw new StatementError(
-      `Error in WHERE expression: Cannot compare ${formatExpression(expr)} (${typeName(a.type)}) to (${typeName(b.type)}) with ${op}.`,
+    throw new BetweenTypeError(
+      `Cannot compare ${formatExpression(left)} (${typeName(a.type)}) to ${formatExpression(right)} (${typeName(b.type)}) with ${op}.`,
     )
   }
 }
