@@ -172,6 +172,7 @@ export function analyzeCreateSource(
 ): { source: DataSource; partitions: number | undefined } {
   const props = statement.properties
   const isTable = statement.sourceType === 'TABLE'
+  checkFullSchemaName(props)
   for (const name of Object.keys(props)) {
     if (
       [
@@ -343,4 +344,14 @@ export function checkTimestampColumn(
       `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
     )
   }
+}
+
+/** Formats without a schema name: a full schema name is refused for them, as ksqlDB does. */
+const FORMATS_WITHOUT_SCHEMA_NAME = ['JSON', 'DELIMITED', 'KAFKA', 'NONE']
+
+function checkFullSchemaName(props: Readonly<Record<string, PropertyValue>>): void {
+  if (propertyString(props, 'VALUE_AVRO_SCHEMA_FULL_NAME') === undefined) return
+  const format = (propertyString(props, 'VALUE_FORMAT') ?? propertyString(props, 'FORMAT'))?.toUpperCase()
+  if (format !== undefined && FORMATS_WITHOUT_SCHEMA_NAME.includes(format))
+    throw new StatementError(`${format} does not support the following configs: [fullSchemaName]`)
 }
