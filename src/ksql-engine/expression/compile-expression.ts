@@ -1,4 +1,5 @@
 import { parseSqlBoolean } from '../types/coercion.ts'
+import { coerceInList } from './compile-in.ts'
 import { assertNever } from '../../shared/assert-never.ts'
 import type { ArgumentInfo, FunctionRegistry } from '../functions/function-types.ts'
 import type { Expression } from '../parser/ast.ts'
@@ -158,8 +159,11 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
       }
     }
     case 'in': {
-      const o = c(expr.operand)
-      const items = expr.list.map((item) => coerceInItem(o, item, c(item)))
+      const compiled = expr.list.map(c)
+      const common = coerceInList(c(expr.operand), expr.list, compiled, c)
+      const o = common?.operand ?? c(expr.operand)
+      const items =
+        common?.items ?? expr.list.map((item, i) => coerceInItem(o, item, compiled[i] as Compiled))
       const negated = expr.negated
       return {
         type: BOOLEAN,
