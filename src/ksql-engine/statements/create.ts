@@ -10,6 +10,7 @@ import {
 import { analyzeQuery, type QueryAnalysis } from '../analyzer/analyze-query.ts'
 import type { StatementResult } from '../engine-api.ts'
 import { checkSinkTimestamp } from './sink-timestamp.ts'
+import { withRewrittenStatement } from './format-ctas.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import { INTERMEDIATE_TYPE_NOT_SUPPORTED_MESSAGE } from '../functions/index.ts'
 import type { DataSource } from '../metastore/source.ts'
@@ -130,7 +131,9 @@ export function createAsSelect(
   }
   if (!s.dryRun) ctx.warnings.push(...analysis.warnings)
   const props = statement.properties
-  const sink = buildSink(ctx, statement.name, statement.sourceType, analysis, props, scope, s)
+  const sink = withRewrittenStatement(statement, analysis, () =>
+    buildSink(ctx, statement.name, statement.sourceType, analysis, props, scope, s),
+  )
   const prefix = statement.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'
   const isReplace = existing !== undefined
   s.commandSeq++
