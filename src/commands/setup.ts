@@ -8,7 +8,7 @@ import {
 import type { ProvisionResult } from '../stack/provision/kafka-provision.ts'
 import type { MariadbProvisionResult } from '../stack/provision/mariadb-provision.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
-import { provisionRuntimes } from './provision-runtimes.ts'
+import { provisionRuntimes } from '../stack/provision/provision-runtimes.ts'
 
 export interface SetupOptions extends GlobalOptions {
   /** With mysql.server: system, install a missing server (mariadb-server) with apt-get; root only. */

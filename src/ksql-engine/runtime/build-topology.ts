@@ -38,6 +38,7 @@ export function buildTopology(
       qualifiers,
       windowBounds: l.windowBounds,
       ...(l.substitute === undefined ? {} : { substitute: l.substitute }),
+      onCallError: (message, row) => context.logError(message, row),
     })
   }
 
