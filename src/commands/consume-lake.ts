@@ -8,7 +8,7 @@ import { assertTimeZone } from '../lake/partition-path.ts'
 import { DipError, usageError } from '../shared/errors.ts'
 import { resolveFeeds, type Feed } from '../sinks/feeds.ts'
 import { emptyReport, type PipelineReport } from '../beam/pipeline-report.ts'
-import { assertRunnerAvailable, type BatchRunner } from '../beam/runner-choice.ts'
+import { beamTarget, DIRECT, runnerLabel, type BatchRunner } from '../beam/runner-choice.ts'
 import { sinkFeeds, summarize } from './consume-lake-run.ts'
 import type {
   ConsumeLakeDeps,
@@ -80,10 +80,11 @@ export async function consumeLake(
     if (plan.mode === 'batch' && states.every((s) => s.done)) {
       const summary = summarize(plan, feeds, new Map(), startedAt, true)
       reporter.success(`lake is up to date: nothing new in ${feeds.length} topic(s), nothing written`)
-      return plan.runner === 'dip' ? summary : { ...summary, ...emptyReport('beam-direct') }
+      return plan.runner === 'dip'
+        ? summary
+        : { ...summary, ...emptyReport(runnerLabel(plan.beam ?? DIRECT)) }
     }
     if (plan.mode === 'batch' && plan.runner !== 'dip') {
-      assertRunnerAvailable(plan.runner ?? 'direct')
       const { runLakeBatchOnBeam } = await import('../beam/lake-pipeline.ts')
       return await runLakeBatchOnBeam(plan, deps, feeds, states, startedAt)
     }
@@ -166,6 +167,7 @@ export interface ConsumeLakeFlags {
   readonly commit?: boolean
   readonly progressEvery?: number
   readonly runner?: BatchRunner
+  readonly flinkMaster?: string
 }
 
 export async function runConsumeLake(
@@ -190,7 +192,9 @@ export async function runConsumeLake(
   }
   if (flags.runner !== undefined && flags.batch !== true)
     throw usageError('--runner applies to batch runs only.', 'add --batch, or drop --runner to stream')
-  assertRunnerAvailable(flags.runner ?? 'direct')
+  if (flags.flinkMaster !== undefined && flags.runner !== 'flink')
+    throw usageError('--flink-master applies to --runner flink only.', 'add --runner flink')
+  const runner = flags.runner ?? 'direct'
   if (flags.topics !== undefined && flags.topics.length === 0)
     throw usageError('--topics is empty.', 'name at least one topic: --topics transaction_log,S1')
   const plan: LakePlan = {
@@ -206,7 +210,15 @@ export async function runConsumeLake(
     groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
     ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
-    runner: flags.runner ?? 'direct',
+    runner,
+    ...(runner === 'dip'
+      ? {}
+      : {
+          beam: beamTarget(runner, {
+            flinkMaster: flags.flinkMaster ?? config.beam.flinkMaster,
+            stateDir: loaded.stateDir,
+          }),
+        }),
   }
   const { createKafka, createKsql } = await import('../cli/create-deps.ts')
   const controller = new AbortController()
