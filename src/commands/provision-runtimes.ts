@@ -6,6 +6,12 @@ import { provisionKafka, type ProvisionResult } from '../stack/provision/kafka-p
 import { MARIADB_VERSION } from '../stack/provision/mariadb-artifacts.ts'
 import { provisionMariadb, type MariadbProvisionResult } from '../stack/provision/mariadb-provision.ts'
 import { describeProgress } from '../stack/provision/provision-progress.ts'
+import {
+  BEAM_VERSION,
+  FLINK_VERSION,
+  provisionFlinkJobServer,
+  type FlinkJobServerProvision,
+} from '../stack/provision/flink-job-server-provision.ts'
 
 export interface NativeRuntimes {
   readonly kafka: ProvisionResult
@@ -92,6 +98,38 @@ async function provisionMariadbWithSpinner(
   } catch (error) {
     spinner.fail(`the MariaDB ${MARIADB_VERSION} server could not be provisioned`)
     throw error
+  }
+}
+
+/** Beam's Flink job server (for `--runner flink`), with a spinner; instant when cached. */
+export async function provisionFlinkJobServerWithSpinner(
+  reporter: Reporter,
+  runner: CommandRunner,
+  signal?: AbortSignal,
+): Promise<FlinkJobServerProvision> {
+  const text = `Beam ${BEAM_VERSION} Flink ${FLINK_VERSION} job server (from Maven Central with mvn, once)`
+  const spinner = reporter.spinner(text)
+  const started = Date.now()
+  const ticker = setInterval(
+    () => spinner.update(`${text}: ${Math.round((Date.now() - started) / 1000)} s`),
+    1000,
+  )
+  try {
+    const jobServer = await provisionFlinkJobServer({
+      runner,
+      ...(signal === undefined ? {} : { signal }),
+    })
+    spinner.succeed(
+      jobServer.downloaded
+        ? `Beam's Flink job server downloaded to ${jobServer.home} (${jobServer.jarCount} jars, ${seconds(started)})`
+        : `Beam's Flink job server is provisioned (${jobServer.home})`,
+    )
+    return jobServer
+  } catch (error) {
+    spinner.fail("Beam's Flink job server could not be provisioned")
+    throw error
+  } finally {
+    clearInterval(ticker)
   }
 }
 
