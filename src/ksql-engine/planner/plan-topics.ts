@@ -1,14 +1,12 @@
 import type { ExecutionPlan } from './execution-plan.ts'
+import { joinedSourceOf } from './join-steps.ts'
 
 /** Every topic a plan reads: its source's, then each join's other side (subscribed alike). */
 export function planInputTopics(plan: Pick<ExecutionPlan, 'source' | 'steps'>): string[] {
   const topics = [plan.source.topic]
   for (const step of plan.steps) {
-    if (
-      (step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1') &&
-      !topics.includes(step.right.topic)
-    )
-      topics.push(step.right.topic)
+    const right = joinedSourceOf(step)
+    if (right !== null && !topics.includes(right.topic)) topics.push(right.topic)
   }
   return topics
 }
@@ -17,8 +15,9 @@ export function planInputTopics(plan: Pick<ExecutionPlan, 'source' | 'steps'>): 
 export function planSourceNames(plan: Pick<ExecutionPlan, 'source' | 'steps'>): string[] {
   return [
     plan.source.name,
-    ...plan.steps.flatMap((step) =>
-      step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1' ? [step.right.name] : [],
-    ),
+    ...plan.steps.flatMap((step) => {
+      const right = joinedSourceOf(step)
+      return right === null ? [] : [right.name]
+    }),
   ]
 }

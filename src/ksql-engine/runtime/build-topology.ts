@@ -17,6 +17,8 @@ import { createProjectOperator } from './operators/project-operator.ts'
 import { createSourceOperator } from './operators/source-operator.ts'
 import { createStreamTableJoinOperator } from './operators/stream-table-join-operator.ts'
 import { createTableTableJoinOperator } from './operators/table-table-join-operator.ts'
+import { createForeignKeyJoinOperator } from './operators/foreign-key-join-operator.ts'
+import { isJoinStep } from '../planner/join-steps.ts'
 
 /**
  * Compiles an execution plan into a record handler: source → steps → terminal. Column layouts are
@@ -57,8 +59,7 @@ export function buildTopology(
             ),
           }
         : nextLayout(step, layout, keyNamesHere.length, keyTypes)
-    if (step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1')
-      keyNamesHere = step.schema.key.map((c) => c.name)
+    if (isJoinStep(step)) keyNamesHere = step.schema.key.map((c) => c.name)
   }
   function scopeFor(l: Layout): CompileScope {
     return scopeOverSlots(l.slots, {
@@ -69,8 +70,12 @@ export function buildTopology(
     })
   }
 
-  // Records of a join's other side go to that join's store, not through the source.
-  const sideInputs = new Map<string, (record: StoredRecord) => void>()
+  // Records of a join's other side go to that join's store, not through the source (a source
+  // joined twice feeds both joins).
+  const sideInputs = new Map<string, ((record: StoredRecord) => void)[]>()
+  const addSideInput = (topic: string, input: (record: StoredRecord) => void): void => {
+    sideInputs.set(topic, [...(sideInputs.get(topic) ?? []), input])
+  }
   let next: Downstream = terminal
   for (let i = plan.steps.length - 1; i >= 0; i--) {
     const step = plan.steps[i] as ExecutionStep
@@ -79,7 +84,11 @@ export function buildTopology(
   }
   const main = createSourceOperator(source, context, next)
   if (sideInputs.size === 0) return main
-  return (record) => (sideInputs.get(record.topic) ?? main)(record)
+  return (record) => {
+    const inputs = sideInputs.get(record.topic)
+    if (inputs === undefined) main(record)
+    else for (const input of inputs) input(record)
+  }
 
   function buildStep(
     step: ExecutionStep,
@@ -117,50 +126,23 @@ export function buildTopology(
         return createProjectOperator(step.keyColumns, step.valueColumns, scopeFor(l), context, downstream)
       case 'streamTableJoinV1': {
         const join = createStreamTableJoinOperator(step, scopeFor(l), context, downstream)
-        sideInputs.set(step.right.topic, join.tableRecord)
+        addSideInput(step.right.topic, join.tableRecord)
         return join.stream
       }
       case 'tableTableJoinV1': {
-        const leftWidth = source.schema.value.length + 3 + source.schema.key.length
+        const leftWidth = joinedWidth(l.slots, inputKeyNames)
         const join = createTableTableJoinOperator(step, leftWidth, context, downstream)
-        sideInputs.set(step.right.topic, join.rightRecord)
+        addSideInput(step.right.topic, join.rightRecord)
+        return join.left
+      }
+      case 'foreignKeyJoinV1': {
+        const leftWidth = joinedWidth(l.slots, inputKeyNames)
+        const join = createForeignKeyJoinOperator(step, scopeFor(l), leftWidth, context, downstream)
+        addSideInput(step.right.topic, join.rightRecord)
         return join.left
       }
       case 'aggregateV1': {
-        const input = scopeFor(l)
-        const groupTypes = step.groupBy.map((g) => compileExpression(g, input).type)
-        const aggTypes = step.aggregates.map((call) => {
-          const fn = context.functions.aggregate(call.name)
-          const args = call.args.map((a) => compileExpression(a, input))
-          const r = fn?.resolve(
-            args.map((a) =>
-              a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type },
-            ),
-          )
-          return r?.ok === true ? r.value.returnType : null
-        })
-        const groupKeys = step.groupBy.map(expressionKey)
-        const aggKeys = step.aggregates.map((c) =>
-          expressionKey({ kind: 'call', name: c.name, args: c.args, star: c.star }),
-        )
-        const output = scopeOverSlots(l.slots, {
-          functions: context.functions,
-          qualifiers,
-          windowBounds: true,
-          substitute: (e) => {
-            const k = expressionKey(e)
-            const gi = groupKeys.indexOf(k)
-            if (gi >= 0) return { type: groupTypes[gi] ?? null, evaluate: (row) => row.key[gi] ?? null }
-            if (e.kind === 'call' && context.functions.isAggregate(e.name)) {
-              const ai = aggKeys.indexOf(k)
-              return {
-                type: (aggTypes[ai] ?? null) as SqlType | null,
-                evaluate: (row) => (row.value === null ? null : (row.value[ai] ?? null)),
-              }
-            }
-            return undefined
-          },
-        })
+        const { input, output } = aggregateScopes(step, scopeFor(l), l.slots, context, qualifiers)
         return createAggregateOperator(
           step,
           { input, output },
@@ -173,6 +155,48 @@ export function buildTopology(
         return assertNever(step, 'execution step')
     }
   }
+}
+
+/** The aggregate step's scopes: its input rows, and its output (grouping keys and aggregate results). */
+function aggregateScopes(
+  step: ExecutionStep & { kind: 'aggregateV1' },
+  input: CompileScope,
+  slots: readonly ColumnSlot[],
+  context: OperatorContext,
+  qualifiers: readonly string[],
+): { input: CompileScope; output: CompileScope } {
+  const groupTypes = step.groupBy.map((g) => compileExpression(g, input).type)
+  const aggTypes = step.aggregates.map((call) => {
+    const fn = context.functions.aggregate(call.name)
+    const args = call.args.map((a) => compileExpression(a, input))
+    const r = fn?.resolve(
+      args.map((a) => (a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type })),
+    )
+    return r?.ok === true ? r.value.returnType : null
+  })
+  const groupKeys = step.groupBy.map(expressionKey)
+  const aggKeys = step.aggregates.map((c) =>
+    expressionKey({ kind: 'call', name: c.name, args: c.args, star: c.star }),
+  )
+  const output = scopeOverSlots(slots, {
+    functions: context.functions,
+    qualifiers,
+    windowBounds: true,
+    substitute: (e) => {
+      const k = expressionKey(e)
+      const gi = groupKeys.indexOf(k)
+      if (gi >= 0) return { type: groupTypes[gi] ?? null, evaluate: (row) => row.key[gi] ?? null }
+      if (e.kind === 'call' && context.functions.isAggregate(e.name)) {
+        const ai = aggKeys.indexOf(k)
+        return {
+          type: (aggTypes[ai] ?? null) as SqlType | null,
+          evaluate: (row) => (row.value === null ? null : (row.value[ai] ?? null)),
+        }
+      }
+      return undefined
+    },
+  })
+  return { input, output }
 }
 
 function nextLayout(
@@ -207,6 +231,7 @@ function nextLayout(
     }
     case 'streamTableJoinV1':
     case 'tableTableJoinV1':
+    case 'foreignKeyJoinV1':
       return { slots: slotsOf(step.schema), windowBounds: false }
     case 'projectV1':
     case 'aggregateV1':
@@ -223,4 +248,9 @@ function referencesOnly(expr: Expression, names: readonly string[]): boolean {
     if (e.kind === 'column' && !names.includes(e.name)) only = false
   })
   return only
+}
+
+/** Columns a join step copies from each incoming row: its values, time, partition, offset and key. */
+function joinedWidth(slots: readonly ColumnSlot[], keyNames: readonly string[]): number {
+  return valueWidthOf(slots) + 3 + keyNames.length
 }

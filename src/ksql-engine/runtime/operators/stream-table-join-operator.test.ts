@@ -70,17 +70,13 @@ describe('stream-table join', () => {
     tx(engine, 'e', { user_id: 2, amount: 9 }, 80)
     // Re-keyed by the join column; the stream record's time; table updates alone emit nothing.
     expect(output(engine, 'ENRICHED')).toEqual([
-      { key: 1, value: { T_AMOUNT: 5, U_NAME: null }, timestamp: 10 },
-      { key: 1, value: { T_AMOUNT: 6, U_NAME: 'ann' }, timestamp: 30 },
-      { key: 1, value: { T_AMOUNT: 7, U_NAME: 'anna' }, timestamp: 50 },
-      { key: 1, value: { T_AMOUNT: 8, U_NAME: null }, timestamp: 70 },
-      { key: 2, value: { T_AMOUNT: 9, U_NAME: null }, timestamp: 80 },
+      { key: 1, value: { AMOUNT: 5, NAME: null }, timestamp: 10 },
+      { key: 1, value: { AMOUNT: 6, NAME: 'ann' }, timestamp: 30 },
+      { key: 1, value: { AMOUNT: 7, NAME: 'anna' }, timestamp: 50 },
+      { key: 1, value: { AMOUNT: 8, NAME: null }, timestamp: 70 },
+      { key: 2, value: { AMOUNT: 9, NAME: null }, timestamp: 80 },
     ])
-    expect(schemaOf(engine, 'ENRICHED')).toEqual([
-      'T_USER_ID INTEGER KEY',
-      'T_AMOUNT DOUBLE',
-      'U_NAME STRING',
-    ])
+    expect(schemaOf(engine, 'ENRICHED')).toEqual(['USER_ID INTEGER KEY', 'AMOUNT DOUBLE', 'NAME STRING'])
   })
 
   it('INNER JOIN drops stream records without a table row; unqualified columns keep their names', () => {
@@ -100,11 +96,11 @@ describe('stream-table join', () => {
     tx(engine, 'a', { user_id: 3, amount: 1 }, 10)
     expect(schemaOf(engine, 'J')).toEqual([
       'TX_USER_ID INTEGER KEY',
-      'TX_AMOUNT DOUBLE',
       'TX_TX_ID STRING',
+      'TX_AMOUNT DOUBLE',
+      'USERS_ID INTEGER',
       'USERS_NAME STRING',
       'USERS_COUNTRY STRING',
-      'USERS_ID INTEGER',
     ])
     expect(output(engine, 'J')).toEqual([
       {
@@ -126,8 +122,8 @@ describe('stream-table join', () => {
       earliest,
     )
     expect(output(engine, 'ENRICHED').map((r) => [r.timestamp, r.value])).toEqual([
-      [10, { AMOUNT: 5, U_NAME: null }],
-      [30, { AMOUNT: 6, U_NAME: 'ann' }],
+      [10, { AMOUNT: 5, NAME: null }],
+      [30, { AMOUNT: 6, NAME: 'ann' }],
     ])
   })
 
@@ -183,7 +179,7 @@ describe('stream-table join', () => {
     )
     user(engine, 5, { name: 'eve', country: 'ES' }, 0)
     tx(engine, 'a', { user_id: 5, amount: 2 }, 10)
-    expect(schemaOf(engine, 'BY_USER')).toEqual(['U_ID INTEGER KEY', 'AMOUNT DOUBLE'])
+    expect(schemaOf(engine, 'BY_USER')).toEqual(['ID INTEGER KEY', 'AMOUNT DOUBLE'])
     expect(output(engine, 'BY_USER')).toEqual([{ key: 5, value: { AMOUNT: 2 }, timestamp: 10 }])
     expect(
       errorOf(() =>
