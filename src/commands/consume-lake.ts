@@ -7,7 +7,7 @@ import { beamTarget, type BatchRunner } from '../beam/runner-choice.ts'
 import { consumeLake, LAKE_DEFAULTS } from '../consume/lake-job.ts'
 import type { LakeBatchSummary, LakePlan, LakeSummary } from '../consume/lake-job-types.ts'
 import { printStages } from '../consume/print-stages.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 
 export interface ConsumeLakeFlags {
   readonly batch?: boolean

@@ -6,7 +6,7 @@ import {
   type ConsumeWarehouseResult,
 } from '../consume/warehouse-job.ts'
 import { describeFailures } from '../warehouse/table-failure.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 
 /** `dip consume warehouse`: every ksqlDB table → its MySQL table, exactly once. */
 export async function consumeWarehouse(

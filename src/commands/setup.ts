@@ -8,8 +8,11 @@ import {
 import type { ProvisionResult } from '../stack/provision/kafka-provision.ts'
 import type { MariadbProvisionResult } from '../stack/provision/mariadb-provision.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
-import { provisionFlinkJobServerWithSpinner, provisionRuntimes } from './provision-runtimes.ts'
 import type { FlinkJobServerProvision } from '../stack/provision/flink-job-server-provision.ts'
+import {
+  provisionFlinkJobServerWithSpinner,
+  provisionRuntimes,
+} from '../stack/provision/provision-runtimes.ts'
 
 export interface SetupOptions extends GlobalOptions {
   /** With mysql.server: system, install a missing server (mariadb-server) with apt-get; root only. */

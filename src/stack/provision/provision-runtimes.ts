@@ -1,17 +1,17 @@
-import type { Reporter } from '../app/reporter.ts'
-import type { LoadedConfig } from '../config/load-config.ts'
-import type { CommandRunner } from '../stack/command-runner.ts'
-import { parseMysqlServer } from '../stack/native/mysql-server-choice.ts'
-import { provisionKafka, type ProvisionResult } from '../stack/provision/kafka-provision.ts'
-import { MARIADB_VERSION } from '../stack/provision/mariadb-artifacts.ts'
-import { provisionMariadb, type MariadbProvisionResult } from '../stack/provision/mariadb-provision.ts'
-import { describeProgress } from '../stack/provision/provision-progress.ts'
+import type { Reporter } from '../../app/reporter.ts'
+import type { LoadedConfig } from '../../config/load-config.ts'
+import type { CommandRunner } from '../command-runner.ts'
+import { parseMysqlServer } from '../native/mysql-server-choice.ts'
 import {
   BEAM_VERSION,
   FLINK_VERSION,
   provisionFlinkJobServer,
   type FlinkJobServerProvision,
-} from '../stack/provision/flink-job-server-provision.ts'
+} from './flink-job-server-provision.ts'
+import { provisionKafka, type ProvisionResult } from './kafka-provision.ts'
+import { MARIADB_VERSION } from './mariadb-artifacts.ts'
+import { provisionMariadb, type MariadbProvisionResult } from './mariadb-provision.ts'
+import { describeProgress } from './provision-progress.ts'
 
 export interface NativeRuntimes {
   readonly kafka: ProvisionResult
