@@ -19,6 +19,7 @@ export async function consumeWarehouse(
   try {
     const result = await runConsumeWarehouse(options, {
       config: loaded.config,
+      stateDir: loaded.stateDir,
       kafka: await createKafka(loaded.config, 'warehouse'),
       ksql: await createKsql(loaded.config),
       reporter,
