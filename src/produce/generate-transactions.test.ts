@@ -16,7 +16,8 @@ import {
 
 const DAY_MS = 86_400_000
 
-describe('generateTransactions', () => {
+// Tens of thousands of expect() calls per test: on a loaded shared machine that is more than vitest's 5 s.
+describe('generateTransactions', { timeout: 30_000 }, () => {
   const events = generateTransactions({ count: 2000, seed: 7 })
 
   it('is reproducible byte for byte for a seed and differs across seeds', () => {
