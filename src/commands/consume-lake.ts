@@ -3,7 +3,7 @@ import { reportBrokerOutages } from '../kafka/broker-watch.ts'
 import { assertTimeZone } from '../lake/partition-path.ts'
 import { usageError } from '../shared/errors.ts'
 import { formatBytes } from '../shared/format-bytes.ts'
-import { beamTarget, type BatchRunner } from '../beam/runner-choice.ts'
+import { batchChoice, type BatchRunner } from '../beam/runner-choice.ts'
 import { consumeLake, LAKE_DEFAULTS } from '../consume/lake-job.ts'
 import type { LakeBatchSummary, LakePlan, LakeSummary } from '../consume/lake-job-types.ts'
 import { printStages } from '../consume/print-stages.ts'
@@ -47,9 +47,12 @@ export async function runConsumeLake(
   }
   if (flags.runner !== undefined && flags.batch !== true)
     throw usageError('--runner applies to batch runs only.', 'add --batch, or drop --runner to stream')
-  if (flags.flinkMaster !== undefined && flags.runner !== 'flink')
-    throw usageError('--flink-master applies to --runner flink only.', 'add --runner flink')
-  const runner = flags.runner ?? 'direct'
+  if (flags.flinkMaster !== undefined && flags.batch !== true)
+    throw usageError(
+      '--flink-master applies to batch runs only.',
+      'add --batch --runner flink, or drop --flink-master to stream',
+    )
+  const choice = batchChoice(flags, { ...config.beam, stateDir: loaded.stateDir })
   if (flags.topics !== undefined && flags.topics.length === 0)
     throw usageError('--topics is empty.', 'name at least one topic: --topics transaction_log,S1')
   const plan: LakePlan = {
@@ -65,15 +68,8 @@ export async function runConsumeLake(
     groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
     ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
-    runner,
-    ...(runner === 'dip'
-      ? {}
-      : {
-          beam: beamTarget(runner, {
-            flinkMaster: flags.flinkMaster ?? config.beam.flinkMaster,
-            stateDir: loaded.stateDir,
-          }),
-        }),
+    runner: choice.runner,
+    ...(choice.beam === undefined ? {} : { beam: choice.beam }),
   }
   const { createKafka, createKsql } = await import('../app/create-deps.ts')
   const controller = new AbortController()
@@ -91,7 +87,8 @@ export async function runConsumeLake(
       reporter,
       signal: controller.signal,
     })
-    reporter.result(summary)
+    // dip's own loop has no Beam report; --json still names the runner a batch ran on.
+    reporter.result(plan.mode === 'batch' && !('runner' in summary) ? { ...summary, runner: 'dip' } : summary)
     if (!reporter.json && !summary.upToDate)
       reporter.table(
         summary.topics.map((t) => [

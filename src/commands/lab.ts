@@ -204,6 +204,7 @@ async function runBatchSinks(
       { batch: true, autoCreate: true },
       {
         config: loaded.config,
+        stateDir: loaded.stateDir,
         kafka: await createKafka(loaded.config, 'warehouse'),
         ksql,
         reporter,
