@@ -3,10 +3,11 @@ import { StatementError } from '../expression/statement-error.ts'
 import type { Metastore } from '../metastore/metastore.ts'
 import type { Column, DataSource, LogicalSchema } from '../metastore/source.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
-import type { Expression, JoinClause, Query, SelectItem } from '../parser/ast.ts'
+import type { Expression, JoinClause, JoinWithin, Query, SelectItem } from '../parser/ast.ts'
 import { formatExpression } from '../parser/format-sql.ts'
 import { BIGINT, INTEGER, STRING } from '../types/sql-type.ts'
 import { expressionKey, mapExpression, visitExpression } from './expression-utils.ts'
+import { checkReservedJoinAliases, checkWindowedStreams, windowColumnsOf } from './analyze-stream-join.ts'
 
 const PSEUDO_COLUMNS: readonly Column[] = [
   { name: 'ROWTIME', type: BIGINT },
@@ -32,12 +33,16 @@ export interface JoinSide {
 export interface PlannedJoin {
   /** What the engine cannot run about this join (the caller throws it after analysis), or null. */
   readonly unsupported: string | null
-  readonly kind: 'streamTable' | 'tableTable'
+  readonly kind: 'streamTable' | 'tableTable' | 'streamStream'
   readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
   readonly left: JoinSide
   readonly right: JoinSide
   /** Over the left source's own columns: the value each stream row looks up in the table. */
   readonly leftKey: Expression
+  /** Over the right source's own columns: its join value (stream-stream joins re-key both sides). */
+  readonly rightKey: Expression
+  /** The WITHIN window as written (stream-stream joins need one, the others refuse one). */
+  readonly within: JoinWithin | null
   /** The joined rows' source: the left source with the joined schema. */
   readonly joined: DataSource
   readonly query: Query
@@ -51,10 +56,12 @@ export interface PlannedJoin {
  */
 export function joinedSchema(left: JoinSide, right: JoinSide, key: Column): LogicalSchema {
   const sideColumns = (side: JoinSide): Column[] =>
-    [...side.source.schema.value, ...PSEUDO_COLUMNS, ...side.source.schema.key].map((c) => ({
-      name: `${side.alias}_${c.name}`,
-      type: c.type,
-    }))
+    [...side.source.schema.value, ...PSEUDO_COLUMNS, ...windowColumnsOf(side), ...side.source.schema.key].map(
+      (c) => ({
+        name: `${side.alias}_${c.name}`,
+        type: c.type,
+      }),
+    )
   return { key: [key], value: [...sideColumns(left), ...sideColumns(right)] }
 }
 
@@ -71,6 +78,7 @@ export function planJoin(
   if (right === undefined) throw new StatementError(`${join.name} does not exist.`)
   const leftSide: JoinSide = { source: left, alias: query.from.alias ?? left.name }
   const rightSide: JoinSide = { source: right, alias: join.alias ?? right.name }
+  checkReservedJoinAliases(query)
   const [leftExpr, rightExpr] = joinSides(join.criteria, leftSide, rightSide)
   if (left.type === 'STREAM' && right.type === 'TABLE') {
     const tableKey = right.schema.key
@@ -92,24 +100,27 @@ export function planJoin(
   const kind =
     left.type === 'STREAM' && right.type === 'TABLE'
       ? 'streamTable'
-      : left.type === 'TABLE' &&
-          right.type === 'TABLE' &&
-          soleKey(leftSide, leftExpr) &&
-          soleKey(rightSide, rightExpr)
-        ? 'tableTable'
-        : null
+      : left.type === 'STREAM' && right.type === 'STREAM'
+        ? 'streamStream'
+        : left.type === 'TABLE' &&
+            right.type === 'TABLE' &&
+            soleKey(leftSide, leftExpr) &&
+            soleKey(rightSide, rightExpr)
+          ? 'tableTable'
+          : null
   // Joins the engine does not run are still analyzed, so invalid ones get ksqlDB's error first.
   const unsupported =
     kind === null ||
-    join.within ||
     join.type === 'CROSS' ||
     (kind === 'streamTable' && join.type !== 'INNER' && join.type !== 'LEFT')
       ? `${kinds} ${join.type === 'FULL' ? 'FULL OUTER' : join.type} JOIN${
           left.type === 'TABLE' && right.type === 'TABLE' ? ' not on both primary keys' : ''
         }`
       : null
-  // Windowed sources' bounds are not columns of the joined rows: the analysis would mislead.
-  if (left.window !== null || right.window !== null) {
+  if (kind === 'streamStream') {
+    checkWindowedStreams(leftSide, rightSide, soleKey(leftSide, leftExpr), soleKey(rightSide, rightExpr))
+  } else if (left.window !== null || right.window !== null) {
+    // Windowed tables' bounds are not columns of their joined rows: the analysis would mislead.
     throw new UnsupportedStatementError(`${kinds} JOIN of windowed sources`)
   }
   // A repartition keeps the stream's partition count, so the inputs must have the same count.
@@ -144,7 +155,8 @@ export function planJoin(
       : undefined
   const keyType = columnType(rightSide, rightExpr) ?? columnType(leftSide, unqualifiedLeft) ?? STRING
   const schema = joinedSchema(leftSide, rightSide, { name: keyName, type: keyType })
-  const joined: DataSource = { ...left, schema, window: null }
+  // A stream-stream join of windowed streams keeps the windows: both sides share the windowed key.
+  const joined: DataSource = { ...left, schema, window: kind === 'streamStream' ? left.window : null }
   return {
     unsupported,
     kind: kind ?? 'streamTable',
@@ -152,6 +164,8 @@ export function planJoin(
     left: leftSide,
     right: rightSide,
     leftKey: unqualifiedLeft,
+    rightKey: mapExpression(rightExpr, (e) => (e.kind === 'column' ? { ...e, qualifier: null } : e)),
+    within: join.within,
     joined,
     keyExpressionText: formatExpression(
       join.type === 'RIGHT' ? qualified(rightExpr, rightSide) : qualified(leftExpr, leftSide),
@@ -212,7 +226,9 @@ function resolveSide(
   right: JoinSide,
 ): ResolvedColumn {
   const hasColumn = (s: JoinSide): boolean =>
-    [...s.source.schema.key, ...s.source.schema.value, ...PSEUDO_COLUMNS].some((c) => c.name === column.name)
+    [...s.source.schema.key, ...s.source.schema.value, ...PSEUDO_COLUMNS, ...windowColumnsOf(s)].some(
+      (c) => c.name === column.name,
+    )
   if (column.qualifier !== null) {
     for (const [side, s] of [
       ['left', left],
@@ -272,8 +288,9 @@ function rewriteQuery(
     expr: { kind: 'column', qualifier: null, name },
     alias: null,
   })
+  // `*` lists each side's key, window bounds and value columns, in ksqlDB's order.
   const sideItems = (s: JoinSide): SelectItem[] =>
-    [...s.source.schema.value, ...s.source.schema.key]
+    [...s.source.schema.key, ...windowColumnsOf(s), ...s.source.schema.value]
       .map((c) => `${s.alias}_${c.name}`)
       .filter((n) => n !== keyName)
       .map(column)

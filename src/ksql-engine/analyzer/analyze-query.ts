@@ -18,6 +18,7 @@ import {
 } from './analyze-table-functions.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import { planJoin, type PlannedJoin } from './analyze-join.ts'
+import { checkJoinWithin, streamStreamJoinStep } from './analyze-stream-join.ts'
 import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
 
 export interface QueryAnalysis {
@@ -59,6 +60,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
   const join = planJoin(query, source, metastore, options.partitionsOf)
   const analysis = analyzeJoinedQuery(join, options)
+  checkJoinWithin(join)
   if (join.unsupported !== null) throw new UnsupportedStatementError(join.unsupported)
   return {
     ...analysis,
@@ -94,6 +96,7 @@ function joinStep(join: PlannedJoin): ExecutionStep {
   const right = sourceStepOf(join.right.source, join.right.alias)
   const schema = join.joined.schema
   if (join.kind === 'tableTable') return { kind: 'tableTableJoinV1', joinType: join.joinType, right, schema }
+  if (join.kind === 'streamStream') return streamStreamJoinStep(join, right)
   const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
   return { kind: 'streamTableJoinV1', joinType, right, leftKey: join.leftKey, schema }
 }

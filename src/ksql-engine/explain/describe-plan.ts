@@ -130,11 +130,17 @@ export function describePlan(
         return [{ op: 'REKEY', schema, logger: `${id}.PartitionBy`, processor: 'PartitionBy-SelectKey' }]
       }
       case 'streamTableJoinV1':
+      case 'streamStreamJoinV1':
       case 'tableTableJoinV1': {
         // The joined row: both sides' columns, named as the join's own schema names them.
         schema = step.schema
         slots = slotsOf(step.schema)
-        const processor = step.kind === 'streamTableJoinV1' ? 'Join' : 'KTable-KTable-Join'
+        const processor =
+          step.kind === 'tableTableJoinV1'
+            ? 'KTable-KTable-Join'
+            : step.kind === 'streamStreamJoinV1'
+              ? 'KStream-KStream-Join'
+              : 'Join'
         return [{ op: 'JOIN', schema, logger: `${id}.Join`, processor }]
       }
       case 'projectV1':

@@ -2,6 +2,7 @@ import type { SqlType, StructField } from '../types/sql-type.ts'
 import type {
   Expression,
   JoinClause,
+  JoinWithin,
   ParsedStatement,
   PropertyValue,
   Query,
@@ -553,21 +554,29 @@ class Parser {
     ) {
       alias = this.identifier()
     }
-    const within = this.isWord('WITHIN')
-    if (this.acceptWord('WITHIN')) {
-      if (this.acceptSymbol('(')) {
-        this.duration()
-        this.expectSymbol(',')
-        this.duration()
-        this.expectSymbol(')')
-      } else this.duration()
-      if (this.acceptWord('GRACE')) {
-        this.expectWord('PERIOD')
-        this.duration()
-      }
-    }
+    const within = this.acceptWord('WITHIN') ? this.joinWithin() : null
     this.expectWord('ON')
     return { type, name, alias, within, criteria: this.expression() }
+  }
+
+  private joinWithin(): JoinWithin {
+    let beforeMs: number
+    let afterMs: number
+    if (this.acceptSymbol('(')) {
+      beforeMs = this.duration()
+      this.expectSymbol(',')
+      afterMs = this.duration()
+      this.expectSymbol(')')
+    } else {
+      beforeMs = this.duration()
+      afterMs = beforeMs
+    }
+    let graceMs: number | null = null
+    if (this.acceptWord('GRACE')) {
+      this.expectWord('PERIOD')
+      graceMs = this.duration()
+    }
+    return { beforeMs, afterMs, graceMs }
   }
 
   private groupingList(): Expression[] {

@@ -17,6 +17,8 @@ import { createProjectOperator } from './operators/project-operator.ts'
 import { createSourceOperator } from './operators/source-operator.ts'
 import { createStreamTableJoinOperator } from './operators/stream-table-join-operator.ts'
 import { createTableTableJoinOperator } from './operators/table-table-join-operator.ts'
+import { createStreamStreamJoinOperator } from './operators/stream-stream-join-operator.ts'
+import { isJoinStep } from '../planner/plan-topics.ts'
 
 /**
  * Compiles an execution plan into a record handler: source → steps → terminal. Column layouts are
@@ -57,8 +59,7 @@ export function buildTopology(
             ),
           }
         : nextLayout(step, layout, keyNamesHere.length, keyTypes)
-    if (step.kind === 'streamTableJoinV1' || step.kind === 'tableTableJoinV1')
-      keyNamesHere = step.schema.key.map((c) => c.name)
+    if (isJoinStep(step)) keyNamesHere = step.schema.key.map((c) => c.name)
   }
   function scopeFor(l: Layout): CompileScope {
     return scopeOverSlots(l.slots, {
@@ -119,6 +120,25 @@ export function buildTopology(
         const join = createStreamTableJoinOperator(step, scopeFor(l), context, downstream)
         sideInputs.set(step.right.topic, join.tableRecord)
         return join.stream
+      }
+      case 'streamStreamJoinV1': {
+        const right = step.right
+        const rightScope = scopeOverSlots(slotsOf(right.schema), {
+          functions: context.functions,
+          qualifiers: [right.name, right.alias],
+          windowBounds: right.window !== null,
+        })
+        const width = (s: { schema: typeof right.schema; window: unknown }): number =>
+          s.schema.value.length + 3 + (s.window === null ? 0 : 2) + s.schema.key.length
+        const join = createStreamStreamJoinOperator(
+          step,
+          { left: scopeFor(l), right: rightScope },
+          { left: width(source), right: width(right) },
+          context,
+          downstream,
+        )
+        sideInputs.set(right.topic, join.rightRecord)
+        return join.left
       }
       case 'tableTableJoinV1': {
         const leftWidth = source.schema.value.length + 3 + source.schema.key.length
@@ -208,6 +228,9 @@ function nextLayout(
     case 'streamTableJoinV1':
     case 'tableTableJoinV1':
       return { slots: slotsOf(step.schema), windowBounds: false }
+    case 'streamStreamJoinV1':
+      // Windowed streams join on the windowed key: the joined rows keep the window.
+      return { slots: slotsOf(step.schema), windowBounds: step.right.window !== null }
     case 'projectV1':
     case 'aggregateV1':
       return layout

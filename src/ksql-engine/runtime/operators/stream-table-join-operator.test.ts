@@ -98,13 +98,14 @@ describe('stream-table join', () => {
     const engine = engineWith('CREATE STREAM j AS SELECT * FROM tx LEFT JOIN users ON tx.user_id = users.id;')
     user(engine, 3, { name: 'bob', country: 'DE' }, 0)
     tx(engine, 'a', { user_id: 3, amount: 1 }, 10)
+    // Each side lists its key columns first, then its values (ksqlDB's `*` order).
     expect(schemaOf(engine, 'J')).toEqual([
       'TX_USER_ID INTEGER KEY',
-      'TX_AMOUNT DOUBLE',
       'TX_TX_ID STRING',
+      'TX_AMOUNT DOUBLE',
+      'USERS_ID INTEGER',
       'USERS_NAME STRING',
       'USERS_COUNTRY STRING',
-      'USERS_ID INTEGER',
     ])
     expect(output(engine, 'J')).toEqual([
       {

@@ -1,0 +1,112 @@
+import { SYSTEM_COLUMNS } from '../expression/schema-scope.ts'
+import { StatementError } from '../expression/statement-error.ts'
+import type { Column } from '../metastore/source.ts'
+import type { Query } from '../parser/ast.ts'
+import type { ExecutionStep, SourceStep } from '../planner/execution-plan.ts'
+import { BIGINT } from '../types/sql-type.ts'
+import type { JoinSide, PlannedJoin } from './analyze-join.ts'
+
+/**
+ * Retention of a join window without GRACE PERIOD: ksqlDB keeps Kafka Streams' historical default,
+ * a day in all (before + after + grace), i.e. grace = 24 h − 2 × before, never below 0.
+ */
+const DEFAULT_JOIN_RETENTION_MS = 24 * 60 * 60 * 1000
+
+/** The grace period a stream-stream join uses: the one given, or ksqlDB's default. */
+export function joinGraceMs(within: { readonly beforeMs: number; readonly graceMs: number | null }): number {
+  return within.graceMs ?? Math.max(DEFAULT_JOIN_RETENTION_MS - 2 * within.beforeMs, 0)
+}
+
+/** A windowed stream's bounds, as columns of its joined rows (`A_WINDOWSTART`, `A_WINDOWEND`). */
+export function windowColumnsOf(side: JoinSide): Column[] {
+  return side.source.window === null
+    ? []
+    : [
+        { name: 'WINDOWSTART', type: BIGINT },
+        { name: 'WINDOWEND', type: BIGINT },
+      ]
+}
+
+/** A system column's name as an alias in a join's projection: ksqlDB refuses it. */
+export function checkReservedJoinAliases(query: Query): void {
+  for (const item of query.select) {
+    if (item.kind !== 'expr' || item.alias === null) continue
+    if ((SYSTEM_COLUMNS as readonly string[]).includes(item.alias)) {
+      throw new StatementError(
+        `Reserved column name in select: \`${item.alias}\`. Please remove or alias the column.`,
+      )
+    }
+  }
+}
+
+/**
+ * Windowed streams join only windowed streams of a compatible kind, on their keys: the windowed
+ * key (key and window) must match byte for byte, and a windowed stream cannot be re-keyed.
+ */
+export function checkWindowedStreams(
+  left: JoinSide,
+  right: JoinSide,
+  leftOnKey: boolean,
+  rightOnKey: boolean,
+): void {
+  const l = left.source.window
+  const r = right.source.window
+  if (l === null && r === null) return
+  if (l === null || r === null) {
+    const describe = (side: JoinSide): string =>
+      side.source.window === null ? 'not windowed' : `${side.source.window.type} windowed`
+    throw new StatementError(
+      `Can not join windowed source to non-windowed source.\n\`${left.alias}\` is ${describe(left)}\n\`${right.alias}\` is ${describe(right)}`,
+    )
+  }
+  if ((l.type === 'SESSION') !== (r.type === 'SESSION')) {
+    throw new StatementError(
+      `Incompatible windowed sources.\nLeft source: ${l.type}\nRight source: ${r.type}\nSession windowed sources can only be joined to other session windowed sources, and may still not result in expected behaviour as session bounds must be an exact match for the join to work\nHopping and tumbling windowed sources can only be joined to other hopping and tumbling windowed sources`,
+    )
+  }
+  // Time windows of different sizes have different key formats: the join would re-key a side.
+  if (!leftOnKey || !rightOnKey || l.sizeMs !== r.sizeMs) {
+    throw new StatementError(
+      'Implicit repartitioning of windowed sources is not supported. See https://github.com/confluentinc/ksql/issues/4385.',
+    )
+  }
+}
+
+/**
+ * ksqlDB's errors about WITHIN, raised after the rest of the analysis as ksqlDB does (it checks
+ * them when it builds the join): stream-stream joins need one, the other joins refuse one.
+ */
+export function checkJoinWithin(join: PlannedJoin): void {
+  const left = join.left.source.type
+  const right = join.right.source.type
+  if (left === 'STREAM' && right === 'STREAM' && join.within === null) {
+    throw new StatementError(
+      'Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select',
+    )
+  }
+  if (join.within === null || (left === 'STREAM' && right === 'STREAM')) return
+  if (left === 'STREAM') {
+    throw new StatementError(
+      'A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.',
+    )
+  }
+  throw new StatementError(
+    'A window definition was provided for a Table-Table join. These joins are not windowed. Please drop the window definition (i.e. the WITHIN clause) and try to execute your join again.',
+  )
+}
+
+/** The plan step of a stream-stream join (its WITHIN was checked by `checkJoinWithin`). */
+export function streamStreamJoinStep(join: PlannedJoin, right: SourceStep): ExecutionStep {
+  const within = join.within ?? { beforeMs: 0, afterMs: 0, graceMs: null }
+  return {
+    kind: 'streamStreamJoinV1',
+    joinType: join.joinType,
+    right,
+    leftKey: join.leftKey,
+    rightKey: join.rightKey,
+    beforeMs: within.beforeMs,
+    afterMs: within.afterMs,
+    graceMs: joinGraceMs(within),
+    schema: join.joined.schema,
+  }
+}
