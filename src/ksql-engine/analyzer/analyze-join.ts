@@ -172,6 +172,8 @@ export function planJoin(
     ),
     query: rewriteQuery(query, leftSide, rightSide, {
       keyName,
+      // With PARTITION BY, ksqlDB expands `*` over the whole joined row, pseudo columns included.
+      partitionedStar: query.partitionBy === null ? null : schema.value.map((c) => c.name),
       // In an INNER join both join columns hold the key: selecting the right one keys the result.
       equivalentKey:
         join.type === 'INNER' && rightExpr.kind === 'column' && keyName !== 'ROWKEY'
@@ -270,7 +272,11 @@ function rewriteQuery(
   query: Query,
   left: JoinSide,
   right: JoinSide,
-  keys: { readonly keyName: string; readonly equivalentKey: string | null },
+  keys: {
+    readonly keyName: string
+    readonly equivalentKey: string | null
+    readonly partitionedStar: readonly string[] | null
+  },
 ): Query {
   const { keyName } = keys
   const rewrite = (expr: Expression): Expression =>
@@ -304,6 +310,7 @@ function rewriteQuery(
   const select = query.select.flatMap((item): SelectItem[] => {
     switch (item.kind) {
       case 'all': {
+        if (item.qualifier === null && keys.partitionedStar !== null) return keys.partitionedStar.map(column)
         if (item.qualifier === null) return [column(keyName), ...sideItems(left), ...sideItems(right)]
         const side = [left, right].find((s) => s.alias === item.qualifier || s.source.name === item.qualifier)
         if (side === undefined) {
