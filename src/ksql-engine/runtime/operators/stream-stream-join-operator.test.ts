@@ -93,7 +93,12 @@ describe('stream-stream join', () => {
     left(e, 0, 'bar', 99, 30000)
     left(e, 90, 'ninety', 90, 17000)
     right(e, 100, 'newblah', 150, 20000)
-    const full = (t: [string, number] | null, tt: [string, number] | null, key: number, timestamp: number) => ({
+    const full = (
+      t: [string, number] | null,
+      tt: [string, number] | null,
+      key: number,
+      timestamp: number,
+    ) => ({
       key,
       value: {
         T_ID: t === null ? null : key,
