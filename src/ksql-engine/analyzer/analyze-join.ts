@@ -7,7 +7,7 @@ import type { Expression, JoinClause, JoinWithin, Query, SelectItem } from '../p
 import { formatExpression } from '../parser/format-sql.ts'
 import { BIGINT, INTEGER, STRING } from '../types/sql-type.ts'
 import { expressionKey, mapExpression, visitExpression } from './expression-utils.ts'
-import { checkReservedJoinAliases, checkWindowedStreams, windowColumnsOf } from './analyze-stream-join.ts'
+import { checkReservedJoinAliases, checkWindowedSources, windowColumnsOf } from './analyze-stream-join.ts'
 
 const PSEUDO_COLUMNS: readonly Column[] = [
   { name: 'ROWTIME', type: BIGINT },
@@ -117,10 +117,9 @@ export function planJoin(
           left.type === 'TABLE' && right.type === 'TABLE' ? ' not on both primary keys' : ''
         }`
       : null
-  if (kind === 'streamStream') {
-    checkWindowedStreams(leftSide, rightSide, soleKey(leftSide, leftExpr), soleKey(rightSide, rightExpr))
+  if (kind !== null) {
+    checkWindowedSources(leftSide, rightSide, soleKey(leftSide, leftExpr), soleKey(rightSide, rightExpr))
   } else if (left.window !== null || right.window !== null) {
-    // Windowed tables' bounds are not columns of their joined rows: the analysis would mislead.
     throw new UnsupportedStatementError(`${kinds} JOIN of windowed sources`)
   }
   // A repartition keeps the stream's partition count, so the inputs must have the same count.
@@ -155,8 +154,8 @@ export function planJoin(
       : undefined
   const keyType = columnType(rightSide, rightExpr) ?? columnType(leftSide, unqualifiedLeft) ?? STRING
   const schema = joinedSchema(leftSide, rightSide, { name: keyName, type: keyType })
-  // A stream-stream join of windowed streams keeps the windows: both sides share the windowed key.
-  const joined: DataSource = { ...left, schema, window: kind === 'streamStream' ? left.window : null }
+  // A join of windowed sources keeps the windows: both sides share the windowed key.
+  const joined: DataSource = { ...left, schema, window: kind === null ? null : left.window }
   return {
     unsupported,
     kind: kind ?? 'streamTable',

@@ -17,7 +17,7 @@ export function joinGraceMs(within: { readonly beforeMs: number; readonly graceM
   return within.graceMs ?? Math.max(DEFAULT_JOIN_RETENTION_MS - 2 * within.beforeMs, 0)
 }
 
-/** A windowed stream's bounds, as columns of its joined rows (`A_WINDOWSTART`, `A_WINDOWEND`). */
+/** A windowed source's bounds, as columns of its joined rows (`A_WINDOWSTART`, `A_WINDOWEND`). */
 export function windowColumnsOf(side: JoinSide): Column[] {
   return side.source.window === null
     ? []
@@ -40,10 +40,10 @@ export function checkReservedJoinAliases(query: Query): void {
 }
 
 /**
- * Windowed streams join only windowed streams of a compatible kind, on their keys: the windowed
- * key (key and window) must match byte for byte, and a windowed stream cannot be re-keyed.
+ * Windowed sources join only windowed sources of a compatible kind, on their keys: the windowed
+ * key (key and window) must match byte for byte, and a windowed source cannot be re-keyed.
  */
-export function checkWindowedStreams(
+export function checkWindowedSources(
   left: JoinSide,
   right: JoinSide,
   leftOnKey: boolean,

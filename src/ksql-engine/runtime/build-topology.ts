@@ -19,6 +19,7 @@ import { createStreamTableJoinOperator } from './operators/stream-table-join-ope
 import { createTableTableJoinOperator } from './operators/table-table-join-operator.ts'
 import { createStreamStreamJoinOperator } from './operators/stream-stream-join-operator.ts'
 import { isJoinStep } from '../planner/plan-topics.ts'
+import { sideWidth } from './operators/join-row.ts'
 
 /**
  * Compiles an execution plan into a record handler: source → steps → terminal. Column layouts are
@@ -128,12 +129,10 @@ export function buildTopology(
           qualifiers: [right.name, right.alias],
           windowBounds: right.window !== null,
         })
-        const width = (s: { schema: typeof right.schema; window: unknown }): number =>
-          s.schema.value.length + 3 + (s.window === null ? 0 : 2) + s.schema.key.length
         const join = createStreamStreamJoinOperator(
           step,
           { left: scopeFor(l), right: rightScope },
-          { left: width(source), right: width(right) },
+          { left: sideWidth(source), right: sideWidth(right) },
           context,
           downstream,
         )
@@ -141,7 +140,7 @@ export function buildTopology(
         return join.left
       }
       case 'tableTableJoinV1': {
-        const leftWidth = source.schema.value.length + 3 + source.schema.key.length
+        const leftWidth = sideWidth(source)
         const join = createTableTableJoinOperator(step, leftWidth, context, downstream)
         sideInputs.set(step.right.topic, join.rightRecord)
         return join.left
@@ -227,9 +226,8 @@ function nextLayout(
     }
     case 'streamTableJoinV1':
     case 'tableTableJoinV1':
-      return { slots: slotsOf(step.schema), windowBounds: false }
     case 'streamStreamJoinV1':
-      // Windowed streams join on the windowed key: the joined rows keep the window.
+      // Windowed sources join on the windowed key: the joined rows keep the window.
       return { slots: slotsOf(step.schema), windowBounds: step.right.window !== null }
     case 'projectV1':
     case 'aggregateV1':

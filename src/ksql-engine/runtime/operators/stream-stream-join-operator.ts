@@ -12,6 +12,7 @@ import {
 import type { Downstream, OperatorContext } from './operator.ts'
 import { createSourceOperator } from './source-operator.ts'
 import { storeKey } from './stream-table-join-operator.ts'
+import { sideColumns, windowedKey } from './join-row.ts'
 
 export type StreamStreamJoinStep = ExecutionStep & { kind: 'streamStreamJoinV1' }
 
@@ -67,22 +68,11 @@ export function createStreamStreamJoinOperator(
   const pending = step.joinType === 'INNER' ? null : createPendingStore<Keyed>()
   const time = { stream: -1, min: Number.MAX_SAFE_INTEGER }
 
-  const columns = (row: Row | null, width: number): unknown[] =>
-    row === null
-      ? new Array<unknown>(width).fill(null)
-      : [
-          ...(row.value ?? []),
-          row.timestamp,
-          row.partition,
-          row.offset,
-          ...(row.window === null ? [] : [row.window.start, row.window.end]),
-          ...row.key,
-        ]
   const emit = (l: Row | null, r: Row | null, joinKey: unknown, timestamp: number, trigger: Row): void => {
     next(
       {
         key: [joinKey ?? null],
-        value: [...columns(l, widths.left), ...columns(r, widths.right)],
+        value: [...sideColumns(l, widths.left), ...sideColumns(r, widths.right)],
         timestamp,
         partition: trigger.partition,
         offset: trigger.offset,
@@ -139,15 +129,15 @@ export function createStreamStreamJoinOperator(
       if (outer(kafkaLeft)) emitAlone(entry, timestamp, row)
       return
     }
-    const windowedKey = row.window === null ? key : `${key}@${windowPart(row, step)}`
-    stores[side].put(windowedKey, timestamp, entry)
+    const storedKey = windowedKey(key, row.window, step.right.window)
+    stores[side].put(storedKey, timestamp, entry)
     if (timestamp === time.stream) emitClosed(joinAfterMs, row)
     const from = Math.max(0, timestamp - joinBeforeMs)
     const to = Math.max(0, timestamp + joinAfterMs)
     const other: Side = side === 'left' ? 'right' : 'left'
-    const matches = stores[other].fetch(windowedKey, from, to)
+    const matches = stores[other].fetch(storedKey, from, to)
     for (const match of matches) {
-      pending?.delete(match.timestamp, !kafkaLeft, windowedKey)
+      pending?.delete(match.timestamp, !kafkaLeft, storedKey)
       const joinedAt = Math.max(timestamp, match.timestamp)
       if (side === 'left') emit(row, match.value.row, joinKey, joinedAt, row)
       else emit(match.value.row, row, joinKey, joinedAt, row)
@@ -161,7 +151,7 @@ export function createStreamStreamJoinOperator(
     const waiting: PendingEntry<Keyed> = {
       timestamp,
       kafkaLeft,
-      key: windowedKey,
+      key: storedKey,
       keyOrder: keyOrderBytes(joinKey, row.window?.start ?? null),
       value: entry,
     }
@@ -170,11 +160,4 @@ export function createStreamStreamJoinOperator(
 
   const rightRecord = createSourceOperator(step.right, context, (row) => process('right', row))
   return { left: (row) => process('left', row), rightRecord }
-}
-
-/** The window part of a windowed key: the start, and the end too for session windows. */
-function windowPart(row: Row, step: StreamStreamJoinStep): string {
-  const window = row.window
-  if (window === null) return ''
-  return step.right.window?.type === 'SESSION' ? `${window.start}-${window.end}` : String(window.start)
 }
