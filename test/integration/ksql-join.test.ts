@@ -117,21 +117,21 @@ describe('stream-table LEFT JOIN on Kafka', () => {
         key: r.key?.toString('utf8') ?? null,
         value: JSON.parse(r.value?.toString('utf8') ?? 'null') as Record<string, unknown>,
       }))
-      .sort((a, b) => String(a.value['T_TRANSACTION_ID']).localeCompare(String(b.value['T_TRANSACTION_ID'])))
+      .sort((a, b) => String(a.value['TRANSACTION_ID']).localeCompare(String(b.value['TRANSACTION_ID'])))
     const expected = events
       .map((e) => ({
         key: e.user_id,
         value: {
-          T_TRANSACTION_ID: e.transaction_id,
-          T_AMOUNT: e.amount,
-          U_NAME: users.get(e.user_id)?.name ?? null,
-          U_TIER: users.get(e.user_id)?.tier ?? null,
+          TRANSACTION_ID: e.transaction_id,
+          AMOUNT: e.amount,
+          NAME: users.get(e.user_id)?.name ?? null,
+          TIER: users.get(e.user_id)?.tier ?? null,
         },
       }))
-      .sort((a, b) => a.value.T_TRANSACTION_ID.localeCompare(b.value.T_TRANSACTION_ID))
+      .sort((a, b) => a.value.TRANSACTION_ID.localeCompare(b.value.TRANSACTION_ID))
     expect(got).toEqual(expected)
-    expect(expected.some((r) => r.value.U_NAME === null)).toBe(true)
-    expect(expected.some((r) => r.value.U_NAME !== null)).toBe(true)
+    expect(expected.some((r) => r.value.NAME === null)).toBe(true)
+    expect(expected.some((r) => r.value.NAME !== null)).toBe(true)
 
     // After a restart the join's table store is rebuilt from the users topic (no user is inserted
     // again): later transactions are still enriched, and nothing earlier is written twice.
@@ -147,7 +147,7 @@ describe('stream-table LEFT JOIN on Kafka', () => {
     const later = after
       .slice(events.length)
       .map((r) => JSON.parse(r.value?.toString('utf8') ?? 'null') as Record<string, unknown>)
-      .map((v) => [v['T_TRANSACTION_ID'], v['U_NAME']])
+      .map((v) => [v['TRANSACTION_ID'], v['NAME']])
     expect(later).toEqual(more.map((e) => [e.transaction_id, users.get(e.user_id)?.name ?? null]))
     expect(later.some(([, name]) => name !== null)).toBe(true)
   })

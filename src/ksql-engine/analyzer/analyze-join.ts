@@ -7,7 +7,14 @@ import type { Expression, JoinClause, JoinWithin, Query, SelectItem } from '../p
 import { formatExpression } from '../parser/format-sql.ts'
 import { BIGINT, INTEGER, STRING } from '../types/sql-type.ts'
 import { expressionKey, mapExpression, visitExpression } from './expression-utils.ts'
-import { checkReservedJoinAliases, checkWindowedSources, windowColumnsOf } from './analyze-stream-join.ts'
+import {
+  checkJoinSources,
+  checkReservedJoinAliases,
+  checkWindowedSources,
+  joinExpressionType,
+  windowColumnsOf,
+} from './analyze-stream-join.ts'
+import type { FunctionRegistry } from '../functions/function-types.ts'
 
 const PSEUDO_COLUMNS: readonly Column[] = [
   { name: 'ROWTIME', type: BIGINT },
@@ -47,7 +54,8 @@ export interface PlannedJoin {
   readonly joined: DataSource
   readonly query: Query
   /** The join expression as ksqlDB names it when the projection lacks the key (`T.USER_ID`). */
-  readonly keyExpressionText: string
+  /** The join expressions that may key the result (`L.A`, `R.A`), or `ROWKEY` when synthetic. */
+  readonly keyExpressions: readonly string[]
 }
 
 /**
@@ -71,6 +79,7 @@ export function planJoin(
   left: DataSource,
   metastore: Metastore,
   partitionsOf: (topic: string) => number | undefined = () => undefined,
+  functions?: FunctionRegistry,
 ): PlannedJoin {
   if (query.joins.length > 1) throw new UnsupportedStatementError('JOIN of more than two sources')
   const join = query.joins[0] as JoinClause
@@ -79,6 +88,7 @@ export function planJoin(
   const leftSide: JoinSide = { source: left, alias: query.from.alias ?? left.name }
   const rightSide: JoinSide = { source: right, alias: join.alias ?? right.name }
   checkReservedJoinAliases(query)
+  checkJoinSources(leftSide, rightSide)
   const [leftExpr, rightExpr] = joinSides(join.criteria, leftSide, rightSide)
   if (left.type === 'STREAM' && right.type === 'TABLE') {
     const tableKey = right.schema.key
@@ -152,7 +162,11 @@ export function planJoin(
           (c) => c.name === e.name,
         )?.type
       : undefined
-  const keyType = columnType(rightSide, rightExpr) ?? columnType(leftSide, unqualifiedLeft) ?? STRING
+  const keyType =
+    columnType(rightSide, rightExpr) ??
+    columnType(leftSide, unqualifiedLeft) ??
+    (functions === undefined ? null : joinExpressionType(rightSide, rightExpr, functions)) ??
+    STRING
   const schema = joinedSchema(leftSide, rightSide, { name: keyName, type: keyType })
   // A join of windowed sources keeps the windows: both sides share the windowed key.
   const joined: DataSource = { ...left, schema, window: kind === null ? null : left.window }
@@ -166,9 +180,15 @@ export function planJoin(
     rightKey: mapExpression(rightExpr, (e) => (e.kind === 'column' ? { ...e, qualifier: null } : e)),
     within: join.within,
     joined,
-    keyExpressionText: formatExpression(
-      join.type === 'RIGHT' ? qualified(rightExpr, rightSide) : qualified(leftExpr, leftSide),
-    ),
+    keyExpressions:
+      keyName === 'ROWKEY'
+        ? ['ROWKEY']
+        : (join.type === 'RIGHT'
+            ? [qualified(rightExpr, rightSide), qualified(leftExpr, leftSide)]
+            : [qualified(leftExpr, leftSide), qualified(rightExpr, rightSide)]
+          )
+            .filter((e) => e.kind === 'column')
+            .map(formatExpression),
     query: rewriteQuery(query, leftSide, rightSide, {
       keyName,
       // With PARTITION BY, ksqlDB expands `*` over the whole joined row, pseudo columns included.
@@ -300,6 +320,14 @@ function rewriteQuery(
       .filter((n) => n !== keyName)
       .map(column)
   const joinKey: Expression = { kind: 'column', qualifier: null, name: keyName }
+  const sideColumnNames = (s: JoinSide): string[] =>
+    [...s.source.schema.key, ...s.source.schema.value].map((c) => `${s.alias}_${c.name}`)
+  const inBothSides = (name: string): boolean =>
+    [left, right].every((s) =>
+      [...s.source.schema.key, ...s.source.schema.value, ...PSEUDO_COLUMNS, ...windowColumnsOf(s)].some(
+        (c) => c.name === name,
+      ),
+    )
   const selectsKey = query.select.some(
     (item) =>
       (item.kind === 'all' && (item.qualifier === null || item.qualifier === left.alias)) ||
@@ -315,7 +343,9 @@ function rewriteQuery(
         if (side === undefined) {
           throw new StatementError(`'${item.qualifier}' is not a valid stream/table name or alias.`)
         }
-        if (side === left) return [column(keyName), ...sideItems(side)]
+        // `A.*` holds the key when the key is one of A's columns.
+        if (sideColumnNames(side).includes(keyName)) return [column(keyName), ...sideItems(side)]
+        if (side === left) return sideItems(side)
         return sideItems(side).map((item) => {
           if (!useEquivalentKey || item.kind !== 'expr' || expressionKey(item.expr) !== keys.equivalentKey)
             return item
@@ -326,10 +356,11 @@ function rewriteQuery(
       case 'structAll':
         return [{ kind: 'structAll', struct: rewrite(item.struct) }]
       case 'expr': {
+        // A column keeps its own name unless both sides have one of that name (then `A_COL`).
         const keepName =
           item.alias === null &&
           item.expr.kind === 'column' &&
-          item.expr.qualifier === null &&
+          (item.expr.qualifier === null || !inBothSides(item.expr.name)) &&
           !SYSTEM_COLUMN_NAMES.has(item.expr.name)
             ? item.expr.name
             : item.alias

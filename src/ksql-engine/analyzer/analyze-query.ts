@@ -11,7 +11,7 @@ import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import { planTableFunctions, rejectMisplacedTableFunctions } from './analyze-table-functions.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import { planJoin, type PlannedJoin } from './analyze-join.ts'
-import { checkJoinWithin, streamStreamJoinStep } from './analyze-stream-join.ts'
+import { checkJoinWithin, missingJoinKeyMessage, streamStreamJoinStep } from './analyze-stream-join.ts'
 import { expressionKey, stripQualifiers } from './expression-utils.ts'
 import { analyzeAggregation } from './analyze-aggregation.ts'
 import { analyzeProjection } from './analyze-projection.ts'
@@ -57,7 +57,7 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   }
   if (query.joins.length === 0) return analyzeQueryOver(query, source, options)
   // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
-  const join = planJoin(query, source, metastore, options.partitionsOf)
+  const join = planJoin(query, source, metastore, options.partitionsOf, options.functions)
   const analysis = analyzeJoinedQuery(join, options)
   checkJoinWithin(join)
   if (join.unsupported !== null) throw new UnsupportedStatementError(join.unsupported)
@@ -82,10 +82,7 @@ function analyzeJoinedQuery(join: PlannedJoin, options: AnalyzeOptions): QueryAn
         `must include the key column ${keyName} in its projection (eg, SELECT ${keyName}...).`,
       )
     ) {
-      const text = join.keyExpressionText
-      throw new StatementError(
-        `The query used to build \`${options.sinkName}\` must include the join expression ${text} in its projection (eg, SELECT ${text}...).`,
-      )
+      throw new StatementError(missingJoinKeyMessage(join.keyExpressions, options.sinkName))
     }
     throw error
   }

@@ -1,9 +1,11 @@
-import { SYSTEM_COLUMNS } from '../expression/schema-scope.ts'
+import { compileExpression } from '../expression/compile-expression.ts'
+import { SYSTEM_COLUMNS, scopeOverSlots, slotsOf } from '../expression/schema-scope.ts'
+import type { FunctionRegistry } from '../functions/function-types.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { Column } from '../metastore/source.ts'
-import type { Query } from '../parser/ast.ts'
+import type { Expression, Query } from '../parser/ast.ts'
 import type { ExecutionStep, SourceStep } from '../planner/execution-plan.ts'
-import { BIGINT } from '../types/sql-type.ts'
+import { BIGINT, type SqlType } from '../types/sql-type.ts'
 import type { JoinSide, PlannedJoin } from './analyze-join.ts'
 
 /**
@@ -109,4 +111,49 @@ export function streamStreamJoinStep(join: PlannedJoin, right: SourceStep): Exec
     graceMs: joinGraceMs(within),
     schema: join.joined.schema,
   }
+}
+
+/** The SQL type of a join expression over its side's columns (a synthetic key's type), if known. */
+export function joinExpressionType(
+  side: JoinSide,
+  expr: Expression,
+  functions: FunctionRegistry,
+): SqlType | null {
+  try {
+    const scope = scopeOverSlots(slotsOf(side.source.schema), {
+      functions,
+      qualifiers: [side.alias, side.source.name],
+      windowBounds: side.source.window !== null,
+    })
+    return compileExpression(expr, scope).type
+  } catch {
+    return null
+  }
+}
+
+/** ksqlDB's refusals before any join analysis: self joins, and KAFKA-formatted values. */
+export function checkJoinSources(left: JoinSide, right: JoinSide): void {
+  if (left.source.name === right.source.name) {
+    throw new StatementError(
+      `Can not join '${left.source.name}' to '${right.source.name}': self joins are not yet supported.`,
+    )
+  }
+  const kafka = [left, right]
+    .filter((s) => s.source.formats.valueFormat === 'KAFKA')
+    .map((s) => s.source.name)
+  if (kafka.length > 0) {
+    throw new StatementError(
+      `Source(s) ${kafka.join(', ')} are using the 'KAFKA' value format. This format does not yet support JOIN.`,
+    )
+  }
+}
+
+/** ksqlDB's error for a join projection without the join key (a synthetic ROWKEY says so). */
+export function missingJoinKeyMessage(keyExpressions: readonly string[], sinkName: string): string {
+  const what = `join expression${keyExpressions.length > 1 ? 's' : ''} ${keyExpressions.join(' or ')}`
+  const synthetic =
+    keyExpressions[0] === 'ROWKEY'
+      ? '\nROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased.'
+      : ''
+  return `Key missing from projection. See https://cnfl.io/2LV7ouS.\nThe query used to build \`${sinkName}\` must include the ${what} in its projection.${synthetic}`
 }

@@ -70,16 +70,16 @@ describe('stream-table join', () => {
     tx(engine, 'e', { user_id: 2, amount: 9 }, 80)
     // Re-keyed by the join column; the stream record's time; table updates alone emit nothing.
     expect(output(engine, 'ENRICHED')).toEqual([
-      { key: 1, value: { T_AMOUNT: 5, U_NAME: null }, timestamp: 10 },
-      { key: 1, value: { T_AMOUNT: 6, U_NAME: 'ann' }, timestamp: 30 },
-      { key: 1, value: { T_AMOUNT: 7, U_NAME: 'anna' }, timestamp: 50 },
-      { key: 1, value: { T_AMOUNT: 8, U_NAME: null }, timestamp: 70 },
-      { key: 2, value: { T_AMOUNT: 9, U_NAME: null }, timestamp: 80 },
+      { key: 1, value: { AMOUNT: 5, NAME: null }, timestamp: 10 },
+      { key: 1, value: { AMOUNT: 6, NAME: 'ann' }, timestamp: 30 },
+      { key: 1, value: { AMOUNT: 7, NAME: 'anna' }, timestamp: 50 },
+      { key: 1, value: { AMOUNT: 8, NAME: null }, timestamp: 70 },
+      { key: 2, value: { AMOUNT: 9, NAME: null }, timestamp: 80 },
     ])
     expect(schemaOf(engine, 'ENRICHED')).toEqual([
-      'T_USER_ID INTEGER KEY',
-      'T_AMOUNT DOUBLE',
-      'U_NAME STRING',
+      'USER_ID INTEGER KEY',
+      'AMOUNT DOUBLE',
+      'NAME STRING',
     ])
   })
 
@@ -127,8 +127,8 @@ describe('stream-table join', () => {
       earliest,
     )
     expect(output(engine, 'ENRICHED').map((r) => [r.timestamp, r.value])).toEqual([
-      [10, { AMOUNT: 5, U_NAME: null }],
-      [30, { AMOUNT: 6, U_NAME: 'ann' }],
+      [10, { AMOUNT: 5, NAME: null }],
+      [30, { AMOUNT: 6, NAME: 'ann' }],
     ])
   })
 
@@ -184,7 +184,7 @@ describe('stream-table join', () => {
     )
     user(engine, 5, { name: 'eve', country: 'ES' }, 0)
     tx(engine, 'a', { user_id: 5, amount: 2 }, 10)
-    expect(schemaOf(engine, 'BY_USER')).toEqual(['U_ID INTEGER KEY', 'AMOUNT DOUBLE'])
+    expect(schemaOf(engine, 'BY_USER')).toEqual(['ID INTEGER KEY', 'AMOUNT DOUBLE'])
     expect(output(engine, 'BY_USER')).toEqual([{ key: 5, value: { AMOUNT: 2 }, timestamp: 10 }])
     expect(
       errorOf(() =>
@@ -193,7 +193,7 @@ describe('stream-table join', () => {
         ),
       ).info.message,
     ).toBe(
-      'The query used to build `NOKEY` must include the join expression T.USER_ID in its projection (eg, SELECT T.USER_ID...).',
+      'Key missing from projection. See https://cnfl.io/2LV7ouS.\nThe query used to build `NOKEY` must include the join expressions T.USER_ID or U.ID in its projection.',
     )
   })
 
