@@ -76,11 +76,7 @@ describe('stream-table join', () => {
       { key: 1, value: { AMOUNT: 8, NAME: null }, timestamp: 70 },
       { key: 2, value: { AMOUNT: 9, NAME: null }, timestamp: 80 },
     ])
-    expect(schemaOf(engine, 'ENRICHED')).toEqual([
-      'USER_ID INTEGER KEY',
-      'AMOUNT DOUBLE',
-      'NAME STRING',
-    ])
+    expect(schemaOf(engine, 'ENRICHED')).toEqual(['USER_ID INTEGER KEY', 'AMOUNT DOUBLE', 'NAME STRING'])
   })
 
   it('INNER JOIN drops stream records without a table row; unqualified columns keep their names', () => {
