@@ -1,6 +1,30 @@
 import js from '@eslint/js'
 import tseslint from 'typescript-eslint'
 
+/**
+ * The rooms and who may import what (README, "Architecture"). Libraries that speak to a service
+ * are imported by their adapter only; everything else goes through the ports.
+ */
+const ADAPTERS_ONLY = [
+  {
+    group: ['kafkajs', 'kafkajs/**'],
+    message: 'Only the Kafka adapter (src/kafka/) imports kafkajs: use the ports of src/kafka/ports.ts.',
+  },
+  {
+    group: ['mysql2', 'mysql2/**'],
+    message:
+      'Only the MySQL adapter (src/mysql/, and the native MariaDB bootstrap) imports mysql2: use src/mysql/mysql-port.ts.',
+  },
+  { group: ['axios'], message: 'dip speaks HTTP with fetch (one HTTP client).' },
+]
+/** The shell (src/cli/) is the outermost room: commands, cores and the engine never import it. */
+const NOT_THE_SHELL = {
+  group: ['**/cli/**'],
+  message: 'Only src/cli/ imports src/cli/: take the context, reporter and adapters from src/app/.',
+}
+/** Files allowed to import a service library: the adapters. */
+const ADAPTER_FILES = ['src/kafka/**', 'src/mysql/**', 'src/stack/native/mariadb-native.ts']
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.dip/**', 'data_lake/**', 'bench/results/**'] },
   js.configs.recommended,
@@ -24,12 +48,41 @@ export default tseslint.config(
     },
   },
   {
+    files: ['src/**/*.ts'],
+    ignores: ['src/cli/**', ...ADAPTER_FILES],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...ADAPTERS_ONLY, NOT_THE_SHELL] }] },
+  },
+  {
+    files: ADAPTER_FILES,
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_SHELL] }] },
+  },
+  {
+    // Lab and orchestration cores and the Beam jobs call cores, never a command.
+    files: ['src/lab/**/*.ts', 'src/consume/**/*.ts', 'src/beam/**/*.ts', 'src/app/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ADAPTERS_ONLY,
+            NOT_THE_SHELL,
+            {
+              group: ['**/commands/**'],
+              message: 'Cores never import a command: move the logic into a core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     files: ['src/ksql-engine/**/*.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
+            ...ADAPTERS_ONLY,
             { group: ['**/cli/**', '**/commands/**'], message: 'The engine never imports the CLI.' },
           ],
         },

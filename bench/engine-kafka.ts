@@ -17,6 +17,8 @@
  *   lab chain      V000004 transactions_full → V000005 flatten → V000006 anonymise, V000007 convert to
  *                  USD, V000008 filter (blacklisted / allowed)
  *   hopping        V000001 transactions_basic → V000013 5-min hopping SUM/COUNT per type, advance 1 min
+ *   stream-table-join  V000004 transactions_full LEFT JOIN a users table on user_id (bench/join-scenario.ts);
+ *                  the users topic (co-partitioned) is filled before the statements run
  *   hopping-cached the same with 'ksql.streams.cache.max.bytes.buffering' > 0, as ksqlDB runs it by
  *                  default: each committed batch sends only the last update of each window and key
  *   pass-through, server's client   for comparison, not the baseline: the pass-through again in a child
@@ -29,7 +31,7 @@
  * at the end, to show whether memory grows with the number of events.
  */
 import { randomUUID } from 'node:crypto'
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -49,6 +51,22 @@ import {
   stringFlag,
   tableLines,
 } from './bench-args.ts'
+import {
+  committedOffsets,
+  deleteTopics,
+  outputTopics,
+  recordCount,
+  waitHealthy,
+} from './engine-kafka-topics.ts'
+
+export { deleteTopics }
+import {
+  JOIN_SCENARIO_LABEL,
+  JOIN_SCENARIO_NAME,
+  enrichmentStatements,
+  userRecords,
+} from './join-scenario.ts'
+import { procCpuSeconds, procStatusMb } from './proc-stats.ts'
 
 const repoRoot = resolve(import.meta.dirname, '..')
 const log = (line: string) => void process.stderr.write(`${line}\n`)
@@ -59,6 +77,8 @@ interface ServerScenario {
   readonly files: readonly string[]
   /** Extra statement properties, e.g. ksqlDB's record cache. */
   readonly properties?: Readonly<Record<string, string>>
+  /** The join scenario: a users topic filled before the events, then the enrichment statements. */
+  readonly join?: boolean
 }
 
 const SERVER_SCENARIOS: readonly ServerScenario[] = [
@@ -83,6 +103,12 @@ const SERVER_SCENARIOS: readonly ServerScenario[] = [
     label: 'hopping, record cache on (last update per key per commit)',
     files: ['V000001__transactions_stream.sql', 'V000013__sliding_amount_per_type.sql'],
     properties: { 'ksql.streams.cache.max.bytes.buffering': '10000000' },
+  },
+  {
+    name: JOIN_SCENARIO_NAME,
+    label: JOIN_SCENARIO_LABEL,
+    files: ['V000004__transactions_full.sql'],
+    join: true,
   },
 ]
 
@@ -234,6 +260,17 @@ async function produceAll(ports: KafkaPorts, topic: string, values: readonly Buf
   }
 }
 
+/** The join scenario's users, timed before every event (the table side is there first). */
+async function produceUsers(ports: KafkaPorts, topic: string, values: readonly Buffer[]): Promise<void> {
+  const sink = ports.sink({ idempotent: true })
+  const at = Date.now() - values.length * SEND_INTERVAL_MS - 60_000
+  try {
+    await sink.send(userRecords(values).map((u) => ({ topic, key: u.key, value: u.value, timestamp: at })))
+  } finally {
+    await sink.close()
+  }
+}
+
 async function createTopics(ports: KafkaPorts, names: readonly string[], partitions: number): Promise<void> {
   const admin = ports.admin()
   try {
@@ -316,8 +353,10 @@ async function benchServer(
   const serviceId = `bench_ek_${id}_${scenario.name.replace(/-/g, '_')}_`
   const raw = `${serviceId}raw`
   const prefix = serviceId.toUpperCase()
-  await createTopics(ports, [raw], partitions)
-  created.push(raw, `_confluent-ksql-${serviceId}_command_topic`)
+  const users = `${serviceId}users`
+  await createTopics(ports, scenario.join === true ? [raw, users] : [raw], partitions)
+  created.push(raw, users, `_confluent-ksql-${serviceId}_command_topic`)
+  if (scenario.join === true) await produceUsers(ports, users, values)
   const port = await freePort()
   let row: Omit<EngineKafkaRow, 'transactionRetries'>
   let stderr = ''
@@ -340,11 +379,14 @@ async function benchServer(
     if (!(await waitHealthy(() => server.exitCode !== null, port)))
       throw new Error(`the server exited: ${String((await server).stderr)}`)
     const url = `http://127.0.0.1:${port}`
-    for (const file of scenario.files) {
-      const sql = (await readFile(join(repoRoot, 'ksql', file), 'utf8')).replaceAll(
-        "KAFKA_TOPIC='transaction_log'",
-        `KAFKA_TOPIC='${raw}'`,
-      )
+    const statements = scenario.files.map((file) => ({
+      file,
+      sql: readFile(join(repoRoot, 'ksql', file), 'utf8'),
+    }))
+    if (scenario.join === true)
+      statements.push({ file: 'join', sql: Promise.resolve(enrichmentStatements(users)) })
+    for (const { file, sql: text } of statements) {
+      const sql = (await text).replaceAll("KAFKA_TOPIC='transaction_log'", `KAFKA_TOPIC='${raw}'`)
       const response = await fetch(`${url}/ksql`, {
         method: 'POST',
         body: JSON.stringify({
@@ -398,83 +440,6 @@ async function benchServer(
     stderr = String((await server).stderr)
   }
   return { ...row, transactionRetries: stderr.match(/Kafka transaction failed/g)?.length ?? 0 }
-}
-
-/** True once the server answers; false if it exited first. */
-async function waitHealthy(exited: () => boolean, port: number): Promise<boolean> {
-  for (let i = 0; i < 600; i++) {
-    if (exited()) return false
-    const ok = await fetch(`http://127.0.0.1:${port}/info`).then(
-      (r) => r.ok,
-      () => false,
-    )
-    if (ok) return true
-    await sleep(200)
-  }
-  throw new Error(`the server did not answer on port ${port} within 120 s`)
-}
-
-async function committedOffsets(ports: KafkaPorts, group: string, topic: string): Promise<number> {
-  const admin = ports.admin()
-  try {
-    return (await admin.groupOffsets(group, topic)).reduce((sum, o) => sum + Number(o.offset), 0)
-  } finally {
-    await admin.close()
-  }
-}
-
-async function outputTopics(ports: KafkaPorts, prefix: string): Promise<string[]> {
-  const admin = ports.admin()
-  try {
-    return (await admin.listTopics()).filter((t) => t.startsWith(prefix))
-  } finally {
-    await admin.close()
-  }
-}
-
-/** Records in the topics (high − low: includes transaction markers, close enough for a sanity check). */
-async function recordCount(ports: KafkaPorts, topics: readonly string[]): Promise<number> {
-  const admin = ports.admin()
-  try {
-    let total = 0
-    for (const topic of topics)
-      for (const o of await admin.topicOffsets(topic)) total += Number(o.high - o.low)
-    return total
-  } finally {
-    await admin.close()
-  }
-}
-
-export async function deleteTopics(ports: KafkaPorts, topics: readonly string[]): Promise<void> {
-  if (topics.length === 0) return
-  const admin = ports.admin()
-  try {
-    await admin.deleteTopics([...new Set(topics)])
-  } catch (error) {
-    log(`  could not delete the bench topics: ${(error as Error).message}`)
-  } finally {
-    await admin.close()
-  }
-}
-
-/** utime + stime of /proc/<pid>/stat, in clock ticks of 1/100 s (USER_HZ on Linux). */
-function procCpuSeconds(pid: number): number | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8')
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ')
-    return (Number(fields[11]) + Number(fields[12])) / 100
-  } catch {
-    return null
-  }
-}
-
-function procStatusMb(pid: number, field: 'VmHWM' | 'VmRSS'): number | null {
-  try {
-    const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
-    return match === null ? null : Math.round(Number(match[1]) / 1024)
-  } catch {
-    return null
-  }
 }
 
 function printTable(result: EngineKafkaBenchResult): void {

@@ -7,6 +7,8 @@
  *   lab chain        V000004 transactions_full → V000005 flatten → V000006 anonymise, V000007 convert to
  *                    USD, V000008 filter (blacklisted / allowed): five persistent queries per event
  *   hopping          V000001 transactions_basic → V000013 5-min hopping SUM/COUNT per type, advance 1 min
+ *   stream-table join  V000004 transactions_full LEFT JOIN a users table on user_id (bench/join-scenario.ts;
+ *                    the users are produced before the timed events), against the full-schema pass-through
  *   pass-through     the baseline: the same source stream through the same engine path with a trivial
  *                    `CREATE STREAM … AS SELECT * FROM <source>` (full schema for the chain, basic for
  *                    hopping), so decode + encode + topic append are in it and only the lab SQL is not.
@@ -50,8 +52,15 @@ import {
   stringFlag,
   tableLines,
 } from './bench-args.ts'
+import {
+  JOIN_SCENARIO_LABEL,
+  JOIN_SCENARIO_NAME,
+  enrichmentStatements,
+  userRecords,
+} from './join-scenario.ts'
 
 const SOURCE_TOPIC = 'transaction_log'
+const USERS_TOPIC = 'bench_users'
 const ENGINE_ENTRIES = { dist: '../dist/ksql-engine/index.js', src: '../src/ksql-engine/index.ts' } as const
 type EngineBuild = keyof typeof ENGINE_ENTRIES
 const SEND_INTERVAL_MS = 200
@@ -65,6 +74,8 @@ interface Scenario {
   readonly files: readonly string[]
   readonly extra?: string
   readonly baseline?: string
+  /** Fill the join scenario's users topic (untimed) after the statements ran. */
+  readonly users?: boolean
 }
 
 const PASS_THROUGH = (source: string) =>
@@ -89,6 +100,14 @@ const SCENARIOS: readonly Scenario[] = [
       'V000008__blacklisted_locations.sql',
     ],
     baseline: 'pass-through-full',
+  },
+  {
+    name: JOIN_SCENARIO_NAME,
+    label: JOIN_SCENARIO_LABEL,
+    files: ['V000004__transactions_full.sql'],
+    extra: enrichmentStatements(USERS_TOPIC),
+    baseline: 'pass-through-full',
+    users: true,
   },
   {
     name: 'pass-through-basic',
@@ -267,8 +286,18 @@ async function runScenario(
   // No records kept: the bench needs the queries' work, not the topics' history, in bounded memory.
   const engine = createEngine({ retainRecords: 0 })
   engine.createTopic(SOURCE_TOPIC, 1)
+  if (scenario.users === true) engine.createTopic(USERS_TOPIC, 1)
   for (const file of scenario.files) engine.execute(readFileSync(join(repoRoot, 'ksql', file), 'utf8'))
   if (scenario.extra !== undefined) engine.execute(scenario.extra)
+  // The topics keep no records: the table side is produced once its query exists.
+  if (scenario.users === true)
+    for (const user of userRecords(pool))
+      engine.produce({
+        topic: USERS_TOPIC,
+        key: Buffer.from(user.key),
+        value: Buffer.from(user.value),
+        timestamp: 0,
+      })
 
   let elapsed = 0n
   let cpuMicros = 0
@@ -293,7 +322,8 @@ async function runScenario(
   const cpuSeconds = cpuMicros / 1e6
   let sinkRecords = 0
   for (const topic of engine.topics())
-    if (topic !== SOURCE_TOPIC) for (const end of engine.endOffsets(topic)) sinkRecords += end
+    if (topic !== SOURCE_TOPIC && topic !== USERS_TOPIC)
+      for (const end of engine.endOffsets(topic)) sinkRecords += end
   const hwm = vmHwmMb()
   const result: ScenarioResult = {
     scenario: name,

@@ -6,6 +6,7 @@
  *   npm run bench -- sinks [--events 200000]    dip produce / dip consume lake vs Kafka's perf tools
  *   npm run bench -- engine                     the embedded ksqlDB engine (bench/engine.ts)
  *   npm run bench -- engine-kafka               the engine over the real broker (bench/engine-kafka.ts)
+ *   npm run bench -- kafka-clients              kafkajs (with dip's fixes) vs @platformatic/kafka
  */
 import { mkdir, writeFile } from 'node:fs/promises'
 
@@ -14,6 +15,7 @@ const SUITES: Readonly<Record<string, string>> = {
   sinks: './sinks.ts',
   engine: './engine.ts',
   'engine-kafka': './engine-kafka.ts',
+  'kafka-clients': './kafka-clients.ts',
 }
 
 interface SuiteModule {

@@ -1,13 +1,8 @@
 // The SDK's index first: its modules import each other in a cycle that only this entry resolves.
 import 'apache-beam'
-import type {
-  ConsumeLakeDeps,
-  LakePlan,
-  LakeSummary,
-  PartitionState,
-} from '../commands/consume-lake-types.ts'
-import { openFeedLake, summarize } from '../commands/consume-lake-run.ts'
-import { formatBytes } from '../commands/produce.ts'
+import type { ConsumeLakeDeps, LakePlan, LakeSummary, PartitionState } from '../consume/lake-job-types.ts'
+import { openFeedLake, summarize } from '../consume/lake-job-run.ts'
+import { formatBytes } from '../shared/format-bytes.ts'
 import type { ConsumedRecord } from '../kafka/ports.ts'
 import type { LakeSink, LakeTopic } from '../lake/lake-sink.ts'
 import type { DecodeError } from '../sinks/decode-record.ts'

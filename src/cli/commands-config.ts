@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { GlobalOptions } from './context.ts'
+import type { GlobalOptions } from '../app/context.ts'
 
 export function registerConfigCommands(program: Command): void {
   program

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander'
-import type { GlobalOptions } from './context.ts'
+import type { GlobalOptions } from '../app/context.ts'
 import { choice, commaList, durationMs, positiveInt } from './parse-flags.ts'
 
 const EXAMPLES = `

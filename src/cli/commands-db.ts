@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { GlobalOptions } from './context.ts'
+import type { GlobalOptions } from '../app/context.ts'
 
 const APPLY_EXAMPLES = `
 Examples:

@@ -1,5 +1,5 @@
 import { Option, type Command } from 'commander'
-import type { GlobalOptions } from './context.ts'
+import type { GlobalOptions } from '../app/context.ts'
 import { choice } from './parse-flags.ts'
 
 /** access grant|revoke|ls (table user_permissions) and feed add (onboarding a topic). */

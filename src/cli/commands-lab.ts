@@ -1,5 +1,6 @@
 import type { Command } from 'commander'
-import type { GlobalOptions } from './context.ts'
+import type { GlobalOptions } from '../app/context.ts'
+import { DEFAULT_COUNT } from '../produce/default-count.ts'
 import { durationMs, nonNegativeInt, positiveInt } from './parse-flags.ts'
 
 const EXAMPLES = `
@@ -20,7 +21,7 @@ export function registerLabCommands(program: Command): void {
   program
     .command('lab')
     .description('run the whole lab in one go and print a summary of topics, lake and warehouse')
-    .option('--count <n>', 'transactions to produce (default 5000)', positiveInt)
+    .option('--count <n>', `transactions to produce (default ${DEFAULT_COUNT})`, positiveInt)
     .option('--seed <n>', 'seed of the event generator (same seed, same events)', nonNegativeInt)
     .option('--stream', 'run the streaming lake and warehouse sinks for --duration instead of batch jobs')
     .option('--duration <time>', 'how long --stream runs, e.g. 60s or 5m (default 60s)', durationMs)

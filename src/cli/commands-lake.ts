@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { GlobalOptions } from './context.ts'
+import type { GlobalOptions } from '../app/context.ts'
 import { commaList, positiveInt } from './parse-flags.ts'
 
 /** lake ls, lake query, lake retain: look into the lake and keep it small. */

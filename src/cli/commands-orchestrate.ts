@@ -1,5 +1,5 @@
 import type { Command } from 'commander'
-import type { GlobalOptions } from './context.ts'
+import type { GlobalOptions } from '../app/context.ts'
 import { durationMs, nonNegativeInt, positiveInt } from './parse-flags.ts'
 
 const ORCHESTRATE_EXAMPLES = `

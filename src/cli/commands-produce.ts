@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander'
-import type { GlobalOptions } from './context.ts'
+import type { GlobalOptions } from '../app/context.ts'
+import { DEFAULT_COUNT } from '../produce/default-count.ts'
 import { choice, durationMs, nonNegativeInt, positiveInt, ratePerSecond } from './parse-flags.ts'
 
 const EXAMPLES = `
@@ -31,7 +32,7 @@ export function registerProduceCommands(program: Command): void {
   program
     .command('produce')
     .description("send the lab's fake payment transactions to Kafka (idempotent, acks=all)")
-    .option('-n, --count <n>', 'transactions to send (default 5000)', positiveInt)
+    .option('-n, --count <n>', `transactions to send (default ${DEFAULT_COUNT})`, positiveInt)
     .option('-d, --duration <time>', 'send for this long instead of a count, e.g. 60s, 5m', durationMs)
     .option(
       '-r, --rate <rate>',

@@ -17,6 +17,7 @@ export function exitCodeFor(code: DipErrorCode): number {
     case 'DIP_STACK_NOT_RUNNING':
     case 'DIP_DATA_DIR':
     case 'DIP_KAFKA':
+    case 'DIP_KAFKA_CLIENT_PATCH':
     case 'DIP_MYSQL':
     case 'DIP_SQL':
     case 'DIP_KSQL':

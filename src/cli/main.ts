@@ -1,46 +1,7 @@
-import { CommanderError } from 'commander'
-import { isDipError } from '../shared/errors.ts'
-import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.ts'
-import { buildProgram } from './program.ts'
+import { runCli } from './run-cli.ts'
 
-/** Process entry: the only place that decides the exit code. */
-async function main(argv: readonly string[]): Promise<number> {
-  const program = buildProgram()
-  try {
-    await program.parseAsync([...argv])
-    return process.exitCode === undefined ? EXIT_OK : Number(process.exitCode)
-  } catch (error) {
-    if (error instanceof CommanderError) {
-      // Help and --version are not errors; everything commander rejects is a usage error.
-      if (
-        error.code === 'commander.helpDisplayed' ||
-        error.code === 'commander.version' ||
-        error.code === 'commander.help'
-      )
-        return EXIT_OK
-      return EXIT_USAGE
-    }
-    const wantsJson = argv.includes('--json')
-    if (isDipError(error)) {
-      if (wantsJson) {
-        process.stdout.write(
-          `${JSON.stringify({ error: { code: error.code, message: error.message, hint: error.hint, ...error.details } }, null, 2)}\n`,
-        )
-      }
-      process.stderr.write(`dip: ${error.message}\n`)
-      if (error.hint !== undefined) process.stderr.write(`  fix: ${error.hint}\n`)
-      if (process.env['DIP_DEBUG'] !== undefined && error.cause !== undefined)
-        process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`)
-      return exitCodeFor(error.code)
-    }
-    process.stderr.write(
-      `dip: unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
-    )
-    return EXIT_FAILURE
-  }
-}
-
-const code = await main(process.argv)
+/** Process entry. */
+const code = await runCli(process.argv)
 // Let pending writes drain; long-lived handles (sockets, timers) must not keep a finished command alive.
 process.exitCode = code
 setTimeout(() => process.exit(code), 50).unref()

@@ -1,4 +1,5 @@
 import { InvalidArgumentError } from 'commander'
+import { TIME_UNITS } from '../shared/time-units.ts'
 
 /** Flag parsers for commander: a bad value becomes a usage error (exit 2) that names the flag's rule. */
 export function positiveInt(value: string): number {
@@ -19,13 +20,11 @@ export function port(value: string): number {
   return n
 }
 
-const UNIT_MS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
 /** `90s`, `10m`, `1h`, `500ms` (a bare number is seconds) → milliseconds. */
 export function durationMs(value: string): number {
   const match = /^(\d+(?:\.\d+)?)(ms|s|m|h|d)?$/.exec(value.trim())
   if (match === null) throw new InvalidArgumentError('Expected a duration such as 90s, 10m or 1h.')
-  const ms = Number(match[1]) * (UNIT_MS[match[2] ?? 's'] ?? 1000)
+  const ms = Number(match[1]) * (TIME_UNITS[match[2] ?? 's'] ?? 1000)
   if (ms <= 0) throw new InvalidArgumentError('Expected a duration greater than 0.')
   return ms
 }

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import { relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { createContext, type GlobalOptions } from '../cli/context.ts'
-import type { Reporter } from '../cli/reporter.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
+import type { Reporter } from '../app/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import {
   applySqlFile,

@@ -1,4 +1,4 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import { createExecaRunner } from '../stack/command-runner.ts'
 import { runChecks, type Check } from '../stack/doctor/checks.ts'
 

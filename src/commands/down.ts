@@ -1,5 +1,5 @@
 import { rm } from 'node:fs/promises'
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import type { StackMode } from '../config/config-schema.ts'
 import { createExecaRunner } from '../stack/command-runner.ts'
 import { nativePaths } from '../stack/native/native-paths.ts'

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import { resolve } from 'node:path'
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import type { FeedConfig } from '../config/config-schema.ts'
 import { addFeedToConfig } from '../governance/add-feed.ts'
 

@@ -1,5 +1,5 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
-import { createKsql } from '../cli/create-deps.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
+import { createKsql } from '../app/create-deps.ts'
 import { applyMigrations } from '../ksql-migrations/apply-migrations.ts'
 import { loadMigrationFiles } from '../ksql-migrations/migration-files.ts'
 import { restMigrationsServer } from '../ksql-migrations/rest-migrations-server.ts'

@@ -1,5 +1,5 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
-import { createKsql } from '../cli/create-deps.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
+import { createKsql } from '../app/create-deps.ts'
 import { usageError } from '../shared/errors.ts'
 import type { KsqlClient } from '../ksql-client/index.ts'
 import { planDrops, type DropSource } from '../ksql-migrations/plan-drops.ts'

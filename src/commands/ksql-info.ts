@@ -1,4 +1,4 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import { authHeaders, ksqlCredentials, unauthorizedHint } from '../ksql-client/ksql-auth.ts'
 import { KsqlRequestError } from '../ksql-client/ksql-error.ts'
 import { fetchFailure } from '../ksql-client/ksql-query.ts'

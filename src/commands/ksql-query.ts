@@ -1,4 +1,4 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import { ksqlCredentials } from '../ksql-client/ksql-auth.ts'
 import { runQuery } from '../ksql-client/ksql-query.ts'
 import { onStopSignals } from './stop-signals.ts'

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs'
 import { dirname, isAbsolute, resolve } from 'node:path'
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import {
   assertBindAllowed,
@@ -10,8 +10,7 @@ import {
 } from '../ksql-engine/server/basic-auth.ts'
 import { assertNever } from '../shared/assert-never.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
-import { createKafka } from '../cli/create-deps.ts'
-import { installKafkajsSpeedups } from '../kafka/kafkajs-speedups.ts'
+import { createKafka } from '../app/create-deps.ts'
 import { watchStack } from '../ksql-engine/kafka-bridge/stack-watchdog.ts'
 import { onStopSignals } from './stop-signals.ts'
 
@@ -33,8 +32,6 @@ export async function runKsqlServer(global: GlobalOptions, flags: KsqlServerFlag
   const auth = loadServerAuth(loaded)
   // Refused before anything starts: no replay, no Kafka connection for a server that may not listen.
   assertBindAllowed(host, auth)
-  // Before kafkajs loads: every engine output record goes through kafkajs's producer.
-  installKafkajsSpeedups()
   const { startEmbeddedServer } = await import('../ksql-engine/kafka-bridge/start-embedded-server.ts')
   const { startSupervisedServer } = await import('../ksql-engine/kafka-bridge/supervised-server.ts')
   const spinner = reporter.spinner('starting the embedded ksqlDB server (replaying the command topic)')

@@ -1,5 +1,5 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
-import { createKsql } from '../cli/create-deps.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
+import { createKsql } from '../app/create-deps.ts'
 import { runQuery } from '../ksql-client/ksql-query.ts'
 import { appliedVersionsFrom, VERSIONS_TABLE } from '../ksql-migrations/migration-metadata.ts'
 

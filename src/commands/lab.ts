@@ -1,5 +1,5 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
-import type { Reporter } from '../cli/reporter.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
+import type { Reporter } from '../app/reporter.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
@@ -8,8 +8,8 @@ import type { LabResetReport } from '../lab/lab-reset.ts'
 import type { LabAggregates, LabFeedRow } from '../lab/lab-summary.ts'
 import { nextSeed } from '../produce/continue-seed.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
-import type { LakeSummary } from './consume-lake-types.ts'
-import type { ConsumeWarehouseResult } from './consume-warehouse.ts'
+import type { LakeSummary } from '../consume/lake-job-types.ts'
+import type { ConsumeWarehouseResult } from '../consume/warehouse-job.ts'
 import type { ProduceSummary } from './produce.ts'
 import { onStopSignals } from './stop-signals.ts'
 
@@ -78,7 +78,7 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
   try {
     if (options.skipDoctor !== true) await step('doctor', () => steps.runDoctor(loaded, quiet))
     const upResult = await step('up', () => steps.runUp(loaded, quiet))
-    const { createKafka, createKsql } = await import('../cli/create-deps.ts')
+    const { createKafka, createKsql } = await import('../app/create-deps.ts')
     const { connectMysql } = await import('../mysql/connect.ts')
     const kafka = await createKafka(loaded.config)
     const ksql = await createKsql(loaded.config)
@@ -123,9 +123,11 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
         ? await runBatchSinks(loaded, kafka, ksql, quiet, controller.signal, steps)
         : await step('stream', async () => {
             const { runStreamingSinks } = await import('../lab/lab-stream.ts')
+            const { createKafka } = await import('../app/create-deps.ts')
             return runStreamingSinks(options.streamMs ?? 0, {
               loaded,
               kafka,
+              warehouseKafka: await createKafka(loaded.config, 'warehouse'),
               ksql,
               reporter: quiet,
               signal: controller.signal,
@@ -185,7 +187,7 @@ async function runBatchSinks(
 ): Promise<{ lake: LakeSummary; warehouse: ConsumeWarehouseResult }> {
   await step('settle', () => steps.waitForQuietTopics(kafka, reporter, signal))
   const lake = await step('lake', async () => {
-    const { batchLakePlan, consumeLake } = await import('./consume-lake.ts')
+    const { batchLakePlan, consumeLake } = await import('../consume/lake-job.ts')
     return consumeLake(batchLakePlan(loaded), {
       kafka,
       ksql,
@@ -195,11 +197,18 @@ async function runBatchSinks(
     })
   })
   const warehouse = await step('warehouse', async () => {
-    const { runConsumeWarehouse } = await import('./consume-warehouse.ts')
+    const { runConsumeWarehouse } = await import('../consume/warehouse-job.ts')
     const { tableFailuresError } = await import('../warehouse/table-failure.ts')
+    const { createKafka } = await import('../app/create-deps.ts')
     const result = await runConsumeWarehouse(
       { batch: true, autoCreate: true },
-      { config: loaded.config, reporter, signal },
+      {
+        config: loaded.config,
+        kafka: await createKafka(loaded.config, 'warehouse'),
+        ksql,
+        reporter,
+        signal,
+      },
     )
     if (result.failed.length > 0) throw tableFailuresError(result.failed)
     return result

@@ -1,13 +1,13 @@
 import { appendFile, mkdir, rm, rmdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { DuckDBConnection } from '@duckdb/node-api'
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import { acquireLakeLock } from '../lake/lake-lock.ts'
 import { countRows, openLakeDuck, queryLake, type QueryResult } from '../lake-tools/lake-duck.ts'
 import { summarizeLake, type FeedSummary } from '../lake-tools/lake-summary.ts'
 import { scanLake } from '../lake-tools/lake-tree.ts'
 import { planRetention, todayIn, type ExpiredPartition } from '../lake-tools/retention-plan.ts'
-import { formatBytes } from './produce.ts'
+import { formatBytes } from '../shared/format-bytes.ts'
 
 /** `dip lake ls`: feeds with their date partitions, files, rows and bytes. */
 export async function lakeLs(global: GlobalOptions): Promise<FeedSummary[]> {

@@ -1,4 +1,4 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import type { StackMode } from '../config/config-schema.ts'
 import { createExecaRunner } from '../stack/command-runner.ts'
 import { createDriver, decideMode } from '../stack/select-driver.ts'

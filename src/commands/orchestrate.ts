@@ -1,6 +1,6 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
 import { reportBrokerOutages } from '../kafka/broker-watch.ts'
-import type { Reporter } from '../cli/reporter.ts'
+import type { Reporter } from '../app/reporter.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { acquireOrchestratorLock } from '../orchestrate/orchestrator-lock.ts'
 import { runOrchestratorLoop, type LoopSummary } from '../orchestrate/orchestrator-loop.ts'
@@ -11,6 +11,7 @@ import { appendRun, writeNextDue } from '../orchestrate/runs-log.ts'
 import type { Schedule } from '../orchestrate/schedule.ts'
 import { isDipError } from '../shared/errors.ts'
 import { onStopSignals } from './stop-signals.ts'
+import { sleep } from '../shared/sleep.ts'
 
 export interface OrchestrateOptions {
   readonly schedule: Schedule
@@ -102,8 +103,8 @@ async function runJob(
 ): Promise<JobOutcome> {
   switch (job) {
     case 'lake': {
-      const { batchLakePlan, consumeLake } = await import('./consume-lake.ts')
-      const { createKafka, createKsql } = await import('../cli/create-deps.ts')
+      const { batchLakePlan, consumeLake } = await import('../consume/lake-job.ts')
+      const { createKafka, createKsql } = await import('../app/create-deps.ts')
       const { config } = loaded
       const summary = await consumeLake(batchLakePlan(loaded), {
         kafka: await createKafka(config),
@@ -122,8 +123,18 @@ async function runJob(
       }
     }
     case 'warehouse': {
-      const { runConsumeWarehouse } = await import('./consume-warehouse.ts')
-      const result = await runConsumeWarehouse({ batch: true }, { config: loaded.config, reporter, signal })
+      const { runConsumeWarehouse } = await import('../consume/warehouse-job.ts')
+      const { createKafka, createKsql } = await import('../app/create-deps.ts')
+      const result = await runConsumeWarehouse(
+        { batch: true },
+        {
+          config: loaded.config,
+          kafka: await createKafka(loaded.config, 'warehouse'),
+          ksql: await createKsql(loaded.config),
+          reporter,
+          signal,
+        },
+      )
       const rows = result.tables.reduce((sum, table) => sum + table.upserted + table.deleted, 0)
       const { describeFailures } = await import('../warehouse/table-failure.ts')
       return {
@@ -139,17 +150,4 @@ async function runJob(
       }
     }
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve()
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-    signal.addEventListener('abort', done, { once: true })
-  })
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createReporter } from '../cli/reporter.ts'
+import { createReporter } from '../app/reporter.ts'
 import { createInMemoryBroker } from '../kafka/in-memory-broker.ts'
 import { planProduce } from '../produce/produce-plan.ts'
 import { produce } from './produce.ts'

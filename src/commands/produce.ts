@@ -1,5 +1,6 @@
-import type { Reporter } from '../cli/reporter.ts'
-import { createContext, type GlobalOptions } from '../cli/context.ts'
+import type { Reporter } from '../app/reporter.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
+import { formatBytes } from '../shared/format-bytes.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import { planProduce, type ProduceFlags, type ProducePlan } from '../produce/produce-plan.ts'
 import { nextSeed } from '../produce/continue-seed.ts'
@@ -101,10 +102,7 @@ export async function produce(
 export async function runProduce(global: GlobalOptions, flags: ProduceFlags): Promise<ProduceSummary> {
   const planned = planProduce(flags)
   const { loaded, reporter } = createContext(global)
-  // Before kafkajs loads: the records are encoded by dip's produce request encoder.
-  const { installKafkajsSpeedups } = await import('../kafka/kafkajs-speedups.ts')
-  installKafkajsSpeedups()
-  const { createKafka } = await import('../cli/create-deps.ts')
+  const { createKafka } = await import('../app/create-deps.ts')
   const kafka = await createKafka(loaded.config)
   // Without --seed, continue the generator's sequence (like `dip lab`): a second run, new ids.
   const plan = flags.seed === undefined ? { ...planned, seed: await nextSeed(kafka, planned.topic) } : planned
@@ -117,10 +115,4 @@ export async function runProduce(global: GlobalOptions, flags: ProduceFlags): Pr
   } finally {
     release()
   }
-}
-
-export function formatBytes(bytes: number): string {
-  if (bytes < 1024) return `${bytes} B`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`
-  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`
 }

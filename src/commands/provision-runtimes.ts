@@ -1,4 +1,4 @@
-import type { Reporter } from '../cli/reporter.ts'
+import type { Reporter } from '../app/reporter.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { CommandRunner } from '../stack/command-runner.ts'
 import { parseMysqlServer } from '../stack/native/mysql-server-choice.ts'

@@ -1,5 +1,5 @@
-import { createContext, type GlobalOptions } from '../cli/context.ts'
-import type { Spinner } from '../cli/reporter.ts'
+import { createContext, type GlobalOptions } from '../app/context.ts'
+import type { Spinner } from '../app/reporter.ts'
 import type { StackMode } from '../config/config-schema.ts'
 import { createExecaRunner } from '../stack/command-runner.ts'
 import { createDriver, decideMode, recordMode } from '../stack/select-driver.ts'

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { createInMemoryBroker } from './in-memory-broker.ts'
-import { partitionForKey } from './murmur2-partition.ts'
+import { partitionForKey } from '../shared/murmur2-partition.ts'
 import type { RecordBatch, RecordSource } from './ports.ts'
 
 /** Runs a source until every partition of `topic` has been read up to `high`, from `from`. */

@@ -12,7 +12,7 @@ import type {
   TopicPartitionOffset,
   TopicSpec,
 } from './ports.ts'
-import { partitionForKey } from './murmur2-partition.ts'
+import { partitionForKey } from '../shared/murmur2-partition.ts'
 
 /**
  * The Kafka ports in memory, for unit tests of the modules above them. Simplifications: one

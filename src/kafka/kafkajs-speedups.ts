@@ -1,4 +1,5 @@
 import { createRequire, Module } from 'node:module'
+import { DipError, errorMessage } from '../shared/errors.ts'
 import { encodeProduceRequest, type ProduceTopicData } from './produce-request-encoder.ts'
 
 /**
@@ -16,8 +17,11 @@ import { encodeProduceRequest, type ProduceTopicData } from './produce-request-e
  *   body twice into Encoders that grow from 512 bytes, zero-filling each: one exact-size buffer and
  *   one copy instead (before kafkajs loads, too).
  *
- * The ksqlDB server and `dip produce` install them before they load kafkajs (the two that send many
- * records); the sinks, and the engine-kafka bench's kafkajs pass-through baseline, keep kafkajs as it is.
+ * The CLI installs them once, first thing (src/cli/main.ts through src/app/create-deps.ts), so every
+ * command's kafkajs has them; the engine-kafka bench's kafkajs pass-through baseline keeps kafkajs as
+ * it is. When a fix cannot be made (kafkajs loaded before, or a kafkajs whose files differ from the
+ * version they were written for) installing throws DIP_KAFKA_CLIENT_PATCH: a kafkajs without the
+ * fixes would run, only slower, and nobody would know.
  */
 
 const require = createRequire(import.meta.url)
@@ -48,32 +52,54 @@ export type ProduceRequestFactory = (args: KafkaJsProduceArgs) => KafkaJsRequest
 
 let kafkajsProduce: ProduceRequestFactory | undefined
 
-/**
- * What each fix found: false when kafkajs had already loaded what it replaces, or its files moved
- * (another kafkajs version: then kafkajs runs as it is; produce-request-encoder.test.ts compares bytes).
- */
-export interface KafkajsSpeedups {
-  readonly produceEncoder: boolean
-  readonly linearGrouping: boolean
-  readonly requestFraming: boolean
-}
+/** The kafkajs release whose module files the fixes replace (produce-request-encoder.test.ts compares bytes). */
+export const KAFKAJS_PATCHED_VERSION = '2.2.4'
 
-let installed: KafkajsSpeedups | undefined
+/** The fixes, each installed or the reason it could not be. */
+type Outcome = true | string
 
-export function installKafkajsSpeedups(): KafkajsSpeedups {
-  installed ??= {
-    linearGrouping: attempt(installLinearGrouping),
-    requestFraming: attempt(installRequestFraming),
-    produceEncoder: attempt(installProduceEncoder),
+let installed = false
+
+/** Installs the three fixes; a second call does nothing. Throws DIP_KAFKA_CLIENT_PATCH when one cannot be made. */
+export function installKafkajsSpeedups(): void {
+  if (installed) return
+  const outcomes: Record<string, Outcome> = {
+    'linear grouping': attempt(installLinearGrouping),
+    'request framing': attempt(installRequestFraming),
+    'produce encoder': attempt(installProduceEncoder),
   }
-  return installed
+  const failed = Object.entries(outcomes).filter(([, outcome]) => outcome !== true)
+  if (failed.length > 0) {
+    const version = kafkajsVersion()
+    throw new DipError(
+      'DIP_KAFKA_CLIENT_PATCH',
+      `kafkajs ${version}: the client fixes could not be installed (${failed.map(([fix, reason]) => `${fix}: ${String(reason)}`).join('; ')}).`,
+      {
+        hint:
+          version === KAFKAJS_PATCHED_VERSION
+            ? 'kafkajs must not load before the fixes: install them first (src/app/create-deps.ts, installKafkaClient)'
+            : `the fixes are written for kafkajs ${KAFKAJS_PATCHED_VERSION}: install that version (npm ci), or port src/kafka/kafkajs-speedups.ts`,
+        details: { kafkajsVersion: version, patchedVersion: KAFKAJS_PATCHED_VERSION },
+      },
+    )
+  }
+  installed = true
 }
 
-function attempt(install: () => boolean): boolean {
+function attempt(install: () => Outcome): Outcome {
   try {
     return install()
+  } catch (error) {
+    return errorMessage(error)
+  }
+}
+
+/** The installed kafkajs's version, read from its package.json without loading kafkajs. */
+export function kafkajsVersion(): string {
+  try {
+    return (require('kafkajs/package.json') as { version?: string }).version ?? 'unknown'
   } catch {
-    return false
+    return 'unknown'
   }
 }
 
@@ -82,13 +108,14 @@ export function kafkajsProduceRequest(): ProduceRequestFactory {
   return kafkajsProduce ?? (require(V3_REQUEST) as ProduceRequestFactory)
 }
 
-function installProduceEncoder(): boolean {
+function installProduceEncoder(): Outcome {
   const path = require.resolve(V3_REQUEST)
   // v4 to v7 already hold kafkajs's v3 once a producer has sent something.
-  if (require.cache[require.resolve(V3_REQUEST.replace('/v3/', '/v4/'))] !== undefined) return false
+  if (require.cache[require.resolve(V3_REQUEST.replace('/v3/', '/v4/'))] !== undefined)
+    return 'kafkajs loaded its Produce v4 request before the fix'
   const own = require(path) as ProduceRequestFactory
   const cached = require.cache[path]
-  if (cached === undefined) return false
+  if (cached === undefined) return `${V3_REQUEST} is not in the module cache after loading it`
   kafkajsProduce = own
   cached.exports = withFastEncoding(own)
   return true
@@ -177,18 +204,19 @@ export async function frameRequest({
   return { buffer: out }
 }
 
-function installLinearGrouping(): boolean {
+function installLinearGrouping(): Outcome {
   return preload(GROUP_BY_PARTITION, SEND_MESSAGES, groupMessagesPerPartition)
 }
 
-function installRequestFraming(): boolean {
+function installRequestFraming(): Outcome {
   return preload(REQUEST_FRAMING, CONNECTION, frameRequest)
 }
 
 /** Puts `exports` in the cache as module `target`, unless `target` or its user has loaded already. */
-function preload(target: string, user: string, exports: unknown): boolean {
+function preload(target: string, user: string, exports: unknown): Outcome {
   const path = require.resolve(target)
-  if (require.cache[path] !== undefined || require.cache[require.resolve(user)] !== undefined) return false
+  if (require.cache[path] !== undefined || require.cache[require.resolve(user)] !== undefined)
+    return `kafkajs loaded ${target.replace('kafkajs/src/', '')} before the fix`
   const module = new Module(path)
   module.filename = path
   module.loaded = true

@@ -1,6 +1,6 @@
-import axios, { type AxiosInstance, isAxiosError } from 'axios'
 import { authHeaders, unauthorizedHint, type KsqlCredentials } from './ksql-auth.ts'
 import { KsqlRequestError } from './ksql-error.ts'
+import { fetchFailure } from './ksql-query.ts'
 import { toSourceSchema, type SourceSchema } from './source-schema.ts'
 import type { KsqlEntity, KsqlErrorBody, KsqlSourceDescription, KsqlSourceSummary } from './wire-types.ts'
 
@@ -31,43 +31,39 @@ const KSQL_CONTENT_TYPE = 'application/vnd.ksql.v1+json'
 /** A small ksqlDB REST client; works against real ksqlDB and dip's embedded server alike. */
 export function createKsqlClient(options: KsqlClientOptions): KsqlClient {
   const url = options.url.replace(/\/+$/, '')
-  const http: AxiosInstance = axios.create({
-    baseURL: url,
-    timeout: options.timeoutMs ?? 30_000,
-    headers: {
-      'Content-Type': KSQL_CONTENT_TYPE,
-      Accept: KSQL_CONTENT_TYPE,
-      ...authHeaders(options.credentials),
-    },
-    // Success is decided by the HTTP status (spec A1 "Client rule"); error bodies are parsed below.
-    validateStatus: () => true,
-    proxy: false,
-  })
+  const timeoutMs = options.timeoutMs ?? 30_000
+  const headers = {
+    'Content-Type': KSQL_CONTENT_TYPE,
+    Accept: KSQL_CONTENT_TYPE,
+    ...authHeaders(options.credentials),
+  }
 
   async function execute(
     sql: string,
     executeOptions: { readonly streamsProperties?: Readonly<Record<string, unknown>> } = {},
   ): Promise<KsqlEntity[]> {
-    let response
+    let status: number
+    let text: string
     try {
-      response = await http.post('/ksql', {
-        ksql: sql,
-        streamsProperties: executeOptions.streamsProperties ?? {},
+      const response = await fetch(`${url}/ksql`, {
+        method: 'POST',
+        headers,
+        body: JSON.stringify({ ksql: sql, streamsProperties: executeOptions.streamsProperties ?? {} }),
+        signal: AbortSignal.timeout(timeoutMs),
       })
+      status = response.status
+      text = await response.text()
     } catch (error) {
-      throw unreachableError(url, error)
+      throw unreachableError(url, error, timeoutMs)
     }
-    if (response.status >= 200 && response.status < 300) {
-      if (!Array.isArray(response.data))
+    // Success is decided by the HTTP status (spec A1 "Client rule"); error bodies are parsed below.
+    const body = parseBody(text)
+    if (status >= 200 && status < 300) {
+      if (!Array.isArray(body))
         throw new KsqlRequestError(`ksqlDB at ${url} answered /ksql with an unexpected body (not an array).`)
-      return response.data as KsqlEntity[]
+      return body as KsqlEntity[]
     }
-    throw answeredError(
-      url,
-      response.status,
-      response.data as KsqlErrorBody | string | undefined,
-      options.credentials,
-    )
+    throw answeredError(url, status, body as KsqlErrorBody | string | undefined, options.credentials)
   }
 
   return {
@@ -98,10 +94,21 @@ function quoteIdentifier(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``
 }
 
-function unreachableError(url: string, error: unknown): KsqlRequestError {
-  const code = isAxiosError(error) ? (error.code ?? '') : ''
-  const reason = isAxiosError(error) ? error.message : String(error)
-  return new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${code || reason}).`, {
+/** A JSON body as its value; anything else (an HTML error page, an empty body) as its text. */
+function parseBody(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown
+  } catch {
+    return text === '' ? undefined : text
+  }
+}
+
+function unreachableError(url: string, error: unknown, timeoutMs: number): KsqlRequestError {
+  const reason =
+    error instanceof Error && error.name === 'TimeoutError'
+      ? `no answer within ${timeoutMs} ms`
+      : fetchFailure(error)
+  return new KsqlRequestError(`ksqlDB server at ${url} is not reachable (${reason}).`, {
     unreachable: true,
     hint: 'start it with `dip up`, or point ksql.url (env DIP_KSQL_URL) at a running server',
     cause: error,

@@ -1,4 +1,5 @@
 import type { KsqlFieldSchema, KsqlSourceDescription } from './wire-types.ts'
+import { TIME_UNITS } from '../shared/time-units.ts'
 
 /** What a sink needs to know about a ksqlDB stream or table to decode its records. */
 export interface SourceSchema {
@@ -50,14 +51,6 @@ function parseWindowType(value: string | null | undefined): SourceSchema['window
   return upper === 'TUMBLING' || upper === 'HOPPING' || upper === 'SESSION' ? upper : null
 }
 
-const UNIT_MS: Readonly<Record<string, number>> = {
-  MILLISECOND: 1,
-  SECOND: 1000,
-  MINUTE: 60_000,
-  HOUR: 3_600_000,
-  DAY: 86_400_000,
-}
-
 /**
  * Real ksqlDB's DESCRIBE has no window size, so read it from the statement that created the source:
  * `WINDOW HOPPING (SIZE 5 MINUTES, ...)` in a CTAS, or `WINDOW_SIZE='5 MINUTES'` in a CREATE TABLE.
@@ -67,8 +60,7 @@ export function windowSizeFromStatement(statement: string): number | null {
     /\bWINDOW\s+(?:TUMBLING|HOPPING)\s*\(\s*SIZE\s+(\d+)\s+([A-Z]+)/i.exec(statement) ??
     /\bWINDOW_SIZE\s*=\s*'\s*(\d+)\s+([A-Z]+)\s*'/i.exec(statement)
   if (match === null) return null
-  const unit = (match[2] ?? '').toUpperCase().replace(/S$/, '')
-  const ms = UNIT_MS[unit]
+  const ms = TIME_UNITS[(match[2] ?? '').toUpperCase()]
   return ms === undefined ? null : Number(match[1]) * ms
 }
 

@@ -8,6 +8,7 @@ import {
 } from './migration-metadata.ts'
 import type { MigrationFile } from './migration-files.ts'
 import { planMigrations, type MigrationPlan } from './plan-migrations.ts'
+import { sleep } from '../shared/sleep.ts'
 
 /** The slice of a ksqlDB server the migrations need (the REST client in production, fakes in tests). */
 export interface MigrationsServer {
@@ -185,6 +186,6 @@ async function waitUntilRunning(
         'DIP_TIMEOUT',
         `${file.path}:${line}: query ${queryId} was not RUNNING after ${timeoutMs} ms.`,
       )
-    await new Promise((resolve) => setTimeout(resolve, 500))
+    await sleep(500)
   }
 }

@@ -11,6 +11,7 @@ import { acquireOrchestratorLock } from '../orchestrate/orchestrator-lock.ts'
 import { RUNS_FILE } from '../orchestrate/runs-log.ts'
 import { warehouseTablesOf } from '../warehouse/lab-feeds.ts'
 import { DipError } from '../shared/errors.ts'
+import { sleep } from '../shared/sleep.ts'
 
 /** What `dip lab --reset` removed, for its confirmation message and the --json summary. */
 export interface LabResetReport {
@@ -205,7 +206,7 @@ async function waitUntilGone(admin: TopicAdmin, topics: readonly string[]): Prom
       throw new DipError('DIP_KAFKA', `Kafka still lists deleted topic(s) ${left.join(', ')}.`, {
         hint: 'the broker may be overloaded; check `dip logs kafka` and run `dip lab --reset` again',
       })
-    await new Promise((done) => setTimeout(done, 500))
+    await sleep(500)
   }
 }
 

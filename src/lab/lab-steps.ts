@@ -1,12 +1,13 @@
 import { existsSync } from 'node:fs'
 import { resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { Reporter } from '../cli/reporter.ts'
+import type { Reporter } from '../app/reporter.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import { DipError } from '../shared/errors.ts'
 import type { OwnKsqlServer } from './lab-reset.ts'
 import { DEFAULT_SERVICE_ID } from './lab-topics.ts'
+import { sleep } from '../shared/sleep.ts'
 
 /** The steps of `dip lab` that are not a whole command of their own: each prints its own progress. */
 
@@ -80,7 +81,7 @@ export async function runKsqlMigrations(
   reporter: Reporter,
   signal?: AbortSignal,
 ): Promise<number> {
-  const { createKsql } = await import('../cli/create-deps.ts')
+  const { createKsql } = await import('../app/create-deps.ts')
   const { applyMigrations } = await import('../ksql-migrations/apply-migrations.ts')
   const { loadMigrationFiles } = await import('../ksql-migrations/migration-files.ts')
   const { restMigrationsServer } = await import('../ksql-migrations/rest-migrations-server.ts')
@@ -135,7 +136,7 @@ export async function waitForQuietTopics(
       quiet = total === last ? quiet + 1 : 0
       last = total
       spinner.update(`waiting for the ksqlDB queries to catch up (${total.toLocaleString('en-US')} records)`)
-      await new Promise((done) => setTimeout(done, SETTLE_POLL_MS))
+      await sleep(SETTLE_POLL_MS)
     }
     spinner.succeed(
       quiet >= SETTLE_QUIET_POLLS ? 'ksqlDB queries caught up' : 'ksqlDB queries still running; going on',

@@ -1,13 +1,15 @@
-import type { Reporter } from '../cli/reporter.ts'
+import type { Reporter } from '../app/reporter.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
-import type { LakeSummary } from '../commands/consume-lake-types.ts'
-import type { ConsumeWarehouseResult } from '../commands/consume-warehouse.ts'
+import type { LakeSummary } from '../consume/lake-job-types.ts'
+import type { ConsumeWarehouseResult } from '../consume/warehouse-job.ts'
 
 export interface StreamingSinksDeps {
   readonly loaded: LoadedConfig
   readonly kafka: KafkaPorts
+  /** The warehouse sink's own Kafka client (its client id names it). */
+  readonly warehouseKafka: KafkaPorts
   readonly ksql: KsqlClient
   readonly reporter: Reporter
   /** Ctrl-C / SIGTERM of the whole lab: stops the sinks early, still with their flush. */
@@ -40,8 +42,8 @@ export async function runStreamingSinks(
     `streaming into the lake and MySQL for ${formatDuration(durationMs)} (Ctrl-C stops early)`,
   )
   try {
-    const { batchLakePlan, consumeLake } = await import('../commands/consume-lake.ts')
-    const { runConsumeWarehouse } = await import('../commands/consume-warehouse.ts')
+    const { batchLakePlan, consumeLake } = await import('../consume/lake-job.ts')
+    const { runConsumeWarehouse } = await import('../consume/warehouse-job.ts')
     const stopOnFailure = <T>(run: Promise<T>) =>
       run.catch((error: unknown) => {
         stopAll()
@@ -63,7 +65,13 @@ export async function runStreamingSinks(
       stopOnFailure(
         runConsumeWarehouse(
           { autoCreate: true },
-          { config: loaded.config, reporter: sinks, signal: stop.signal },
+          {
+            config: loaded.config,
+            kafka: deps.warehouseKafka,
+            ksql: deps.ksql,
+            reporter: sinks,
+            signal: stop.signal,
+          },
         ),
       ),
     ])

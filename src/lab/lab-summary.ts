@@ -1,4 +1,4 @@
-import type { Reporter } from '../cli/reporter.ts'
+import type { Reporter } from '../app/reporter.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import { quoteIdentifier } from '../mysql/quote-identifier.ts'

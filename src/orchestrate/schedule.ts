@@ -1,3 +1,5 @@
+import { TIME_UNITS } from '../shared/time-units.ts'
+
 /**
  * When the orchestrator runs: a fixed interval (`--every 10m`) or a small 5-field cron subset
  * (`--cron "*\/10 * * * *"`). Pure: every function takes the time as an argument, so tests drive a
@@ -15,13 +17,11 @@ export interface CronFields {
   readonly weekdays: ReadonlySet<number>
 }
 
-const UNIT_MS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
 /** `30s`, `10m`, `1h`, `1d` → an interval schedule; null when the text is not such a duration. */
 export function parseEvery(text: string): Schedule | null {
   const match = /^(\d+)(s|m|h|d)$/.exec(text.trim())
   if (match === null) return null
-  const ms = Number(match[1]) * (UNIT_MS[match[2] ?? 'm'] ?? 60_000)
+  const ms = Number(match[1]) * (TIME_UNITS[match[2] ?? 'm'] ?? 60_000)
   return ms > 0 ? { kind: 'every', ms, text: text.trim() } : null
 }
 

@@ -4,7 +4,7 @@
  *
  * API
  *   generateTransactions(options): TransactionEvent[]
- *     options.count       number of distinct transactions (default 5000)
+ *     options.count       number of distinct transactions (default DEFAULT_COUNT)
  *     options.seed        faker seed (default 42)
  *     options.now         epoch ms that anchors time (default LAB_EPOCH_MS, so output does not depend on the
  *                         clock); event `timestamp`s are spread uniformly over [now - spreadDays, now)
@@ -24,6 +24,7 @@
  * receptionTime() as the Kafka record timestamp reproduces the original producer (record time = send time).
  */
 import { Faker, en } from '@faker-js/faker'
+import { DEFAULT_COUNT } from './default-count.ts'
 
 export interface Location {
   readonly city: string
@@ -138,7 +139,7 @@ interface Draft {
 }
 
 export function generateTransactions(options: GenerateOptions = {}): TransactionEvent[] {
-  const count = options.count ?? 5000
+  const count = options.count ?? DEFAULT_COUNT
   const now = options.now ?? LAB_EPOCH_MS
   const spreadMs = (options.spreadDays ?? 30) * DAY_MS
   const threads = options.threads ?? 10

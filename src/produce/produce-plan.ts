@@ -1,5 +1,6 @@
 import { usageError } from '../shared/errors.ts'
 import { DEFAULT_SEED } from './continue-seed.ts'
+import { DEFAULT_COUNT } from './default-count.ts'
 
 export type KeyField = 'none' | 'transaction_id' | 'user_id'
 
@@ -32,16 +33,13 @@ export interface ProduceFlags {
   readonly eventTime?: boolean
 }
 
-/** The original kit sends 5,000 events (10 threads × 500). */
-export const DEFAULT_COUNT = 5000
-
 const TOPIC_NAME = /^[A-Za-z0-9._-]{1,249}$/
 
 export function planProduce(flags: ProduceFlags): ProducePlan {
   if (flags.count !== undefined && flags.duration !== undefined)
     throw usageError(
       '--count and --duration cannot be combined.',
-      'pass one of them: --count 5000 or --duration 60s',
+      `pass one of them: --count ${DEFAULT_COUNT} or --duration 60s`,
     )
   const topic = flags.topic ?? 'transaction_log'
   if (!TOPIC_NAME.test(topic) || topic === '.' || topic === '..')

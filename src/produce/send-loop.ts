@@ -1,6 +1,7 @@
 import type { ProducedRecord, RecordSink } from '../kafka/ports.ts'
 import { DipError, errorMessage, isDipError } from '../shared/errors.ts'
 import { createRateLimiter } from './rate-limiter.ts'
+import { sleep } from '../shared/sleep.ts'
 
 export interface SendProgress {
   readonly records: number
@@ -33,7 +34,7 @@ export interface SendLoopOptions {
  */
 export async function runSendLoop(options: SendLoopOptions): Promise<SendSummary> {
   const now = options.now ?? Date.now
-  const sleep = options.sleep ?? abortableSleep
+  const pause = options.sleep ?? sleep
   const batchSize = options.batchSize ?? 1000
   const start = now()
   const limiter = createRateLimiter(options.ratePerSecond, start)
@@ -50,7 +51,7 @@ export async function runSendLoop(options: SendLoopOptions): Promise<SendSummary
       if (allowed <= 0) {
         const waitMs = limiter.waitMs(now())
         const untilDeadline = options.deadlineMs === null ? waitMs : Math.max(0, options.deadlineMs - now())
-        await sleep(Math.max(1, Math.min(waitMs, untilDeadline)), options.signal)
+        await pause(Math.max(1, Math.min(waitMs, untilDeadline)), options.signal)
         continue
       }
       const batch = chunk.slice(at, at + allowed)
@@ -89,16 +90,4 @@ function sendFailed(error: unknown, acknowledged: number, batch: number): DipErr
 function size(value: Buffer | string | null): number {
   if (value === null) return 0
   return typeof value === 'string' ? Buffer.byteLength(value) : value.length
-}
-
-function abortableSleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    signal.addEventListener('abort', done, { once: true })
-    function done() {
-      clearTimeout(timer)
-      signal.removeEventListener('abort', done)
-      resolve()
-    }
-  })
 }

@@ -11,6 +11,7 @@ export type DipErrorCode =
   | 'DIP_STACK_NOT_RUNNING'
   | 'DIP_DATA_DIR' // corrupt or unusable data dir
   | 'DIP_KAFKA'
+  | 'DIP_KAFKA_CLIENT_PATCH' // the kafkajs fixes could not be installed (kafkajs/version mismatch)
   | 'DIP_MYSQL'
   | 'DIP_SQL' // a statement in a user's SQL file failed
   | 'DIP_KSQL' // the ksqlDB server answered with an error

@@ -2,7 +2,10 @@ import { createServer as createHttpServer, type Server as HttpServer } from 'nod
 import { createServer, type AddressInfo, type Server, type Socket } from 'node:net'
 import { afterEach, describe, expect, it } from 'vitest'
 import { isDipError } from '../shared/errors.ts'
-import { kafkaProbe, ksqldbProbe, mysqlProbe, waitUntilHealthy, type ProbeResult } from './health.ts'
+import { kafkaProbe } from '../kafka/kafka-probes.ts'
+import { ksqldbProbe } from '../ksql-client/ksql-probe.ts'
+import { mysqlProbe } from '../mysql/mysql-probe.ts'
+import { waitUntilHealthy, type ProbeResult } from './health.ts'
 
 function scripted(answers: readonly ProbeResult[]) {
   let calls = 0

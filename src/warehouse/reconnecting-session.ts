@@ -1,6 +1,7 @@
 import { DipError, errorMessage } from '../shared/errors.ts'
 import { classifyMysqlError } from './classify-mysql-error.ts'
 import type { ConnectWarehouse, WarehouseConnection } from './warehouse-connection.ts'
+import { sleep } from '../shared/sleep.ts'
 
 export interface RetryPolicy {
   readonly initialDelayMs: number
@@ -40,7 +41,7 @@ export function createReconnectingSession(
   options: ReconnectingSessionOptions = {},
 ): ReconnectingSession {
   const retry = options.retry ?? DEFAULT_RETRY
-  const sleep = options.sleep ?? abortableSleep
+  const pause = options.sleep ?? sleep
   const now = options.now ?? Date.now
   let current: WarehouseConnection | undefined
 
@@ -82,22 +83,10 @@ export function createReconnectingSession(
           }
           const delayMs = Math.min(retry.maxDelayMs, retry.initialDelayMs * 2 ** Math.min(attempt - 1, 20))
           options.onRetry?.({ attempt, delayMs, error })
-          await sleep(delayMs, options.signal)
+          await pause(delayMs, options.signal)
         }
       }
     },
     close: drop,
   }
-}
-
-function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms)
-    function done() {
-      clearTimeout(timer)
-      signal?.removeEventListener('abort', done)
-      resolve()
-    }
-    signal?.addEventListener('abort', done, { once: true })
-  })
 }

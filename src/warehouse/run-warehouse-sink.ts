@@ -13,6 +13,7 @@ import type { ReconnectingSession } from './reconnecting-session.ts'
 import { isTableError, writeFailure, type TableFailure } from './table-failure.ts'
 import type { WarehouseRecord } from './warehouse-record.ts'
 import { writeBatch, type TableCounts } from './write-batch.ts'
+import { sleep } from '../shared/sleep.ts'
 
 /** One topic and the MySQL table it feeds. */
 export interface SinkTable {
@@ -319,7 +320,7 @@ export async function runWarehouseSink(
         failedAt ??= Date.now()
         if (Date.now() - failedAt > (options.kafkaRetryForMs ?? 300_000)) throw error
         deps.onWarning?.(`${error.message}; reconnecting to Kafka in ${delayMs} ms`)
-        await new Promise((resolve) => setTimeout(resolve, delayMs))
+        await sleep(delayMs)
         delayMs = Math.min(delayMs * 2, 5000)
       }
     }

@@ -12,7 +12,7 @@
 import type { Engine } from '../../src/ksql-engine/engine-api.ts'
 import { inMemoryBackend } from '../../src/ksql-engine/server/ksql-backend.ts'
 import { startKsqlServer } from '../../src/ksql-engine/server/ksql-server.ts'
-import { partitionForKey } from '../../src/kafka/murmur2-partition.ts'
+import { partitionForKey } from '../../src/shared/murmur2-partition.ts'
 import type { QttCase, QttExpectedError, QttTest } from './qtt-case.ts'
 import { errorMismatch, responsesMismatch, type ActualResponse, type ErrorResponse } from './rest-compare.ts'
 import { postKsql, postQuery } from './rest-client.ts'

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
-import { partitionForKey } from '../../src/kafka/murmur2-partition.ts'
+import { partitionForKey } from '../../src/shared/murmur2-partition.ts'
 import type {
   ConsumedRecord,
   KafkaLogEntry,

@@ -1,6 +1,6 @@
 import mysql from 'mysql2/promise'
 import { describe, expect, inject, it } from 'vitest'
-import { kafkaProbe } from '../../src/stack/health.ts'
+import { kafkaProbe } from '../../src/kafka/kafka-probes.ts'
 
 describe('the integration stack from global setup', () => {
   it('has a Kafka broker answering metadata requests', async () => {

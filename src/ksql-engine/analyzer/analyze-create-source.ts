@@ -5,23 +5,11 @@ import type { PropertyValue, Statement } from '../parser/ast.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import { keyFormatSupports } from './analyze-query.ts'
+import { TIME_UNITS } from '../../shared/time-units.ts'
 
 const KEY_FORMATS = ['KAFKA', 'JSON', 'DELIMITED', 'NONE']
 const VALUE_FORMATS = ['JSON', 'DELIMITED', 'KAFKA']
 const SCHEMA_REGISTRY_FORMATS = ['AVRO', 'PROTOBUF', 'PROTOBUF_NOSR', 'JSON_SR']
-
-const TIME_UNITS: Readonly<Record<string, number>> = {
-  MILLISECOND: 1,
-  MILLISECONDS: 1,
-  SECOND: 1000,
-  SECONDS: 1000,
-  MINUTE: 60_000,
-  MINUTES: 60_000,
-  HOUR: 3_600_000,
-  HOURS: 3_600_000,
-  DAY: 86_400_000,
-  DAYS: 86_400_000,
-}
 
 export function propertyString(
   props: Readonly<Record<string, PropertyValue>>,
@@ -252,50 +240,10 @@ export function analyzeCreateSource(
   checkValueColumns(value, formats.valueFormat)
   checkWrapping(props, value.length)
   if (formats.valueFormat === 'JSON') value.forEach((c) => checkMapKeys(c.type))
-  let window: WindowInfo | null = null
-  const windowType = propertyString(props, 'WINDOW_TYPE')?.toUpperCase()
-  if (windowType !== undefined) {
-    if (!['TUMBLING', 'HOPPING', 'SESSION'].includes(windowType))
-      throw new StatementError(
-        `WINDOW_TYPE property is not set correctly. value: ${windowType}, validValues: [SESSION, HOPPING, TUMBLING]`,
-      )
-    const sizeText = propertyString(props, 'WINDOW_SIZE')
-    if (windowType !== 'SESSION' && sizeText === undefined) {
-      throw new StatementError(
-        `${windowType.charAt(0)}${windowType.slice(1).toLowerCase()} windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'`,
-      )
-    }
-    if (windowType === 'SESSION' && sizeText !== undefined)
-      throw new StatementError(`'WINDOW_SIZE' should not be set for SESSION windows.`)
-    window = {
-      type: windowType as WindowType,
-      sizeMs: sizeText === undefined ? null : parseDuration(sizeText, 'WINDOW_SIZE'),
-    }
-    if (key.length === 0) throw new StatementError('Windowed sources require a key column.')
-  } else if (propertyString(props, 'WINDOW_SIZE') !== undefined) {
-    throw new StatementError("'WINDOW_SIZE' should not be set without 'WINDOW_TYPE'.")
-  }
+  const window = windowOf(props, key.length)
   const timestampColumn = propertyString(props, 'TIMESTAMP')?.toUpperCase() ?? null
   const timestampFormat = propertyString(props, 'TIMESTAMP_FORMAT') ?? null
-  if (timestampColumn !== null) {
-    const column = [...key, ...value].find((c) => c.name === timestampColumn)
-    if (column === undefined) {
-      throw new StatementError(
-        `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${timestampColumn}'`,
-      )
-    }
-    const kind = column.type.kind
-    if (kind === 'STRING' && timestampFormat === null) {
-      throw new StatementError(
-        `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
-      )
-    }
-    if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(kind)) {
-      throw new StatementError(
-        `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
-      )
-    }
-  }
+  checkTimestampColumn([...key, ...value], timestampColumn, timestampFormat)
   const partitionsRaw = props.PARTITIONS
   const source: DataSource = {
     name: statement.name,
@@ -311,6 +259,60 @@ export function analyzeCreateSource(
     createdBy: null,
   }
   return { source, partitions: partitionsRaw === undefined ? undefined : Number(partitionsRaw) }
+}
+
+/** WINDOW_TYPE and WINDOW_SIZE: the window of an already windowed topic's keys, or null. */
+function windowOf(props: Readonly<Record<string, PropertyValue>>, keyCount: number): WindowInfo | null {
+  const windowType = propertyString(props, 'WINDOW_TYPE')?.toUpperCase()
+  if (windowType !== undefined) {
+    if (!['TUMBLING', 'HOPPING', 'SESSION'].includes(windowType))
+      throw new StatementError(
+        `WINDOW_TYPE property is not set correctly. value: ${windowType}, validValues: [SESSION, HOPPING, TUMBLING]`,
+      )
+    const sizeText = propertyString(props, 'WINDOW_SIZE')
+    if (windowType !== 'SESSION' && sizeText === undefined) {
+      throw new StatementError(
+        `${windowType.charAt(0)}${windowType.slice(1).toLowerCase()} windows require 'WINDOW_SIZE' to be provided in the WITH clause. For example: 'WINDOW_SIZE'='10 SECONDS'`,
+      )
+    }
+    if (windowType === 'SESSION' && sizeText !== undefined)
+      throw new StatementError(`'WINDOW_SIZE' should not be set for SESSION windows.`)
+    const window: WindowInfo = {
+      type: windowType as WindowType,
+      sizeMs: sizeText === undefined ? null : parseDuration(sizeText, 'WINDOW_SIZE'),
+    }
+    if (keyCount === 0) throw new StatementError('Windowed sources require a key column.')
+    return window
+  } else if (propertyString(props, 'WINDOW_SIZE') !== undefined) {
+    throw new StatementError("'WINDOW_SIZE' should not be set without 'WINDOW_TYPE'.")
+  }
+  return null
+}
+
+/** The TIMESTAMP column must exist and hold a time (a string only with TIMESTAMP_FORMAT). */
+function checkTimestampColumn(
+  columns: readonly Column[],
+  timestampColumn: string | null,
+  timestampFormat: string | null,
+): void {
+  if (timestampColumn === null) return
+  const column = columns.find((c) => c.name === timestampColumn)
+  if (column === undefined) {
+    throw new StatementError(
+      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${timestampColumn}'`,
+    )
+  }
+  const kind = column.type.kind
+  if (kind === 'STRING' && timestampFormat === null) {
+    throw new StatementError(
+      `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
+    )
+  }
+  if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(kind)) {
+    throw new StatementError(
+      `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
+    )
+  }
 }
 
 export function checkValueColumns(columns: readonly Column[], format: ValueFormat): void {

@@ -10,7 +10,8 @@ import type { ExecutionStep, SourceStep } from '../planner/execution-plan.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import { planTableFunctions, rejectMisplacedTableFunctions } from './analyze-table-functions.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
-import { planJoin, type PlannedJoin } from './analyze-join.ts'
+import { planJoin, type JoinLink, type PlannedJoin } from './analyze-join.ts'
+import { missingForeignKeyJoinKeys } from './analyze-fk-join.ts'
 import { checkJoinWithin, missingJoinKeyMessage, streamStreamJoinStep } from './analyze-stream-join.ts'
 import { expressionKey, stripQualifiers } from './expression-utils.ts'
 import { analyzeAggregation } from './analyze-aggregation.ts'
@@ -65,12 +66,22 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     ...analysis,
     source,
     sourceStep: sourceStepOf(source, join.left.alias),
-    steps: [joinStep(join), ...analysis.steps],
+    steps: [
+      ...(join.kind === 'streamStream' && join.links === undefined
+        ? [streamStreamJoinStep(join, sourceStepOf(join.right.source, join.right.alias))]
+        : (join.links ?? [linkOf(join)]).map(joinStep)),
+      ...analysis.steps,
+    ],
   }
 }
 
 /** The joined rows' query; a projection without the key names the join expression, as ksqlDB does. */
 function analyzeJoinedQuery(join: PlannedJoin, options: AnalyzeOptions): QueryAnalysis {
+  // A foreign-key join's result is keyed by the left table's key: a sink needs all of it.
+  if (join.kind === 'foreignKey' && options.sinkType !== null) {
+    const missing = missingForeignKeyJoinKeys(join.query, join.left.alias, join.left.source.schema.key)
+    if (missing !== null) throw missing
+  }
   try {
     return analyzeQueryOver(join.query, join.joined, options)
   } catch (error) {
@@ -82,17 +93,27 @@ function analyzeJoinedQuery(join: PlannedJoin, options: AnalyzeOptions): QueryAn
         `must include the key column ${keyName} in its projection (eg, SELECT ${keyName}...).`,
       )
     ) {
-      throw new StatementError(missingJoinKeyMessage(join.keyExpressions, options.sinkName))
+      throw new StatementError(
+        missingJoinKeyMessage(join.viableKeys ?? [join.keyExpressionText], options.sinkName),
+      )
     }
     throw error
   }
 }
 
-function joinStep(join: PlannedJoin): ExecutionStep {
+function linkOf(join: PlannedJoin): JoinLink {
+  const { kind, joinType, right, leftKey } = join
+  return { kind, joinType, right, leftKey, schema: join.joined.schema }
+}
+
+function joinStep(join: JoinLink): ExecutionStep {
   const right = sourceStepOf(join.right.source, join.right.alias)
-  const schema = join.joined.schema
+  const schema = join.schema
   if (join.kind === 'tableTable') return { kind: 'tableTableJoinV1', joinType: join.joinType, right, schema }
-  if (join.kind === 'streamStream') return streamStreamJoinStep(join, right)
+  if (join.kind === 'foreignKey') {
+    const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
+    return { kind: 'foreignKeyJoinV1', joinType, right, foreignKey: join.leftKey, schema }
+  }
   const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
   return { kind: 'streamTableJoinV1', joinType, right, leftKey: join.leftKey, schema }
 }

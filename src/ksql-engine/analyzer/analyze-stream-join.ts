@@ -2,10 +2,9 @@ import { compileExpression } from '../expression/compile-expression.ts'
 import { SYSTEM_COLUMNS, scopeOverSlots, slotsOf } from '../expression/schema-scope.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import { StatementError } from '../expression/statement-error.ts'
-import type { Column } from '../metastore/source.ts'
 import type { Expression, Query } from '../parser/ast.ts'
 import type { ExecutionStep, SourceStep } from '../planner/execution-plan.ts'
-import { BIGINT, type SqlType } from '../types/sql-type.ts'
+import type { SqlType } from '../types/sql-type.ts'
 import type { JoinSide, PlannedJoin } from './analyze-join.ts'
 
 /**
@@ -17,16 +16,6 @@ const DEFAULT_JOIN_RETENTION_MS = 24 * 60 * 60 * 1000
 /** The grace period a stream-stream join uses: the one given, or ksqlDB's default. */
 export function joinGraceMs(within: { readonly beforeMs: number; readonly graceMs: number | null }): number {
   return within.graceMs ?? Math.max(DEFAULT_JOIN_RETENTION_MS - 2 * within.beforeMs, 0)
-}
-
-/** A windowed source's bounds, as columns of its joined rows (`A_WINDOWSTART`, `A_WINDOWEND`). */
-export function windowColumnsOf(side: JoinSide): Column[] {
-  return side.source.window === null
-    ? []
-    : [
-        { name: 'WINDOWSTART', type: BIGINT },
-        { name: 'WINDOWEND', type: BIGINT },
-      ]
 }
 
 /** A system column's name as an alias in a join's projection: ksqlDB refuses it. */
@@ -81,12 +70,15 @@ export function checkWindowedSources(
 export function checkJoinWithin(join: PlannedJoin): void {
   const left = join.left.source.type
   const right = join.right.source.type
-  if (left === 'STREAM' && right === 'STREAM' && join.within === null) {
+  // An N-way join checks its links itself.
+  if (join.links !== undefined) return
+  const within = join.within ?? null
+  if (left === 'STREAM' && right === 'STREAM' && within === null) {
     throw new StatementError(
       'Stream-Stream joins must have a WITHIN clause specified. None was provided. To learn about how to specify a WITHIN clause with a stream-stream join, please visit: https://docs.confluent.io/current/ksql/docs/syntax-reference.html#create-stream-as-select',
     )
   }
-  if (join.within === null || (left === 'STREAM' && right === 'STREAM')) return
+  if (within === null || (left === 'STREAM' && right === 'STREAM')) return
   if (left === 'STREAM') {
     throw new StatementError(
       'A window definition was provided for a Stream-Table join. These joins are not windowed. Please drop the window definition (ie. the WITHIN clause) and try to execute your join again.',
@@ -100,12 +92,13 @@ export function checkJoinWithin(join: PlannedJoin): void {
 /** The plan step of a stream-stream join (its WITHIN was checked by `checkJoinWithin`). */
 export function streamStreamJoinStep(join: PlannedJoin, right: SourceStep): ExecutionStep {
   const within = join.within ?? { beforeMs: 0, afterMs: 0, graceMs: null }
+  const rightKey = join.rightKey ?? join.leftKey
   return {
     kind: 'streamStreamJoinV1',
     joinType: join.joinType,
     right,
     leftKey: join.leftKey,
-    rightKey: join.rightKey,
+    rightKey,
     beforeMs: within.beforeMs,
     afterMs: within.afterMs,
     graceMs: joinGraceMs(within),
@@ -150,7 +143,11 @@ export function checkJoinSources(left: JoinSide, right: JoinSide): void {
 
 /** ksqlDB's error for a join projection without the join key (a synthetic ROWKEY says so). */
 export function missingJoinKeyMessage(keyExpressions: readonly string[], sinkName: string): string {
-  const what = `join expression${keyExpressions.length > 1 ? 's' : ''} ${keyExpressions.join(' or ')}`
+  const list =
+    keyExpressions.length > 1
+      ? `s ${keyExpressions.slice(0, -1).join(', ')} or ${keyExpressions[keyExpressions.length - 1] ?? ''}`
+      : ` ${keyExpressions[0] ?? 'ROWKEY'}`
+  const what = `join expression${list}`
   const synthetic =
     keyExpressions[0] === 'ROWKEY'
       ? '\nROWKEY was added as a synthetic key column because the join criteria did not match any source column. This expression must be included in the projection and may be aliased.'

@@ -131,60 +131,25 @@ export function describePlan(
       }
       case 'streamTableJoinV1':
       case 'streamStreamJoinV1':
-      case 'tableTableJoinV1': {
+      case 'tableTableJoinV1':
+      case 'foreignKeyJoinV1': {
         // The joined row: both sides' columns, named as the join's own schema names them.
         schema = step.schema
         slots = slotsOf(step.schema)
         const processor =
-          step.kind === 'tableTableJoinV1'
-            ? 'KTable-KTable-Join'
-            : step.kind === 'streamStreamJoinV1'
-              ? 'KStream-KStream-Join'
-              : 'Join'
+          step.kind === 'streamTableJoinV1'
+            ? 'Join'
+            : step.kind === 'foreignKeyJoinV1'
+              ? 'KTable-FK-JoinOther'
+              : step.kind === 'streamStreamJoinV1'
+                ? 'KStream-KStream-Join'
+                : 'KTable-KTable-Join'
         return [{ op: 'JOIN', schema, logger: `${id}.Join`, processor }]
       }
       case 'projectV1':
         return [{ op: 'PROJECT', schema: output, logger: `${id}.Project`, processor: 'Project' }]
       case 'aggregateV1': {
-        const key = step.groupBy.map((expression, i) => ({
-          name: output.key[i]?.name ?? `KSQL_COL_${i}`,
-          type: typeOf({ expression }),
-        }))
-        const aggregates = step.aggregates.map((call, i) => {
-          const fn = functions.aggregate(call.name)
-          const args = call.args.map((a) => {
-            try {
-              return compileExpression(a, scope())
-            } catch {
-              return { type: null }
-            }
-          })
-          const resolved = fn?.resolve(args.map((a) => ({ type: a.type })))
-          return {
-            name: `KSQL_AGG_VARIABLE_${i}`,
-            type: resolved?.ok === true ? resolved.value.returnType : BIGINT,
-          }
-        })
-        return [
-          {
-            op: 'GROUP_BY',
-            schema: { key, value: schema.value },
-            logger: `${id}.Aggregate.GroupBy`,
-            processor: 'Aggregate-GroupBy',
-          },
-          {
-            op: 'AGGREGATE',
-            schema: { key, value: aggregates },
-            logger: `${id}.Aggregate.Aggregate`,
-            processor: 'Aggregate-Aggregate-Materialize',
-          },
-          {
-            op: 'PROJECT',
-            schema: output,
-            logger: `${id}.Aggregate.Project`,
-            processor: 'Aggregate-Project',
-          },
-        ]
+        return aggregateNodes(step, { id, schema, output, functions, scope: scope(), typeOf })
       }
       default:
         return assertNever(step, 'execution step')
@@ -208,6 +173,60 @@ export function describePlan(
     queryType: query.queryType,
     state: query.state,
   }
+}
+
+/** GROUP BY, AGGREGATE and PROJECT: the three nodes ksqlDB shows for an aggregation. */
+function aggregateNodes(
+  step: ExecutionStep & { kind: 'aggregateV1' },
+  at: {
+    readonly id: string
+    readonly schema: LogicalSchema
+    readonly output: LogicalSchema
+    readonly functions: FunctionRegistry
+    readonly scope: ReturnType<typeof scopeOverSlots>
+    readonly typeOf: (step: { expression: Parameters<typeof compileExpression>[0] }) => SqlType
+  },
+): PlanNode[] {
+  const { id, schema, output, functions, scope, typeOf } = at
+  const key = step.groupBy.map((expression, i) => ({
+    name: output.key[i]?.name ?? `KSQL_COL_${i}`,
+    type: typeOf({ expression }),
+  }))
+  const aggregates = step.aggregates.map((call, i) => {
+    const fn = functions.aggregate(call.name)
+    const args = call.args.map((a) => {
+      try {
+        return compileExpression(a, scope)
+      } catch {
+        return { type: null }
+      }
+    })
+    const resolved = fn?.resolve(args.map((a) => ({ type: a.type })))
+    return {
+      name: `KSQL_AGG_VARIABLE_${i}`,
+      type: resolved?.ok === true ? resolved.value.returnType : BIGINT,
+    }
+  })
+  return [
+    {
+      op: 'GROUP_BY',
+      schema: { key, value: schema.value },
+      logger: `${id}.Aggregate.GroupBy`,
+      processor: 'Aggregate-GroupBy',
+    },
+    {
+      op: 'AGGREGATE',
+      schema: { key, value: aggregates },
+      logger: `${id}.Aggregate.Aggregate`,
+      processor: 'Aggregate-Aggregate-Materialize',
+    },
+    {
+      op: 'PROJECT',
+      schema: output,
+      logger: `${id}.Aggregate.Project`,
+      processor: 'Aggregate-Project',
+    },
+  ]
 }
 
 /** ksqlDB's PlanSummary: the last step first; each input one level (two tabs) deeper. */

@@ -2,8 +2,7 @@ import { assertNever } from '../../shared/assert-never.ts'
 import type { ArgumentInfo, FunctionRegistry } from '../functions/function-types.ts'
 import type { Expression } from '../parser/ast.ts'
 import { formatExpression } from '../parser/format-sql.ts'
-import { Decimal, fitDecimal, isDecimal } from '../types/decimal.ts'
-import { arithmeticResultType, widerNumeric } from '../types/implicit-cast.ts'
+import { Decimal } from '../types/decimal.ts'
 import { RecordError } from '../types/record-error.ts'
 import {
   BIGINT,
@@ -15,12 +14,31 @@ import {
   isNumeric,
   type SqlType,
 } from '../types/sql-type.ts'
-import { castValue, isCastSupported, valueToString } from './cast-value.ts'
+import { castValue, isCastSupported } from './cast-value.ts'
 import { compileLambdaCall, LAMBDA_FUNCTIONS } from './compile-lambda-call.ts'
-import { parseTimestampLiteral } from './parse-timestamp-literal.ts'
-import { compareValues, valuesEqual } from './compare-values.ts'
+import { valuesEqual } from './compare-values.ts'
 import type { Row } from './row.ts'
 import { StatementError } from './statement-error.ts'
+import { compileArithmetic, compileConcat, compileNegate } from './compile-arithmetic.ts'
+import {
+  coerceTo,
+  commonType,
+  compileArrayCtor,
+  compileMapCtor,
+  compileStructCtor,
+} from './compile-constructors.ts'
+import {
+  compileBetween,
+  compileComparison,
+  compileIn,
+  compileIsNull,
+  compileLike,
+  compileLogical,
+  compileNot,
+  timeBoundOperands,
+} from './compile-predicates.ts'
+
+export { likeToRegExp } from './compile-predicates.ts'
 
 export type Evaluator = (row: Row) => unknown
 
@@ -42,11 +60,14 @@ export interface CompileScope {
   onAggregate?(expr: Expression & { kind: 'call' }): never
 }
 
+/** Compiles a sub-expression in the same scope. */
+export type CompileChild = (e: Expression) => Compiled
+
 /** Compiles an expression once into a closure; all type errors surface here with ksqlDB's wording. */
 export function compileExpression(expr: Expression, scope: CompileScope): Compiled {
   const substituted = scope.substitute?.(expr)
   if (substituted !== undefined) return substituted
-  const c = (e: Expression): Compiled => compileExpression(e, scope)
+  const c: CompileChild = (e) => compileExpression(e, scope)
   switch (expr.kind) {
     case 'literal':
       return compileLiteral(expr)
@@ -58,192 +79,36 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
       return compileSubscript(expr, c(expr.base), c(expr.index))
     case 'arith':
       return compileArithmetic(expr.op, c(expr.left), c(expr.right), expr)
-    case 'concatOp': {
-      const l = c(expr.left)
-      const r = c(expr.right)
-      return {
-        type: STRING,
-        evaluate: (row) => {
-          const a = l.evaluate(row)
-          const b = r.evaluate(row)
-          if (a === null || b === null) return null
-          return valueToString(a, l.type) + valueToString(b, r.type)
-        },
-      }
-    }
+    case 'concatOp':
+      return compileConcat(expr, c)
     case 'comparison':
       return compileComparison(expr, ...timeBoundOperands(expr, c(expr.left), c(expr.right)))
-    case 'logical': {
-      const l = c(expr.left)
-      const r = c(expr.right)
-      requireBoolean(l, expr.left)
-      requireBoolean(r, expr.right)
-      if (expr.op === 'AND') {
-        return {
-          type: BOOLEAN,
-          evaluate: (row) => {
-            const a = l.evaluate(row)
-            if (a === false) return false
-            const b = r.evaluate(row)
-            if (b === false) return false
-            return a === null || b === null ? null : true
-          },
-        }
-      }
-      return {
-        type: BOOLEAN,
-        evaluate: (row) => {
-          const a = l.evaluate(row)
-          if (a === true) return true
-          const b = r.evaluate(row)
-          if (b === true) return true
-          return a === null || b === null ? null : false
-        },
-      }
-    }
-    case 'not': {
-      const o = c(expr.operand)
-      requireBoolean(o, expr.operand)
-      return {
-        type: BOOLEAN,
-        evaluate: (row) => {
-          const v = o.evaluate(row)
-          return v === null ? null : !v
-        },
-      }
-    }
-    case 'negate': {
-      const o = c(expr.operand)
-      if (o.type !== null && !isNumeric(o.type))
-        throw new StatementError(`Unsupported arithmetic on ${formatSqlType(o.type)}`)
-      return {
-        type: o.type,
-        evaluate: (row) => {
-          const v = o.evaluate(row)
-          if (v === null) return null
-          return isDecimal(v) ? v.negate() : -(v as number)
-        },
-      }
-    }
-    case 'isNull': {
-      const o = c(expr.operand)
-      const negated = expr.negated
-      return { type: BOOLEAN, evaluate: (row) => (o.evaluate(row) === null) !== negated }
-    }
-    case 'between': {
-      const o = c(expr.operand)
-      const lo = c(expr.low)
-      const hi = c(expr.high)
-      checkComparable(o, lo, 'BETWEEN', expr)
-      checkComparable(o, hi, 'BETWEEN', expr)
-      const negated = expr.negated
-      return {
-        type: BOOLEAN,
-        evaluate: (row) => {
-          const v = o.evaluate(row)
-          const a = lo.evaluate(row)
-          const b = hi.evaluate(row)
-          if (v === null || a === null || b === null) return null
-          const inside = compareValues(v, a) >= 0 && compareValues(v, b) <= 0
-          return inside !== negated
-        },
-      }
-    }
-    case 'in': {
-      const o = c(expr.operand)
-      const items = expr.list.map((item) => coerceInItem(o, item, c(item)))
-      const negated = expr.negated
-      return {
-        type: BOOLEAN,
-        evaluate: (row) => {
-          const v = o.evaluate(row)
-          if (v === null) return null
-          let sawNull = false
-          for (const item of items) {
-            const x = item.evaluate(row)
-            if (x === null) sawNull = true
-            else if (valuesEqual(v, x)) return !negated
-          }
-          return sawNull ? null : negated
-        },
-      }
-    }
+    case 'logical':
+      return compileLogical(expr, c)
+    case 'not':
+      return compileNot(expr, c)
+    case 'negate':
+      return compileNegate(expr, c)
+    case 'isNull':
+      return compileIsNull(expr, c)
+    case 'between':
+      return compileBetween(expr, c)
+    case 'in':
+      return compileIn(expr, c)
     case 'like':
       return compileLike(expr, c(expr.operand), c(expr.pattern))
     case 'case':
       return compileCase(expr, scope)
-    case 'cast': {
-      const o = c(expr.operand)
-      const to = expr.type
-      if (o.type !== null && !isCastSupported(o.type, to)) {
-        throw new StatementError(
-          `Invalid Select: Cast of ${formatSqlType(o.type)} to ${formatSqlType(to)} is not supported`,
-        )
-      }
-      const from = o.type
-      return { type: to, evaluate: (row) => castValue(o.evaluate(row), from, to) }
-    }
+    case 'cast':
+      return compileCast(expr, c)
     case 'call':
       return compileCall(expr, scope)
-    case 'arrayCtor': {
-      if (expr.items.length === 0)
-        throw new StatementError(
-          'Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).',
-        )
-      const { type: elementType, items } = unifyLiterals(expr.items.map(c))
-      if (elementType === null) {
-        throw new StatementError(
-          'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
-        )
-      }
-      return {
-        type: { kind: 'ARRAY', element: elementType },
-        evaluate: (row) => items.map((i) => coerceTo(i.evaluate(row), i.type, elementType)),
-      }
-    }
-    case 'mapCtor': {
-      if (expr.entries.length === 0) {
-        throw new StatementError(
-          'Map constructor cannot be empty. Please supply at least one key value pair (see https://github.com/confluentinc/ksql/issues/4239).',
-        )
-      }
-      const { type: keyType, items: keys } = unifyLiterals(expr.entries.map((e) => c(e.key)))
-      const { type: valueType, items: values } = unifyLiterals(
-        expr.entries.map((e) => c(e.value)),
-        '.',
-      )
-      if (keyType === null) throw new StatementError('Cannot construct a map with all NULL keys')
-      if (valueType === null) throw new StatementError('Cannot construct a map with all NULL values')
-      return {
-        type: { kind: 'MAP', key: keyType, value: valueType },
-        evaluate: (row) => {
-          const m = new Map<string, unknown>()
-          keys.forEach((k, i) => {
-            const key = k.evaluate(row)
-            if (key !== null)
-              m.set(
-                valueToString(key, k.type),
-                coerceTo((values[i] as Compiled).evaluate(row), (values[i] as Compiled).type, valueType),
-              )
-          })
-          return m
-        },
-      }
-    }
-    case 'structCtor': {
-      const fields = expr.fields.map((f) => ({ name: f.name, compiled: c(f.value) }))
-      return {
-        type: {
-          kind: 'STRUCT',
-          fields: fields.map((f) => ({ name: f.name, type: f.compiled.type ?? STRING })),
-        },
-        evaluate: (row) => {
-          const out: Record<string, unknown> = {}
-          for (const f of fields) out[f.name] = f.compiled.evaluate(row)
-          return out
-        },
-      }
-    }
+    case 'arrayCtor':
+      return compileArrayCtor(expr, c)
+    case 'mapCtor':
+      return compileMapCtor(expr, c)
+    case 'structCtor':
+      return compileStructCtor(expr, c)
     case 'lambda':
       throw new StatementError(
         `Lambda expressions are only allowed as arguments of TRANSFORM, FILTER and REDUCE: ${formatExpression(expr)}`,
@@ -251,6 +116,18 @@ export function compileExpression(expr: Expression, scope: CompileScope): Compil
     default:
       return assertNever(expr, 'expression')
   }
+}
+
+function compileCast(expr: Expression & { kind: 'cast' }, c: CompileChild): Compiled {
+  const o = c(expr.operand)
+  const to = expr.type
+  if (o.type !== null && !isCastSupported(o.type, to)) {
+    throw new StatementError(
+      `Invalid Select: Cast of ${formatSqlType(o.type)} to ${formatSqlType(to)} is not supported`,
+    )
+  }
+  const from = o.type
+  return { type: to, evaluate: (row) => castValue(o.evaluate(row), from, to) }
 }
 
 function compileLiteral(expr: Expression & { kind: 'literal' }): Compiled {
@@ -337,355 +214,8 @@ function compileSubscript(
   )
 }
 
-/** Java int arithmetic wraps at 32 bits. */
-function wrapInt(n: number): number {
-  return n | 0
-}
-
-function compileArithmetic(
-  op: '+' | '-' | '*' | '/' | '%',
-  l: Compiled,
-  r: Compiled,
-  expr: Expression,
-): Compiled {
-  if (l.type === null || r.type === null) {
-    const name = (t: SqlType | null): string => (t === null ? 'null' : formatSqlType(t))
-    throw new StatementError(
-      `Error processing expression: ${formatExpression(expr)}. Arithmetic on types ${name(l.type)} and ${name(r.type)} are not supported.`,
-    )
-  }
-  const lt = l.type ?? r.type ?? INTEGER
-  const rt = r.type ?? l.type ?? INTEGER
-  const type = arithmeticResultType(op, lt, rt)
-  if (type === undefined) {
-    throw new StatementError(
-      `Error processing expression: ${formatExpression(expr)}. Unsupported arithmetic types. ${formatSqlType(lt)} ${formatSqlType(rt)}`,
-    )
-  }
-  const le = l.evaluate
-  const re = r.evaluate
-  if (type.kind === 'STRING') {
-    return {
-      type,
-      evaluate: (row) => {
-        const a = le(row)
-        const b = re(row)
-        return a === null || b === null ? null : (a as string) + (b as string)
-      },
-    }
-  }
-  if (type.kind === 'DECIMAL') {
-    const precision = type.precision
-    const scale = type.scale
-    const toDec = (v: unknown, t: SqlType): Decimal =>
-      isDecimal(v)
-        ? v
-        : t.kind === 'DOUBLE'
-          ? Decimal.fromNumber(v as number)
-          : Decimal.fromInteger(v as number)
-    return {
-      type,
-      evaluate: (row) => {
-        const a = le(row)
-        const b = re(row)
-        if (a === null || b === null) return null
-        const x = toDec(a, lt)
-        const y = toDec(b, rt)
-        let result: Decimal
-        switch (op) {
-          case '+':
-            result = x.add(y)
-            break
-          case '-':
-            result = x.subtract(y)
-            break
-          case '*':
-            result = x.multiply(y)
-            break
-          case '/':
-            if (y.signum() === 0) return null
-            result = x.divide(y, scale)
-            break
-          case '%':
-            if (y.signum() === 0) return null
-            result = x.remainder(y)
-            break
-        }
-        return fitDecimal(result, precision, scale)
-      },
-    }
-  }
-  const isInt = type.kind === 'INTEGER'
-  const isLong = type.kind === 'BIGINT'
-  const toNum = (v: unknown): number => (isDecimal(v) ? v.toNumber() : (v as number))
-  return {
-    type,
-    evaluate: (row) => {
-      const a = le(row)
-      const b = re(row)
-      if (a === null || b === null) return null
-      const x = toNum(a)
-      const y = toNum(b)
-      switch (op) {
-        case '+':
-          return isInt ? wrapInt(x + y) : x + y
-        case '-':
-          return isInt ? wrapInt(x - y) : x - y
-        case '*':
-          return isInt ? Math.imul(x, y) : x * y
-        case '/':
-          if (isInt || isLong) return y === 0 ? null : Math.trunc(x / y)
-          return x / y
-        case '%':
-          if (isInt || isLong) return y === 0 ? null : x % y
-          return x % y
-      }
-    },
-  }
-}
-
-/**
- * IN lists: literals are converted to the operand's type (`'4.000'` for an INT, `10` for a STRING,
- * `'y'` for a BOOLEAN); other expressions must already be comparable.
- */
-function coerceInItem(operand: Compiled, expr: Expression, item: Compiled): Compiled {
-  const target = operand.type
-  if (target === null || item.type === null) return item
-  if (isComparable(target, item.type) && !(target.kind === 'STRING') === !(item.type.kind === 'STRING'))
-    return item
-  if (item.literal !== undefined) {
-    const value = item.literal.value
-    const constant = (v: unknown): Compiled => ({ type: target, evaluate: () => v, literal: { value: v } })
-    const invalid = (): never => {
-      throw new StatementError(
-        `Invalid Predicate: invalid input syntax for type ${formatSqlType(target)}: "${String(value)}".`,
-      )
-    }
-    if (target.kind === 'STRING') return constant(valueToString(value, item.type))
-    if (typeof value === 'string') {
-      if (isNumeric(target)) {
-        const n = Number(value.trim())
-        if (value.trim() === '' || Number.isNaN(n)) return invalid()
-        return constant(castValue(value, { kind: 'STRING' }, target))
-      }
-      if (target.kind === 'BOOLEAN') {
-        const lower = value.trim().toLowerCase()
-        if (lower === '') return invalid()
-        if ('true'.startsWith(lower) || 'yes'.startsWith(lower)) return constant(true)
-        if ('false'.startsWith(lower) || 'no'.startsWith(lower)) return constant(false)
-        return invalid()
-      }
-    }
-  }
-  if (isComparable(target, item.type)) return item
-  throw new StatementError(
-    `Invalid Predicate: operator does not exist: ${formatSqlType(target)} = ${formatSqlType(item.type)} (${formatExpression(expr)})\nHint: You might need to add explicit type casts.`,
-  )
-}
-
-function typeName(t: SqlType | null): string {
-  return t === null ? 'NULL' : formatSqlType(t)
-}
-
-function isComparable(a: SqlType, b: SqlType): boolean {
-  if (isNumeric(a) && isNumeric(b)) return true
-  if (a.kind === b.kind) return true
-  const times = ['TIMESTAMP', 'DATE', 'TIME']
-  if (a.kind === 'STRING' && times.includes(b.kind)) return true
-  if (b.kind === 'STRING' && times.includes(a.kind)) return true
-  return false
-}
-
-function checkComparable(a: Compiled, b: Compiled, op: string, expr: Expression): void {
-  if (a.type === null || b.type === null) return
-  if (!isComparable(a.type, b.type)) {
-    throw new StatementError(
-      `Error in WHERE expression: Cannot compare ${formatExpression(expr)} (${typeName(a.type)}) to (${typeName(b.type)}) with ${op}.`,
-    )
-  }
-}
-
-const TIME_BOUNDS = new Set(['WINDOWSTART', 'WINDOWEND', 'ROWTIME'])
-
-/** `WINDOWSTART >= '2020-02-23T23:45'`: a text literal compared with a time bound becomes epoch ms. */
-function timeBoundOperands(
-  expr: Expression & { kind: 'comparison' },
-  l: Compiled,
-  r: Compiled,
-): [Compiled, Compiled] {
-  const isBound = (e: Expression): boolean => e.kind === 'column' && TIME_BOUNDS.has(e.name)
-  const asTime = (c: Compiled): Compiled => {
-    const ms = parseTimestampLiteral(String(c.literal?.value))
-    return { type: BIGINT, evaluate: () => ms, literal: { value: ms } }
-  }
-  if (isBound(expr.left) && r.type?.kind === 'STRING' && r.literal !== undefined) return [l, asTime(r)]
-  if (isBound(expr.right) && l.type?.kind === 'STRING' && l.literal !== undefined) return [asTime(l), r]
-  return [l, r]
-}
-
-const OPERATOR_NAMES: Readonly<Record<string, string>> = {
-  '=': 'EQUAL',
-  '<>': 'NOT_EQUAL',
-  '<': 'LESS_THAN',
-  '<=': 'LESS_THAN_OR_EQUAL',
-  '>': 'GREATER_THAN',
-  '>=': 'GREATER_THAN_OR_EQUAL',
-  'IS DISTINCT FROM': 'IS_DISTINCT_FROM',
-  'IS NOT DISTINCT FROM': 'IS_NOT_DISTINCT_FROM',
-}
-
-function compileComparison(expr: Expression & { kind: 'comparison' }, l: Compiled, r: Compiled): Compiled {
-  if (l.type === null && r.type === null && !expr.op.includes('DISTINCT')) {
-    throw new StatementError(`Comparison with NULL not supported: NULL ${expr.op} NULL`)
-  }
-  if (l.type !== null && r.type !== null && !isComparable(l.type, r.type)) {
-    throw new StatementError(
-      `Cannot compare ${formatExpression(expr.left)} (${typeName(l.type)}) to ${formatExpression(expr.right)} (${typeName(r.type)}) with ${OPERATOR_NAMES[expr.op]}.`,
-    )
-  }
-  for (const side of [l, r]) {
-    const k = side.type?.kind
-    if (
-      (k === 'ARRAY' || k === 'MAP' || k === 'STRUCT') &&
-      expr.op !== '=' &&
-      expr.op !== '<>' &&
-      !expr.op.includes('DISTINCT')
-    ) {
-      throw new StatementError(
-        `Cannot compare ${formatExpression(expr.left)} (${typeName(l.type)}) to ${formatExpression(expr.right)} (${typeName(r.type)}) with ${OPERATOR_NAMES[expr.op]}.`,
-      )
-    }
-  }
-  const le = l.evaluate
-  const re = r.evaluate
-  const op = expr.op
-  if (op === 'IS DISTINCT FROM' || op === 'IS NOT DISTINCT FROM') {
-    const distinct = op === 'IS DISTINCT FROM'
-    return {
-      type: BOOLEAN,
-      evaluate: (row) => {
-        const a = le(row)
-        const b = re(row)
-        const same = a === null || b === null ? a === b : valuesEqual(a, b)
-        return same !== distinct
-      },
-    }
-  }
-  return {
-    type: BOOLEAN,
-    evaluate: (row) => {
-      const a = le(row)
-      const b = re(row)
-      // ksqlDB's generated code answers false (not NULL) when either side is null.
-      if (a === null || b === null) return false
-      switch (op) {
-        case '=':
-          return valuesEqual(a, b)
-        case '<>':
-          return !valuesEqual(a, b)
-        case '<':
-          return compareValues(a, b) < 0
-        case '<=':
-          return compareValues(a, b) <= 0
-        case '>':
-          return compareValues(a, b) > 0
-        case '>=':
-          return compareValues(a, b) >= 0
-      }
-    },
-  }
-}
-
-function requireBoolean(c: Compiled, expr: Expression): void {
-  if (c.type !== null && c.type.kind !== 'BOOLEAN') {
-    throw new StatementError(
-      `Type mismatch: ${formatExpression(expr)} is ${formatSqlType(c.type)}, expected BOOLEAN`,
-    )
-  }
-}
-
-/** SQL LIKE → anchored RegExp: `%` any run, `_` one char, optional escape character. */
-export function likeToRegExp(pattern: string, escape: string | null): RegExp {
-  let source = ''
-  for (let i = 0; i < pattern.length; i++) {
-    const ch = pattern[i] as string
-    if (escape !== null && ch === escape && i + 1 < pattern.length) {
-      source += (pattern[++i] as string).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-    } else if (ch === '%') source += '[\\s\\S]*'
-    else if (ch === '_') source += '[\\s\\S]'
-    else source += ch.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
-  }
-  return new RegExp(`^${source}$`, 'u')
-}
-
-function compileLike(expr: Expression & { kind: 'like' }, o: Compiled, p: Compiled): Compiled {
-  const negated = expr.negated
-  const escape = expr.escape
-  if (p.literal !== undefined && typeof p.literal.value === 'string') {
-    const regex = likeToRegExp(p.literal.value, escape)
-    return {
-      type: BOOLEAN,
-      evaluate: (row) => {
-        const v = o.evaluate(row)
-        return v === null ? null : regex.test(v as string) !== negated
-      },
-    }
-  }
-  return {
-    type: BOOLEAN,
-    evaluate: (row) => {
-      const v = o.evaluate(row)
-      const pat = p.evaluate(row)
-      if (v === null || pat === null) return null
-      return likeToRegExp(pat as string, escape).test(v as string) !== negated
-    },
-  }
-}
-
-function commonType(types: readonly (SqlType | null)[]): SqlType | null {
-  let result: SqlType | null = null
-  for (const t of types) {
-    if (t === null) continue
-    if (result === null) result = t
-    else if (isNumeric(result) && isNumeric(t)) result = widerNumeric(result, t)
-  }
-  return result
-}
-
-/**
- * Constructor elements share one type: text literals are converted to the type the other elements
- * agree on (`ARRAY[1, '2']` is ARRAY<INTEGER>); null when every element is NULL.
- */
-function unifyLiterals(items: readonly Compiled[], suffix = ''): { type: SqlType | null; items: Compiled[] } {
-  const isText = (i: Compiled): boolean => i.literal !== undefined && i.type?.kind === 'STRING'
-  const type =
-    commonType(items.filter((i) => !isText(i)).map((i) => i.type)) ?? commonType(items.map((i) => i.type))
-  if (type === null || type.kind === 'STRING') return { type, items: [...items] }
-  return {
-    type,
-    items: items.map((i) => {
-      if (!isText(i)) return i
-      const text = String(i.literal?.value)
-      let value: unknown
-      if (isNumeric(type) && text.trim() !== '' && !Number.isNaN(Number(text)))
-        value = castValue(text, STRING, type)
-      else if (type.kind === 'BOOLEAN' && /^(true|false)$/i.test(text.trim()))
-        value = text.trim().toLowerCase() === 'true'
-      else
-        throw new StatementError(`invalid input syntax for type ${formatSqlType(type)}: "${text}"${suffix}`)
-      return { type, evaluate: () => value, literal: { value } }
-    }),
-  }
-}
-
-function coerceTo(value: unknown, from: SqlType | null, to: SqlType): unknown {
-  if (value === null || from === null || from.kind === to.kind) return value
-  if (isNumeric(from) && isNumeric(to)) return castValue(value, from, to)
-  return value
-}
-
 function compileCase(expr: Expression & { kind: 'case' }, scope: CompileScope): Compiled {
-  const c = (e: Expression): Compiled => compileExpression(e, scope)
+  const c: CompileChild = (e) => compileExpression(e, scope)
   const operand = expr.operand === null ? null : c(expr.operand)
   const whens = expr.whens.map((w) => ({ when: c(w.when), then: c(w.then) }))
   const otherwise = expr.otherwise === null ? null : c(expr.otherwise)

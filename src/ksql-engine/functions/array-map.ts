@@ -22,6 +22,10 @@ function extremeOf(values: readonly unknown[], sign: 1 | -1): unknown {
 }
 
 export function arrayMapFunctions(): ScalarFunction[] {
+  return [...arrayFunctions(), ...mapFunctions()]
+}
+
+function arrayFunctions(): ScalarFunction[] {
   return [
     defineScalar('ARRAY_LENGTH', [
       { params: [ARR], returns: INTEGER, build: () => nullSafe(([a]) => arr(a).length) },
@@ -109,6 +113,11 @@ export function arrayMapFunctions(): ScalarFunction[] {
             a == null ? null : joinArray(arr(a), (d as string | null) ?? ''),
       },
     ]),
+  ]
+}
+
+function mapFunctions(): ScalarFunction[] {
+  return [
     defineScalar('MAP_KEYS', [
       {
         params: [P.mapOf(P.t(STRING), T)],

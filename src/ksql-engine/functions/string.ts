@@ -125,6 +125,10 @@ export function cachedRegex(pattern: string, flags: string): RegExp {
 }
 
 export function stringFunctions(): ScalarFunction[] {
+  return [...concatAndSliceFunctions(), ...caseTrimSplitPadFunctions(), ...patternHashFunctions()]
+}
+
+function concatAndSliceFunctions(): ScalarFunction[] {
   return [
     defineScalar('CONCAT', [
       {
@@ -198,6 +202,11 @@ export function stringFunctions(): ScalarFunction[] {
           ),
       },
     ]),
+  ]
+}
+
+function caseTrimSplitPadFunctions(): ScalarFunction[] {
+  return [
     defineScalar('UCASE', [
       { params: [S], returns: STRING, build: () => nullSafe(([s]) => str(s).toUpperCase()) },
     ]),
@@ -271,6 +280,11 @@ export function stringFunctions(): ScalarFunction[] {
     defineScalar('INITCAP', [
       { params: [S], returns: STRING, build: () => nullSafe(([s]) => initcap(str(s))) },
     ]),
+  ]
+}
+
+function patternHashFunctions(): ScalarFunction[] {
+  return [
     defineScalar('REGEXP_REPLACE', [
       {
         params: [S, S, S],

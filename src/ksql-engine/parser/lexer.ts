@@ -85,29 +85,10 @@ export function tokenize(sql: string, startLine = 1, startColumn = 0): Token[] {
       continue
     }
     if (/[0-9]/.test(c) || (c === '.' && /[0-9]/.test(sql[i + 1] ?? ''))) {
-      while (i < sql.length && /[0-9]/.test(sql[i] as string)) i++
-      // ksqlDB accepts identifiers that start with digits (`1R`), but not exponents (`1E5`).
-      if (/[A-Za-z_]/.test(sql[i] ?? '') && !/^[eE][-+]?[0-9]/.test(sql.slice(i, i + 3))) {
-        while (i < sql.length && /[A-Za-z0-9_$@]/.test(sql[i] as string)) i++
-        push('ident', sql.slice(start, i).toUpperCase(), start, startLine, startCol)
-        continue
-      }
-      let type: TokenType = 'integer'
-      if (sql[i] === '.' && /[0-9]/.test(sql[i + 1] ?? '')) {
-        type = 'decimal'
-        i++
-        while (i < sql.length && /[0-9]/.test(sql[i] as string)) i++
-      } else if (sql[i] === '.' && !/[A-Za-z_]/.test(sql[i + 1] ?? '')) {
-        type = 'decimal'
-        i++
-      }
-      if ((sql[i] === 'E' || sql[i] === 'e') && /[-+0-9]/.test(sql[i + 1] ?? '')) {
-        type = 'double'
-        i++
-        if (sql[i] === '+' || sql[i] === '-') i++
-        while (i < sql.length && /[0-9]/.test(sql[i] as string)) i++
-      }
-      push(type, sql.slice(start, i), start, startLine, startCol)
+      const number = scanNumber(sql, start)
+      i = number.end
+      const text = sql.slice(start, i)
+      push(number.type, number.type === 'ident' ? text.toUpperCase() : text, start, startLine, startCol)
       continue
     }
     if (c === "'") {
@@ -165,4 +146,31 @@ export function tokenize(sql: string, startLine = 1, startColumn = 0): Token[] {
   }
   tokens.push({ type: 'eof', text: '<EOF>', raw: '', offset: sql.length, line, column: i - lineStart })
   return tokens
+}
+
+/** The token a number starts at `start`: an integer, decimal or double, or an identifier such as `1R`. */
+function scanNumber(sql: string, start: number): { type: TokenType; end: number } {
+  let i = start
+  while (i < sql.length && /[0-9]/.test(sql[i] as string)) i++
+  // ksqlDB accepts identifiers that start with digits (`1R`), but not exponents (`1E5`).
+  if (/[A-Za-z_]/.test(sql[i] ?? '') && !/^[eE][-+]?[0-9]/.test(sql.slice(i, i + 3))) {
+    while (i < sql.length && /[A-Za-z0-9_$@]/.test(sql[i] as string)) i++
+    return { type: 'ident', end: i }
+  }
+  let type: TokenType = 'integer'
+  if (sql[i] === '.' && /[0-9]/.test(sql[i + 1] ?? '')) {
+    type = 'decimal'
+    i++
+    while (i < sql.length && /[0-9]/.test(sql[i] as string)) i++
+  } else if (sql[i] === '.' && !/[A-Za-z_]/.test(sql[i + 1] ?? '')) {
+    type = 'decimal'
+    i++
+  }
+  if ((sql[i] === 'E' || sql[i] === 'e') && /[-+0-9]/.test(sql[i + 1] ?? '')) {
+    type = 'double'
+    i++
+    if (sql[i] === '+' || sql[i] === '-') i++
+    while (i < sql.length && /[0-9]/.test(sql[i] as string)) i++
+  }
+  return { type, end: i }
 }

@@ -1,5 +1,6 @@
 import type { Expression, JoinClause, JoinWithin, Query, SelectItem, WindowSpec } from './ast.ts'
 import { ExpressionParser } from './expression-parser.ts'
+import { TIME_UNITS } from '../../shared/time-units.ts'
 
 const RESERVED_AFTER_EXPRESSION = new Set([
   'FROM',
@@ -35,19 +36,6 @@ const RESERVED_AFTER_EXPRESSION = new Set([
   'SELECT',
   'CROSS',
 ])
-
-const TIME_UNITS: Readonly<Record<string, number>> = {
-  MILLISECOND: 1,
-  MILLISECONDS: 1,
-  SECOND: 1000,
-  SECONDS: 1000,
-  MINUTE: 60_000,
-  MINUTES: 60_000,
-  HOUR: 3_600_000,
-  HOURS: 3_600_000,
-  DAY: 86_400_000,
-  DAYS: 86_400_000,
-}
 
 /** SELECT queries: projection, FROM with joins, WHERE, WINDOW, GROUP BY, PARTITION BY, EMIT, LIMIT. */
 export class QueryParser extends ExpressionParser {

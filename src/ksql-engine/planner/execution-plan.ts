@@ -102,6 +102,18 @@ export type ExecutionStep =
       readonly graceMs: number
       readonly schema: LogicalSchema
     }
+  /**
+   * Foreign-key table-table join (Kafka Streams' KTable-KTable FK join): the left table's rows
+   * subscribe to the right row whose key is `foreignKey` (over the left row); stores hold the left
+   * rows, the right rows and the subscriptions per foreign key. Results are keyed by the left key.
+   */
+  | {
+      readonly kind: 'foreignKeyJoinV1'
+      readonly joinType: 'INNER' | 'LEFT'
+      readonly right: SourceStep
+      readonly foreignKey: Expression
+      readonly schema: LogicalSchema
+    }
   | {
       readonly kind: 'aggregateV1'
       readonly groupBy: readonly Expression[]

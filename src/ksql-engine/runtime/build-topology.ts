@@ -18,8 +18,9 @@ import { createSourceOperator } from './operators/source-operator.ts'
 import { createStreamTableJoinOperator } from './operators/stream-table-join-operator.ts'
 import { createTableTableJoinOperator } from './operators/table-table-join-operator.ts'
 import { createStreamStreamJoinOperator } from './operators/stream-stream-join-operator.ts'
-import { isJoinStep } from '../planner/plan-topics.ts'
 import { sideWidth } from './operators/join-row.ts'
+import { createForeignKeyJoinOperator } from './operators/foreign-key-join-operator.ts'
+import { isJoinStep } from '../planner/join-steps.ts'
 
 /**
  * Compiles an execution plan into a record handler: source → steps → terminal. Column layouts are
@@ -71,8 +72,12 @@ export function buildTopology(
     })
   }
 
-  // Records of a join's other side go to that join's store, not through the source.
-  const sideInputs = new Map<string, (record: StoredRecord) => void>()
+  // Records of a join's other side go to that join's store, not through the source (a source
+  // joined twice feeds both joins).
+  const sideInputs = new Map<string, ((record: StoredRecord) => void)[]>()
+  const addSideInput = (topic: string, input: (record: StoredRecord) => void): void => {
+    sideInputs.set(topic, [...(sideInputs.get(topic) ?? []), input])
+  }
   let next: Downstream = terminal
   for (let i = plan.steps.length - 1; i >= 0; i--) {
     const step = plan.steps[i] as ExecutionStep
@@ -81,7 +86,11 @@ export function buildTopology(
   }
   const main = createSourceOperator(source, context, next)
   if (sideInputs.size === 0) return main
-  return (record) => (sideInputs.get(record.topic) ?? main)(record)
+  return (record) => {
+    const inputs = sideInputs.get(record.topic)
+    if (inputs === undefined) main(record)
+    else for (const input of inputs) input(record)
+  }
 
   function buildStep(
     step: ExecutionStep,
@@ -119,7 +128,7 @@ export function buildTopology(
         return createProjectOperator(step.keyColumns, step.valueColumns, scopeFor(l), context, downstream)
       case 'streamTableJoinV1': {
         const join = createStreamTableJoinOperator(step, scopeFor(l), context, downstream)
-        sideInputs.set(step.right.topic, join.tableRecord)
+        addSideInput(step.right.topic, join.tableRecord)
         return join.stream
       }
       case 'streamStreamJoinV1': {
@@ -132,54 +141,27 @@ export function buildTopology(
         const join = createStreamStreamJoinOperator(
           step,
           { left: scopeFor(l), right: rightScope },
-          { left: sideWidth(source), right: sideWidth(right) },
+          { left: joinedWidth(l.slots, inputKeyNames) + (l.windowBounds ? 2 : 0), right: sideWidth(right) },
           context,
           downstream,
         )
-        sideInputs.set(right.topic, join.rightRecord)
+        addSideInput(right.topic, join.rightRecord)
         return join.left
       }
       case 'tableTableJoinV1': {
-        const leftWidth = sideWidth(source)
+        const leftWidth = joinedWidth(l.slots, inputKeyNames) + (l.windowBounds ? 2 : 0)
         const join = createTableTableJoinOperator(step, leftWidth, context, downstream)
-        sideInputs.set(step.right.topic, join.rightRecord)
+        addSideInput(step.right.topic, join.rightRecord)
+        return join.left
+      }
+      case 'foreignKeyJoinV1': {
+        const leftWidth = joinedWidth(l.slots, inputKeyNames)
+        const join = createForeignKeyJoinOperator(step, scopeFor(l), leftWidth, context, downstream)
+        addSideInput(step.right.topic, join.rightRecord)
         return join.left
       }
       case 'aggregateV1': {
-        const input = scopeFor(l)
-        const groupTypes = step.groupBy.map((g) => compileExpression(g, input).type)
-        const aggTypes = step.aggregates.map((call) => {
-          const fn = context.functions.aggregate(call.name)
-          const args = call.args.map((a) => compileExpression(a, input))
-          const r = fn?.resolve(
-            args.map((a) =>
-              a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type },
-            ),
-          )
-          return r?.ok === true ? r.value.returnType : null
-        })
-        const groupKeys = step.groupBy.map(expressionKey)
-        const aggKeys = step.aggregates.map((c) =>
-          expressionKey({ kind: 'call', name: c.name, args: c.args, star: c.star }),
-        )
-        const output = scopeOverSlots(l.slots, {
-          functions: context.functions,
-          qualifiers,
-          windowBounds: true,
-          substitute: (e) => {
-            const k = expressionKey(e)
-            const gi = groupKeys.indexOf(k)
-            if (gi >= 0) return { type: groupTypes[gi] ?? null, evaluate: (row) => row.key[gi] ?? null }
-            if (e.kind === 'call' && context.functions.isAggregate(e.name)) {
-              const ai = aggKeys.indexOf(k)
-              return {
-                type: (aggTypes[ai] ?? null) as SqlType | null,
-                evaluate: (row) => (row.value === null ? null : (row.value[ai] ?? null)),
-              }
-            }
-            return undefined
-          },
-        })
+        const { input, output } = aggregateScopes(step, scopeFor(l), l.slots, context, qualifiers)
         return createAggregateOperator(
           step,
           { input, output },
@@ -192,6 +174,48 @@ export function buildTopology(
         return assertNever(step, 'execution step')
     }
   }
+}
+
+/** The aggregate step's scopes: its input rows, and its output (grouping keys and aggregate results). */
+function aggregateScopes(
+  step: ExecutionStep & { kind: 'aggregateV1' },
+  input: CompileScope,
+  slots: readonly ColumnSlot[],
+  context: OperatorContext,
+  qualifiers: readonly string[],
+): { input: CompileScope; output: CompileScope } {
+  const groupTypes = step.groupBy.map((g) => compileExpression(g, input).type)
+  const aggTypes = step.aggregates.map((call) => {
+    const fn = context.functions.aggregate(call.name)
+    const args = call.args.map((a) => compileExpression(a, input))
+    const r = fn?.resolve(
+      args.map((a) => (a.literal !== undefined ? { type: a.type, literal: a.literal } : { type: a.type })),
+    )
+    return r?.ok === true ? r.value.returnType : null
+  })
+  const groupKeys = step.groupBy.map(expressionKey)
+  const aggKeys = step.aggregates.map((c) =>
+    expressionKey({ kind: 'call', name: c.name, args: c.args, star: c.star }),
+  )
+  const output = scopeOverSlots(slots, {
+    functions: context.functions,
+    qualifiers,
+    windowBounds: true,
+    substitute: (e) => {
+      const k = expressionKey(e)
+      const gi = groupKeys.indexOf(k)
+      if (gi >= 0) return { type: groupTypes[gi] ?? null, evaluate: (row) => row.key[gi] ?? null }
+      if (e.kind === 'call' && context.functions.isAggregate(e.name)) {
+        const ai = aggKeys.indexOf(k)
+        return {
+          type: (aggTypes[ai] ?? null) as SqlType | null,
+          evaluate: (row) => (row.value === null ? null : (row.value[ai] ?? null)),
+        }
+      }
+      return undefined
+    },
+  })
+  return { input, output }
 }
 
 function nextLayout(
@@ -229,6 +253,8 @@ function nextLayout(
     case 'streamStreamJoinV1':
       // Windowed sources join on the windowed key: the joined rows keep the window.
       return { slots: slotsOf(step.schema), windowBounds: step.right.window !== null }
+    case 'foreignKeyJoinV1':
+      return { slots: slotsOf(step.schema), windowBounds: false }
     case 'projectV1':
     case 'aggregateV1':
       return layout
@@ -244,4 +270,9 @@ function referencesOnly(expr: Expression, names: readonly string[]): boolean {
     if (e.kind === 'column' && !names.includes(e.name)) only = false
   })
   return only
+}
+
+/** Columns a join step copies from each incoming row: its values, time, partition, offset and key. */
+function joinedWidth(slots: readonly ColumnSlot[], keyNames: readonly string[]): number {
+  return valueWidthOf(slots) + 3 + keyNames.length
 }

@@ -7,7 +7,7 @@ import { StatementError } from '../expression/statement-error.ts'
 import type { Statement } from '../parser/ast.ts'
 import { formatExpression } from '../parser/format-sql.ts'
 import type { SinkStep } from '../planner/execution-plan.ts'
-import { partitionForKey } from '../runtime/murmur2.ts'
+import { partitionForKey } from '../../shared/murmur2-partition.ts'
 import { createKeyCodec, createValueCodec } from '../runtime/record-serdes.ts'
 import {
   partitionsOf,

@@ -5,7 +5,10 @@ import { fileURLToPath } from 'node:url'
 import type { LoadedConfig } from '../../config/load-config.ts'
 import { DipError } from '../../shared/errors.ts'
 import type { CommandResult, CommandRunner } from '../command-runner.ts'
-import { kafkaProbe, ksqldbProbe, mysqlProbe, waitUntilHealthy, type Probe } from '../health.ts'
+import { waitUntilHealthy, type Probe } from '../health.ts'
+import { kafkaProbe } from '../../kafka/kafka-probes.ts'
+import { ksqldbProbe } from '../../ksql-client/ksql-probe.ts'
+import { mysqlProbe } from '../../mysql/mysql-probe.ts'
 import { ksqlCredentials } from '../../ksql-client/ksql-auth.ts'
 import {
   SERVICE_NAMES,
@@ -40,7 +43,7 @@ export type StreamLines = (
 export interface DockerStackOptions {
   readonly loaded: LoadedConfig
   readonly runner: CommandRunner
-  /** Health probes per service; default: the network probes of src/stack/health.ts. */
+  /** Health probes per service; default: the network probes of the adapters (kafka/, mysql/, ksql-client/). */
   readonly probes?: Readonly<Record<ServiceName, Probe>>
   readonly streamLines?: StreamLines
   readonly templatePath?: string

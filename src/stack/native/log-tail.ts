@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs'
 import { open } from 'node:fs/promises'
 import type { LogsOptions } from '../stack-driver.ts'
-import { sleep } from './processes.ts'
+import { sleep } from '../../shared/sleep.ts'
 
 /** The last `count` lines of a log file ('' when it does not exist): for error messages and `dip logs`. */
 export function tailFile(path: string, count: number): string[] {

@@ -3,14 +3,10 @@ import { rm } from 'node:fs/promises'
 import { DipError } from '../../shared/errors.ts'
 import type { LoadedConfig } from '../../config/load-config.ts'
 import type { CommandRunner } from '../command-runner.ts'
-import {
-  ksqldbProbe,
-  kafkaCoordinatorsProbe,
-  kafkaProbe,
-  mysqlProbe,
-  waitUntilHealthy,
-  type ProbeResult,
-} from '../health.ts'
+import { waitUntilHealthy, type ProbeResult } from '../health.ts'
+import { kafkaCoordinatorsProbe, kafkaProbe } from '../../kafka/kafka-probes.ts'
+import { ksqldbProbe } from '../../ksql-client/ksql-probe.ts'
+import { mysqlProbe } from '../../mysql/mysql-probe.ts'
 import { ksqlCredentials } from '../../ksql-client/ksql-auth.ts'
 import { findProvisionedKafka, kafkaRuntime, notProvisionedError } from '../provision/kafka-provision.ts'
 import type {

@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process'
 import { closeSync, existsSync, openSync, readdirSync, readFileSync } from 'node:fs'
 import { mkdir, rm, writeFile } from 'node:fs/promises'
 import { dirname } from 'node:path'
+import { sleep } from '../../shared/sleep.ts'
 
 /**
  * Long-lived service processes of the native stack: spawned detached (they outlive `dip up`),
@@ -130,8 +131,4 @@ function readProc(path: string): string | undefined {
   } catch {
     return undefined
   }
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
 }

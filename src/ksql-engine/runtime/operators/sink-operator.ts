@@ -1,7 +1,7 @@
 import { isNullKey, type Row, type WindowBounds } from '../../expression/row.ts'
 import type { SinkStep } from '../../planner/execution-plan.ts'
 import type { InMemoryTopics } from '../in-memory-topics.ts'
-import { partitionForKey } from '../murmur2.ts'
+import { partitionForKey } from '../../../shared/murmur2-partition.ts'
 import { createKeyCodec, createValueCodec } from '../record-serdes.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 import { parseTimestampText } from './parse-timestamp-text.ts'

@@ -12,9 +12,10 @@ import type {
   LakeSummary,
   LakeTopicSummary,
   PartitionState,
-} from './consume-lake-types.ts'
-import { STREAM_PROGRESS_MS } from './consume-lake-types.ts'
-import { formatBytes } from './produce.ts'
+} from './lake-job-types.ts'
+import { STREAM_PROGRESS_MS } from './lake-job-types.ts'
+import { formatBytes } from '../shared/format-bytes.ts'
+import { sleep } from '../shared/sleep.ts'
 
 const COMMIT_INTERVAL_MS = 60_000
 const RETRY_DELAY_MS = 1000
@@ -207,7 +208,7 @@ export async function sinkFeeds(
           `${error.message}; reconnecting to Kafka in ${delayMs / 1000} s (attempt ${attempt + 1})`,
         )
         await source.close().catch(() => undefined)
-        await new Promise((resolve) => setTimeout(resolve, delayMs))
+        await sleep(delayMs)
         source = newSource()
       }
     }

@@ -1,7 +1,7 @@
 /**
  * Kafka's default partitioner for keyed records: murmur2 of the key bytes, made positive, modulo the
  * partition count (org.apache.kafka.common.utils.Utils.murmur2 / toPositive). The in-memory broker
- * uses it so keys land on the same partitions as with a real broker and Java clients.
+ * and the engine's sinks use it so keys land on the same partitions as with Java clients.
  */
 export function partitionForKey(key: Uint8Array, partitionCount: number): number {
   return (murmur2(key) & 0x7fffffff) % partitionCount

@@ -1,4 +1,4 @@
-import type { Reporter } from '../cli/reporter.ts'
+import type { Reporter } from '../app/reporter.ts'
 import type { FeedConfig } from '../config/config-schema.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'

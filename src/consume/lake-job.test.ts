@@ -2,12 +2,12 @@ import { mkdtemp, readdir, rm, unlink } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import { createReporter } from '../cli/reporter.ts'
+import { createReporter } from '../app/reporter.ts'
 import { createInMemoryBroker, type InMemoryBroker } from '../kafka/in-memory-broker.ts'
 import { KsqlRequestError } from '../ksql-client/ksql-error.ts'
 import { DipError } from '../shared/errors.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
-import { consumeLake, type LakePlan } from './consume-lake.ts'
+import { consumeLake, type LakePlan } from './lake-job.ts'
 
 const quiet = () => {
   const sink = { write: () => true } as unknown as NodeJS.WritableStream
