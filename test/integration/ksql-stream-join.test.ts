@@ -167,8 +167,10 @@ afterAll(async () => {
 
 describe('stream-stream JOIN WITHIN on Kafka', () => {
   // Twelve hours of events: with the window's default retention (one day) nothing expires, so the
-  // result does not depend on how the two topics' records interleave.
-  const events = generateTransactions({ count: 300, seed: 41, spreadDays: 0.5 })
+  // result does not depend on how the two topics' records interleave. They end 4 hours ago: records
+  // older than the broker's retention (7 days) would be deleted before they are read, and it refuses
+  // timestamps more than an hour ahead (logins go up to 3 hours after a transaction).
+  const events = generateTransactions({ count: 300, seed: 41, spreadDays: 0.5, now: Date.now() - 4 * HOUR })
   const logins = loginsFor(events, 'a')
   const laterLogins = loginsFor(events.slice(1), 'b')
 
