@@ -57,6 +57,26 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_SHELL] }] },
   },
   {
+    // A command reads its context, calls cores and prints: what two commands share is a core.
+    files: ['src/commands/**/*.ts'],
+    ignores: ['src/commands/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            ...ADAPTERS_ONLY,
+            NOT_THE_SHELL,
+            {
+              group: ['./*'],
+              message: 'A command imports no other command: move what they share into a core.',
+            },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Lab and orchestration cores and the Beam jobs call cores, never a command.
     files: ['src/lab/**/*.ts', 'src/consume/**/*.ts', 'src/beam/**/*.ts', 'src/app/**/*.ts'],
     rules: {

@@ -11,6 +11,8 @@ export default defineConfig({
           name: 'unit',
           include: ['src/**/*.test.ts', 'test/unit/**/*.test.ts', 'test/conformance/**/*.test.ts'],
           environment: 'node',
+          // A loaded CI machine can take seconds for the data-heavy cases; timing is never what a unit test checks.
+          testTimeout: 30_000,
         },
       },
       {

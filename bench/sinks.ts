@@ -61,6 +61,12 @@ export const SINK_BENCH_EXTENSIONS: SinkBenchExtension[] = [
             note: `Beam direct runner; ${result.rows} rows x ${result.columns} columns; ${result.sinkProcessRecordsPerSecond}/s spawn to exit; ${stageNote(result.stages)}`,
           },
           {
+            name: 'dip consume warehouse --batch --runner flink',
+            recordsPerSecond: result.flinkRecordsPerSecond,
+            peakRssMb: result.flinkPeakRssMb,
+            note: `Beam Flink runner ([local]), job server start included; peak RSS is dip's, not the JVM's; ${stageNote(result.flinkStages)}`,
+          },
+          {
             name: 'dip consume warehouse --batch --runner dip',
             recordsPerSecond: result.loopRecordsPerSecond,
             peakRssMb: result.loopPeakRssMb,
@@ -99,6 +105,9 @@ export interface SinksBenchResult {
     /** The Beam pipeline (direct runner) / dip's own loop, same batch, same run (goal ≥ 0.5). */
     readonly lakeBeamVsDipLoop: number | null
     readonly warehouseBeamVsDipLoop: number | null
+    /** The same pipeline on Flink (`--runner flink`, embedded Flink) / dip's own loop. */
+    readonly lakeFlinkVsDipLoop: number | null
+    readonly warehouseFlinkVsDipLoop: number | null
   }
   readonly goals: { readonly produce: 0.5; readonly lakeJsonl: 0.5; readonly warehouse: 0.5 }
   readonly extensions: Readonly<Record<string, unknown>>
@@ -169,6 +178,8 @@ export async function runBench(args: readonly string[]): Promise<SinksBenchResul
       { format: 'jsonl', runner: 'direct' },
       { format: 'parquet', runner: 'direct' },
       { format: 'jsonl', runner: 'dip' },
+      // The same pipeline on Apache Flink (the job server's embedded Flink, started for the run).
+      { format: 'jsonl', runner: 'flink' },
     ] as const
     for (const { format, runner } of lakeRuns) {
       const lake = await mkdtemp(join(tmpdir(), `dip-bench-lake-${format}-`))
@@ -199,16 +210,18 @@ export async function runBench(args: readonly string[]): Promise<SinksBenchResul
       const rate = Math.round(lakeSummary.records / Math.max(lakeSummary.seconds, 0.001))
       rows.push({
         name:
-          runner === 'dip'
-            ? `dip consume lake --batch --runner dip (${format})`
-            : `dip consume lake --batch (${format})`,
+          runner === 'direct'
+            ? `dip consume lake --batch (${format})`
+            : `dip consume lake --batch --runner ${runner} (${format})`,
         recordsPerSecond: rate,
         peakRssMb: sunk.peakRssMb,
         note:
           `${lakeSummary.records} records in ${lakeSummary.seconds} s, incl. group join` +
           (lakeSummary.stages === undefined
             ? "; dip's own loop without Beam"
-            : `; Beam direct runner; ${stageNote(lakeSummary.stages)}`),
+            : runner === 'flink'
+              ? `; Beam Flink runner ([local]), job server start included; peak RSS is dip's, not the JVM's; ${stageNote(lakeSummary.stages)}`
+              : `; Beam direct runner; ${stageNote(lakeSummary.stages)}`),
       })
       log(`  lake ${format} (${runner}): ${rate} records/s`)
     }
@@ -236,6 +249,8 @@ export async function runBench(args: readonly string[]): Promise<SinksBenchResul
     const jsonlLoop = rateOf('dip consume lake --batch --runner dip (jsonl)')
     const warehouseLoop = rateOf('dip consume warehouse --batch --runner dip')
     const warehouse = rateOf('dip consume warehouse --batch')
+    const jsonlFlink = rateOf('dip consume lake --batch --runner flink (jsonl)')
+    const warehouseFlink = rateOf('dip consume warehouse --batch --runner flink')
     const rawUpsert = rateOf('raw mysql2 multi-row upsert')
     const result: SinksBenchResult = {
       suite: 'sinks',
@@ -253,6 +268,9 @@ export async function runBench(args: readonly string[]): Promise<SinksBenchResul
         lakeBeamVsDipLoop: jsonl === null || jsonlLoop === null ? null : round2(jsonl / jsonlLoop),
         warehouseBeamVsDipLoop:
           warehouse === null || warehouseLoop === null ? null : round2(warehouse / warehouseLoop),
+        lakeFlinkVsDipLoop: jsonlFlink === null || jsonlLoop === null ? null : round2(jsonlFlink / jsonlLoop),
+        warehouseFlinkVsDipLoop:
+          warehouseFlink === null || warehouseLoop === null ? null : round2(warehouseFlink / warehouseLoop),
       },
       goals: { produce: 0.5, lakeJsonl: 0.5, warehouse: 0.5 },
       extensions,
@@ -355,7 +373,8 @@ function printTable(result: SinksBenchResult): void {
     `produce / ProducerPerformance = ${result.ratios.produceVsProducerPerformance ?? '-'} (goal ≥ 0.5); ` +
       `lake JSONL / ConsumerPerformance = ${result.ratios.lakeJsonlVsConsumerPerformance ?? '-'} (goal ≥ 0.5); ` +
       `warehouse / raw upsert = ${result.ratios.warehouseVsRawUpsert ?? '-'} (goal ≥ 0.5); ` +
-      `Beam / dip loop: lake ${result.ratios.lakeBeamVsDipLoop ?? '-'}, warehouse ${result.ratios.warehouseBeamVsDipLoop ?? '-'} (goal ≥ 0.5)`,
+      `Beam / dip loop: lake ${result.ratios.lakeBeamVsDipLoop ?? '-'}, warehouse ${result.ratios.warehouseBeamVsDipLoop ?? '-'} (goal ≥ 0.5); ` +
+      `Beam on Flink / dip loop: lake ${result.ratios.lakeFlinkVsDipLoop ?? '-'}, warehouse ${result.ratios.warehouseFlinkVsDipLoop ?? '-'}`,
   )
 }
 

@@ -45,6 +45,10 @@ export interface WarehouseBenchResult {
   /** The same batch through dip's own loop without Beam (`--runner dip`), in the same run. */
   readonly loopRecordsPerSecond: number
   readonly loopPeakRssMb: number | null
+  /** The same pipeline on Flink (`--runner flink`, the job server's embedded Flink), same run. */
+  readonly flinkRecordsPerSecond: number
+  readonly flinkPeakRssMb: number | null
+  readonly flinkStages: readonly { readonly stage: string; readonly seconds: number }[]
   /** Where the Beam pipeline's time went: each stage's own seconds. */
   readonly stages: readonly { readonly stage: string; readonly seconds: number }[]
   readonly rawUpsertRowsPerSecond: number
@@ -137,6 +141,26 @@ export async function benchWarehouse(options: {
     if (loop.result.records !== events)
       throw new Error(`dip's loop read ${loop.result.records} of ${events} records`)
     for (const table of loop.result.tables) await pool.query(`DROP TABLE IF EXISTS \`${table.table}\``)
+    log(`  warehouse: dip consume warehouse --batch --runner flink of ${events} events`)
+    const flink = await runCli(
+      [
+        '--json',
+        'consume',
+        'warehouse',
+        '--batch',
+        '--runner',
+        'flink',
+        '--auto-create',
+        '--topics',
+        topic,
+        '--consumer',
+        `${consumer}-flink`,
+      ],
+      { DIP_KSQL_URL: ksql.url },
+    )
+    if (flink.result.records !== events)
+      throw new Error(`the Flink runner read ${flink.result.records} of ${events} records`)
+    for (const table of flink.result.tables) await pool.query(`DROP TABLE IF EXISTS \`${table.table}\``)
     log(
       `  warehouse: dip consume warehouse --batch (Beam, direct runner) of ${events} events into ${sinkTable}`,
     )
@@ -183,6 +207,9 @@ export async function benchWarehouse(options: {
       sinkPeakRssMb: cli.peakRssMb,
       loopRecordsPerSecond: loop.result.recordsPerSecond,
       loopPeakRssMb: loop.peakRssMb,
+      flinkRecordsPerSecond: flink.result.recordsPerSecond,
+      flinkPeakRssMb: flink.peakRssMb,
+      flinkStages: flink.result.stages ?? [],
       stages: cli.result.stages ?? [],
       rawUpsertRowsPerSecond: rawRate,
       rawSortedUpsertRowsPerSecond: sortedRate,
@@ -192,7 +219,11 @@ export async function benchWarehouse(options: {
     for (const table of [sinkTable, rawTable, sortedTable])
       await pool.query(`DROP TABLE IF EXISTS \`${table}\``).catch(() => undefined)
     await pool
-      .query('DELETE FROM dip_offsets WHERE consumer IN (?, ?)', [consumer, `${consumer}-loop`])
+      .query('DELETE FROM dip_offsets WHERE consumer IN (?, ?, ?)', [
+        consumer,
+        `${consumer}-loop`,
+        `${consumer}-flink`,
+      ])
       .catch(() => undefined)
     await pool.end()
     await ksql.close()

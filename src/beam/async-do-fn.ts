@@ -3,9 +3,14 @@ import 'apache-beam'
 import { performance } from 'node:perf_hooks'
 import { GeneralObjectCoder } from 'apache-beam/coders/js_coders'
 import type { Pipeline } from 'apache-beam/internal/pipeline'
-import type { PTransform as PTransformProto } from 'apache-beam/proto/beam_runner_api'
+import { ParDoPayload, type PTransform as PTransformProto } from 'apache-beam/proto/beam_runner_api'
 import type { PCollection } from 'apache-beam/pvalue'
-import { registerOperator } from 'apache-beam/worker/operators'
+import {
+  createOperator,
+  registerOperatorConstructor,
+  type IOperator,
+  type OperatorContext as SdkOperatorContext,
+} from 'apache-beam/worker/operators'
 import { withName } from 'apache-beam/transforms/transform'
 import type { PTransform } from 'apache-beam/transforms/transform'
 import { DipError } from '../shared/errors.ts'
@@ -20,8 +25,13 @@ import { stageStats, type StageStats } from './stage-stats.ts'
  *
  * The DoFn travels in the pipeline proto by name (looked up in this process's registry) with a
  * plain-data context, so nothing has to be serialized as code.
+ *
+ * To a runner the step is an ordinary ParDo (`beam:transform:pardo:v1`): portable runners such as
+ * Flink keep only the transforms whose URN they know and silently drop the others. What marks it
+ * as dip's is the DoFn's URN inside the ParDo payload, which only the SDK worker reads.
  */
-export const ASYNC_PARDO_URN = 'beam:transform:dip:async_pardo:v1'
+export const PARDO_URN = 'beam:transform:pardo:v1'
+export const ASYNC_DOFN_URN = 'beam:dofn:dip:async:v1'
 
 export type Emit<O> = (output: O) => Promise<void>
 
@@ -58,6 +68,17 @@ export function openStatsKey(key: string): StageStats[] {
 
 export function closeStatsKey(key: string): void {
   runStats.delete(key)
+  runFailures.delete(key)
+}
+
+/**
+ * The first error a step of a run threw. A portable runner (Flink) reports a failed job only as
+ * "FAILED"; this keeps the step's own error (a DipError with its hint) for the caller.
+ */
+const runFailures = new Map<string, unknown>()
+
+export function firstFailure(key: string): unknown {
+  return runFailures.get(key)
 }
 
 /**
@@ -77,7 +98,8 @@ export function asyncParDo<I, O, C>(
     pipeline: Pipeline,
     transformProto: { spec?: { urn: string; payload: Uint8Array } },
   ): PCollection<O> => {
-    transformProto.spec = { urn: ASYNC_PARDO_URN, payload: new TextEncoder().encode(JSON.stringify(payload)) }
+    const doFn = { urn: ASYNC_DOFN_URN, payload: new TextEncoder().encode(JSON.stringify(payload)) }
+    transformProto.spec = { urn: PARDO_URN, payload: ParDoPayload.toBinary(ParDoPayload.create({ doFn })) }
     return pipeline.createPCollectionInternal<O>(new GeneralObjectCoder())
   }
   return withName(stage, expand) as unknown as PTransform<PCollection<I>, PCollection<O>>
@@ -104,6 +126,7 @@ class AsyncParDoOperator {
   private last: WindowedValue | undefined
   private readonly inFlight = new Set<Promise<void>>()
   private failure: unknown
+  private readonly statsKey: string
 
   readonly transformId: string
 
@@ -112,12 +135,15 @@ class AsyncParDoOperator {
     const spec = transform.spec
     if (spec === undefined) throw new DipError('DIP_INTERNAL', `Beam step ${transformId} has no spec`)
     this.receivers = Object.values(transform.outputs).map((id) => operatorContext.getReceiver(id))
-    const payload = JSON.parse(new TextDecoder().decode(spec.payload)) as Payload
+    const doFnSpec = ParDoPayload.fromBinary(spec.payload).doFn
+    if (doFnSpec === undefined) throw new DipError('DIP_INTERNAL', `Beam step ${transformId} has no DoFn`)
+    const payload = JSON.parse(new TextDecoder().decode(doFnSpec.payload)) as Payload
     const doFn = doFns.get(payload.doFn)
     if (doFn === undefined) throw new DipError('DIP_INTERNAL', `no Beam DoFn registered as ${payload.doFn}`)
     this.doFn = doFn
     this.context = payload.context
     this.stats = stageStats(payload.stage)
+    this.statsKey = payload.statsKey
     runStats.get(payload.statsKey)?.push(this.stats)
   }
 
@@ -137,6 +163,7 @@ class AsyncParDoOperator {
       (error: unknown) => {
         this.inFlight.delete(processing)
         this.failure ??= error
+        if (!runFailures.has(this.statsKey)) runFailures.set(this.statsKey, error)
       },
     )
     return processing
@@ -148,7 +175,12 @@ class AsyncParDoOperator {
     const finish = this.doFn.finishBundle
     if (finish === undefined) return
     const emit = this.emitter(this.last ?? { value: undefined })
-    await this.timed(() => finish.call(this.doFn, emit, this.context))
+    try {
+      await this.timed(() => finish.call(this.doFn, emit, this.context))
+    } catch (error) {
+      if (!runFailures.has(this.statsKey)) runFailures.set(this.statsKey, error)
+      throw error
+    }
   }
 
   /** Outputs keep the input's window, timestamp and pane; time spent downstream is not this stage's. */
@@ -177,4 +209,54 @@ class AsyncParDoOperator {
   }
 }
 
-registerOperator(ASYNC_PARDO_URN, AsyncParDoOperator)
+type OperatorConstructor = (
+  transformId: string,
+  transform: PTransformProto,
+  context: SdkOperatorContext,
+) => IOperator
+
+/**
+ * The SDK's own ParDo operator factory. The SDK keeps its factories in a private map and exposes
+ * only `createOperator`, so the factory is picked up the one time that map is asked for the ParDo
+ * URN (by a probe that then fails harmlessly for lack of outputs).
+ */
+function sdkParDoConstructor(): OperatorConstructor {
+  const get = Map.prototype.get
+  let found: OperatorConstructor | undefined
+  Map.prototype.get = function (this: Map<unknown, unknown>, key: unknown) {
+    const value: unknown = get.call(this, key)
+    if (key === PARDO_URN && typeof value === 'function') found ??= value as OperatorConstructor
+    return value
+  }
+  try {
+    const probe = { spec: { urn: PARDO_URN, payload: new Uint8Array() }, outputs: {} }
+    createOperator('probe', {
+      descriptor: { transforms: { probe } },
+      getReceiver: () => undefined,
+    } as unknown as SdkOperatorContext)
+  } catch {
+    // Expected: the probe has no outputs. Only the lookup mattered.
+  } finally {
+    Map.prototype.get = get
+  }
+  if (found === undefined)
+    throw new DipError(
+      'DIP_INTERNAL',
+      'the Beam SDK has no ParDo operator to extend (unexpected SDK version)',
+    )
+  return found
+}
+
+const sdkParDo = sdkParDoConstructor()
+
+registerOperatorConstructor(PARDO_URN, (transformId, transform, context) => {
+  const doFnUrn =
+    transform.spec === undefined ? undefined : ParDoPayload.fromBinary(transform.spec.payload).doFn?.urn
+  return doFnUrn === ASYNC_DOFN_URN
+    ? (new AsyncParDoOperator(
+        transformId,
+        transform,
+        context as unknown as OperatorContext,
+      ) as unknown as IOperator)
+    : sdkParDo(transformId, transform, context)
+})

@@ -3,41 +3,30 @@ import 'apache-beam'
 import type { ConsumeLakeDeps, LakePlan, LakeSummary, PartitionState } from '../consume/lake-job-types.ts'
 import { openFeedLake, summarize } from '../consume/lake-job-run.ts'
 import { formatBytes } from '../shared/format-bytes.ts'
-import type { ConsumedRecord } from '../kafka/ports.ts'
-import type { LakeSink, LakeTopic } from '../lake/lake-sink.ts'
-import type { DecodeError } from '../sinks/decode-record.ts'
-import { encodeRecordLine, type LakeLine } from '../sinks/lake-line.ts'
+import type { LakeTopic } from '../lake/lake-sink.ts'
+import { encodeRecordLine } from '../sinks/lake-line.ts'
 import type { Feed } from '../sinks/feeds.ts'
 import { registerAsyncDoFn } from './async-do-fn.ts'
 import type { PipelineReport } from './pipeline-report.ts'
+import { DIRECT, runnerLabel, runnerTitle } from './runner-choice.ts'
 import { readDecodeWrite, type Tagged as TaggedOf } from './batch-pipeline.ts'
+import {
+  finishLakeBundle,
+  writeToLake,
+  type LakeDeadLetter,
+  type LakeRow,
+  type LakeWriterInput,
+  type LakeWriterState,
+  type PartitionEnd,
+} from './lake-write-step.ts'
 import type { ReadOutput, ReadResources, ReadSlice } from './read-kafka.ts'
 import { resourcesOf, runPipeline } from './run-pipeline.ts'
 import { stageReports } from './stage-stats.ts'
 
-/** The decode step's tagged outputs: good rows, the dead-letter side output, and partition ends. */
-type LakeRow = {
-  readonly kind: 'row'
-  readonly record: ConsumedRecord
-  readonly line: LakeLine
-  readonly deleted: boolean
-}
-type LakeDeadLetter = {
-  readonly kind: 'deadLetter'
-  readonly record: ConsumedRecord
-  readonly error: DecodeError
-}
-type PartitionEnd = Extract<ReadOutput, { kind: 'end' }>
 type Tagged = TaggedOf<LakeRow, LakeDeadLetter, PartitionEnd>
-type WriterInput = LakeRow | LakeDeadLetter | PartitionEnd
 
-interface LakeResources extends ReadResources {
+interface LakeResources extends ReadResources, LakeWriterState {
   readonly targets: ReadonlyMap<string, LakeTopic>
-  readonly sink: LakeSink
-  /** Partitions read to their end offset: their group position goes to the end itself. */
-  readonly ended: PartitionEnd[]
-  /** The lake writer is not re-entrant; reads of several topics feed it at once. */
-  turn: Promise<unknown>
 }
 
 const DECODE = 'dip:lake:decode'
@@ -58,38 +47,10 @@ registerAsyncDoFn<ReadOutput, Tagged, { readonly run: string }>(DECODE, {
   },
 })
 
-registerAsyncDoFn<WriterInput, never, { readonly run: string }>(WRITE, {
-  process(element, _emit, { run }) {
-    const resources = resourcesOf<LakeResources>(run)
-    return serialized(resources, async () => {
-      switch (element.kind) {
-        case 'end':
-          resources.ended.push(element)
-          return
-        case 'row':
-          await resources.sink.appendEncoded(element.record, {
-            ok: true,
-            line: element.line,
-            deleted: element.deleted,
-          })
-          return
-        case 'deadLetter':
-          await resources.sink.appendEncoded(element.record, { ok: false, error: element.error })
-          return
-      }
-    })
-  },
-  finishBundle(_emit, { run }) {
-    const resources = resourcesOf<LakeResources>(run)
-    return serialized(resources, async () => void (await resources.sink.flushAll()))
-  },
+registerAsyncDoFn<LakeWriterInput, never, { readonly run: string }>(WRITE, {
+  process: (element, _emit, { run }) => writeToLake(resourcesOf<LakeResources>(run), element),
+  finishBundle: (_emit, { run }) => finishLakeBundle(resourcesOf<LakeResources>(run)),
 })
-
-function serialized(resources: LakeResources, work: () => Promise<void>): Promise<void> {
-  const next = resources.turn.then(work)
-  resources.turn = next.catch(() => undefined)
-  return next
-}
 
 /**
  * `dip consume lake --batch` as a Beam pipeline:
@@ -130,24 +91,34 @@ export async function runLakeBatchOnBeam(
     ended: [],
     turn: Promise.resolve(),
   }
-  const spinner = reporter.spinner(`Beam (direct runner): sinking ${feeds.length} topic(s) into ${plan.root}`)
+  const target = plan.beam ?? DIRECT
+  const title = runnerTitle(target)
+  const spinner = reporter.spinner(`${title}: sinking ${feeds.length} topic(s) into ${plan.root}`)
   const progress = setInterval(() => {
     const seconds = Math.max((Date.now() - startedAt) / 1000, 0.001)
     const read = resources.progress.read
     spinner.update(
-      `Beam (direct runner): ${read.toLocaleString('en-US')} records read (${Math.round(read / seconds).toLocaleString('en-US')}/s), ${sink.pendingRecords().toLocaleString('en-US')} not yet in a lake file`,
+      `${title}: ${read.toLocaleString('en-US')} records read (${Math.round(read / seconds).toLocaleString('en-US')}/s), ${sink.pendingRecords().toLocaleString('en-US')} not yet in a lake file`,
     )
   }, 250)
   let stages
   try {
-    const run = await runPipeline(resources, (root, runId) =>
-      readDecodeWrite<LakeRow, LakeDeadLetter, PartitionEnd>(root, runId, slices, {
-        decodeFn: DECODE,
-        writeName: 'WriteLake',
-        writeFn: WRITE,
-      }),
+    const run = await runPipeline(
+      resources,
+      (root, runId) =>
+        readDecodeWrite<LakeRow, LakeDeadLetter, PartitionEnd>(root, runId, slices, {
+          decodeFn: DECODE,
+          writeName: 'WriteLake',
+          writeFn: WRITE,
+        }),
+      target,
+      (phase) => spinner.update(`${title}: ${phase}`),
     )
     stages = run.stages
+    // Partitions that did not reach their end offset (the run was stopped): what was read of them
+    // is contiguous from the lake's position, so it is kept, as dip's own loop keeps it.
+    await resources.turn
+    await sink.flushAll()
   } catch (error) {
     spinner.fail('lake pipeline stopped on an error; every complete window read so far is in the lake')
     // What was read is contiguous from the lake's position: keep it (as the loop does), then fail.
@@ -184,7 +155,7 @@ export async function runLakeBatchOnBeam(
   const summary = summarize(plan, feeds, stats, startedAt, nothingNew)
   const reports = stageReports(stages, LAKE_STAGES)
   const report: PipelineReport = {
-    runner: 'beam-direct',
+    runner: runnerLabel(target),
     recordsIn: resources.progress.read,
     recordsOut: summary.records,
     deadLetters: summary.errors,
@@ -195,7 +166,7 @@ export async function runLakeBatchOnBeam(
     reporter.success(`lake is up to date: nothing new in ${feeds.length} topic(s), nothing written`)
   } else
     spinner.succeed(
-      `Beam (direct runner): ${summary.records.toLocaleString('en-US')} records, ${summary.errors} dead letter(s), ${summary.files} file(s), ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s`,
+      `${title}: ${summary.records.toLocaleString('en-US')} records, ${summary.errors} dead letter(s), ${summary.files} file(s), ${formatBytes(summary.bytes)} in ${summary.seconds.toFixed(1)} s`,
     )
   return { ...summary, ...report }
 }

@@ -11,22 +11,53 @@ export type BeamRunner = Exclude<BatchRunner, 'dip'>
 /** The runner as `--json` and `dip runs` name it. */
 export type BeamRunnerLabel = `beam-${BeamRunner}`
 
-/**
- * Only the direct runner is wired up: the Flink runner needs Beam's Flink job server and the
- * pipeline's steps shipped to a worker process, which dip does not do yet.
- */
-export function assertRunnerAvailable(runner: BatchRunner): void {
+/** Where a Beam pipeline runs: in this process, or on Flink through Beam's Flink job server. */
+export type BeamTarget =
+  | { readonly runner: 'direct' }
+  | {
+      readonly runner: 'flink'
+      /** `[local]` (an embedded Flink in the job server) or `host:port` of a Flink cluster. */
+      readonly flinkMaster: string
+      /** The job server's log and staged files go under `<stateDir>/beam-flink/`. */
+      readonly stateDir: string
+    }
+
+export const DIRECT: BeamTarget = { runner: 'direct' }
+
+/** `[local]`, or the host:port of a Flink cluster's REST endpoint (what Flink's `-m` takes). */
+export const FLINK_MASTER = /^(\[local\]|[^\s:/]+:\d{1,5})$/
+
+/** The target of a Beam runner choice, from the flag and the config's `beam.flinkMaster`. */
+export function beamTarget(
+  runner: BeamRunner,
+  settings: { readonly flinkMaster: string; readonly stateDir: string },
+): BeamTarget {
   switch (runner) {
     case 'direct':
-    case 'dip':
-      return
+      return DIRECT
     case 'flink':
-      throw new DipError(
-        'DIP_USAGE',
-        '--runner flink is not available yet: the batch jobs run on the Beam direct runner only.',
-        {
-          hint: 'use --runner direct (the default); it runs the same Beam pipeline inside this process',
-        },
-      )
+      if (!FLINK_MASTER.test(settings.flinkMaster))
+        throw new DipError(
+          'DIP_USAGE',
+          `--flink-master ${JSON.stringify(settings.flinkMaster)} is not a Flink master.`,
+          {
+            hint: 'use [local] (an embedded Flink) or host:port of your Flink cluster’s REST endpoint, e.g. flink-jm:8081',
+          },
+        )
+      return { runner: 'flink', flinkMaster: settings.flinkMaster, stateDir: settings.stateDir }
+  }
+}
+
+export function runnerLabel(target: BeamTarget): BeamRunnerLabel {
+  return `beam-${target.runner}`
+}
+
+/** How progress lines name the runner. */
+export function runnerTitle(target: BeamTarget): string {
+  switch (target.runner) {
+    case 'direct':
+      return 'Beam (direct runner)'
+    case 'flink':
+      return `Beam (Flink runner, ${target.flinkMaster})`
   }
 }

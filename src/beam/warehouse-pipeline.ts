@@ -14,6 +14,7 @@ import type { PipelineReport } from './pipeline-report.ts'
 import { readDecodeWrite, type Tagged as TaggedOf } from './batch-pipeline.ts'
 import type { ReadOutput, ReadResources, ReadSlice } from './read-kafka.ts'
 import { resourcesOf, runPipeline } from './run-pipeline.ts'
+import { DIRECT, runnerLabel, type BeamTarget } from './runner-choice.ts'
 import { stageReports } from './stage-stats.ts'
 
 type Row = Exclude<WarehouseRecord, { kind: 'invalid' }>
@@ -200,6 +201,10 @@ export interface WarehouseBeamDeps {
   readonly signal: AbortSignal
   readonly onProgress?: (progress: { readonly read: number; readonly written: number }) => void
   readonly onWarning?: (message: string) => void
+  /** Where the pipeline runs (default: the direct runner, in this process). */
+  readonly target?: BeamTarget
+  /** Progress before the first record on Flink (download, JVM start). */
+  readonly onPhase?: (text: string) => void
 }
 
 /**
@@ -257,7 +262,7 @@ export async function runWarehouseBatchOnBeam(
       upToDate: true,
       positions: positionList(),
       failed: [],
-      runner: 'beam-direct',
+      runner: runnerLabel(deps.target ?? DIRECT),
       recordsIn: 0,
       recordsOut: 0,
       deadLetters: 0,
@@ -294,12 +299,16 @@ export async function runWarehouseBatchOnBeam(
   )
   let run
   try {
-    run = await runPipeline(resources, (root, runId) =>
-      readDecodeWrite<Row, DeadLetter, PartitionEnd>(root, runId, slices, {
-        decodeFn: DECODE,
-        writeName: 'WriteWarehouse',
-        writeFn: WRITE,
-      }),
+    run = await runPipeline(
+      resources,
+      (root, runId) =>
+        readDecodeWrite<Row, DeadLetter, PartitionEnd>(root, runId, slices, {
+          decodeFn: DECODE,
+          writeName: 'WriteWarehouse',
+          writeFn: WRITE,
+        }),
+      deps.target,
+      deps.onPhase,
     )
   } finally {
     clearInterval(ticker)
@@ -321,7 +330,7 @@ export async function runWarehouseBatchOnBeam(
     upToDate: false,
     positions: positionList(),
     failed: [...resources.failedTables.values()],
-    runner: 'beam-direct',
+    runner: runnerLabel(deps.target ?? DIRECT),
     recordsIn: progress.read,
     recordsOut: [...resources.totals.values()].reduce((sum, t) => sum + t.upserted + t.deleted, 0),
     deadLetters: [...resources.totals.values()].reduce((sum, t) => sum + t.rejected, 0),

@@ -9,6 +9,8 @@ Examples:
   $ dip consume warehouse --batch --auto-create   create missing MySQL tables from the ksqlDB schema
   $ dip consume warehouse --batch --topics TOTAL_PAR_TYPE_5MIN --json
   $ dip consume warehouse --batch --runner direct  the batch as an Apache Beam pipeline (the default)
+  $ dip consume warehouse --batch --runner flink   the same pipeline on an embedded Apache Flink
+  $ dip consume warehouse --batch --runner flink --flink-master flink-jm:8081   on your Flink cluster
 
 Every ksqlDB TABLE (and every config feed of kind table) is upserted into one MySQL table:
 key columns + value columns, lower-cased (rename with feeds[].columns, e.g. WINDOWSTART:
@@ -21,8 +23,8 @@ The lab's ksqlDB tables land in the lab schema of database/schema.sql (built-in 
 prints a progress line every 30 s (records, records/s, lag), a warning when the broker stops
 answering and a line when it answers again.
 --batch runs an Apache Beam pipeline (read → decode/validate → undecodable records as a tagged side
-output to dip_rejects → MySQL writer) on Beam's direct runner, in this process; --runner flink is
-not available yet.`
+output to dip_rejects → MySQL writer) on Beam's direct runner, in this process; --runner flink runs
+it on Apache Flink (Beam's Flink job server, fetched once from Maven Central by dip setup --with-flink).`
 
 interface WarehouseFlags {
   readonly batch?: boolean
@@ -35,6 +37,7 @@ interface WarehouseFlags {
   readonly retryFor?: number
   readonly progressEvery?: number
   readonly runner?: 'direct' | 'flink' | 'dip'
+  readonly flinkMaster?: string
 }
 
 export function registerWarehouseCommand(consume: Command): void {
@@ -60,10 +63,14 @@ export function registerWarehouseCommand(consume: Command): void {
     .addOption(
       new Option(
         '--runner <runner>',
-        "batch: the Apache Beam runner (default direct; flink: not available yet) or dip (dip's own loop, no Beam)",
+        "batch: the Apache Beam runner (default direct; flink: Apache Flink through Beam's Flink job server) or dip (dip's own loop, no Beam)",
       )
         .choices(['direct', 'flink', 'dip'])
         .argParser(choice(['direct', 'flink', 'dip'] as const)),
+    )
+    .option(
+      '--flink-master <master>',
+      'with --runner flink: [local] (an embedded Flink, the default) or host:port of your Flink JobManager (default: beam.flinkMaster)',
     )
     .addHelpText('after', EXAMPLES)
     .action(async (flags: WarehouseFlags, command: Command) => {
@@ -87,6 +94,7 @@ export function registerWarehouseCommand(consume: Command): void {
           ...(flags.retryFor === undefined ? {} : { retryForMs: flags.retryFor }),
           ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
           ...(flags.runner === undefined ? {} : { runner: flags.runner }),
+          ...(flags.flinkMaster === undefined ? {} : { flinkMaster: flags.flinkMaster }),
         },
         command.optsWithGlobals<GlobalOptions>(),
       )

@@ -11,6 +11,8 @@ Examples:
   $ dip consume lake --batch --topics transaction_log --format parquet
   $ dip consume lake --batch --json                 per-topic records, files, bytes, errors as JSON
   $ dip consume lake --batch --runner direct        the batch as an Apache Beam pipeline (the default)
+  $ dip consume lake --batch --runner flink         the same pipeline on an embedded Apache Flink
+  $ dip consume lake --batch --runner flink --flink-master flink-jm:8081   on your Flink cluster
 
 Layout: <lake>/<streams|tables>/<TOPIC>/year=YYYY/month=MM/day=DD/<TOPIC>-p<PART>-<FIRST>-<LAST>.jsonl
 (date of the Kafka record time, lake.timeZone). Bad records go to <lake>/_errors/<TOPIC>/… with the reason.
@@ -18,7 +20,8 @@ Streaming prints a progress line every 30 s (records, records/s, lag), a warning
 stops answering and a line when it answers again. Exactly once: the position is read back from the file names, so a restart after a crash continues
 where the lake ends, with no offset lost or written twice.
 --batch runs an Apache Beam pipeline (read → decode/validate → dead letters as a tagged side
-output → lake writer) on Beam's direct runner, in this process; --runner flink is not available yet.`
+output → lake writer) on Beam's direct runner, in this process; --runner flink runs it on Apache
+Flink (Beam's Flink job server, fetched once from Maven Central by dip setup --with-flink).`
 
 interface LakeCliOptions {
   readonly batch?: boolean
@@ -33,6 +36,7 @@ interface LakeCliOptions {
   readonly commit?: boolean
   readonly progressEvery?: number
   readonly runner?: 'direct' | 'flink' | 'dip'
+  readonly flinkMaster?: string
 }
 
 export function registerConsumeCommands(program: Command): Command {
@@ -84,10 +88,14 @@ Examples:
     .addOption(
       new Option(
         '--runner <runner>',
-        "batch: the Apache Beam runner (default direct; flink: not available yet) or dip (dip's own loop, no Beam)",
+        "batch: the Apache Beam runner (default direct; flink: Apache Flink through Beam's Flink job server) or dip (dip's own loop, no Beam)",
       )
         .choices(['direct', 'flink', 'dip'])
         .argParser(choice(['direct', 'flink', 'dip'] as const)),
+    )
+    .option(
+      '--flink-master <master>',
+      'with --runner flink: [local] (an embedded Flink, the default) or host:port of your Flink JobManager (default: beam.flinkMaster)',
     )
     .addHelpText('after', LAKE_EXAMPLES)
     .action(async (options: LakeCliOptions, command: Command) => {

@@ -20,16 +20,21 @@ export function registerStackCommands(program: Command): void {
       '--install-system-packages',
       'with mysql.server: system only, apt-get install mariadb-server when missing (root)',
     )
+    .option(
+      '--with-flink',
+      "also Beam's Flink job server for `--runner flink` (≈ 154 MB of jars, mvn); otherwise fetched on first use",
+    )
     .addHelpText(
       'after',
       `
 Examples:
   $ dip setup                                   Apache Kafka (≈ 55 MB, mvn) + MariaDB 11.4 (149 MB) from Maven Central, once
+  $ dip setup --with-flink                      the same, plus Beam's Flink job server for --runner flink
   $ DIP_CACHE_DIR=/opt/dip-cache dip setup      keep them somewhere else (default ~/.cache/dip)
   $ DIP_MYSQL_SERVER=system sudo dip setup --install-system-packages
                                                 use the machine's own MariaDB instead (apt-get install if missing)`,
     )
-    .action(async (options: { installSystemPackages?: boolean }, command: Command) => {
+    .action(async (options: { installSystemPackages?: boolean; withFlink?: boolean }, command: Command) => {
       const { setup } = await import('../commands/setup.ts')
       await setup({ ...command.optsWithGlobals<GlobalOptions>(), ...options })
     })

@@ -3,11 +3,11 @@ import { reportBrokerOutages } from '../kafka/broker-watch.ts'
 import { assertTimeZone } from '../lake/partition-path.ts'
 import { usageError } from '../shared/errors.ts'
 import { formatBytes } from '../shared/format-bytes.ts'
-import { assertRunnerAvailable, type BatchRunner } from '../beam/runner-choice.ts'
+import { beamTarget, type BatchRunner } from '../beam/runner-choice.ts'
 import { consumeLake, LAKE_DEFAULTS } from '../consume/lake-job.ts'
 import type { LakeBatchSummary, LakePlan, LakeSummary } from '../consume/lake-job-types.ts'
 import { printStages } from '../consume/print-stages.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 
 export interface ConsumeLakeFlags {
   readonly batch?: boolean
@@ -22,6 +22,7 @@ export interface ConsumeLakeFlags {
   readonly commit?: boolean
   readonly progressEvery?: number
   readonly runner?: BatchRunner
+  readonly flinkMaster?: string
 }
 
 export async function runConsumeLake(
@@ -46,7 +47,9 @@ export async function runConsumeLake(
   }
   if (flags.runner !== undefined && flags.batch !== true)
     throw usageError('--runner applies to batch runs only.', 'add --batch, or drop --runner to stream')
-  assertRunnerAvailable(flags.runner ?? 'direct')
+  if (flags.flinkMaster !== undefined && flags.runner !== 'flink')
+    throw usageError('--flink-master applies to --runner flink only.', 'add --runner flink')
+  const runner = flags.runner ?? 'direct'
   if (flags.topics !== undefined && flags.topics.length === 0)
     throw usageError('--topics is empty.', 'name at least one topic: --topics transaction_log,S1')
   const plan: LakePlan = {
@@ -62,7 +65,15 @@ export async function runConsumeLake(
     groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
     ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
-    runner: flags.runner ?? 'direct',
+    runner,
+    ...(runner === 'dip'
+      ? {}
+      : {
+          beam: beamTarget(runner, {
+            flinkMaster: flags.flinkMaster ?? config.beam.flinkMaster,
+            stateDir: loaded.stateDir,
+          }),
+        }),
   }
   const { createKafka, createKsql } = await import('../app/create-deps.ts')
   const controller = new AbortController()

@@ -6,7 +6,7 @@ import {
   type ConsumeWarehouseResult,
 } from '../consume/warehouse-job.ts'
 import { describeFailures } from '../warehouse/table-failure.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 
 /** `dip consume warehouse`: every ksqlDB table → its MySQL table, exactly once. */
 export async function consumeWarehouse(
@@ -19,6 +19,7 @@ export async function consumeWarehouse(
   try {
     const result = await runConsumeWarehouse(options, {
       config: loaded.config,
+      stateDir: loaded.stateDir,
       kafka: await createKafka(loaded.config, 'warehouse'),
       ksql: await createKsql(loaded.config),
       reporter,

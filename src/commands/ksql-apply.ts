@@ -4,7 +4,7 @@ import { applyMigrations } from '../ksql-migrations/apply-migrations.ts'
 import { loadMigrationFiles } from '../ksql-migrations/migration-files.ts'
 import { restMigrationsServer } from '../ksql-migrations/rest-migrations-server.ts'
 import { DipError } from '../shared/errors.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 
 export interface KsqlApplyFlags {
   readonly dir: string

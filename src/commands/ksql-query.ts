@@ -1,7 +1,8 @@
 import { createContext, type GlobalOptions } from '../app/context.ts'
 import { ksqlCredentials } from '../ksql-client/ksql-auth.ts'
+import { collectPrint } from '../ksql-client/ksql-print.ts'
 import { runQuery } from '../ksql-client/ksql-query.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 
 /** `dip ksql query`: pull queries print a table; push queries stream until LIMIT or Ctrl-C. */
 export async function runKsqlQuery(
@@ -12,8 +13,18 @@ export async function runKsqlQuery(
   const sql = flags.sql.trim().endsWith(';') ? flags.sql.trim() : `${flags.sql.trim()};`
   // PRINT answers text lines, not rows: the print command's reader shows them.
   if (/^\s*PRINT\b/i.test(sql)) {
-    const { runPrintStatement } = await import('./ksql-print.ts')
-    await runPrintStatement(global, sql, null)
+    const controller = new AbortController()
+    const release = onStopSignals(() => controller.abort())
+    try {
+      const printed = await collectPrint(loaded.config.ksql.url, sql, {
+        onLine: (line) => (reporter.json ? undefined : reporter.info(line)),
+        signal: controller.signal,
+        credentials: ksqlCredentials(loaded.config.ksql),
+      })
+      reporter.result({ topic: null, statement: sql, ...printed })
+    } finally {
+      release()
+    }
     return
   }
   const push = /\bEMIT\s+(CHANGES|FINAL)\b/i.test(sql)

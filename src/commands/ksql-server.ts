@@ -12,7 +12,7 @@ import { assertNever } from '../shared/assert-never.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
 import { createKafka } from '../app/create-deps.ts'
 import { watchStack } from '../ksql-engine/kafka-bridge/stack-watchdog.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 
 export interface KsqlServerFlags {
   readonly port?: number

@@ -10,8 +10,8 @@ import { nextSeed } from '../produce/continue-seed.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
 import type { LakeSummary } from '../consume/lake-job-types.ts'
 import type { ConsumeWarehouseResult } from '../consume/warehouse-job.ts'
-import type { ProduceSummary } from './produce.ts'
-import { onStopSignals } from './stop-signals.ts'
+import type { ProduceSummary } from '../produce/produce-run.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 
 export type { LabAggregates, LabFeedRow } from '../lab/lab-summary.ts'
 
@@ -104,13 +104,13 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
           })
         : null
     await step('db apply', async () => {
-      const { applySchema } = await import('./db-apply.ts')
+      const { applySchema } = await import('../warehouse/apply-schema.ts')
       return applySchema({}, { reporter: quiet, config: loaded.config, baseDir: loaded.baseDir })
     })
     // Produce first: the migrations' CREATE STREAM needs the topic, and read it from the earliest offset.
     const { seed, produced } = await step('produce', async () => {
       const { planProduce } = await import('../produce/produce-plan.ts')
-      const { produce } = await import('./produce.ts')
+      const { produce } = await import('../produce/produce-run.ts')
       const seed = options.seed ?? (await nextSeed(kafka, RAW_TOPIC))
       const plan = planProduce({ ...(options.count === undefined ? {} : { count: options.count }), seed })
       return { seed, produced: await produce(plan, { kafka, reporter: quiet, signal: controller.signal }) }

@@ -1,16 +1,16 @@
 import { createContext, type GlobalOptions } from '../app/context.ts'
 import { reportBrokerOutages } from '../kafka/broker-watch.ts'
-import type { Reporter } from '../app/reporter.ts'
-import type { LoadedConfig } from '../config/load-config.ts'
+import { createKafka, createKsql } from '../app/create-deps.ts'
 import { acquireOrchestratorLock } from '../orchestrate/orchestrator-lock.ts'
 import { runOrchestratorLoop, type LoopSummary } from '../orchestrate/orchestrator-loop.ts'
 import type { RetryPolicy } from '../orchestrate/retry-policy.ts'
 import { runCycle } from '../orchestrate/run-cycle.ts'
-import type { JobName, JobOutcome, RunRecord } from '../orchestrate/run-record.ts'
+import { runJob } from '../orchestrate/run-job.ts'
+import type { JobName, RunRecord } from '../orchestrate/run-record.ts'
 import { appendRun, writeNextDue } from '../orchestrate/runs-log.ts'
 import type { Schedule } from '../orchestrate/schedule.ts'
 import { isDipError } from '../shared/errors.ts'
-import { onStopSignals } from './stop-signals.ts'
+import { onStopSignals } from '../app/stop-signals.ts'
 import { sleep } from '../shared/sleep.ts'
 
 export interface OrchestrateOptions {
@@ -71,7 +71,14 @@ export async function orchestrate(
         },
         cycle: async () => {
           const records = await runCycle(options.jobs, options.retry, {
-            runJob: (job) => runJob(job, loaded, reporter, hardStop.signal),
+            runJob: (job) =>
+              runJob(job, {
+                loaded,
+                reporter,
+                signal: hardStop.signal,
+                kafka: (role) => createKafka(loaded.config, role),
+                ksql: () => createKsql(loaded.config),
+              }),
             now: Date.now,
             sleep,
             log,
@@ -92,62 +99,5 @@ export async function orchestrate(
     outages.stop()
     release()
     await lock.release()
-  }
-}
-
-async function runJob(
-  job: JobName,
-  loaded: LoadedConfig,
-  reporter: Reporter,
-  signal: AbortSignal,
-): Promise<JobOutcome> {
-  switch (job) {
-    case 'lake': {
-      const { batchLakePlan, consumeLake } = await import('../consume/lake-job.ts')
-      const { createKafka, createKsql } = await import('../app/create-deps.ts')
-      const { config } = loaded
-      const summary = await consumeLake(batchLakePlan(loaded), {
-        kafka: await createKafka(config),
-        ksql: await createKsql(config),
-        configFeeds: config.feeds,
-        reporter,
-        signal,
-      })
-      return {
-        records: summary.records,
-        files: summary.files,
-        rows: 0,
-        ...('runner' in summary
-          ? { runner: summary.runner, deadLetters: summary.deadLetters, stages: summary.stages }
-          : {}),
-      }
-    }
-    case 'warehouse': {
-      const { runConsumeWarehouse } = await import('../consume/warehouse-job.ts')
-      const { createKafka, createKsql } = await import('../app/create-deps.ts')
-      const result = await runConsumeWarehouse(
-        { batch: true },
-        {
-          config: loaded.config,
-          kafka: await createKafka(loaded.config, 'warehouse'),
-          ksql: await createKsql(loaded.config),
-          reporter,
-          signal,
-        },
-      )
-      const rows = result.tables.reduce((sum, table) => sum + table.upserted + table.deleted, 0)
-      const { describeFailures } = await import('../warehouse/table-failure.ts')
-      return {
-        records: result.records,
-        files: 0,
-        rows,
-        ...(result.failed.length === 0
-          ? {}
-          : { partialFailure: `table(s) not written: ${describeFailures(result.failed)}` }),
-        ...(result.runner === undefined
-          ? {}
-          : { runner: result.runner, deadLetters: result.deadLetters ?? 0, stages: result.stages ?? [] }),
-      }
-    }
   }
 }

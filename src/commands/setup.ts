@@ -8,11 +8,17 @@ import {
 import type { ProvisionResult } from '../stack/provision/kafka-provision.ts'
 import type { MariadbProvisionResult } from '../stack/provision/mariadb-provision.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
-import { provisionRuntimes } from './provision-runtimes.ts'
+import type { FlinkJobServerProvision } from '../stack/provision/flink-job-server-provision.ts'
+import {
+  provisionFlinkJobServerWithSpinner,
+  provisionRuntimes,
+} from '../stack/provision/provision-runtimes.ts'
 
 export interface SetupOptions extends GlobalOptions {
   /** With mysql.server: system, install a missing server (mariadb-server) with apt-get; root only. */
   readonly installSystemPackages?: boolean
+  /** Also Beam's Flink job server (for `--runner flink`), into the same cache. */
+  readonly withFlink?: boolean
 }
 
 export interface SetupResult {
@@ -21,6 +27,8 @@ export interface SetupResult {
   /** The binary the native stack will run (bundled or system), null when none was found. */
   readonly mysqlServer: string | null
   readonly installedPackages: readonly string[]
+  /** Where Beam's Flink job server is, with --with-flink; null otherwise. */
+  readonly flinkJobServer: FlinkJobServerProvision | null
 }
 
 /**
@@ -51,7 +59,15 @@ export async function setup(options: SetupOptions): Promise<SetupResult> {
   } catch (error) {
     reporter.warn(errorMessage(error))
   }
-  const result = { kafka: runtimes.kafka, mariadb: runtimes.mariadb ?? null, mysqlServer, installedPackages }
+  const flinkJobServer =
+    options.withFlink === true ? await provisionFlinkJobServerWithSpinner(reporter, runner) : null
+  const result = {
+    kafka: runtimes.kafka,
+    mariadb: runtimes.mariadb ?? null,
+    mysqlServer,
+    installedPackages,
+    flinkJobServer,
+  }
   reporter.result(result)
   return result
 }

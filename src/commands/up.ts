@@ -5,7 +5,7 @@ import { createExecaRunner } from '../stack/command-runner.ts'
 import { createDriver, decideMode, recordMode } from '../stack/select-driver.ts'
 import type { StackProgress, UpResult } from '../stack/stack-driver.ts'
 import { assertNever } from '../shared/assert-never.ts'
-import { provisionRuntimes } from './provision-runtimes.ts'
+import { provisionRuntimes } from '../stack/provision/provision-runtimes.ts'
 
 export interface UpOptions extends GlobalOptions {
   readonly mode?: StackMode

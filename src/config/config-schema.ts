@@ -97,6 +97,21 @@ export const configSchema = z.strictObject({
       timeZone: z.string().min(1).default('UTC'),
     })
     .prefault({}),
+  beam: z
+    .strictObject({
+      /**
+       * Where `--runner flink` runs the batch pipelines: [local] (an embedded Flink inside Beam's
+       * Flink job server) or host:port of a Flink cluster's REST endpoint (its JobManager).
+       */
+      flinkMaster: z
+        .string()
+        .regex(
+          /^(\[local\]|[^\s:/]+:\d{1,5})$/,
+          '[local] or host:port of a Flink JobManager, e.g. flink-jm:8081',
+        )
+        .default('[local]'),
+    })
+    .prefault({}),
   /** Pid files, logs, data dirs of the native stack, sink checkpoints. */
   stateDir: z.string().min(1).default('.dip'),
   /** Topics sunk in addition to what the ksqlDB server reports. */

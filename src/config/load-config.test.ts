@@ -32,6 +32,18 @@ describe('loadConfig', () => {
     expect(config.kafka.brokers).toEqual(['a:1', 'b:2'])
   })
 
+  it('takes the Flink master of --runner flink from beam.flinkMaster or DIP_BEAM_FLINK_MASTER', () => {
+    expect(loadConfig({ cwd: dirWith({}), env: {} }).config.beam.flinkMaster).toBe('[local]')
+    const cwd = dirWith({ 'dip.config.yaml': 'beam:\n  flinkMaster: flink-jm:8081\n' })
+    expect(loadConfig({ cwd, env: {} }).config.beam.flinkMaster).toBe('flink-jm:8081')
+    expect(loadConfig({ cwd, env: { DIP_BEAM_FLINK_MASTER: '[local]' } }).config.beam.flinkMaster).toBe(
+      '[local]',
+    )
+    expect(() => loadConfig({ cwd, env: { DIP_BEAM_FLINK_MASTER: 'http://x' } })).toThrow(
+      /beam\.flinkMaster: got "http:\/\/x"; expected \[local\] or host:port/,
+    )
+  })
+
   it('resolves the state dir and lake root against the config file folder', () => {
     const cwd = dirWith({ 'dip.config.yaml': 'stateDir: state\n' })
     const loaded = loadConfig({ cwd, env: {} })

@@ -4,7 +4,7 @@ import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
 import type { Feed } from '../sinks/feeds.ts'
 import type { PipelineReport } from '../beam/pipeline-report.ts'
-import type { BatchRunner } from '../beam/runner-choice.ts'
+import type { BatchRunner, BeamTarget } from '../beam/runner-choice.ts'
 
 /** What `dip consume lake` does, resolved from flags and config before any I/O. */
 export interface LakePlan {
@@ -27,6 +27,8 @@ export interface LakePlan {
   readonly progressEveryMs?: number
   /** Batch mode: the Beam runner the pipeline runs on (default direct). */
   readonly runner?: BatchRunner
+  /** Batch mode on Beam: where the pipeline runs (default: the direct runner). */
+  readonly beam?: BeamTarget
 }
 
 /** How often a streaming sink prints its progress line unless told otherwise. */

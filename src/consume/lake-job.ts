@@ -5,7 +5,7 @@ import { recoverTopic } from '../lake/lake-position.ts'
 import { DipError, usageError } from '../shared/errors.ts'
 import { resolveFeeds, type Feed } from '../sinks/feeds.ts'
 import { emptyReport } from '../beam/pipeline-report.ts'
-import { assertRunnerAvailable } from '../beam/runner-choice.ts'
+import { DIRECT, runnerLabel } from '../beam/runner-choice.ts'
 import { sinkFeeds, summarize } from './lake-job-run.ts'
 import type {
   ConsumeLakeDeps,
@@ -75,10 +75,11 @@ export async function consumeLake(
     if (plan.mode === 'batch' && states.every((s) => s.done)) {
       const summary = summarize(plan, feeds, new Map(), startedAt, true)
       reporter.success(`lake is up to date: nothing new in ${feeds.length} topic(s), nothing written`)
-      return plan.runner === 'dip' ? summary : { ...summary, ...emptyReport('beam-direct') }
+      return plan.runner === 'dip'
+        ? summary
+        : { ...summary, ...emptyReport(runnerLabel(plan.beam ?? DIRECT)) }
     }
     if (plan.mode === 'batch' && plan.runner !== 'dip') {
-      assertRunnerAvailable(plan.runner ?? 'direct')
       const { runLakeBatchOnBeam } = await import('../beam/lake-pipeline.ts')
       return await runLakeBatchOnBeam(plan, deps, feeds, states, startedAt)
     }

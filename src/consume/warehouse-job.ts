@@ -3,7 +3,7 @@ import type { Reporter } from '../app/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
 import type { PipelineReport } from '../beam/pipeline-report.ts'
-import { assertRunnerAvailable, type BatchRunner } from '../beam/runner-choice.ts'
+import { beamTarget, runnerTitle, type BatchRunner } from '../beam/runner-choice.ts'
 import type { KsqlClient, SourceSchema } from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
@@ -52,6 +52,8 @@ export interface ConsumeWarehouseOptions {
   readonly progressEveryMs?: number
   /** Batch: the Apache Beam runner (default direct). */
   readonly runner?: BatchRunner
+  /** --runner flink: [local] or host:port of a Flink JobManager (default: config beam.flinkMaster). */
+  readonly flinkMaster?: string
 }
 
 export interface ConsumeWarehouseTableResult {
@@ -87,6 +89,8 @@ export interface ConsumeWarehouseDeps {
   readonly kafka: KafkaPorts
   readonly ksql: KsqlClient
   readonly connect?: (config: DipConfig['mysql']) => Promise<MysqlPool>
+  /** The resolved state dir (the Flink job server's log goes under it); default config.stateDir. */
+  readonly stateDir?: string
 }
 
 const DEFAULT_CONSUMER = 'warehouse'
@@ -102,7 +106,17 @@ export async function runConsumeWarehouse(
     throw new DipError('DIP_USAGE', '--runner applies to batch runs only.', {
       hint: 'add --batch, or drop --runner to stream',
     })
-  if (mode === 'batch') assertRunnerAvailable(options.runner ?? 'direct')
+  if (options.flinkMaster !== undefined && options.runner !== 'flink')
+    throw new DipError('DIP_USAGE', '--flink-master applies to --runner flink only.', {
+      hint: 'add --runner flink',
+    })
+  const target =
+    mode === 'batch' && options.runner !== 'dip'
+      ? beamTarget(options.runner ?? 'direct', {
+          flinkMaster: options.flinkMaster ?? config.beam.flinkMaster,
+          stateDir: deps.stateDir ?? config.stateDir,
+        })
+      : undefined
   const consumer = options.consumer ?? DEFAULT_CONSUMER
   const retry: RetryPolicy = {
     ...DEFAULT_RETRY,
@@ -222,7 +236,7 @@ export async function runConsumeWarehouse(
           : undefined
       let summary: WarehouseSummary
       let pipeline: PipelineReport | undefined
-      if (mode === 'batch' && options.runner !== 'dip') {
+      if (target !== undefined) {
         // A Beam pipeline; positions live in dip_offsets, so its readers use groups of their own
         // (no wait for a killed run's member to time out) and the group's offsets are committed
         // at the end without joining it.
@@ -237,8 +251,10 @@ export async function runConsumeWarehouse(
             session,
             signal: deps.signal,
             onProgress: ({ read, written }) =>
-              spinner.update(`Beam (direct runner): ${read} records read, ${written} written to MySQL`),
+              spinner.update(`${runnerTitle(target)}: ${read} records read, ${written} written to MySQL`),
             onWarning: (message) => reporter.warn(message),
+            onPhase: (phase) => spinner.update(`${runnerTitle(target)}: ${phase}`),
+            target,
           })
           summary = result
           pipeline = {

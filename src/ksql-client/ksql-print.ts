@@ -66,3 +66,45 @@ export function parsePrintedRecord(line: string): PrintedRecord | null {
   if (m === null) return null
   return { rowtime: m[1] ?? '', key: m[2] ?? '', value: m[3] ?? '', partition: Number(m[4]) }
 }
+
+/** What a PRINT showed: the formats the server detected and the records. */
+export interface PrintResult {
+  readonly keyFormat: string | null
+  readonly valueFormat: string | null
+  readonly records: readonly PrintedRecord[]
+}
+
+/**
+ * Runs one PRINT statement until LIMIT or `signal` (`dip ksql print`, and `dip ksql query "PRINT …"`):
+ * each line goes to `onLine` as it comes; the result collects the formats and the records.
+ */
+export async function collectPrint(
+  url: string,
+  statement: string,
+  options: {
+    readonly onLine: (line: string) => void
+    readonly signal: AbortSignal
+    readonly credentials?: KsqlCredentials | undefined
+  },
+): Promise<PrintResult> {
+  let keyFormat: string | null = null
+  let valueFormat: string | null = null
+  const records: PrintedRecord[] = []
+  await printTopic(
+    url,
+    statement,
+    (line) => {
+      if (line.startsWith('Key format: ')) keyFormat = line.slice('Key format: '.length)
+      else if (line.startsWith('Value format: ')) valueFormat = line.slice('Value format: '.length)
+      else {
+        const record = parsePrintedRecord(line)
+        if (record !== null) records.push(record)
+      }
+      options.onLine(line)
+    },
+    options.signal,
+    undefined,
+    options.credentials,
+  )
+  return { keyFormat, valueFormat, records }
+}

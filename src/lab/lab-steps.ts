@@ -45,7 +45,7 @@ export async function runUp(loaded: LoadedConfig, reporter: Reporter) {
   const decision = await decideMode({ requested: undefined, loaded, runner, purpose: 'up' })
   if (decision.mode === 'native') {
     // A fresh machine has no Kafka or MariaDB yet: fetch them here so `dip lab` alone is enough (instant when cached).
-    const { provisionRuntimes } = await import('../commands/provision-runtimes.ts')
+    const { provisionRuntimes } = await import('../stack/provision/provision-runtimes.ts')
     await provisionRuntimes(loaded, reporter, runner)
   }
   const driver = createDriver(decision.mode, loaded, runner)

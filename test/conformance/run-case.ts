@@ -58,7 +58,9 @@ function runCaseUnguarded(createEngine: EngineFactory, qttCase: QttCase): CaseOu
   }
 
   const statements = test.statements
-  const firstQuery = test.responses !== undefined ? statements.findIndex(isQueryStatement) : -1
+  // REST cases (responses or expectedError, as RestTestExecutor reads them) send the queries apart.
+  const isRestCase = test.responses !== undefined || test.expectedError !== undefined
+  const firstQuery = isRestCase ? statements.findIndex(isQueryStatement) : -1
   const adminStatements = firstQuery === -1 ? statements : statements.slice(0, firstQuery)
   const results: (StatementResult[] | null)[] = []
 
@@ -79,7 +81,8 @@ function runCaseUnguarded(createEngine: EngineFactory, qttCase: QttCase): CaseOu
   if (firstQuery !== -1) {
     for (const [i, statement] of statements.entries()) {
       if (i < firstQuery) continue
-      const outcome = execute(engine, statement, properties, linesBefore(statements, i))
+      // Upstream's RestTestExecutor sends each query alone to /query: its positions are on line 1.
+      const outcome = execute(engine, statement, properties, 0)
       if ('error' in outcome) return errorOutcome(outcome.error, expectedError, statement)
       results.push(outcome.results)
     }

@@ -9,6 +9,7 @@ import { createExecaRunner } from '../../src/stack/command-runner.ts'
 import { createNativeStack } from '../../src/stack/native/native-stack.ts'
 import { freePort } from '../../src/stack/native/port-check.ts'
 import { findProcesses, stopProcess } from '../../src/stack/native/processes.ts'
+import { provisionFlinkJobServer } from '../../src/stack/provision/flink-job-server-provision.ts'
 import { provisionKafka } from '../../src/stack/provision/kafka-provision.ts'
 import { provisionMariadb } from '../../src/stack/provision/mariadb-provision.ts'
 
@@ -77,6 +78,14 @@ export async function setup(project: TestProject): Promise<void> {
   await provisionMariadb({ runner }).catch((error: unknown) => {
     throw new Error(
       `Integration tests need the bundled MariaDB server: run \`node bin/dip.js setup\` first. ${String(error)}`,
+      { cause: error },
+    )
+  })
+  // Beam's Flink job server for the --runner flink tests (`dip setup --with-flink` fetches it; a
+  // no-op when cached).
+  await provisionFlinkJobServer({ runner }).catch((error: unknown) => {
+    throw new Error(
+      `Integration tests need Beam's Flink job server: run \`node bin/dip.js setup --with-flink\` first. ${String(error)}`,
       { cause: error },
     )
   })

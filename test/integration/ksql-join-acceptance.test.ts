@@ -14,7 +14,8 @@ import { generateTransactions, serializeTransaction } from '../../src/produce/ge
 /**
  * Issue 13's acceptance joins on the real broker and the real embedded server: the lab's generated
  * transactions and a users table, joined as a stream-table LEFT JOIN, an INNER stream-table JOIN,
- * and a table-table JOIN of a per-user aggregate with the users table. Every expected row is
+ * a table-table JOIN of a per-user aggregate with the users table, and a foreign-key LEFT JOIN of
+ * the latest row per transaction with its buyer. Every expected row is
  * recomputed here in plain code from the records consumed back from the two input topics, with
  * ksqlDB's semantics: a transaction sees the user row present when it arrives (all users are
  * written before any transaction), LEFT keeps unmatched transactions with NULL user columns,
@@ -87,7 +88,7 @@ afterAll(async () => {
 describe("joins on the lab's events give ksqlDB's rows", () => {
   const events = generateTransactions({ count: 300, seed: 31 })
 
-  it('stream-table LEFT and INNER joins, and a table-table join of per-user totals with users', async () => {
+  it('stream-table LEFT and INNER joins, a table-table join of per-user totals with users, a foreign-key join', async () => {
     // Users first: every other distinct user of the events gets a row, as a producer would write it.
     const userIds = [...new Set(events.map((e) => e.user_id))].sort()
     const sink = ports.sink({ idempotent: true })
@@ -113,7 +114,9 @@ describe("joins on the lab's events give ksqlDB's rows", () => {
         'CREATE STREAM enriched_left AS SELECT t.user_id, t.transaction_id, t.amount, u.name, u.tier FROM tx t LEFT JOIN users u ON t.user_id = u.user_id;' +
         'CREATE STREAM enriched_inner AS SELECT t.user_id, t.transaction_id, t.amount, u.name FROM tx t JOIN users u ON t.user_id = u.user_id;' +
         'CREATE TABLE user_totals AS SELECT user_id, COUNT(*) AS tx_count, SUM(amount) AS total FROM tx GROUP BY user_id;' +
-        'CREATE TABLE totals_named AS SELECT tt.user_id, tx_count, total, name, tier FROM user_totals tt JOIN users u ON tt.user_id = u.user_id;',
+        'CREATE TABLE totals_named AS SELECT tt.user_id, tx_count, total, name, tier FROM user_totals tt JOIN users u ON tt.user_id = u.user_id;' +
+        'CREATE TABLE tx_latest AS SELECT transaction_id, LATEST_BY_OFFSET(user_id) AS buyer, LATEST_BY_OFFSET(amount) AS amount FROM tx GROUP BY transaction_id;' +
+        'CREATE TABLE tx_buyer AS SELECT l.transaction_id, amount, name FROM tx_latest l LEFT JOIN users u ON l.buyer = u.user_id;',
       { streamsProperties: { 'auto.offset.reset': 'earliest' } },
     )
     expect(await pullCount('SELECT * FROM users_view;', userCount)).toBe(userCount)
@@ -181,5 +184,15 @@ describe("joins on the lab's events give ksqlDB's rows", () => {
     })
     const totals = await readUntil(`${prefix}TOTALS_NAMED`, expectedTotals.length)
     expect(totals.map((r) => [text(r.key), json(r.value)])).toEqual(expectedTotals)
+
+    // Foreign-key table-table LEFT JOIN: each transaction's row (keyed by its id) points at its
+    // buyer's user row through a value column; one result per transaction, in input order.
+    const buyers = await readUntil(`${prefix}TX_BUYER`, transactions.length)
+    expect(buyers.map((r) => [text(r.key), json(r.value)])).toEqual(
+      transactions.map((t) => [
+        t.transaction_id,
+        { AMOUNT: t.amount, NAME: users.get(t.user_id)?.name ?? null },
+      ]),
+    )
   })
 })

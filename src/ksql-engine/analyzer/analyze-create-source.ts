@@ -160,6 +160,7 @@ export function analyzeCreateSource(
 ): { source: DataSource; partitions: number | undefined } {
   const props = statement.properties
   const isTable = statement.sourceType === 'TABLE'
+  checkFullSchemaName(props)
   for (const name of Object.keys(props)) {
     if (
       [
@@ -289,32 +290,6 @@ function windowOf(props: Readonly<Record<string, PropertyValue>>, keyCount: numb
   return null
 }
 
-/** The TIMESTAMP column must exist and hold a time (a string only with TIMESTAMP_FORMAT). */
-function checkTimestampColumn(
-  columns: readonly Column[],
-  timestampColumn: string | null,
-  timestampFormat: string | null,
-): void {
-  if (timestampColumn === null) return
-  const column = columns.find((c) => c.name === timestampColumn)
-  if (column === undefined) {
-    throw new StatementError(
-      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${timestampColumn}'`,
-    )
-  }
-  const kind = column.type.kind
-  if (kind === 'STRING' && timestampFormat === null) {
-    throw new StatementError(
-      `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
-    )
-  }
-  if (!['BIGINT', 'TIMESTAMP', 'STRING'].includes(kind)) {
-    throw new StatementError(
-      `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
-    )
-  }
-}
-
 export function checkValueColumns(columns: readonly Column[], format: ValueFormat): void {
   if (format === 'KAFKA' && columns.length > 1) {
     throw new StatementError(
@@ -338,4 +313,39 @@ export function checkWrapping(props: Readonly<Record<string, PropertyValue>>, va
   if (props.WRAP_SINGLE_VALUE !== undefined && valueColumns !== 1) {
     throw new StatementError("'WRAP_SINGLE_VALUE' is only valid for single-field value schemas")
   }
+}
+
+/**
+ * WITH (TIMESTAMP=...) must name a BIGINT, TIMESTAMP or (with TIMESTAMP_FORMAT) STRING column of
+ * the schema the records are read with: a created source's own, or a CSAS/CTAS's FROM source.
+ */
+export function checkTimestampColumn(
+  columns: readonly Column[],
+  timestampColumn: string | null,
+  timestampFormat: string | null,
+): void {
+  if (timestampColumn === null) return
+  const column = columns.find((c) => c.name === timestampColumn)
+  if (column === undefined) {
+    throw new StatementError(
+      `The TIMESTAMP column set in the WITH clause does not exist in the schema: '${timestampColumn}'`,
+    )
+  }
+  const kind = column.type.kind
+  const ok = kind === 'BIGINT' || kind === 'TIMESTAMP' || (kind === 'STRING' && timestampFormat !== null)
+  if (!ok) {
+    throw new StatementError(
+      `Timestamp column, \`${timestampColumn}\`, should be LONG(INT64), TIMESTAMP, or a String with a timestamp_format specified.`,
+    )
+  }
+}
+
+/** Formats without a schema name: a full schema name is refused for them, as ksqlDB does. */
+const FORMATS_WITHOUT_SCHEMA_NAME = ['JSON', 'DELIMITED', 'KAFKA', 'NONE']
+
+function checkFullSchemaName(props: Readonly<Record<string, PropertyValue>>): void {
+  if (propertyString(props, 'VALUE_AVRO_SCHEMA_FULL_NAME') === undefined) return
+  const format = (propertyString(props, 'VALUE_FORMAT') ?? propertyString(props, 'FORMAT'))?.toUpperCase()
+  if (format !== undefined && FORMATS_WITHOUT_SCHEMA_NAME.includes(format))
+    throw new StatementError(`${format} does not support the following configs: [fullSchemaName]`)
 }

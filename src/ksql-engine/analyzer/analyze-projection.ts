@@ -176,6 +176,8 @@ function matchKeyEntries(
 ): Map<number, number> {
   const sourceKeyNames = source.schema.key.map((c) => c.name)
   const keyEntry = new Map<number, number>() // entry index → key position
+  const projectsSelectedKeys =
+    options.newQueryPlanner === true && source.type === 'STREAM' && options.sinkType !== null
   if (keyExpressions !== null) {
     const missing: string[] = []
     keyExpressions.forEach((k, ki) => {
@@ -208,6 +210,10 @@ function matchKeyEntries(
     entries.forEach((e, i) => {
       const expr = e.expr
       if (expr.kind !== 'column' || !sourceKeyNames.includes(expr.name)) return
+      if (projectsSelectedKeys) {
+        keyEntry.set(i, i)
+        return
+      }
       const previous = [...keyEntry.keys()].find(
         (j) => ((entries[j] as SelectEntry).expr as { name?: string }).name === expr.name,
       )
@@ -224,7 +230,7 @@ function matchKeyEntries(
         )
       }
     })
-    if (options.sinkType !== null) {
+    if (options.sinkType !== null && !projectsSelectedKeys) {
       const selectedKeys = new Set(
         [...keyEntry.keys()].map((i) => ((entries[i] as SelectEntry).expr as { name: string }).name),
       )

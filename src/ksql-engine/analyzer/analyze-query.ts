@@ -1,4 +1,5 @@
 import { compileExpression, type Compiled } from '../expression/compile-expression.ts'
+import { BetweenTypeError } from '../expression/compile-predicates.ts'
 import { scopeOverSlots, slotsOf } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
@@ -48,6 +49,13 @@ export interface AnalyzeOptions {
   readonly sinkType: 'STREAM' | 'TABLE' | null
   /** Partition count of a topic, when known (joins require co-partitioned inputs). */
   readonly partitionsOf?: (topic: string) => number | undefined
+  /**
+   * `ksql.new.query.planner.enabled`: a stream projection's key is the key columns it selects, in
+   * SELECT order (none selected: no key), instead of requiring every source key column.
+   */
+  readonly newQueryPlanner?: boolean
+  /** A pull query (no EMIT): its BETWEEN type errors read "Invalid expression: ...". */
+  readonly pullQuery?: boolean
 }
 
 /** AST query + metastore → typed projection and the ordered execution steps (all errors raised here). */
@@ -56,10 +64,20 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   if (source === undefined) {
     throw new StatementError(`${query.from.name} does not exist.`)
   }
-  if (query.joins.length === 0) return analyzeQueryOver(query, source, options)
+  if (query.joins.length === 0) {
+    if (options.sinkType !== null && source.type === 'TABLE' && source.window !== null)
+      throw new StatementError('KSQL does not support persistent queries on windowed tables.')
+    return analyzeQueryOver(query, source, options)
+  }
   // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
   const join = planJoin(query, source, metastore, options.partitionsOf, options.functions)
-  const analysis = analyzeJoinedQuery(join, options)
+  // ksqlDB runs no persistent query over a windowed table, joined or not.
+  const windowedTable = [join.left.source, join.right.source].some(
+    (s) => s.type === 'TABLE' && s.window !== null,
+  )
+  if (options.sinkType !== null && windowedTable)
+    throw new StatementError('KSQL does not support persistent queries on windowed tables.')
+  const analysis = analyzeJoinedQuery(join, { ...options, newQueryPlanner: false })
   checkJoinWithin(join)
   if (join.unsupported !== null) throw new UnsupportedStatementError(join.unsupported)
   return {
@@ -119,6 +137,7 @@ function joinStep(join: JoinLink): ExecutionStep {
 }
 /** Analyzes a query reading one source (a stored one, or a join's rows). */
 function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOptions): QueryAnalysis {
+  if (query.limit !== null && query.limit < 0) throw new StatementError('LIMIT must not be negative.')
   if (query.limit !== null && options.sinkType !== null) {
     throw new StatementError(`CREATE ${options.sinkType} AS SELECT statements don't support LIMIT clause.`)
   }
@@ -172,6 +191,9 @@ function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOpti
         error instanceof StatementError &&
         /^(Cannot compare |Error processing expression)/.test(error.message)
       ) {
+        // Pull queries type-check their WHERE apart, with their own prefix.
+        if (options.pullQuery === true && error instanceof BetweenTypeError)
+          throw new StatementError(`Invalid expression: ${error.message}`)
         throw new StatementError(
           `Error in WHERE expression: ${error.message}\nStatement: ${formatExpression(stripQualifiers(query.where))}`,
         )

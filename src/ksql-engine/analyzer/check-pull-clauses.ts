@@ -22,6 +22,11 @@ export function checkPullClauses(query: Query, options: { readonly limitClauseEn
       `Pull queries don't support the following columns in WHERE clauses: ${formatNames(filtered)}`,
     )
   }
+  if (query.limit !== null && query.limit < 0) {
+    throw new StatementError(
+      "Pull queries don't support negative integers in the LIMIT clause. See https://cnfl.io/queries for more info.",
+    )
+  }
   if (query.limit !== null && !options.limitClauseEnabled) {
     throw new StatementError(
       'LIMIT clause in pull queries is currently disabled. You can enable them by setting ksql.query.pull.limit.clause.enabled=true. See https://cnfl.io/queries for more info.\nAdd EMIT CHANGES if you intended to issue a push query.',

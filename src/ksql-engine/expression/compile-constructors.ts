@@ -1,4 +1,5 @@
 import type { Expression } from '../parser/ast.ts'
+import { parseSqlBoolean } from '../types/coercion.ts'
 import { widerNumeric } from '../types/implicit-cast.ts'
 import { STRING, formatSqlType, isNumeric, type SqlType } from '../types/sql-type.ts'
 import { castValue, valueToString } from './cast-value.ts'
@@ -38,14 +39,14 @@ export function compileMapCtor(expr: Expression & { kind: 'mapCtor' }, c: Compil
   return {
     type: { kind: 'MAP', key: keyType, value: valueType },
     evaluate: (row) => {
-      const m = new Map<string, unknown>()
+      // A NULL key is kept: ksqlDB's maps hold it, and JSON writes it as the key "null".
+      const m = new Map<string | null, unknown>()
       keys.forEach((k, i) => {
         const key = k.evaluate(row)
-        if (key !== null)
-          m.set(
-            valueToString(key, k.type),
-            coerceTo((values[i] as Compiled).evaluate(row), (values[i] as Compiled).type, valueType),
-          )
+        m.set(
+          key === null ? null : valueToString(key, k.type),
+          coerceTo((values[i] as Compiled).evaluate(row), (values[i] as Compiled).type, valueType),
+        )
       })
       return m
     },
@@ -53,6 +54,9 @@ export function compileMapCtor(expr: Expression & { kind: 'mapCtor' }, c: Compil
 }
 
 export function compileStructCtor(expr: Expression & { kind: 'structCtor' }, c: CompileChild): Compiled {
+  const duplicate = expr.fields.find((f, i) => expr.fields.findIndex((g) => g.name === f.name) !== i)
+  if (duplicate !== undefined)
+    throw new StatementError(`Duplicate field names found in STRUCT: ${duplicate.name}`)
   const fields = expr.fields.map((f) => ({ name: f.name, compiled: c(f.value) }))
   return {
     type: {
@@ -97,8 +101,7 @@ export function unifyLiterals(
       let value: unknown
       if (isNumeric(type) && text.trim() !== '' && !Number.isNaN(Number(text)))
         value = castValue(text, STRING, type)
-      else if (type.kind === 'BOOLEAN' && /^(true|false)$/i.test(text.trim()))
-        value = text.trim().toLowerCase() === 'true'
+      else if (type.kind === 'BOOLEAN' && parseSqlBoolean(text) !== undefined) value = parseSqlBoolean(text)
       else
         throw new StatementError(`invalid input syntax for type ${formatSqlType(type)}: "${text}"${suffix}`)
       return { type, evaluate: () => value, literal: { value } }

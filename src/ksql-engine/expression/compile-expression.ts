@@ -58,6 +58,12 @@ export interface CompileScope {
   substitute?(expr: Expression): Compiled | undefined
   /** Called for an aggregate call that was not substituted (aggregates not allowed here). */
   onAggregate?(expr: Expression & { kind: 'call' }): never
+  /**
+   * At run time, a function that fails on a row gives NULL for that call only (ksqlDB logs the
+   * error and goes on with the expression, so `ARRAY[44, bad(x)]` is `[44, NULL]`). Without it the
+   * error reaches the operator, which nulls the whole column.
+   */
+  onCallError?(message: string, row: Row): void
 }
 
 /** Compiles a sub-expression in the same scope. */
@@ -275,12 +281,22 @@ function compileCall(expr: Expression & { kind: 'call' }, scope: CompileScope): 
   const resolved = resolution.value
   const evaluators = args.map((a) => a.evaluate)
   const n = evaluators.length
+  const onCallError = scope.onCallError
+  const invoke = (values: unknown[], row: Row): unknown => {
+    if (onCallError === undefined) return resolved.invoke(values)
+    try {
+      return resolved.invoke(values)
+    } catch (error) {
+      onCallError(describeRecordError(error), row)
+      return null
+    }
+  }
   return {
     type: resolved.returnType,
     evaluate: (row) => {
       const values = new Array<unknown>(n)
       for (let i = 0; i < n; i++) values[i] = (evaluators[i] as Evaluator)(row)
-      const result = resolved.invoke(values)
+      const result = invoke(values, row)
       return result === undefined ? null : result
     },
   }

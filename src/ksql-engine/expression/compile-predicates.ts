@@ -1,3 +1,4 @@
+import { coerceInList } from './compile-in.ts'
 import type { Expression } from '../parser/ast.ts'
 import { formatExpression } from '../parser/format-sql.ts'
 import { BIGINT, BOOLEAN, formatSqlType, isNumeric, type SqlType } from '../types/sql-type.ts'
@@ -58,8 +59,9 @@ export function compileBetween(expr: Expression & { kind: 'between' }, c: Compil
   const o = c(expr.operand)
   const lo = c(expr.low)
   const hi = c(expr.high)
-  checkComparable(o, lo, 'BETWEEN', expr)
-  checkComparable(o, hi, 'BETWEEN', expr)
+  // ksqlDB checks BETWEEN as `operand >= low AND operand <= high`.
+  checkBetweenBound(o, lo, 'GREATER_THAN_OR_EQUAL', expr.operand, expr.low)
+  checkBetweenBound(o, hi, 'LESS_THAN_OR_EQUAL', expr.operand, expr.high)
   const negated = expr.negated
   return {
     type: BOOLEAN,
@@ -75,8 +77,10 @@ export function compileBetween(expr: Expression & { kind: 'between' }, c: Compil
 }
 
 export function compileIn(expr: Expression & { kind: 'in' }, c: CompileChild): Compiled {
-  const o = c(expr.operand)
-  const items = expr.list.map((item) => coerceInItem(o, item, c(item)))
+  const compiled = expr.list.map(c)
+  const common = coerceInList(c(expr.operand), expr.list, compiled, c)
+  const o = common?.operand ?? c(expr.operand)
+  const items = common?.items ?? expr.list.map((item, i) => coerceInItem(o, item, compiled[i] as Compiled))
   const negated = expr.negated
   return {
     type: BOOLEAN,
@@ -146,11 +150,17 @@ export function isComparable(a: SqlType, b: SqlType): boolean {
   return false
 }
 
-export function checkComparable(a: Compiled, b: Compiled, op: string, expr: Expression): void {
+/**
+ * A BETWEEN bound that cannot be compared with the operand. Pull queries report it apart
+ * ("Invalid expression: ..."): ksqlDB rewrites their BETWEEN into two comparisons first.
+ */
+export class BetweenTypeError extends StatementError {}
+
+function checkBetweenBound(a: Compiled, b: Compiled, op: string, left: Expression, right: Expression): void {
   if (a.type === null || b.type === null) return
   if (!isComparable(a.type, b.type)) {
-    throw new StatementError(
-      `Error in WHERE expression: Cannot compare ${formatExpression(expr)} (${typeName(a.type)}) to (${typeName(b.type)}) with ${op}.`,
+    throw new BetweenTypeError(
+      `Cannot compare ${formatExpression(left)} (${typeName(a.type)}) to ${formatExpression(right)} (${typeName(b.type)}) with ${op}.`,
     )
   }
 }

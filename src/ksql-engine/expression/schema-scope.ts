@@ -1,3 +1,4 @@
+import type { Row } from './row.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Column, LogicalSchema } from '../metastore/source.ts'
 import type { Expression } from '../parser/ast.ts'
@@ -26,6 +27,8 @@ export interface ScopeOptions {
   /** Called for each resolved column (to detect columns outside GROUP BY). */
   readonly onColumn?: (name: string) => void
   readonly clause?: string
+  /** See CompileScope.onCallError. */
+  readonly onCallError?: (message: string, row: Row) => void
 }
 
 export function slotsOf(schema: LogicalSchema): ColumnSlot[] {
@@ -97,5 +100,6 @@ export function scopeOverSlots(slots: readonly ColumnSlot[], options: ScopeOptio
     ...scope,
     ...(options.substitute === undefined ? {} : { substitute: options.substitute }),
     ...(options.onAggregate === undefined ? {} : { onAggregate: options.onAggregate }),
+    ...(options.onCallError === undefined ? {} : { onCallError: options.onCallError }),
   }
 }

@@ -189,6 +189,8 @@ export type Statement =
       readonly deleteTopic: boolean
     }
   | { readonly kind: 'terminate'; readonly queryId: string | null } // null = ALL
+  /** ALTER STREAM|TABLE <name> ...: only the target is kept (the engine refuses the operations). */
+  | { readonly kind: 'alter'; readonly sourceType: SourceKind; readonly name: string }
   /** EXPLAIN <query id> (statement null) or EXPLAIN <statement> (queryId null). */
   | { readonly kind: 'explain'; readonly queryId: string | null; readonly statement: Statement | null }
 

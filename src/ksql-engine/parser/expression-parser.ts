@@ -1,7 +1,24 @@
 import type { SqlType, StructField } from '../types/sql-type.ts'
 import type { Expression } from './ast.ts'
 import type { Token } from './lexer.ts'
+import { checkNumericLiteral } from './numeric-literal.ts'
+import { ParseError } from './parse-error.ts'
 import { TokenCursor } from './token-cursor.ts'
+
+/** The primitive types that may carry ksqlDB's ignored `(typeParameter, ...)` suffix. */
+const PARAMETERIZED_BASE_TYPES: ReadonlySet<string> = new Set([
+  'BOOLEAN',
+  'INT',
+  'INTEGER',
+  'BIGINT',
+  'DOUBLE',
+  'STRING',
+  'VARCHAR',
+  'BYTES',
+  'TIMESTAMP',
+  'DATE',
+  'TIME',
+])
 
 /** Types and expressions: the grammar below queries and statements. */
 export class ExpressionParser extends TokenCursor {
@@ -10,6 +27,7 @@ export class ExpressionParser extends TokenCursor {
     const t = this.peek()
     if (t.type !== 'ident' && t.type !== 'quoted') return this.fail('a type')
     this.next()
+    if (PARAMETERIZED_BASE_TYPES.has(t.text) && this.isSymbol('(')) this.typeParameters()
     switch (t.text) {
       case 'BOOLEAN':
         return { kind: 'BOOLEAN' }
@@ -163,8 +181,24 @@ export class ExpressionParser extends TokenCursor {
     }
   }
 
+  /**
+   * ksqlDB's grammar accepts `baseType '(' typeParameter (',' typeParameter)* ')'` with a parameter
+   * an integer or the word STRING (e.g. `VARCHAR(STRING)`), and ignores the parameters.
+   */
+  private typeParameters(): void {
+    this.expectSymbol('(')
+    do {
+      const t = this.peek()
+      if (t.type !== 'integer' && !(t.type === 'ident' && t.text === 'STRING'))
+        throw new ParseError(t.line, t.column, "Syntax Error\nExpecting {'STRING', INTEGER_VALUE}")
+      this.next()
+    } while (this.acceptSymbol(','))
+    this.expectSymbol(')')
+  }
+
   protected unary(): Expression {
     if (this.acceptSymbol('-')) {
+      checkNumericLiteral(this.peek(), '-')
       const operand = this.unary()
       if (operand.kind === 'literal' && typeof operand.value === 'number') {
         return negativeLiteral(operand)
@@ -196,6 +230,7 @@ export class ExpressionParser extends TokenCursor {
     const t = this.peek()
     switch (t.type) {
       case 'integer': {
+        checkNumericLiteral(t, '')
         this.next()
         const n = Number(t.text)
         if (n > 2147483647) return { kind: 'literal', type: 'BIGINT', value: n }
@@ -205,6 +240,7 @@ export class ExpressionParser extends TokenCursor {
         this.next()
         return { kind: 'literal', type: 'DECIMAL', value: t.text }
       case 'double':
+        checkNumericLiteral(t, '')
         this.next()
         return { kind: 'literal', type: 'DOUBLE', value: Number(t.text) }
       case 'string':

@@ -3,9 +3,10 @@ export class ParseError extends Error {
   readonly line: number
   readonly column: number
 
-  constructor(line: number, column: number, detail: string) {
+  /** `prefix`: ksqlDB's AST builder errors read "Failed to prepare statement: line L:C: ...". */
+  constructor(line: number, column: number, detail: string, prefix = '') {
     // ksqlDB prints ANTLR's 0-based column plus one.
-    super(`line ${line}:${column + 1}: ${detail}`)
+    super(`${prefix}line ${line}:${column + 1}: ${detail}`)
     this.name = 'ParseError'
     this.line = line
     this.column = column

@@ -7,6 +7,7 @@ import type {
   TableElement,
 } from './ast.ts'
 import { tokenize } from './lexer.ts'
+import { ParseError } from './parse-error.ts'
 import { QueryParser } from './query-parser.ts'
 import type { StatementSlice } from './split-statements.ts'
 
@@ -82,8 +83,9 @@ class Parser extends QueryParser {
           return { kind: 'explain', queryId: null, statement: this.statementBody() }
         return { kind: 'explain', queryId: this.identifier('a query id or a statement'), statement: null }
       }
-      case 'PRINT':
       case 'ALTER':
+        return this.alter()
+      case 'PRINT':
       case 'PAUSE':
       case 'RESUME':
       case 'ASSERT':
@@ -242,7 +244,22 @@ class Parser extends QueryParser {
     else if (this.acceptWord('HEADERS') || this.acceptWord('HEADER')) {
       throw new UnsupportedStatementError('HEADERS columns')
     }
+    const after = this.peek()
+    if (after.type === 'symbol' && after.text === '(')
+      throw new ParseError(after.line, after.column, "Syntax Error\nExpecting {',', ')'}")
     return { name, type, constraint, position: { line: nameToken.line, column: nameToken.column + 1 } }
+  }
+
+  private alter(): Statement {
+    this.next()
+    let sourceType: SourceKind
+    if (this.acceptWord('STREAM')) sourceType = 'STREAM'
+    else if (this.acceptWord('TABLE')) sourceType = 'TABLE'
+    else return this.fail("{'STREAM', 'TABLE'}")
+    const name = this.identifier('a source name')
+    // The operations (ADD COLUMN ...) are not analyzed: the engine refuses every ALTER.
+    while (this.peek().type !== 'eof' && !this.isSymbol(';')) this.next()
+    return { kind: 'alter', sourceType, name }
   }
 
   protected withProperties(): Record<string, PropertyValue> {

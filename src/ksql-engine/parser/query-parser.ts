@@ -1,4 +1,5 @@
 import type { Expression, JoinClause, JoinWithin, Query, SelectItem, WindowSpec } from './ast.ts'
+import { StatementError } from '../expression/statement-error.ts'
 import { ExpressionParser } from './expression-parser.ts'
 import { TIME_UNITS } from '../../shared/time-units.ts'
 
@@ -90,7 +91,7 @@ export class QueryParser extends ExpressionParser {
       else this.fail("{'CHANGES', 'FINAL'}")
     }
     let limit: number | null = null
-    if (this.acceptWord('LIMIT')) limit = this.integer()
+    if (this.acceptWord('LIMIT')) limit = this.limitValue()
     return {
       select,
       from: { name: fromName, alias },
@@ -103,6 +104,20 @@ export class QueryParser extends ExpressionParser {
       emit,
       limit,
     }
+  }
+
+  /**
+   * ksqlDB's LIMIT takes a number: a decimal fails as "Value must be integer", a negative one is
+   * parsed and refused by the query's analysis (pull queries name it).
+   */
+  private limitValue(): number {
+    const negative = this.isSymbol('-') && this.peek(1).type === 'integer'
+    if (negative) this.next()
+    const t = this.peek()
+    if (t.type === 'decimal' || t.type === 'double')
+      throw new StatementError('Failed to prepare statement: Value must be integer for command: LIMIT')
+    const value = this.integer()
+    return negative ? -value : value
   }
 
   protected joinClause(): JoinClause {

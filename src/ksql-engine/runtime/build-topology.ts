@@ -33,42 +33,14 @@ export function buildTopology(
 ): (record: StoredRecord) => void {
   const source = plan.source
   const qualifiers = [source.name, source.alias]
-  const windowed = source.window !== null
-  // Layout of the rows entering each step.
-  interface Layout {
-    slots: ColumnSlot[]
-    substitute?: (expr: Expression) => Compiled | undefined
-    windowBounds: boolean
-  }
-  const layouts: Layout[] = []
-  let layout: Layout = { slots: slotsOf(source.schema), windowBounds: windowed }
-  // Key column names of the rows entering each step (a join re-keys them).
-  const keyNames: string[][] = []
-  let keyNamesHere = source.schema.key.map((c) => c.name)
-  for (const step of plan.steps) {
-    layouts.push(layout)
-    keyNames.push(keyNamesHere)
-    const keyTypes =
-      step.kind === 'partitionByV1'
-        ? step.keyExpressions.map((e) => compileExpression(e, scopeFor(layout)).type)
-        : []
-    layout =
-      step.kind === 'flatMapV1'
-        ? {
-            ...layout,
-            slots: compileTableFunctions(step.tableFunctions, scopeFor(layout), context.functions).slots(
-              layout.slots,
-            ),
-          }
-        : nextLayout(step, layout, keyNamesHere.length, keyTypes)
-    if (isJoinStep(step)) keyNamesHere = step.schema.key.map((c) => c.name)
-  }
+  const { layouts, keyNames } = inputLayouts(plan, scopeFor, context)
   function scopeFor(l: Layout): CompileScope {
     return scopeOverSlots(l.slots, {
       functions: context.functions,
       qualifiers,
       windowBounds: l.windowBounds,
       ...(l.substitute === undefined ? {} : { substitute: l.substitute }),
+      onCallError: (message, row) => context.logError(message, row),
     })
   }
 
@@ -174,6 +146,45 @@ export function buildTopology(
         return assertNever(step, 'execution step')
     }
   }
+}
+
+/** Layout of the rows entering a step. */
+interface Layout {
+  slots: ColumnSlot[]
+  substitute?: (expr: Expression) => Compiled | undefined
+  windowBounds: boolean
+}
+
+/** The layout and key column names of the rows entering each step (a join re-keys them). */
+function inputLayouts(
+  plan: ExecutionPlan,
+  scopeFor: (l: Layout) => CompileScope,
+  context: OperatorContext,
+): { layouts: Layout[]; keyNames: string[][] } {
+  const source = plan.source
+  const layouts: Layout[] = []
+  let layout: Layout = { slots: slotsOf(source.schema), windowBounds: source.window !== null }
+  const keyNames: string[][] = []
+  let keyNamesHere = source.schema.key.map((c) => c.name)
+  for (const step of plan.steps) {
+    layouts.push(layout)
+    keyNames.push(keyNamesHere)
+    const keyTypes =
+      step.kind === 'partitionByV1'
+        ? step.keyExpressions.map((e) => compileExpression(e, scopeFor(layout)).type)
+        : []
+    layout =
+      step.kind === 'flatMapV1'
+        ? {
+            ...layout,
+            slots: compileTableFunctions(step.tableFunctions, scopeFor(layout), context.functions).slots(
+              layout.slots,
+            ),
+          }
+        : nextLayout(step, layout, keyNamesHere.length, keyTypes)
+    if (isJoinStep(step)) keyNamesHere = step.schema.key.map((c) => c.name)
+  }
+  return { layouts, keyNames }
 }
 
 /** The aggregate step's scopes: its input rows, and its output (grouping keys and aggregate results). */

@@ -9,6 +9,8 @@ import {
 } from '../analyzer/analyze-create-source.ts'
 import { analyzeQuery, type QueryAnalysis } from '../analyzer/analyze-query.ts'
 import type { StatementResult } from '../engine-api.ts'
+import { checkSinkTimestamp } from './sink-timestamp.ts'
+import { withRewrittenStatement } from './format-ctas.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import { INTERMEDIATE_TYPE_NOT_SUPPORTED_MESSAGE } from '../functions/index.ts'
 import type { DataSource } from '../metastore/source.ts'
@@ -60,8 +62,8 @@ export function createSource(
 ): StatementResult {
   const typeWord = statement.sourceType === 'STREAM' ? 'stream' : 'table'
   const existing = s.metastore.get(statement.name)
-  if (existing !== undefined && statement.orReplace && (existing.isSource || statement.isSource)) {
-    const what = existing.type === 'STREAM' ? 'stream' : 'table'
+  if (statement.orReplace && (existing?.isSource === true || statement.isSource)) {
+    const what = (existing?.type ?? statement.sourceType) === 'STREAM' ? 'stream' : 'table'
     throw new StatementError(
       `Cannot add ${what} '${statement.name}': CREATE OR REPLACE is not supported on source ${what}s.`,
     )
@@ -106,12 +108,15 @@ export function createAsSelect(
     throw new StatementError(message)
   }
   checkNameFree(statement.name, statement.sourceType, s, statement.orReplace)
+  checkSinkTimestamp(statement)
   const analysis = analyzeQuery(statement.query, s.metastore, {
     functions: ctx.functions,
     sinkName: statement.name,
     sinkType: statement.sourceType,
     partitionsOf: partitionsOf(ctx),
+    newQueryPlanner: property(ctx, scope, 'ksql.new.query.planner.enabled') === 'true',
   })
+  checkSinkTimestamp(statement, analysis.schema)
   if (statement.sourceType === 'STREAM' && analysis.isTable) {
     throw new StatementError(
       analysis.isAggregate
@@ -126,7 +131,9 @@ export function createAsSelect(
   }
   if (!s.dryRun) ctx.warnings.push(...analysis.warnings)
   const props = statement.properties
-  const sink = buildSink(ctx, statement.name, statement.sourceType, analysis, props, scope, s)
+  const sink = withRewrittenStatement(statement, analysis, () =>
+    buildSink(ctx, statement.name, statement.sourceType, analysis, props, scope, s),
+  )
   const prefix = statement.sourceType === 'STREAM' ? 'CSAS' : 'CTAS'
   const isReplace = existing !== undefined
   s.commandSeq++

@@ -4,6 +4,7 @@ import { EngineError } from '../engine-error.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { ParsedStatement, Statement } from '../parser/ast.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
+import { alter } from './alter.ts'
 import { createAsSelect, createSource } from './create.ts'
 import { drop } from './drop.ts'
 import { fail, type EngineContext, type ExecutionState, type RequestScope } from './engine-context.ts'
@@ -73,6 +74,8 @@ export function executeStatement(
       return terminate(statement.queryId, s)
     case 'explain':
       return explain(ctx, statement, text, s, scope, executeStatement)
+    case 'alter':
+      return alter(statement, s)
     default:
       return assertNever(statement, 'statement')
   }

@@ -1,4 +1,5 @@
 import { checkPullClauses } from '../analyzer/check-pull-clauses.ts'
+import { checkPullLike } from '../analyzer/check-pull-like.ts'
 import { checkPullWhere } from '../analyzer/check-pull-where.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { DataSource } from '../metastore/source.ts'
@@ -28,6 +29,9 @@ export function checkPullQuery(
     )
   }
   if (source.type === 'TABLE') {
+    checkPullLike(query.where, [...source.schema.key, ...source.schema.value], {
+      tableScanEnabled: property(ctx, scope, 'ksql.query.pull.table.scan.enabled') !== 'false',
+    })
     checkPullWhere(query.where, source.schema.key, {
       tableScanEnabled: property(ctx, scope, 'ksql.query.pull.table.scan.enabled') !== 'false',
       rangeScanEnabled: property(ctx, scope, 'ksql.query.pull.range.scan.enabled') !== 'false',

@@ -37,6 +37,7 @@ export function select(
     sinkName: source.name,
     sinkType: null,
     partitionsOf: partitionsOf(ctx),
+    pullQuery: !push,
   })
   if (!push) checkQueryable(source)
   const { columns, order } = selectColumns(analysis, source, push)

@@ -34,3 +34,15 @@ describe('formatJavaFloat', () => {
     expect(formatJavaFloat(3e10)).toBe('3.0E10')
   })
 })
+
+describe('formatJavaDouble: at least two significant digits, as Java', () => {
+  it('prints Double.MIN_VALUE as 4.9E-324 (the closest two-digit decimal), not 5e-324', () => {
+    expect(formatJavaDouble(Number.MIN_VALUE)).toBe('4.9E-324')
+    expect(formatJavaDouble(-Number.MIN_VALUE)).toBe('-4.9E-324')
+  })
+
+  it('keeps one-digit values whose two-digit form ends in zero', () => {
+    expect(formatJavaDouble(1e23)).toBe('1.0E23')
+    expect(formatJavaDouble(2e-5)).toBe('2.0E-5')
+  })
+})

@@ -36,7 +36,27 @@ function shortestDigits(value: number): Digits {
   const text = Math.abs(value).toExponential() // shortest round-trip digits: d.ddde±x
   const eIndex = text.indexOf('e')
   const mantissa = text.slice(0, eIndex).replace('.', '')
+  if (mantissa.length === 1)
+    return (
+      closestTwoDigits(value) ?? {
+        negative: value < 0,
+        digits: mantissa,
+        exponent: Number(text.slice(eIndex + 1)),
+      }
+    )
   return { negative: value < 0, digits: mantissa, exponent: Number(text.slice(eIndex + 1)) }
+}
+
+/**
+ * Java prints at least two significant digits and, among the two-digit decimals that round to the
+ * value, the closest one: Double.MIN_VALUE is `4.9E-324` where JavaScript's shortest is `5e-324`.
+ */
+function closestTwoDigits(value: number): Digits | null {
+  const text = Math.abs(value).toPrecision(2) // the two-digit decimal closest to the exact value
+  if (Number(text) !== Math.abs(value)) return null
+  const [mantissa = '', exponent = '0'] = Math.abs(Number(text)).toExponential(1).split('e')
+  const digits = mantissa.replace('.', '').replace(/0$/, '')
+  return { negative: value < 0, digits, exponent: Number(exponent) }
 }
 
 /** Java switches to "computerized scientific notation" outside [10^-3, 10^7). */

@@ -39,6 +39,28 @@ export interface AggregateScopes {
   readonly output: CompileScope
 }
 
+/** Stream time and the time of the record being processed, shared by the operator's parts. */
+interface AggregateClock {
+  streamTime: number
+  /** HAVING tombstones carry it, even when caused by a retraction. */
+  currentTimestamp: number
+}
+
+/** The compiled grouping and aggregate arguments, and how a group's state is created and updated. */
+interface GroupInputs {
+  readonly aggregates: readonly CompiledAggregate[]
+  readonly groupKeyOf: (row: Row) => unknown[] | null
+  readonly argsOf: (row: Row) => unknown[][]
+  readonly update: (state: GroupState, args: readonly unknown[][], retract: boolean) => void
+  readonly fresh: (key: readonly unknown[], w: WindowBounds | null, timestamp: number) => GroupState
+}
+
+interface Emitter {
+  /** Emits the group's row now, or (EMIT FINAL) holds it until its window closes. */
+  readonly emit: (state: GroupState, row: Row, tombstone: boolean) => void
+  readonly emitClosedWindows: (row: Row) => void
+}
+
 /**
  * GROUP BY + aggregates (+ window, HAVING, final projection). Every input row emits the updated row
  * of each group it touched (cache off). Table sources retract the prior row before adding the new one.
@@ -50,25 +72,135 @@ export function createAggregateOperator(
   context: OperatorContext,
   next: Downstream,
 ): Downstream {
-  const groupBy = step.groupBy.map((g) => compileExpression(g, scopes.input).evaluate)
-  const aggregates: CompiledAggregate[] = step.aggregates.map((call) =>
-    compileAggregate(call, scopes.input, context),
-  )
-  const having = step.having === null ? null : compileExpression(step.having, scopes.output).evaluate
-  const project = createProjector(step.keyColumns, step.valueColumns, scopes.output, context)
+  const inputs = compileGroupInputs(step, scopes, context)
+  const { aggregates, groupKeyOf, argsOf, update, fresh } = inputs
   const store: KeyValueStore<GroupState> = createInMemoryStore()
   const window = step.window
   const graceMs = window === null ? 0 : effectiveGraceMs(window, step.emitFinal)
   const retentionMs = window === null ? 0 : retentionMsOf(window, graceMs)
   /** Time-window states: group key text → window start → state, evicted past retention. */
   const windowStore = new TimeWindowStore<GroupState>(retentionMs)
-  const sessions = new Map<string, GroupState[]>()
-  /** Session keys by the end of each session put, so keys whose sessions all expired leave `sessions`. */
-  const sessionEnds = new ExpiryQueue<string>()
-  let streamTime = Number.NEGATIVE_INFINITY
-  /** Time of the record being processed: HAVING tombstones carry it, even when caused by a retraction. */
-  let currentTimestamp = 0
+  const clock: AggregateClock = { streamTime: Number.NEGATIVE_INFINITY, currentTimestamp: 0 }
+  const emitFinal = step.emitFinal && window !== null
+  const { emit, emitClosedWindows } = createEmitter(step, scopes, context, next, {
+    aggregates,
+    clock,
+    graceMs,
+    emitFinal,
+  })
+  const applySession =
+    window?.type === 'SESSION'
+      ? createSessionApplier(window, inputs, emit, clock, {
+          retentionMs,
+          hasHaving: step.having !== null,
+          context,
+        })
+      : () => undefined
 
+  const apply = (row: Row, retract: boolean): void => {
+    if (row.value === null) return
+    const key = groupKeyOf(row)
+    if (key === null) return
+    const args = argsOf(row)
+    if (window === null) {
+      const k = storeKey(key, null)
+      const state = store.get(k) ?? fresh(key, null, row.timestamp)
+      update(state, args, retract)
+      state.timestamp = Math.max(state.timestamp, row.timestamp)
+      store.put(k, state)
+      emit(state, row, false)
+      return
+    }
+    clock.streamTime = Math.max(clock.streamTime, row.timestamp)
+    const closeTime = clock.streamTime - graceMs
+    if (window.type === 'SESSION') {
+      applySession(row, key, args, closeTime)
+      return
+    }
+    // One lookup of the group for all the windows this row falls in (a hopping row updates
+    // size/advance of them), then the windows by start.
+    const group = windowStore.group(windowGroupText(key))
+    const recent = group.recent
+    // timeWindowsFor's windows, scanned without an object per window: only a new state gets one.
+    const size = window.sizeMs
+    const advance = window.advanceMs ?? size
+    const timestamp = row.timestamp
+    for (let start = firstWindowStart(timestamp, window); start <= timestamp; start += advance) {
+      const end = start + size
+      if (end <= timestamp) continue
+      if (end <= closeTime) {
+        context.logError(
+          `Skipping record for expired window. window=[${start},${end}) streamTime=${clock.streamTime}`,
+          row,
+        )
+        continue
+      }
+      // Starts are whole multiples of the advance, so consecutive windows take consecutive slots.
+      const slot = (start / advance) & (RECENT_WINDOWS - 1)
+      let state = recent[slot]
+      if (state === undefined || (state.window as WindowBounds).start !== start) {
+        state = group.byStart.get(start)
+        if (state === undefined) {
+          state = fresh(key, { start, end }, timestamp)
+          windowStore.add(group, start, state)
+        }
+        recent[slot] = state
+      }
+      update(state, args, retract)
+      state.timestamp = Math.max(state.timestamp, row.timestamp)
+      emit(state, row, false)
+    }
+    windowStore.evictExpired()
+  }
+
+  return (row, prior) => {
+    clock.currentTimestamp = row.timestamp
+    if (options.isTableSource && prior !== null && prior.value !== null) {
+      // Same group before and after: retract and add, then emit once (as Kafka Streams does).
+      const priorKey = window === null ? groupKeyOf(prior) : null
+      const newKey = window === null && row.value !== null ? groupKeyOf(row) : null
+      if (priorKey !== null && newKey !== null && JSON.stringify(priorKey) === JSON.stringify(newKey)) {
+        const state = store.get(storeKey(newKey, null))
+        if (state === undefined) apply(row, false)
+        else retractAndAdd(state, prior, row, inputs, emit)
+        return
+      }
+      apply(prior, true)
+    }
+    apply(row, false)
+    if (emitFinal) emitClosedWindows(row)
+  }
+}
+
+/** A table row replacing its prior in the same group: undo the prior's inputs and add the new ones. */
+function retractAndAdd(
+  state: GroupState,
+  prior: Row,
+  row: Row,
+  inputs: GroupInputs,
+  emit: Emitter['emit'],
+): void {
+  const { aggregates, argsOf } = inputs
+  const priorArgs = argsOf(prior)
+  const args = argsOf(row)
+  state.accumulators = state.accumulators.map((acc, i) => {
+    const a = aggregates[i] as CompiledAggregate
+    const undone = a.fn.undo === undefined ? acc : a.fn.undo(acc, priorArgs[i] as unknown[])
+    return a.fn.add(undone, args[i] as unknown[])
+  })
+  state.timestamp = Math.max(state.timestamp, row.timestamp)
+  emit(state, row, false)
+}
+
+function compileGroupInputs(
+  step: AggregateStep,
+  scopes: AggregateScopes,
+  context: OperatorContext,
+): GroupInputs {
+  const groupBy = step.groupBy.map((g) => compileExpression(g, scopes.input).evaluate)
+  const aggregates: CompiledAggregate[] = step.aggregates.map((call) =>
+    compileAggregate(call, scopes.input, context),
+  )
   const groupKeyOf = (row: Row): unknown[] | null => {
     const key = new Array<unknown>(groupBy.length)
     for (let i = 0; i < groupBy.length; i++) {
@@ -126,16 +258,33 @@ export function createAggregateOperator(
     timestamp,
     emitted: false,
   })
+  return { aggregates, groupKeyOf, argsOf, update, fresh }
+}
 
+function createEmitter(
+  step: AggregateStep,
+  scopes: AggregateScopes,
+  context: OperatorContext,
+  next: Downstream,
+  at: {
+    readonly aggregates: readonly CompiledAggregate[]
+    readonly clock: AggregateClock
+    readonly graceMs: number
+    readonly emitFinal: boolean
+  },
+): Emitter {
+  const { aggregates, clock, graceMs, emitFinal } = at
+  const window = step.window
+  const having = step.having === null ? null : compileExpression(step.having, scopes.output).evaluate
+  const project = createProjector(step.keyColumns, step.valueColumns, scopes.output, context)
   // EMIT FINAL: hold each window's latest result until stream time passes window end + grace.
-  const emitFinal = step.emitFinal && window !== null
   const pending = new Map<string, { state: GroupState; row: Row }>()
   // Kafka Streams' emit-on-window-close range fetch (what ksqlDB runs): each time the close time
   // advances, windows ending exactly at the new close time are emitted; windows that closed while
   // stream time jumped past them are dropped without output, as in ksqlDB's QTT expectations.
   let lastCloseTime = Number.NEGATIVE_INFINITY
   const emitClosedWindows = (row: Row): void => {
-    const closeTime = streamTime - graceMs
+    const closeTime = clock.streamTime - graceMs
     if (closeTime <= lastCloseTime) return
     lastCloseTime = closeTime
     if (window?.type === 'SESSION') {
@@ -204,7 +353,8 @@ export function createAggregateOperator(
         context.logError((error as Error).message, row)
       }
       if (!ok) {
-        if (state.emitted) next(project({ ...aggregateRow, value: null, timestamp: currentTimestamp }), null)
+        if (state.emitted)
+          next(project({ ...aggregateRow, value: null, timestamp: clock.currentTimestamp }), null)
         state.emitted = false
         return
       }
@@ -213,72 +363,33 @@ export function createAggregateOperator(
     next(project(aggregateRow), null)
   }
 
-  const storeKey = (key: readonly unknown[], w: WindowBounds | null): string =>
-    w === null ? JSON.stringify(key) : `${JSON.stringify(key)}@${w.start}`
+  return { emit, emitClosedWindows }
+}
 
-  const apply = (row: Row, retract: boolean): void => {
-    if (row.value === null) return
-    const key = groupKeyOf(row)
-    if (key === null) return
-    const args = argsOf(row)
-    if (window === null) {
-      const k = storeKey(key, null)
-      const state = store.get(k) ?? fresh(key, null, row.timestamp)
-      update(state, args, retract)
-      state.timestamp = Math.max(state.timestamp, row.timestamp)
-      store.put(k, state)
-      emit(state, row, false)
-      return
-    }
-    streamTime = Math.max(streamTime, row.timestamp)
-    const closeTime = streamTime - graceMs
-    if (window.type === 'SESSION') {
-      applySession(row, key, args, closeTime)
-      return
-    }
-    // One lookup of the group for all the windows this row falls in (a hopping row updates
-    // size/advance of them), then the windows by start.
-    const group = windowStore.group(windowGroupText(key))
-    const recent = group.recent
-    // timeWindowsFor's windows, scanned without an object per window: only a new state gets one.
-    const size = window.sizeMs
-    const advance = window.advanceMs ?? size
-    const timestamp = row.timestamp
-    for (let start = firstWindowStart(timestamp, window); start <= timestamp; start += advance) {
-      const end = start + size
-      if (end <= timestamp) continue
-      if (end <= closeTime) {
-        context.logError(
-          `Skipping record for expired window. window=[${start},${end}) streamTime=${streamTime}`,
-          row,
-        )
-        continue
-      }
-      // Starts are whole multiples of the advance, so consecutive windows take consecutive slots.
-      const slot = (start / advance) & (RECENT_WINDOWS - 1)
-      let state = recent[slot]
-      if (state === undefined || (state.window as WindowBounds).start !== start) {
-        state = group.byStart.get(start)
-        if (state === undefined) {
-          state = fresh(key, { start, end }, timestamp)
-          windowStore.add(group, start, state)
-        }
-        recent[slot] = state
-      }
-      update(state, args, retract)
-      state.timestamp = Math.max(state.timestamp, row.timestamp)
-      emit(state, row, false)
-    }
-    windowStore.evictExpired()
-  }
+function storeKey(key: readonly unknown[], w: WindowBounds | null): string {
+  return w === null ? JSON.stringify(key) : `${JSON.stringify(key)}@${w.start}`
+}
 
+/** Session windows: a record merges the sessions it falls within gap of into one. */
+function createSessionApplier(
+  window: NonNullable<AggregateStep['window']>,
+  inputs: GroupInputs,
+  emit: Emitter['emit'],
+  clock: AggregateClock,
+  at: { readonly retentionMs: number; readonly hasHaving: boolean; readonly context: OperatorContext },
+): (row: Row, key: unknown[], args: unknown[][], closeTime: number) => void {
+  const { retentionMs, hasHaving, context } = at
+  const { aggregates } = inputs
+  const sessions = new Map<string, GroupState[]>()
+  /** Session keys by the end of each session put, so keys whose sessions all expired leave `sessions`. */
+  const sessionEnds = new ExpiryQueue<string>()
   const applySession = (row: Row, key: unknown[], args: unknown[][], closeTime: number): void => {
-    const gap = (window as NonNullable<typeof window>).sizeMs
+    const gap = window.sizeMs
     const k = JSON.stringify(key)
     // Sessions past retention have left the store and no longer merge. A session store's stream time
     // is the latest session end put, which is the stream time (the newest record's session ends there).
     const existing = (sessions.get(k) ?? []).filter(
-      (x) => !isExpired((x.window as WindowBounds).end, streamTime, retentionMs),
+      (x) => !isExpired((x.window as WindowBounds).end, clock.streamTime, retentionMs),
     )
     const ts = row.timestamp
     const overlapping = existing.filter(
@@ -292,7 +403,7 @@ export function createAggregateOperator(
     }
     // A session stays open for gap + grace after its last record (ksqlDB's session retention rule).
     if (end + gap < closeTime) {
-      context.logError(`Skipping record for expired session. streamTime=${streamTime}`, row)
+      context.logError(`Skipping record for expired session. streamTime=${clock.streamTime}`, row)
       return
     }
     let accumulators = aggregates.map((a) => a.fn.initial())
@@ -308,7 +419,7 @@ export function createAggregateOperator(
       (aggregates[i] as CompiledAggregate).fn.add(acc, args[i] as unknown[]),
     )
     for (const s of overlapping) {
-      if (s.emitted || having === null) emit({ ...s, timestamp: s.timestamp }, { ...row }, true)
+      if (s.emitted || !hasHaving) emit({ ...s, timestamp: s.timestamp }, { ...row }, true)
     }
     const merged: GroupState = { key, window: { start, end }, accumulators, timestamp, emitted: false }
     sessions.set(k, [...existing.filter((s) => !overlapping.includes(s)), merged])
@@ -318,51 +429,19 @@ export function createAggregateOperator(
   }
 
   const evictExpiredSessions = (): void => {
-    const limit = streamTime - retentionMs
+    const limit = clock.streamTime - retentionMs
     if (sessionEnds.headTime > limit) return
     sessionEnds.popUntil(limit, (k) => {
       const kept = sessions
         .get(k)
-        ?.filter((s) => !isExpired((s.window as WindowBounds).end, streamTime, retentionMs))
+        ?.filter((s) => !isExpired((s.window as WindowBounds).end, clock.streamTime, retentionMs))
       if (kept === undefined) return
       if (kept.length === 0) sessions.delete(k)
       else sessions.set(k, kept)
     })
   }
 
-  return (row, prior) => {
-    currentTimestamp = row.timestamp
-    if (options.isTableSource && prior !== null && prior.value !== null) {
-      // Same group before and after: retract and add, then emit once (as Kafka Streams does).
-      const priorKey = window === null ? groupKeyOf(prior) : null
-      const newKey = window === null && row.value !== null ? groupKeyOf(row) : null
-      if (priorKey !== null && newKey !== null && JSON.stringify(priorKey) === JSON.stringify(newKey)) {
-        applyCombined(prior, row, newKey)
-        return
-      }
-      apply(prior, true)
-    }
-    apply(row, false)
-    if (emitFinal) emitClosedWindows(row)
-  }
-
-  function applyCombined(prior: Row, row: Row, key: unknown[]): void {
-    const k = storeKey(key, null)
-    const state = store.get(k)
-    if (state === undefined) {
-      apply(row, false)
-      return
-    }
-    const priorArgs = argsOf(prior)
-    const args = argsOf(row)
-    state.accumulators = state.accumulators.map((acc, i) => {
-      const a = aggregates[i] as CompiledAggregate
-      const undone = a.fn.undo === undefined ? acc : a.fn.undo(acc, priorArgs[i] as unknown[])
-      return a.fn.add(undone, args[i] as unknown[])
-    })
-    state.timestamp = Math.max(state.timestamp, row.timestamp)
-    emit(state, row, false)
-  }
+  return applySession
 }
 
 /**

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import { createReporter } from '../app/reporter.ts'
 import { configSchema } from '../config/config-schema.ts'
 import type { MysqlPool, QueryResult } from '../mysql/mysql-port.ts'
-import { applySchema } from './db-apply.ts'
+import { applySchema } from './apply-schema.ts'
 
 let workDir: string
 beforeEach(async () => {

@@ -1,11 +1,17 @@
-import type { Reporter } from '../app/reporter.ts'
-import type { LoadedConfig } from '../config/load-config.ts'
-import type { CommandRunner } from '../stack/command-runner.ts'
-import { parseMysqlServer } from '../stack/native/mysql-server-choice.ts'
-import { provisionKafka, type ProvisionResult } from '../stack/provision/kafka-provision.ts'
-import { MARIADB_VERSION } from '../stack/provision/mariadb-artifacts.ts'
-import { provisionMariadb, type MariadbProvisionResult } from '../stack/provision/mariadb-provision.ts'
-import { describeProgress } from '../stack/provision/provision-progress.ts'
+import type { Reporter } from '../../app/reporter.ts'
+import type { LoadedConfig } from '../../config/load-config.ts'
+import type { CommandRunner } from '../command-runner.ts'
+import { parseMysqlServer } from '../native/mysql-server-choice.ts'
+import {
+  BEAM_VERSION,
+  FLINK_VERSION,
+  provisionFlinkJobServer,
+  type FlinkJobServerProvision,
+} from './flink-job-server-provision.ts'
+import { provisionKafka, type ProvisionResult } from './kafka-provision.ts'
+import { MARIADB_VERSION } from './mariadb-artifacts.ts'
+import { provisionMariadb, type MariadbProvisionResult } from './mariadb-provision.ts'
+import { describeProgress } from './provision-progress.ts'
 
 export interface NativeRuntimes {
   readonly kafka: ProvisionResult
@@ -92,6 +98,38 @@ async function provisionMariadbWithSpinner(
   } catch (error) {
     spinner.fail(`the MariaDB ${MARIADB_VERSION} server could not be provisioned`)
     throw error
+  }
+}
+
+/** Beam's Flink job server (for `--runner flink`), with a spinner; instant when cached. */
+export async function provisionFlinkJobServerWithSpinner(
+  reporter: Reporter,
+  runner: CommandRunner,
+  signal?: AbortSignal,
+): Promise<FlinkJobServerProvision> {
+  const text = `Beam ${BEAM_VERSION} Flink ${FLINK_VERSION} job server (from Maven Central with mvn, once)`
+  const spinner = reporter.spinner(text)
+  const started = Date.now()
+  const ticker = setInterval(
+    () => spinner.update(`${text}: ${Math.round((Date.now() - started) / 1000)} s`),
+    1000,
+  )
+  try {
+    const jobServer = await provisionFlinkJobServer({
+      runner,
+      ...(signal === undefined ? {} : { signal }),
+    })
+    spinner.succeed(
+      jobServer.downloaded
+        ? `Beam's Flink job server downloaded to ${jobServer.home} (${jobServer.jarCount} jars, ${seconds(started)})`
+        : `Beam's Flink job server is provisioned (${jobServer.home})`,
+    )
+    return jobServer
+  } catch (error) {
+    spinner.fail("Beam's Flink job server could not be provisioned")
+    throw error
+  } finally {
+    clearInterval(ticker)
   }
 }
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { createReporter } from '../app/reporter.ts'
 import { createInMemoryBroker } from '../kafka/in-memory-broker.ts'
-import { planProduce } from '../produce/produce-plan.ts'
-import { produce } from './produce.ts'
+import { planProduce } from './produce-plan.ts'
+import { produce } from './produce-run.ts'
 
 const quiet = () => {
   const sink = { write: () => true } as unknown as NodeJS.WritableStream

@@ -1,0 +1,241 @@
+import { randomInt } from 'node:crypto'
+import { mkdtemp, readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { execa } from 'execa'
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
+import type { KafkaPorts, ProducedRecord, TopicAdmin } from '../../src/kafka/ports.ts'
+import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
+import { findProcesses } from '../../src/stack/native/processes.ts'
+import { repoRoot } from './helpers/dip-cli.ts'
+import { lakeDigest, lakeFiles, lakeRows } from './helpers/lake-files.ts'
+import {
+  closeWarehouseStack,
+  openWarehouseStack,
+  sleep,
+  storedOffsets,
+  tableDescription,
+  tableRows,
+  writeWarehouseConfig,
+  type KsqlStub,
+} from './warehouse-helpers.ts'
+
+/**
+ * The same batch pipelines on Apache Flink (`--runner flink`, the embedded Flink of Beam's Flink
+ * job server), killed with SIGKILL part-way through 20,000 records and run again: the lake holds
+ * every record once, in the very files the direct runner writes, and the warehouse table equals
+ * the input. A killed run leaves no job server behind.
+ */
+let kafka: KafkaPorts
+let admin: TopicAdmin
+let pool: MysqlPool
+let ksql: KsqlStub
+const RECORDS = 20_000
+const PARTITIONS = 3
+const DAY1 = Date.UTC(2025, 3, 8, 23, 0)
+const DAY2 = Date.UTC(2025, 3, 9, 1, 0)
+
+beforeAll(async () => {
+  ;({ kafka, admin, pool, ksql } = await openWarehouseStack(inject('stack'), 'dip-it-flink'))
+})
+
+afterAll(() => closeWarehouseStack({ admin, pool, ksql }))
+
+/** `dip --config <file> …` with DIP_CACHE_DIR kept: where `dip setup --with-flink` put the job server. */
+function dip(configFile: string, args: readonly string[]) {
+  const env = Object.fromEntries(
+    Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_') || key === 'DIP_CACHE_DIR'),
+  )
+  return execa('node', ['bin/dip.js', '--config', configFile, ...args], {
+    cwd: repoRoot,
+    env: { ...env, NO_COLOR: '1', CI: '1' },
+    extendEnv: false,
+    reject: false,
+    timeout: 150_000,
+    forceKillAfterDelay: 60_000,
+  })
+}
+
+async function send(records: readonly ProducedRecord[]): Promise<void> {
+  const sink = kafka.sink()
+  try {
+    for (let at = 0; at < records.length; at += 2000) await sink.send(records.slice(at, at + 2000))
+  } finally {
+    await sink.close()
+  }
+}
+
+/** Every (partition, offset) in the lake: data rows and dead letters. */
+async function lakeOffsets(root: string): Promise<string[]> {
+  const rows = await lakeRows(root, 'streams')
+  const errors = await lakeRows(root, '_errors')
+  return [
+    ...rows.map((r) => `${String(r['_partition'])}:${String(r['_offset'])}`),
+    ...errors.map((e) => `${String(e['partition'])}:${String(e['offset'])}`),
+  ]
+}
+
+function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>()
+  return values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)))
+}
+
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
+    await sleep(20)
+  }
+}
+
+/** Beam's Flink job servers (and their watchdog shells) started under this test's state dir. */
+function jobServers(): number[] {
+  return findProcesses(join(inject('stack').stateDir, 'beam-flink'))
+}
+
+describe('the batch jobs on Apache Flink (--runner flink)', () => {
+  it('lake: killed with -9 part-way through 20,000 records and run again, holds every record once, in the files the direct runner writes', async () => {
+    const stack = inject('stack')
+    const topic = `it-flink-lake-${process.pid}`
+    await admin.createTopics([{ name: topic, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }])
+    await send(
+      Array.from({ length: RECORDS }, (_, i) => ({
+        topic,
+        key: `k${i % 97}`,
+        // One record in 500 is malformed: the dead-letter side output must be exactly-once too.
+        value: i % 500 === 499 ? `{"broken": ${i}` : JSON.stringify({ n: i, pad: 'x'.repeat(100) }),
+        timestamp: i % 3 === 0 ? DAY1 : DAY2,
+      })),
+    )
+    const killed = await mkdtemp(join(stack.workDir, 'flink-lake-killed-'))
+    const args = (root: string, runner: string) => [
+      'consume',
+      'lake',
+      '--batch',
+      '--no-commit',
+      '--topics',
+      topic,
+      '--lake-root',
+      root,
+      '--max-file-records',
+      '100',
+      '--runner',
+      runner,
+    ]
+
+    const child = dip(stack.configFile, [...args(killed, 'flink'), '--flink-master', '[local]'])
+    let sawJobServer = false
+    await waitFor('the Flink job to write a lake file', async () => {
+      sawJobServer ||= jobServers().length > 0
+      return (await lakeFiles(killed)).length > 0
+    })
+    sawJobServer ||= jobServers().length > 0
+    // The records went through Beam's Flink job server, not through this process alone.
+    expect(sawJobServer).toBe(true)
+    child.kill('SIGKILL')
+    const first = await child
+    expect(first.signal).toBe('SIGKILL')
+    const atKill = (await lakeOffsets(killed)).length
+    expect(atKill).toBeGreaterThan(0)
+    expect(atKill).toBeLessThan(RECORDS)
+    // The job server goes with the killed dip (it watches dip's end of a pipe).
+    await waitFor('the killed run’s job server to stop', async () => jobServers().length === 0, 30_000)
+
+    const rerun = await dip(stack.configFile, [...args(killed, 'flink'), '--json'])
+    expect(rerun.exitCode, String(rerun.stderr)).toBe(0)
+    const summary = JSON.parse(String(rerun.stdout)) as Record<string, unknown>
+    expect(summary).toMatchObject({ runner: 'beam-flink', mode: 'batch' })
+    const offsets = await lakeOffsets(killed)
+    expect(duplicates(offsets)).toEqual([])
+    expect(offsets.length).toBe(RECORDS)
+    expect(summary['recordsIn']).toBe(RECORDS - atKill)
+    expect(Number(summary['recordsOut']) + Number(summary['deadLetters'])).toBe(RECORDS - atKill)
+    const stages = summary['stages'] as { stage: string; in: number; out: number }[]
+    expect(stages.map((s) => s.stage)).toEqual(['ReadKafka', 'DecodeValidate', 'WriteLake'])
+    expect((await lakeRows(killed, '_errors')).length).toBe(RECORDS / 500)
+    const all = await readdir(killed, { recursive: true })
+    expect(all.filter((p) => p.endsWith('.tmp'))).toEqual([])
+    expect(jobServers()).toEqual([])
+
+    // One definition of the lake: the direct runner, uninterrupted, writes the same files byte for byte.
+    const clean = await mkdtemp(join(stack.workDir, 'flink-lake-direct-'))
+    const direct = await dip(stack.configFile, args(clean, 'direct'))
+    expect(direct.exitCode, String(direct.stderr)).toBe(0)
+    expect(await lakeDigest(killed)).toEqual(await lakeDigest(clean))
+  })
+
+  it('warehouse: killed with -9 part-way through 20,000 records and run again, the table equals the input', async () => {
+    const topic = `FLINK_WH_${process.pid}`
+    const table = topic.toLowerCase()
+    ksql.register(
+      tableDescription({
+        name: topic,
+        topic,
+        key: { ID: { type: 'STRING' } },
+        value: { SEQ: { type: 'BIGINT' }, NOTE: { type: 'STRING' } },
+      }),
+    )
+    await admin.createTopics([{ name: topic, partitions: PARTITIONS }])
+    const config = await writeWarehouseConfig(inject('stack'), topic, { ksql: { url: ksql.url } })
+    const last = new Map<string, number>()
+    let malformed = 0
+    const records: ProducedRecord[] = []
+    for (let seq = 1; seq <= RECORDS; seq++) {
+      const key = `K${String(randomInt(500)).padStart(4, '0')}`
+      if (seq % 400 === 0) {
+        malformed++
+        records.push({ topic, key, value: `{"SEQ": ${seq},` })
+        continue
+      }
+      last.set(key, seq)
+      records.push({ topic, key, value: JSON.stringify({ SEQ: seq, NOTE: `update ${seq}` }) })
+    }
+    await send(records)
+    const consumer = 'flink-test'
+    const args = [
+      'consume',
+      'warehouse',
+      '--batch',
+      '--auto-create',
+      '--topics',
+      topic,
+      '--consumer',
+      consumer,
+      '--records-per-write',
+      '200',
+      '--runner',
+      'flink',
+    ]
+    const stored = async () => {
+      try {
+        return [...(await storedOffsets(pool, consumer, topic)).values()].reduce((a, b) => a + b, 0n)
+      } catch {
+        return 0n // the bookkeeping tables are not created yet
+      }
+    }
+    const total = (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
+    const child = dip(config, args)
+    await waitFor('the Flink job to commit a write', async () => (await stored()) > 0n)
+    child.kill('SIGKILL')
+    const first = await child
+    expect(first.signal).toBe('SIGKILL')
+    expect(await stored()).toBeLessThan(total)
+
+    const rerun = await dip(config, [...args, '--json'])
+    expect(rerun.exitCode, rerun.stderr).toBe(0)
+    expect(JSON.parse(rerun.stdout)).toMatchObject({ runner: 'beam-flink', mode: 'batch' })
+    const rows = await tableRows(pool, `SELECT id, seq FROM \`${table}\` ORDER BY id`)
+    expect(rows).toEqual(
+      [...last].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, seq]) => ({ id, seq: String(seq) })),
+    )
+    const rejects = await tableRows(
+      pool,
+      `SELECT COUNT(*) AS n, COUNT(DISTINCT \`partition\`, \`offset\`) AS distinct_n FROM dip_rejects WHERE consumer = '${consumer}' AND topic = '${topic}'`,
+    )
+    expect(rejects).toEqual([{ n: String(malformed), distinct_n: String(malformed) }])
+    const high = await admin.topicOffsets(topic)
+    expect(await storedOffsets(pool, consumer, topic)).toEqual(
+      new Map(high.filter((p) => p.high > 0n).map((p) => [p.partition, p.high])),
+    )
+    expect(jobServers()).toEqual([])
+  })
+})
