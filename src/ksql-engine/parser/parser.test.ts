@@ -87,6 +87,25 @@ describe('parseStatement', () => {
     }
   })
 
+  it('reads a join window: WITHIN n, WITHIN (before, after), GRACE PERIOD', () => {
+    const within = (sql: string) => {
+      const statement = parse(sql)
+      if (statement.kind !== 'createAsSelect') throw new Error(statement.kind)
+      return statement.query.joins[0]?.within
+    }
+    expect(within('CREATE STREAM j AS SELECT * FROM a JOIN b WITHIN 2 SECONDS ON a.k = b.k;')).toEqual({
+      beforeMs: 2000,
+      afterMs: 2000,
+      graceMs: null,
+    })
+    expect(
+      within(
+        'CREATE STREAM j AS SELECT * FROM a JOIN b WITHIN (1 MINUTE, 5 SECONDS) GRACE PERIOD 10 MILLISECONDS ON a.k = b.k;',
+      ),
+    ).toEqual({ beforeMs: 60000, afterMs: 5000, graceMs: 10 })
+    expect(within('CREATE STREAM j AS SELECT * FROM a JOIN b ON a.k = b.k;')).toBeNull()
+  })
+
   it('rejects statements outside the subset as unsupported, naming the feature', () => {
     expect(() => parse("PRINT 'topic' FROM BEGINNING;")).toThrow(UnsupportedStatementError)
     const join = parse('CREATE STREAM j AS SELECT * FROM a JOIN b WITHIN 1 SECOND ON a.k = b.k;')
