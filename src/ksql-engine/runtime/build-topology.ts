@@ -105,11 +105,7 @@ export function buildTopology(
       }
       case 'streamStreamJoinV1': {
         const right = step.right
-        const rightScope = scopeOverSlots(slotsOf(right.schema), {
-          functions: context.functions,
-          qualifiers: [right.name, right.alias],
-          windowBounds: right.window !== null,
-        })
+        const rightScope = joinRightScope(right, context)
         const join = createStreamStreamJoinOperator(
           step,
           { left: scopeFor(l), right: rightScope },
@@ -146,6 +142,18 @@ export function buildTopology(
         return assertNever(step, 'execution step')
     }
   }
+}
+
+/** The scope a stream-stream join's right side evaluates its join expression in. */
+function joinRightScope(
+  right: Extract<ExecutionStep, { kind: 'streamStreamJoinV1' }>['right'],
+  context: OperatorContext,
+): CompileScope {
+  return scopeOverSlots(slotsOf(right.schema), {
+    functions: context.functions,
+    qualifiers: [right.name, right.alias],
+    windowBounds: right.window !== null,
+  })
 }
 
 /** Layout of the rows entering a step. */
