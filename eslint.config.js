@@ -144,11 +144,6 @@ export default tseslint.config(
     },
   },
   {
-    // The Kafka bridge is still one closure (createKafkaBackend); the next file to split.
-    files: ['src/ksql-engine/kafka-bridge/kafka-backend.ts'],
-    rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
-  },
-  {
     files: ['eslint.config.js', 'vitest.config.ts'],
     rules: { 'no-restricted-syntax': 'off' },
   },
