@@ -22,6 +22,20 @@ const NOT_THE_SHELL = {
   group: ['**/cli/**'],
   message: 'Only src/cli/ imports src/cli/: take the context, reporter and adapters from src/app/.',
 }
+/** Outside the engine, only its front door: src/ksql-engine/index.ts. */
+const ENGINE_VIA_INDEX = {
+  group: ['**/ksql-engine/**', '!**/ksql-engine/index.ts'],
+  message: 'Outside the engine, import it through src/ksql-engine/index.ts only.',
+}
+/** The engine's own rule set: it imports no service library, no CLI and no stack. */
+const ENGINE_PATTERNS = [
+  ...ADAPTERS_ONLY,
+  { group: ['**/cli/**', '**/commands/**'], message: 'The engine never imports the CLI.' },
+  {
+    group: ['**/stack/**'],
+    message: 'The engine never imports the stack: take what it needs as a port passed in by the caller.',
+  },
+]
 /** Files allowed to import a service library: the adapters. */
 const ADAPTER_FILES = ['src/kafka/**', 'src/mysql/**', 'src/stack/native/mariadb-native.ts']
 
@@ -50,11 +64,27 @@ export default tseslint.config(
   {
     files: ['src/**/*.ts'],
     ignores: ['src/cli/**', ...ADAPTER_FILES],
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...ADAPTERS_ONLY, NOT_THE_SHELL, ENGINE_VIA_INDEX] }],
+    },
+  },
+  {
+    // Tests may reach into the engine (a real server, type constructors) to test their room.
+    files: ['src/**/*.test.ts'],
+    ignores: [
+      'src/cli/**',
+      'src/ksql-engine/**',
+      ...ADAPTER_FILES,
+      'src/lab/**',
+      'src/consume/**',
+      'src/beam/**',
+      'src/app/**',
+    ],
     rules: { 'no-restricted-imports': ['error', { patterns: [...ADAPTERS_ONLY, NOT_THE_SHELL] }] },
   },
   {
     files: ADAPTER_FILES,
-    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_SHELL] }] },
+    rules: { 'no-restricted-imports': ['error', { patterns: [NOT_THE_SHELL, ENGINE_VIA_INDEX] }] },
   },
   {
     // A command reads its context, calls cores and prints: what two commands share is a core.
@@ -86,6 +116,7 @@ export default tseslint.config(
           patterns: [
             ...ADAPTERS_ONLY,
             NOT_THE_SHELL,
+            ENGINE_VIA_INDEX,
             {
               group: ['**/commands/**'],
               message: 'Cores never import a command: move the logic into a core.',
@@ -97,17 +128,25 @@ export default tseslint.config(
   },
   {
     files: ['src/ksql-engine/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: ENGINE_PATTERNS }] },
+  },
+  {
+    // Small files: counted with blank lines and comments.
+    files: ['src/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: { 'max-lines': ['error', { max: 500, skipBlankLines: false, skipComments: false }] },
+  },
+  {
+    files: ['src/ksql-engine/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            ...ADAPTERS_ONLY,
-            { group: ['**/cli/**', '**/commands/**'], message: 'The engine never imports the CLI.' },
-          ],
-        },
-      ],
+      'max-lines-per-function': ['error', { max: 120, skipBlankLines: false, skipComments: false }],
     },
+  },
+  {
+    // The Kafka bridge is still one closure (createKafkaBackend); the next file to split.
+    files: ['src/ksql-engine/kafka-bridge/kafka-backend.ts'],
+    rules: { 'max-lines': 'off', 'max-lines-per-function': 'off' },
   },
   {
     files: ['eslint.config.js', 'vitest.config.ts'],

@@ -61,3 +61,41 @@ export function runnerTitle(target: BeamTarget): string {
       return `Beam (Flink runner, ${target.flinkMaster})`
   }
 }
+
+/** A batch job's runner, and where its Beam pipeline runs (absent for dip's own loop). */
+export interface BatchChoice {
+  readonly runner: BatchRunner
+  readonly beam?: BeamTarget
+}
+
+/**
+ * The runner of a batch job: `--runner` if given, else the config's `beam.runner`; the Flink
+ * master likewise from `--flink-master` or `beam.flinkMaster`.
+ */
+export function batchChoice(
+  flags: { readonly runner?: BatchRunner | undefined; readonly flinkMaster?: string | undefined },
+  settings: {
+    readonly runner: BatchRunner
+    readonly flinkMaster: string
+    readonly stateDir: string
+  },
+): BatchChoice {
+  const runner = flags.runner ?? settings.runner
+  if (flags.flinkMaster !== undefined && runner !== 'flink')
+    throw new DipError('DIP_USAGE', '--flink-master applies to --runner flink only.', {
+      hint: 'add --runner flink (or set beam.runner: flink in dip.config.yaml)',
+    })
+  if (runner === 'dip') return { runner }
+  return {
+    runner,
+    beam: beamTarget(runner, {
+      flinkMaster: flags.flinkMaster ?? settings.flinkMaster,
+      stateDir: settings.stateDir,
+    }),
+  }
+}
+
+/** How `--json` and `dip runs` name a batch runner: beam-direct, beam-flink, or dip. */
+export function batchRunnerLabel(choice: BatchChoice): BeamRunnerLabel | 'dip' {
+  return choice.beam === undefined ? 'dip' : runnerLabel(choice.beam)
+}

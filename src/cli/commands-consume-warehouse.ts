@@ -63,7 +63,7 @@ export function registerWarehouseCommand(consume: Command): void {
     .addOption(
       new Option(
         '--runner <runner>',
-        "batch: the Apache Beam runner (default direct; flink: Apache Flink through Beam's Flink job server) or dip (dip's own loop, no Beam)",
+        "batch: the Apache Beam runner (default: config beam.runner, itself direct; flink: Apache Flink through Beam's Flink job server) or dip (dip's own loop, no Beam)",
       )
         .choices(['direct', 'flink', 'dip'])
         .argParser(choice(['direct', 'flink', 'dip'] as const)),

@@ -1,6 +1,6 @@
-import type { Command } from 'commander'
+import { Option, type Command } from 'commander'
 import type { GlobalOptions } from '../app/context.ts'
-import { durationMs, nonNegativeInt, positiveInt } from './parse-flags.ts'
+import { choice, durationMs, nonNegativeInt, positiveInt } from './parse-flags.ts'
 
 const ORCHESTRATE_EXAMPLES = `
 Examples:
@@ -9,6 +9,12 @@ Examples:
   $ dip orchestrate --cron "*/10 * * * *"         at minutes 0, 10, 20… (cron fields in UTC)
   $ dip orchestrate --every 1h --jobs lake        only the lake, hourly
   $ dip orchestrate --retries 5 --retry-delay 10s  retry a failing job 5 times (10 s, 20 s, 40 s…)
+  $ dip orchestrate --runner flink                 the Beam pipelines on an embedded Flink
+  $ dip orchestrate --runner flink --flink-master flink-jm:8081   on your Flink cluster
+  $ dip orchestrate --once --runner dip           dip's own bounded loop, without Beam
+
+The runner defaults to the config key beam.runner (DIP_BEAM_RUNNER), itself direct; each run
+record names the runner used (beam-direct, beam-flink or dip).
 
 A tick that falls while the previous cycle still runs is skipped (and logged). A failing job is
 retried with backoff, then recorded as failed; the next job still runs. Ctrl-C / SIGTERM lets the
@@ -24,6 +30,8 @@ interface OrchestrateFlags {
   readonly retryDelay?: number
   readonly retryMaxDelay?: number
   readonly stopTimeout?: number
+  readonly runner?: 'direct' | 'flink' | 'dip'
+  readonly flinkMaster?: string
 }
 
 /** orchestrate, runs: the scheduled batch jobs and their history. */
@@ -42,6 +50,18 @@ export function registerOrchestrateCommands(program: Command): void {
       '--stop-timeout <time>',
       'on Ctrl-C, how long the running job may finish (default 60s)',
       durationMs,
+    )
+    .addOption(
+      new Option(
+        '--runner <runner>',
+        "the batch jobs' Apache Beam runner: direct, flink, or dip (dip's own loop, no Beam) (default: config beam.runner, itself direct)",
+      )
+        .choices(['direct', 'flink', 'dip'])
+        .argParser(choice(['direct', 'flink', 'dip'] as const)),
+    )
+    .option(
+      '--flink-master <master>',
+      'with --runner flink: [local] (an embedded Flink) or host:port of your Flink JobManager (default: beam.flinkMaster)',
     )
     .addHelpText('after', ORCHESTRATE_EXAMPLES)
     .action(async (flags: OrchestrateFlags, command: Command) => {
@@ -87,6 +107,8 @@ export function registerOrchestrateCommands(program: Command): void {
             ...(flags.retryMaxDelay === undefined ? {} : { maxDelayMs: flags.retryMaxDelay }),
           },
           stopTimeoutMs: flags.stopTimeout ?? DEFAULT_STOP_TIMEOUT_MS,
+          ...(flags.runner === undefined ? {} : { runner: flags.runner }),
+          ...(flags.flinkMaster === undefined ? {} : { flinkMaster: flags.flinkMaster }),
         },
         command.optsWithGlobals<GlobalOptions>(),
       )

@@ -218,6 +218,38 @@ const ROWS: readonly Row[] = [
     usageError: ['orchestrate', '--every', '10m', '--cron', '*/10 * * * *'],
   },
   {
+    argv: ['orchestrate', '--once', '--runner', 'flink', '--flink-master', 'flink-jm:8081'],
+    fn: 'orchestrate',
+    args: [
+      {
+        schedule: { kind: 'every', ms: 600_000, text: '10m' },
+        jobs: ['lake', 'warehouse'],
+        once: true,
+        retry: DEFAULT_RETRY_POLICY,
+        stopTimeoutMs: 60_000,
+        runner: 'flink',
+        flinkMaster: 'flink-jm:8081',
+      },
+      expect.anything(),
+    ],
+    usageError: ['orchestrate', '--once', '--runner', 'spark'],
+  },
+  {
+    argv: ['consume', 'warehouse', '--batch', '--runner', 'flink', '--flink-master', '[local]'],
+    fn: 'consumeWarehouse',
+    args: [
+      {
+        batch: true,
+        autoCreate: false,
+        consumer: 'warehouse',
+        runner: 'flink',
+        flinkMaster: '[local]',
+      },
+      expect.anything(),
+    ],
+    usageError: ['consume', 'warehouse', '--batch', '--runner', 'beam'],
+  },
+  {
     argv: ['runs', '--last', '5', '--json'],
     fn: 'runs',
     args: [{ last: 5 }, JSON_GLOBAL],

@@ -33,7 +33,8 @@ export async function runConsumeLake(
       reporter,
       signal: controller.signal,
     })
-    reporter.result(summary)
+    // dip's own loop has no Beam report; --json still names the runner a batch ran on.
+    reporter.result(plan.mode === 'batch' && !('runner' in summary) ? { ...summary, runner: 'dip' } : summary)
     if (!reporter.json && !summary.upToDate)
       reporter.table(
         summary.topics.map((t) => [

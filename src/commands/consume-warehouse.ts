@@ -25,7 +25,10 @@ export async function consumeWarehouse(
       reporter,
       signal: controller.signal,
     })
-    reporter.result(result)
+    // dip's own loop has no Beam report; --json still names the runner a batch ran on.
+    reporter.result(
+      result.mode === 'batch' && result.runner === undefined ? { ...result, runner: 'dip' } : result,
+    )
     if (result.failed.length > 0) {
       // After the summary (the other tables were written): the run as a whole failed.
       reporter.warn(

@@ -1,12 +1,7 @@
 import { createContext, type GlobalOptions } from '../app/context.ts'
 import { createKafka } from '../app/create-deps.ts'
 import { onStopSignals } from '../app/stop-signals.ts'
-import {
-  loadServerAuth,
-  planKsqlServe,
-  serveUntilStopped,
-  startKsqlServe,
-} from '../ksql-engine/kafka-bridge/serve-ksql.ts'
+import { loadServerAuth, planKsqlServe, serveUntilStopped, startKsqlServe } from '../ksql-engine/index.ts'
 
 export interface KsqlServerFlags {
   readonly port?: number

@@ -17,7 +17,11 @@ export async function lab(options: LabOptions, global: GlobalOptions): Promise<L
   const controller = new AbortController()
   const release = onStopSignals(() => controller.abort())
   try {
-    const summary = await runLab(planLab(options), { loaded, reporter, signal: controller.signal })
+    const summary = await runLab(planLab(options, loaded.config.beam), {
+      loaded,
+      reporter,
+      signal: controller.signal,
+    })
     printSummary(summary, reporter)
     if (summary.interrupted)
       reporter.warn(

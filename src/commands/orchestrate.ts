@@ -10,6 +10,7 @@ import type { JobName, RunRecord } from '../orchestrate/run-record.ts'
 import { appendRun, writeNextDue } from '../orchestrate/runs-log.ts'
 import type { Schedule } from '../orchestrate/schedule.ts'
 import { isDipError } from '../shared/errors.ts'
+import { batchChoice, batchRunnerLabel, type BatchRunner } from '../beam/runner-choice.ts'
 import { onStopSignals } from '../app/stop-signals.ts'
 import { sleep } from '../shared/sleep.ts'
 
@@ -20,6 +21,10 @@ export interface OrchestrateOptions {
   readonly retry: RetryPolicy
   /** After SIGINT/SIGTERM, how long the running job may take before it is told to stop. */
   readonly stopTimeoutMs: number
+  /** The batch jobs' runner; default the config's beam.runner. */
+  readonly runner?: BatchRunner
+  /** With the flink runner: [local] or host:port; default the config's beam.flinkMaster. */
+  readonly flinkMaster?: string
 }
 
 export const DEFAULT_STOP_TIMEOUT_MS = 60_000
@@ -34,6 +39,12 @@ export async function orchestrate(
   global: GlobalOptions,
 ): Promise<LoopSummary & { readonly lastCycle: readonly RunRecord[] }> {
   const { loaded, reporter } = createContext(global)
+  const flags = {
+    ...(options.runner === undefined ? {} : { runner: options.runner }),
+    ...(options.flinkMaster === undefined ? {} : { flinkMaster: options.flinkMaster }),
+  }
+  // A bad runner choice is a usage error now, not a failed job at every tick.
+  const choice = batchChoice(flags, { ...loaded.config.beam, stateDir: loaded.stateDir })
   const lock = await acquireOrchestratorLock(loaded.stateDir)
   const stopping = new AbortController()
   // The jobs' own signal: aborted only when the running job overstays the stop timeout.
@@ -52,7 +63,7 @@ export async function orchestrate(
   const outages = reportBrokerOutages(loaded.config.kafka.brokers, log)
   try {
     log(
-      `orchestrator pid ${process.pid}: jobs ${options.jobs.join(' → ')}, ${
+      `orchestrator pid ${process.pid}: jobs ${options.jobs.join(' → ')} on ${batchRunnerLabel(choice)}, ${
         options.once
           ? 'once'
           : `${options.schedule.kind === 'every' ? 'every' : 'cron'} ${options.schedule.text}`
@@ -78,6 +89,7 @@ export async function orchestrate(
                 signal: hardStop.signal,
                 kafka: (role) => createKafka(loaded.config, role),
                 ksql: () => createKsql(loaded.config),
+                runner: flags,
               }),
             now: Date.now,
             sleep,

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { BATCH_RUNNERS } from '../beam/runner-choice.ts'
 
 /**
  * One schema for the config file and the DIP_* environment. Every key has a default, so dip runs
@@ -99,6 +100,12 @@ export const configSchema = z.strictObject({
     .prefault({}),
   beam: z
     .strictObject({
+      /**
+       * Where the batch jobs run when no --runner is given (`dip consume … --batch`,
+       * `dip orchestrate`, the batch steps of `dip lab`): Beam's direct runner, Flink, or dip's
+       * own bounded loop without Beam.
+       */
+      runner: z.enum(BATCH_RUNNERS).default('direct'),
       /**
        * Where `--runner flink` runs the batch pipelines: [local] (an embedded Flink inside Beam's
        * Flink job server) or host:port of a Flink cluster's REST endpoint (its JobManager).

@@ -44,6 +44,32 @@ describe('loadConfig', () => {
     )
   })
 
+  it('takes the batch jobs’ runner from beam.runner or DIP_BEAM_RUNNER, default direct', () => {
+    expect(loadConfig({ cwd: dirWith({}), env: {} }).config.beam.runner).toBe('direct')
+    const cwd = dirWith({ 'dip.config.yaml': 'beam:\n  runner: flink\n' })
+    expect(loadConfig({ cwd, env: {} }).config.beam.runner).toBe('flink')
+    expect(loadConfig({ cwd, env: { DIP_BEAM_RUNNER: 'dip' } }).config.beam.runner).toBe('dip')
+  })
+
+  it('refuses a runner that is not direct, flink or dip: the key, the value, the choices, exit 2', () => {
+    for (const [files, env] of [
+      [{ 'dip.config.yaml': 'beam:\n  runner: spark\n' }, {}],
+      [{}, { DIP_BEAM_RUNNER: 'spark' }],
+    ] as const) {
+      let caught: unknown
+      try {
+        loadConfig({ cwd: dirWith(files), env })
+      } catch (error) {
+        caught = error
+      }
+      expect(caught).toBeInstanceOf(DipError)
+      expect((caught as DipError).code).toBe('DIP_CONFIG')
+      expect((caught as DipError).message).toContain(
+        'beam.runner: got "spark"; expected one of "direct", "flink", "dip"',
+      )
+    }
+  })
+
   it('resolves the state dir and lake root against the config file folder', () => {
     const cwd = dirWith({ 'dip.config.yaml': 'stateDir: state\n' })
     const loaded = loadConfig({ cwd, env: {} })

@@ -5,7 +5,7 @@ import { recoverTopic } from '../lake/lake-position.ts'
 import { DipError, usageError } from '../shared/errors.ts'
 import { resolveFeeds, type Feed } from '../sinks/feeds.ts'
 import { emptyReport } from '../beam/pipeline-report.ts'
-import { DIRECT, runnerLabel } from '../beam/runner-choice.ts'
+import { batchChoice, DIRECT, runnerLabel, type BatchRunner } from '../beam/runner-choice.ts'
 import { sinkFeeds, summarize } from './lake-job-run.ts'
 import type {
   ConsumeLakeDeps,
@@ -132,8 +132,12 @@ export const LAKE_DEFAULTS = {
 } as const
 
 /** The batch job over every discovered feed with the config's lake settings and the defaults above. */
-export function batchLakePlan(loaded: LoadedConfig): LakePlan {
-  const { lake } = loaded.config
+export function batchLakePlan(
+  loaded: LoadedConfig,
+  flags: { readonly runner?: BatchRunner; readonly flinkMaster?: string } = {},
+): LakePlan {
+  const { lake, beam } = loaded.config
+  const choice = batchChoice(flags, { ...beam, stateDir: loaded.stateDir })
   return {
     root: loaded.lakeRoot,
     mode: 'batch',
@@ -146,5 +150,7 @@ export function batchLakePlan(loaded: LoadedConfig): LakePlan {
     maxWindowAgeMs: LAKE_DEFAULTS.maxWindowAgeMs,
     groupId: LAKE_DEFAULTS.groupId,
     commit: true,
+    runner: choice.runner,
+    ...(choice.beam === undefined ? {} : { beam: choice.beam }),
   }
 }

@@ -4,8 +4,8 @@ import { isDipError } from '../shared/errors.ts'
 import { LAKE_DEFAULTS } from './lake-job.ts'
 import { lakeConfigOverrides, planConsumeLake, type ConsumeLakeFlags } from './lake-plan.ts'
 
-function plan(flags: ConsumeLakeFlags) {
-  const loaded = loadConfig({ cwd: '/nowhere', env: {}, overrides: lakeConfigOverrides(flags) })
+function plan(flags: ConsumeLakeFlags, env: Record<string, string> = {}) {
+  const loaded = loadConfig({ cwd: '/nowhere', env, overrides: lakeConfigOverrides(flags) })
   return { loaded, plan: planConsumeLake(flags, loaded) }
 }
 
@@ -58,9 +58,36 @@ describe('planConsumeLake', () => {
     expect(plan({ batch: true, runner: 'dip' }).plan.beam).toBeUndefined()
   })
 
+  it("runs a batch on the config's beam.runner without --runner, and --runner wins over it", () => {
+    expect(plan({ batch: true }, { DIP_BEAM_RUNNER: 'dip' }).plan).toMatchObject({ runner: 'dip' })
+    expect(plan({ batch: true }, { DIP_BEAM_RUNNER: 'dip' }).plan.beam).toBeUndefined()
+    expect(plan({ batch: true, runner: 'direct' }, { DIP_BEAM_RUNNER: 'dip' }).plan).toMatchObject({
+      runner: 'direct',
+      beam: { runner: 'direct' },
+    })
+  })
+
+  it('sends --runner flink to the --flink-master given, else to beam.flinkMaster', () => {
+    const flags: ConsumeLakeFlags = { batch: true, runner: 'flink', flinkMaster: 'flink-jm:8081' }
+    expect(plan(flags).plan.beam).toMatchObject({ runner: 'flink', flinkMaster: 'flink-jm:8081' })
+    const fromConfig = plan({ batch: true }, { DIP_BEAM_RUNNER: 'flink', DIP_BEAM_FLINK_MASTER: 'jm:8081' })
+    expect(fromConfig.plan.beam).toMatchObject({ runner: 'flink', flinkMaster: 'jm:8081' })
+    // beam.runner flink allows --flink-master without --runner.
+    const masterOnly = plan({ batch: true, flinkMaster: 'flink-jm:8081' }, { DIP_BEAM_RUNNER: 'flink' })
+    expect(masterOnly.plan.beam).toMatchObject({ runner: 'flink', flinkMaster: 'flink-jm:8081' })
+  })
+
   it('refuses flag combinations that cannot run', () => {
     expect(usageMessage({ runner: 'dip' })).toContain('--runner applies to batch runs only')
-    expect(usageMessage({ batch: true, flinkMaster: 'localhost:8081' })).toContain('--flink-master')
+    expect(usageMessage({ runner: 'flink', flinkMaster: 'localhost:8081' })).toContain(
+      '--runner applies to batch runs only',
+    )
+    expect(usageMessage({ flinkMaster: 'localhost:8081' })).toContain(
+      '--flink-master applies to batch runs only',
+    )
+    expect(usageMessage({ batch: true, flinkMaster: 'localhost:8081' })).toContain(
+      '--flink-master applies to --runner flink only',
+    )
     expect(usageMessage({ topics: [] })).toContain('--topics is empty')
     expect(usageMessage({ timeZone: 'Mars/Olympus' })).toContain('lake time zone')
   })

@@ -1,4 +1,4 @@
-import { beamTarget, type BatchRunner } from '../beam/runner-choice.ts'
+import { batchChoice, type BatchRunner } from '../beam/runner-choice.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { assertTimeZone } from '../lake/partition-path.ts'
 import { usageError } from '../shared/errors.ts'
@@ -44,9 +44,13 @@ export function planConsumeLake(flags: ConsumeLakeFlags, loaded: LoadedConfig): 
   }
   if (flags.runner !== undefined && flags.batch !== true)
     throw usageError('--runner applies to batch runs only.', 'add --batch, or drop --runner to stream')
-  if (flags.flinkMaster !== undefined && flags.runner !== 'flink')
-    throw usageError('--flink-master applies to --runner flink only.', 'add --runner flink')
-  const runner = flags.runner ?? 'direct'
+  if (flags.flinkMaster !== undefined && flags.batch !== true)
+    throw usageError(
+      '--flink-master applies to batch runs only.',
+      'add --batch --runner flink, or drop --flink-master to stream',
+    )
+  // Without --runner, the config's beam.runner; --flink-master without flink is refused there.
+  const choice = batchChoice(flags, { ...config.beam, stateDir: loaded.stateDir })
   if (flags.topics !== undefined && flags.topics.length === 0)
     throw usageError('--topics is empty.', 'name at least one topic: --topics transaction_log,S1')
   return {
@@ -62,14 +66,7 @@ export function planConsumeLake(flags: ConsumeLakeFlags, loaded: LoadedConfig): 
     groupId: flags.group ?? LAKE_DEFAULTS.groupId,
     commit: flags.commit ?? true,
     ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
-    runner,
-    ...(runner === 'dip'
-      ? {}
-      : {
-          beam: beamTarget(runner, {
-            flinkMaster: flags.flinkMaster ?? config.beam.flinkMaster,
-            stateDir: loaded.stateDir,
-          }),
-        }),
+    runner: choice.runner,
+    ...(choice.beam === undefined ? {} : { beam: choice.beam }),
   }
 }

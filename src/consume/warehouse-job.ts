@@ -3,7 +3,7 @@ import type { Reporter } from '../app/reporter.ts'
 import type { DipConfig } from '../config/config-schema.ts'
 import { BATCH_FETCH_WAIT_MS, type KafkaPorts } from '../kafka/ports.ts'
 import type { PipelineReport } from '../beam/pipeline-report.ts'
-import { beamTarget, runnerTitle, type BatchRunner } from '../beam/runner-choice.ts'
+import { batchChoice, runnerTitle, type BatchRunner } from '../beam/runner-choice.ts'
 import type { KsqlClient, SourceSchema } from '../ksql-client/index.ts'
 import { connectMysql } from '../mysql/connect.ts'
 import type { MysqlPool } from '../mysql/mysql-port.ts'
@@ -50,7 +50,7 @@ export interface ConsumeWarehouseOptions {
   readonly retryForMs?: number
   /** Streaming: a progress line (records, rate, lag) this often; default STREAM_PROGRESS_MS. */
   readonly progressEveryMs?: number
-  /** Batch: the Apache Beam runner (default direct). */
+  /** Batch: the runner (default: config beam.runner, itself direct by default). */
   readonly runner?: BatchRunner
   /** --runner flink: [local] or host:port of a Flink JobManager (default: config beam.flinkMaster). */
   readonly flinkMaster?: string
@@ -106,16 +106,13 @@ export async function runConsumeWarehouse(
     throw new DipError('DIP_USAGE', '--runner applies to batch runs only.', {
       hint: 'add --batch, or drop --runner to stream',
     })
-  if (options.flinkMaster !== undefined && options.runner !== 'flink')
-    throw new DipError('DIP_USAGE', '--flink-master applies to --runner flink only.', {
-      hint: 'add --runner flink',
+  if (options.flinkMaster !== undefined && mode !== 'batch')
+    throw new DipError('DIP_USAGE', '--flink-master applies to batch runs only.', {
+      hint: 'add --batch --runner flink, or drop --flink-master to stream',
     })
   const target =
-    mode === 'batch' && options.runner !== 'dip'
-      ? beamTarget(options.runner ?? 'direct', {
-          flinkMaster: options.flinkMaster ?? config.beam.flinkMaster,
-          stateDir: deps.stateDir ?? config.stateDir,
-        })
+    mode === 'batch'
+      ? batchChoice(options, { ...config.beam, stateDir: deps.stateDir ?? config.stateDir }).beam
       : undefined
   const consumer = options.consumer ?? DEFAULT_CONSUMER
   const retry: RetryPolicy = {

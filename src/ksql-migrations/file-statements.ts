@@ -1,4 +1,4 @@
-import { splitStatements } from '../ksql-engine/parser/split-statements.ts'
+import { splitStatements } from '../shared/split-statements.ts'
 import { DipError } from '../shared/errors.ts'
 
 /** A statement of a migration file, with its line for error messages. */

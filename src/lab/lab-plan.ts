@@ -1,3 +1,4 @@
+import type { BatchRunner } from '../beam/runner-choice.ts'
 import { DipError, errorMessage } from '../shared/errors.ts'
 
 /** What `dip lab` was asked for, as the CLI maps its flags. */
@@ -27,8 +28,17 @@ export type LabStepName =
   | 'stream'
   | 'summary'
 
-/** How the lake and warehouse are filled: the batch jobs once, or the streaming sinks for a while. */
-export type LabSinks = { readonly kind: 'batch' } | { readonly kind: 'stream'; readonly ms: number }
+/**
+ * How the lake and warehouse are filled: the batch jobs once on a runner (Beam direct, Flink, or
+ * dip's own loop), or the streaming sinks for a while.
+ */
+export type LabSinks =
+  { readonly kind: 'batch'; readonly runner: BatchRunner } | { readonly kind: 'stream'; readonly ms: number }
+
+/** What the lab takes from the config: the batch jobs' runner (`beam.runner`, DIP_BEAM_RUNNER). */
+export interface LabSettings {
+  readonly runner: BatchRunner
+}
 
 /** The lab as data: which steps run, in order, and what they are given. */
 export interface LabPlan {
@@ -42,14 +52,16 @@ export interface LabPlan {
 
 /**
  * Options → the lab's steps: doctor → up → (reset) → db apply → produce → ksql apply → the sinks →
- * summary. Produce comes before ksql apply: the migrations' CREATE STREAM needs the topic, and
+ * summary. The batch sinks run on the config's `beam.runner`. Produce comes before ksql apply: the migrations' CREATE STREAM needs the topic, and
  * reads it from the earliest offset.
  */
-export function planLab(options: LabOptions): LabPlan {
+export function planLab(options: LabOptions, settings: LabSettings): LabPlan {
   const doctor = options.skipDoctor !== true
   const reset = options.reset === true
   const sinks: LabSinks =
-    options.streamMs === undefined ? { kind: 'batch' } : { kind: 'stream', ms: options.streamMs }
+    options.streamMs === undefined
+      ? { kind: 'batch', runner: settings.runner }
+      : { kind: 'stream', ms: options.streamMs }
   const sinkSteps: readonly LabStepName[] =
     sinks.kind === 'batch' ? ['settle', 'lake', 'warehouse'] : ['stream']
   return {

@@ -1,4 +1,5 @@
 import type { Reporter } from '../app/reporter.ts'
+import type { BatchRunner } from '../beam/runner-choice.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { LakeSummary } from '../consume/lake-job-types.ts'
 import type { ConsumeWarehouseResult } from '../consume/warehouse-job.ts'
@@ -132,7 +133,7 @@ async function runSinks(
 ): Promise<{ lake: LakeSummary; warehouse: ConsumeWarehouseResult }> {
   switch (sinks.kind) {
     case 'batch':
-      return runBatchSinks(deps)
+      return runBatchSinks(sinks.runner, deps)
     case 'stream':
       return step('stream', async () => {
         const { runStreamingSinks } = await import('./lab-stream.ts')
@@ -150,13 +151,14 @@ async function runSinks(
 }
 
 async function runBatchSinks(
+  runner: BatchRunner,
   deps: SinkDeps,
 ): Promise<{ lake: LakeSummary; warehouse: ConsumeWarehouseResult }> {
   const { loaded, kafka, ksql, reporter, signal, steps } = deps
   await step('settle', () => steps.waitForQuietTopics(kafka, reporter, signal))
   const lake = await step('lake', async () => {
     const { batchLakePlan, consumeLake } = await import('../consume/lake-job.ts')
-    return consumeLake(batchLakePlan(loaded), {
+    return consumeLake(batchLakePlan(loaded, { runner }), {
       kafka,
       ksql,
       configFeeds: loaded.config.feeds,
@@ -169,9 +171,10 @@ async function runBatchSinks(
     const { tableFailuresError } = await import('../warehouse/table-failure.ts')
     const { createKafka } = await import('../app/create-deps.ts')
     const result = await runConsumeWarehouse(
-      { batch: true, autoCreate: true },
+      { batch: true, autoCreate: true, runner },
       {
         config: loaded.config,
+        stateDir: loaded.stateDir,
         kafka: await createKafka(loaded.config, 'warehouse'),
         ksql,
         reporter,

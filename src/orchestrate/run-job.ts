@@ -2,6 +2,7 @@ import type { Reporter } from '../app/reporter.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
+import type { BatchRunner } from '../beam/runner-choice.ts'
 import type { JobName, JobOutcome } from './run-record.ts'
 
 export interface JobDeps {
@@ -12,6 +13,8 @@ export interface JobDeps {
   /** A Kafka client; `role` names the job's own client id (see app/create-deps.ts). */
   readonly kafka: (role?: string) => Promise<KafkaPorts>
   readonly ksql: () => Promise<KsqlClient>
+  /** `--runner` / `--flink-master` of `dip orchestrate`; unset: the config's beam.runner / beam.flinkMaster. */
+  readonly runner?: { readonly runner?: BatchRunner; readonly flinkMaster?: string }
 }
 
 /**
@@ -23,7 +26,7 @@ export async function runJob(job: JobName, deps: JobDeps): Promise<JobOutcome> {
   switch (job) {
     case 'lake': {
       const { batchLakePlan, consumeLake } = await import('../consume/lake-job.ts')
-      const summary = await consumeLake(batchLakePlan(loaded), {
+      const summary = await consumeLake(batchLakePlan(loaded, deps.runner), {
         kafka: await deps.kafka(),
         ksql: await deps.ksql(),
         configFeeds: loaded.config.feeds,
@@ -34,17 +37,19 @@ export async function runJob(job: JobName, deps: JobDeps): Promise<JobOutcome> {
         records: summary.records,
         files: summary.files,
         rows: 0,
+        // dip's own loop (--runner dip) has no Beam report; the record still names the runner.
         ...('runner' in summary
           ? { runner: summary.runner, deadLetters: summary.deadLetters, stages: summary.stages }
-          : {}),
+          : { runner: 'dip' }),
       }
     }
     case 'warehouse': {
       const { runConsumeWarehouse } = await import('../consume/warehouse-job.ts')
       const result = await runConsumeWarehouse(
-        { batch: true },
+        { batch: true, ...deps.runner },
         {
           config: loaded.config,
+          stateDir: loaded.stateDir,
           kafka: await deps.kafka('warehouse'),
           ksql: await deps.ksql(),
           reporter,
@@ -61,7 +66,7 @@ export async function runJob(job: JobName, deps: JobDeps): Promise<JobOutcome> {
           ? {}
           : { partialFailure: `table(s) not written: ${describeFailures(result.failed)}` }),
         ...(result.runner === undefined
-          ? {}
+          ? { runner: 'dip' }
           : { runner: result.runner, deadLetters: result.deadLetters ?? 0, stages: result.stages ?? [] }),
       }
     }

@@ -1,6 +1,6 @@
 import type { KsqlFieldSchema, SourceSchema } from '../ksql-client/index.ts'
-import * as types from '../ksql-engine/types/sql-type.ts'
-import type { SqlType } from '../ksql-engine/types/sql-type.ts'
+import { sqlTypes as types } from '../ksql-engine/index.ts'
+import type { SqlType } from '../ksql-engine/index.ts'
 import type { MysqlColumn } from './mysql-columns.ts'
 import { WINDOW_END, WINDOW_START, type SourceColumn, type WarehouseSource } from './source-schema.ts'
 

@@ -137,5 +137,14 @@ describe('dip orchestrate', () => {
       ['lake', 'ok', 0],
       ['warehouse', 'ok', 0],
     ])
+
+    // --runner picks the batch jobs' runner (over beam.runner); each record names the one used.
+    const onDip = await dip(config, ['orchestrate', '--once', '--runner', 'dip'])
+    expect(onDip.exitCode, onDip.stderr + onDip.stdout).toBe(0)
+    const dipRuns = parseRunRecords(await readFile(join(stateDir, 'runs.jsonl'), 'utf8')).slice(4)
+    expect(dipRuns.map((r) => [r.job, r.status, r.runner])).toEqual([
+      ['lake', 'ok', 'dip'],
+      ['warehouse', 'ok', 'dip'],
+    ])
   })
 })

@@ -174,7 +174,7 @@ describe('N-way joins', () => {
         'CREATE STREAM o1 as SELECT s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.ID = T2.ID JOIN T3 ON S1.ID = T3.ID;',
       ),
     ).toBe(
-      'The query used to build `O1` must include the join expressions S1.ID, T2.ID or T3.ID in its projection (eg, SELECT S1.ID...).',
+      'Key missing from projection. See https://cnfl.io/2LV7ouS.\nThe query used to build `O1` must include the join expressions S1.ID, T2.ID or T3.ID in its projection.',
     )
     expect(
       error(
@@ -182,7 +182,7 @@ describe('N-way joins', () => {
         'CREATE STREAM o2 as SELECT s1.V0, t2.V0, t3.V0 FROM S1 JOIN T2 ON S1.ID + 1 = T2.ID JOIN T3 ON S1.ID = T3.ID;',
       ),
     ).toBe(
-      'The query used to build `O2` must include the join expressions S1.ID or T3.ID in its projection (eg, SELECT S1.ID...).',
+      'Key missing from projection. See https://cnfl.io/2LV7ouS.\nThe query used to build `O2` must include the join expressions S1.ID or T3.ID in its projection.',
     )
     expect(
       error(
@@ -190,7 +190,7 @@ describe('N-way joins', () => {
         'CREATE STREAM o3 as SELECT s1.V0, t2.V0, t3.V0 FROM S1 LEFT JOIN T2 ON S1.ID = T2.ID LEFT JOIN T3 ON S1.ID + 1 = T3.ID;',
       ),
     ).toBe(
-      'The query used to build `O3` must include the join expression T3.ID in its projection (eg, SELECT T3.ID...).',
+      'Key missing from projection. See https://cnfl.io/2LV7ouS.\nThe query used to build `O3` must include the join expression T3.ID in its projection.',
     )
     expect(
       error(

@@ -2,11 +2,18 @@ import { StatementError } from '../expression/statement-error.ts'
 import type { Metastore } from '../metastore/metastore.ts'
 import type { Column, DataSource, LogicalSchema } from '../metastore/source.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
-import type { Expression, JoinClause, Query } from '../parser/ast.ts'
+import type { Expression, JoinClause, JoinWithin, Query } from '../parser/ast.ts'
+import type { FunctionRegistry } from '../functions/function-types.ts'
+import {
+  checkJoinSources,
+  checkReservedJoinAliases,
+  checkWindowedSources,
+  joinExpressionType,
+} from './analyze-stream-join.ts'
 import { formatExpression } from '../parser/format-sql.ts'
 import { STRING } from '../types/sql-type.ts'
 import { mapExpression } from './expression-utils.ts'
-import { orderOperands, PSEUDO_COLUMNS, rewriteJoinQuery } from './join-rewrite.ts'
+import { orderOperands, PSEUDO_COLUMNS, rewriteJoinQuery, windowColumnsOf } from './join-rewrite.ts'
 import { classifyTableTableJoin, type TableJoinSide } from './analyze-fk-join.ts'
 import { planJoinChain } from './analyze-join-chain.ts'
 
@@ -23,12 +30,16 @@ export interface JoinSide {
 export interface PlannedJoin {
   /** What the engine cannot run about this join (the caller throws it after analysis), or null. */
   readonly unsupported: string | null
-  readonly kind: 'streamTable' | 'tableTable' | 'foreignKey'
+  readonly kind: 'streamTable' | 'tableTable' | 'foreignKey' | 'streamStream'
   readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
   readonly left: JoinSide
   readonly right: JoinSide
   /** Over the left source's own columns: the value each stream row looks up in the table. */
   readonly leftKey: Expression
+  /** Over the right source's own columns: its join value (stream-stream joins re-key both sides). */
+  readonly rightKey?: Expression
+  /** The WITHIN window as written (stream-stream joins need one, the others refuse one). */
+  readonly within?: JoinWithin | null
   /** The joined rows' source: the left source with the joined schema. */
   readonly joined: DataSource
   readonly query: Query
@@ -56,10 +67,12 @@ export interface JoinLink {
  */
 export function joinedSchema(left: JoinSide, right: JoinSide, key: Column): LogicalSchema {
   const sideColumns = (side: JoinSide): Column[] =>
-    [...side.source.schema.value, ...PSEUDO_COLUMNS, ...side.source.schema.key].map((c) => ({
-      name: `${side.alias}_${c.name}`,
-      type: c.type,
-    }))
+    [...side.source.schema.value, ...PSEUDO_COLUMNS, ...windowColumnsOf(side), ...side.source.schema.key].map(
+      (c) => ({
+        name: `${side.alias}_${c.name}`,
+        type: c.type,
+      }),
+    )
   return { key: [key], value: [...sideColumns(left), ...sideColumns(right)] }
 }
 
@@ -69,6 +82,7 @@ export function planJoin(
   left: DataSource,
   metastore: Metastore,
   partitionsOf: (topic: string) => number | undefined = () => undefined,
+  functions?: FunctionRegistry,
 ): PlannedJoin {
   if (query.joins.length > 1) return planJoinChain(query, left, metastore, partitionsOf)
   const join = query.joins[0] as JoinClause
@@ -76,6 +90,8 @@ export function planJoin(
   if (right === undefined) throw new StatementError(`${join.name} does not exist.`)
   const leftSide: JoinSide = { source: left, alias: query.from.alias ?? left.name }
   const rightSide: JoinSide = { source: right, alias: join.alias ?? right.name }
+  checkReservedJoinAliases(query)
+  checkJoinSources(leftSide, rightSide)
   const [leftExpr, rightExpr] = joinSides(join.criteria, leftSide, rightSide)
   if (left.type === 'STREAM' && right.type === 'TABLE') {
     const tableKey = right.schema.key
@@ -97,21 +113,28 @@ export function planJoin(
   const kind =
     left.type === 'STREAM' && right.type === 'TABLE'
       ? 'streamTable'
-      : tableJoin === 'primaryKey'
-        ? 'tableTable'
-        : tableJoin === 'foreignKey'
-          ? 'foreignKey'
-          : null
+      : left.type === 'STREAM' && right.type === 'STREAM'
+        ? 'streamStream'
+        : tableJoin === 'primaryKey'
+          ? 'tableTable'
+          : tableJoin === 'foreignKey'
+            ? 'foreignKey'
+            : null
   // Joins the engine does not run are still analyzed, so invalid ones get ksqlDB's error first.
   const unsupported =
     kind === null ||
-    join.within ||
     join.type === 'CROSS' ||
     (kind === 'streamTable' && join.type !== 'INNER' && join.type !== 'LEFT')
       ? `${kinds} ${join.type === 'FULL' ? 'FULL OUTER' : join.type} JOIN`
       : null
-  // Windowed sources' bounds are not columns of the joined rows: the analysis would mislead.
-  if (left.window !== null || right.window !== null) {
+  const onKey = (side: JoinSide, e: Expression): boolean =>
+    side.source.schema.key.length === 1 &&
+    e.kind === 'column' &&
+    e.name === (side.source.schema.key[0] as Column).name
+  // Windowed sources join on their windowed keys (foreign-key joins refuse them on their own).
+  if (kind !== null && kind !== 'foreignKey') {
+    checkWindowedSources(leftSide, rightSide, onKey(leftSide, leftExpr), onKey(rightSide, rightExpr))
+  } else if (left.window !== null || right.window !== null) {
     throw new UnsupportedStatementError(`${kinds} JOIN of windowed sources`)
   }
   // A repartition keeps the stream's partition count, so the inputs must have the same count
@@ -145,12 +168,21 @@ export function planJoin(
           (c) => c.name === e.name,
         )?.type
       : undefined
-  const keyType = columnType(rightSide, rightExpr) ?? columnType(leftSide, unqualifiedLeft) ?? STRING
+  const keyType =
+    columnType(rightSide, rightExpr) ??
+    columnType(leftSide, unqualifiedLeft) ??
+    (functions === undefined ? null : joinExpressionType(rightSide, rightExpr, functions)) ??
+    STRING
   const schema =
     kind === 'foreignKey'
       ? foreignKeyJoinSchema(leftSide, rightSide)
       : joinedSchema(leftSide, rightSide, { name: keyName, type: keyType })
-  const joined: DataSource = { ...left, schema, window: null }
+  // A join of windowed sources keeps the windows: both sides share the windowed key.
+  const joined: DataSource = {
+    ...left,
+    schema,
+    window: kind === null || kind === 'foreignKey' ? null : left.window,
+  }
   return {
     unsupported,
     kind: kind ?? 'streamTable',
@@ -158,12 +190,29 @@ export function planJoin(
     left: leftSide,
     right: rightSide,
     leftKey: unqualifiedLeft,
+    rightKey: mapExpression(rightExpr, (e) => (e.kind === 'column' ? { ...e, qualifier: null } : e)),
+    within: join.within,
     joined,
-    keyExpressionText: formatExpression(
-      join.type === 'RIGHT' ? qualified(rightExpr, rightSide) : qualified(leftExpr, leftSide),
-    ),
+    // Every join column may key the result (ksqlDB's missing-key error lists them); else ROWKEY.
+    ...(keyName === 'ROWKEY' || kind === 'foreignKey'
+      ? {}
+      : {
+          viableKeys: (join.type === 'RIGHT'
+            ? [qualified(rightExpr, rightSide), qualified(leftExpr, leftSide)]
+            : [qualified(leftExpr, leftSide), qualified(rightExpr, rightSide)]
+          )
+            .filter((e) => e.kind === 'column')
+            .map(formatExpression),
+        }),
+    keyExpressionText:
+      keyName === 'ROWKEY'
+        ? 'ROWKEY'
+        : formatExpression(
+            join.type === 'RIGHT' ? qualified(rightExpr, rightSide) : qualified(leftExpr, leftSide),
+          ),
     query: rewriteQuery(query, leftSide, rightSide, {
       keyName: kind === 'foreignKey' ? (schema.key[0] as Column).name : keyName,
+      partitionedStar: query.partitionBy === null ? null : schema.value.map((c) => c.name),
       // In an INNER join both join columns hold the key: selecting the right one keys the result.
       equivalentKey:
         join.type === 'INNER' && rightExpr.kind === 'column' && keyName !== 'ROWKEY' && kind !== 'foreignKey'
@@ -206,7 +255,11 @@ function rewriteQuery(
   query: Query,
   left: JoinSide,
   right: JoinSide,
-  keys: { readonly keyName: string; readonly equivalentKey: string | null },
+  keys: {
+    readonly keyName: string
+    readonly equivalentKey: string | null
+    readonly partitionedStar: readonly string[] | null
+  },
 ): Query {
   return rewriteJoinQuery(query, [left, right], keys)
 }

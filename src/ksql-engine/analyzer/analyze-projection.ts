@@ -225,7 +225,8 @@ function matchKeyEntries(
       if (options.sinkType !== null && source.type === 'STREAM') {
         const first = entries[previous] as SelectEntry
         throw new StatementError(
-          `The projection contains a key column (\`${expr.name}\`) more than once, aliased as: ${first.alias ?? expr.name} and ${e.alias ?? expr.name}.`,
+          // ksqlDB names the aliases in sorted order.
+          `The projection contains a key column (\`${expr.name}\`) more than once, aliased as: ${[first.alias ?? expr.name, e.alias ?? expr.name].sort().join(' and ')}.`,
         )
       }
     })

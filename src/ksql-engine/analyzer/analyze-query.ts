@@ -13,6 +13,7 @@ import { planTableFunctions, rejectMisplacedTableFunctions } from './analyze-tab
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import { planJoin, type JoinLink, type PlannedJoin } from './analyze-join.ts'
 import { missingForeignKeyJoinKeys } from './analyze-fk-join.ts'
+import { checkJoinWithin, missingJoinKeyMessage, streamStreamJoinStep } from './analyze-stream-join.ts'
 import { expressionKey, stripQualifiers } from './expression-utils.ts'
 import { analyzeAggregation } from './analyze-aggregation.ts'
 import { analyzeProjection } from './analyze-projection.ts'
@@ -69,14 +70,26 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
     return analyzeQueryOver(query, source, options)
   }
   // A join is analyzed as a query over the joined rows, behind a join step reading both sources.
-  const join = planJoin(query, source, metastore, options.partitionsOf)
+  const join = planJoin(query, source, metastore, options.partitionsOf, options.functions)
+  // ksqlDB runs no persistent query over a windowed table, joined or not.
+  const windowedTable = [join.left.source, join.right.source].some(
+    (s) => s.type === 'TABLE' && s.window !== null,
+  )
+  if (options.sinkType !== null && windowedTable)
+    throw new StatementError('KSQL does not support persistent queries on windowed tables.')
   const analysis = analyzeJoinedQuery(join, { ...options, newQueryPlanner: false })
+  checkJoinWithin(join)
   if (join.unsupported !== null) throw new UnsupportedStatementError(join.unsupported)
   return {
     ...analysis,
     source,
     sourceStep: sourceStepOf(source, join.left.alias),
-    steps: [...(join.links ?? [linkOf(join)]).map(joinStep), ...analysis.steps],
+    steps: [
+      ...(join.kind === 'streamStream' && join.links === undefined
+        ? [streamStreamJoinStep(join, sourceStepOf(join.right.source, join.right.alias))]
+        : (join.links ?? [linkOf(join)]).map(joinStep)),
+      ...analysis.steps,
+    ],
   }
 }
 
@@ -98,11 +111,8 @@ function analyzeJoinedQuery(join: PlannedJoin, options: AnalyzeOptions): QueryAn
         `must include the key column ${keyName} in its projection (eg, SELECT ${keyName}...).`,
       )
     ) {
-      const texts = join.viableKeys ?? [join.keyExpressionText]
-      const list =
-        texts.length > 1 ? `s ${texts.slice(0, -1).join(', ')} or ${texts[texts.length - 1]}` : ` ${texts[0]}`
       throw new StatementError(
-        `The query used to build \`${options.sinkName}\` must include the join expression${list} in its projection (eg, SELECT ${texts[0]}...).`,
+        missingJoinKeyMessage(join.viableKeys ?? [join.keyExpressionText], options.sinkName),
       )
     }
     throw error

@@ -28,9 +28,24 @@ export const SYSTEM_COLUMN_NAMES: ReadonlySet<string> = new Set(
   SYSTEM_COLUMNS.filter((c) => c !== 'WINDOWSTART' && c !== 'WINDOWEND'),
 )
 
-/** Every column a member contributes to the joined row: value, pseudo and key columns. */
+/** A windowed source's bounds, as columns of its joined rows (`A_WINDOWSTART`, `A_WINDOWEND`). */
+export function windowColumnsOf(member: JoinMember): Column[] {
+  return member.source.window === null
+    ? []
+    : [
+        { name: 'WINDOWSTART', type: BIGINT },
+        { name: 'WINDOWEND', type: BIGINT },
+      ]
+}
+
+/** Every column a member contributes to the joined row: value, pseudo, window and key columns. */
 export function memberColumns(member: JoinMember): readonly Column[] {
-  return [...member.source.schema.value, ...PSEUDO_COLUMNS, ...member.source.schema.key]
+  return [
+    ...member.source.schema.value,
+    ...PSEUDO_COLUMNS,
+    ...windowColumnsOf(member),
+    ...member.source.schema.key,
+  ]
 }
 
 /** The joined row's name of a member's column. */
@@ -86,8 +101,7 @@ export function resolveMember(
   column: Expression & { kind: 'column' },
   members: readonly JoinMember[],
 ): number {
-  const hasColumn = (m: JoinMember): boolean =>
-    [...m.source.schema.key, ...m.source.schema.value, ...PSEUDO_COLUMNS].some((c) => c.name === column.name)
+  const hasColumn = (m: JoinMember): boolean => memberColumns(m).some((c) => c.name === column.name)
   if (column.qualifier !== null) {
     const index = members.findIndex(
       (m) =>
@@ -137,10 +151,17 @@ export function toJoinedColumns(expr: Expression, members: readonly JoinMember[]
 export function rewriteJoinQuery(
   query: Query,
   members: readonly JoinMember[],
-  keys: { readonly keyName: string; readonly equivalentKey: string | null },
+  keys: {
+    readonly keyName: string
+    readonly equivalentKey: string | null
+    /** With PARTITION BY, ksqlDB expands `*` over the whole joined row, pseudo columns included. */
+    readonly partitionedStar?: readonly string[] | null
+  },
 ): Query {
   const { keyName } = keys
-  const left = members[0] as JoinMember
+  // `A.*` holds the join key when the key is one of A's columns.
+  const ownsKey = (s: JoinMember): boolean =>
+    [...s.source.schema.key, ...s.source.schema.value].some((c) => joinedName(s, c.name) === keyName)
   // Names more than one member has: a qualified column so named is output as `A_COL`.
   const seen = new Set<string>()
   const clashing = new Set<string>()
@@ -165,26 +186,31 @@ export function rewriteJoinQuery(
     alias: null,
   })
   const sideItems = (s: JoinMember): SelectItem[] =>
-    [...s.source.schema.key, ...s.source.schema.value]
+    [...s.source.schema.key, ...windowColumnsOf(s), ...s.source.schema.value]
       .map((c) => `${s.alias}_${c.name}`)
       .filter((n) => n !== keyName)
       .map(column)
   const joinKey: Expression = { kind: 'column', qualifier: null, name: keyName }
   const selectsKey = query.select.some(
     (item) =>
-      (item.kind === 'all' && (item.qualifier === null || item.qualifier === left.alias)) ||
+      (item.kind === 'all' &&
+        (item.qualifier === null ||
+          members.some(
+            (m) => ownsKey(m) && (m.alias === item.qualifier || m.source.name === item.qualifier),
+          ))) ||
       (item.kind === 'expr' && expressionKey(rewrite(item.expr)) === expressionKey(joinKey)),
   )
   let useEquivalentKey = keys.equivalentKey !== null && !selectsKey
   const select = query.select.flatMap((item): SelectItem[] => {
     switch (item.kind) {
       case 'all': {
+        if (item.qualifier === null && keys.partitionedStar != null) return keys.partitionedStar.map(column)
         if (item.qualifier === null) return [column(keyName), ...members.flatMap(sideItems)]
         const side = members.find((s) => s.alias === item.qualifier || s.source.name === item.qualifier)
         if (side === undefined) {
           throw new StatementError(`'${item.qualifier}' is not a valid stream/table name or alias.`)
         }
-        if (side === left) return [column(keyName), ...sideItems(side)]
+        if (ownsKey(side)) return [column(keyName), ...sideItems(side)]
         return sideItems(side).map((item) => {
           if (!useEquivalentKey || item.kind !== 'expr' || expressionKey(item.expr) !== keys.equivalentKey)
             return item

@@ -130,6 +130,7 @@ export function describePlan(
         return [{ op: 'REKEY', schema, logger: `${id}.PartitionBy`, processor: 'PartitionBy-SelectKey' }]
       }
       case 'streamTableJoinV1':
+      case 'streamStreamJoinV1':
       case 'tableTableJoinV1':
       case 'foreignKeyJoinV1': {
         // The joined row: both sides' columns, named as the join's own schema names them.
@@ -140,7 +141,9 @@ export function describePlan(
             ? 'Join'
             : step.kind === 'foreignKeyJoinV1'
               ? 'KTable-FK-JoinOther'
-              : 'KTable-KTable-Join'
+              : step.kind === 'streamStreamJoinV1'
+                ? 'KStream-KStream-Join'
+                : 'KTable-KTable-Join'
         return [{ op: 'JOIN', schema, logger: `${id}.Join`, processor }]
       }
       case 'projectV1':

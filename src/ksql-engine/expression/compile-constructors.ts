@@ -1,5 +1,5 @@
 import type { Expression } from '../parser/ast.ts'
-import { parseSqlBoolean } from '../types/coercion.ts'
+import { createCoercer, parseSqlBoolean, resolveCommonType } from '../types/coercion.ts'
 import { widerNumeric } from '../types/implicit-cast.ts'
 import { STRING, formatSqlType, isNumeric, type SqlType } from '../types/sql-type.ts'
 import { castValue, valueToString } from './cast-value.ts'
@@ -11,7 +11,7 @@ export function compileArrayCtor(expr: Expression & { kind: 'arrayCtor' }, c: Co
     throw new StatementError(
       'Array constructor cannot be empty. Please supply at least one element (see https://github.com/confluentinc/ksql/issues/4239).',
     )
-  const { type: elementType, items } = unifyLiterals(expr.items.map(c))
+  const { type: elementType, items } = commonElements(expr.items.map(c))
   if (elementType === null) {
     throw new StatementError(
       'Cannot construct an array with all NULL elements (see https://github.com/confluentinc/ksql/issues/4239). As a workaround, you may cast a NULL value to the desired type.',
@@ -68,6 +68,25 @@ export function compileStructCtor(expr: Expression & { kind: 'structCtor' }, c: 
       for (const f of fields) out[f.name] = f.compiled.evaluate(row)
       return out
     },
+  }
+}
+
+/**
+ * ARRAY[...] elements take ksqlDB's common type (CoercionUtil): numbers widen, text literals
+ * convert, STRUCTs merge their fields (missing ones NULL). Elements of types it cannot reconcile
+ * keep the older element-wise rules (their errors).
+ */
+function commonElements(items: readonly Compiled[]): { type: SqlType | null; items: Compiled[] } {
+  const common = resolveCommonType(items)
+  if (!common.ok && common.reason === 'literal') throw new StatementError(common.message)
+  if (!common.ok || common.type === null) return unifyLiterals(items)
+  const type = common.type
+  return {
+    type,
+    items: items.map((item) => {
+      const convert = createCoercer(item, type)
+      return { type, evaluate: (row) => convert(item.evaluate(row)) }
+    }),
   }
 }
 

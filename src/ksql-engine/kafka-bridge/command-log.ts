@@ -1,4 +1,4 @@
-import { splitStatements } from '../parser/split-statements.ts'
+import { splitStatements } from '../../shared/split-statements.ts'
 import type { AcceptedRequest } from '../server/ksql-backend.ts'
 
 /** The command topic's name, as ksqlDB names it for a service id. */

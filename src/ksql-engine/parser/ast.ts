@@ -92,11 +92,21 @@ export interface WindowSpec {
   readonly retentionMs: number | null
 }
 
+/**
+ * `WITHIN n unit` (before = after = n) or `WITHIN (before, after)`, with `GRACE PERIOD g` or not
+ * (`graceMs` null: ksqlDB's default grace applies).
+ */
+export interface JoinWithin {
+  readonly beforeMs: number
+  readonly afterMs: number
+  readonly graceMs: number | null
+}
+
 /** `[LEFT|RIGHT|FULL [OUTER]|INNER] JOIN name [alias] [WITHIN …] ON criteria`. */
 export interface JoinClause {
   readonly type: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL' | 'CROSS'
-  /** Whether a WITHIN window was given (stream-stream joins). */
-  readonly within: boolean
+  /** The WITHIN window of a stream-stream join, or null when none was given. */
+  readonly within: JoinWithin | null
   readonly name: string
   readonly alias: string | null
   readonly criteria: Expression

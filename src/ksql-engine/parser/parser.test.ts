@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { formatExpression } from './format-sql.ts'
 import { ParseError } from './parse-error.ts'
 import { parseStatement, UnsupportedStatementError } from './parser.ts'
-import { splitStatements } from './split-statements.ts'
+import { splitStatements } from '../../shared/split-statements.ts'
 import { substituteVariables } from './substitute-variables.ts'
 
 const parse = (text: string) => parseStatement({ text, line: 1, column: 0 }).statement
@@ -85,6 +85,25 @@ describe('parseStatement', () => {
       expect(error).toBeInstanceOf(ParseError)
       expect((error as ParseError).message).toContain("Syntax error at or near 'NULL'")
     }
+  })
+
+  it('reads a join window: WITHIN n, WITHIN (before, after), GRACE PERIOD', () => {
+    const within = (sql: string) => {
+      const statement = parse(sql)
+      if (statement.kind !== 'createAsSelect') throw new Error(statement.kind)
+      return statement.query.joins[0]?.within
+    }
+    expect(within('CREATE STREAM j AS SELECT * FROM a JOIN b WITHIN 2 SECONDS ON a.k = b.k;')).toEqual({
+      beforeMs: 2000,
+      afterMs: 2000,
+      graceMs: null,
+    })
+    expect(
+      within(
+        'CREATE STREAM j AS SELECT * FROM a JOIN b WITHIN (1 MINUTE, 5 SECONDS) GRACE PERIOD 10 MILLISECONDS ON a.k = b.k;',
+      ),
+    ).toEqual({ beforeMs: 60000, afterMs: 5000, graceMs: 10 })
+    expect(within('CREATE STREAM j AS SELECT * FROM a JOIN b ON a.k = b.k;')).toBeNull()
   })
 
   it('rejects statements outside the subset as unsupported, naming the feature', () => {

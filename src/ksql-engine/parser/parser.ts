@@ -9,7 +9,7 @@ import type {
 import { tokenize } from './lexer.ts'
 import { ParseError } from './parse-error.ts'
 import { QueryParser } from './query-parser.ts'
-import type { StatementSlice } from './split-statements.ts'
+import type { StatementSlice } from '../../shared/split-statements.ts'
 
 /** Thrown for statements ksqlDB has but the embedded engine does not implement. */
 export class UnsupportedStatementError extends Error {

@@ -1,4 +1,4 @@
-import type { Expression, JoinClause, Query, SelectItem, WindowSpec } from './ast.ts'
+import type { Expression, JoinClause, JoinWithin, Query, SelectItem, WindowSpec } from './ast.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import { ExpressionParser } from './expression-parser.ts'
 import { TIME_UNITS } from '../../shared/time-units.ts'
@@ -145,19 +145,7 @@ export class QueryParser extends ExpressionParser {
     ) {
       alias = this.identifier()
     }
-    const within = this.isWord('WITHIN')
-    if (this.acceptWord('WITHIN')) {
-      if (this.acceptSymbol('(')) {
-        this.duration()
-        this.expectSymbol(',')
-        this.duration()
-        this.expectSymbol(')')
-      } else this.duration()
-      if (this.acceptWord('GRACE')) {
-        this.expectWord('PERIOD')
-        this.duration()
-      }
-    }
+    const within = this.acceptWord('WITHIN') ? this.joinWithin() : null
     this.expectWord('ON')
     return { type, name, alias, within, criteria: this.expression() }
   }
@@ -203,6 +191,26 @@ export class QueryParser extends ExpressionParser {
       alias = this.identifier()
     }
     return { kind: 'expr', expr, alias }
+  }
+
+  protected joinWithin(): JoinWithin {
+    let beforeMs: number
+    let afterMs: number
+    if (this.acceptSymbol('(')) {
+      beforeMs = this.duration()
+      this.expectSymbol(',')
+      afterMs = this.duration()
+      this.expectSymbol(')')
+    } else {
+      beforeMs = this.duration()
+      afterMs = beforeMs
+    }
+    let graceMs: number | null = null
+    if (this.acceptWord('GRACE')) {
+      this.expectWord('PERIOD')
+      graceMs = this.duration()
+    }
+    return { beforeMs, afterMs, graceMs }
   }
 
   protected duration(): number {

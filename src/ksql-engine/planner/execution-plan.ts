@@ -84,6 +84,25 @@ export type ExecutionStep =
       readonly schema: LogicalSchema
     }
   /**
+   * Stream-stream join within a time window (Kafka Streams' KStream-KStream join): each side's rows
+   * are buffered by event time in a window store (retention before + after + grace), keyed by its
+   * join value (`leftKey` / `rightKey`, the re-keying ksqlDB's repartition does). A row joins the
+   * other side's rows with the same key from `beforeMs` before to `afterMs` after it (mirrored for
+   * right rows). LEFT / RIGHT / FULL rows without a match are held until their window closes
+   * (stream time past their window end + `graceMs`) and only then emitted with NULLs.
+   */
+  | {
+      readonly kind: 'streamStreamJoinV1'
+      readonly joinType: 'INNER' | 'LEFT' | 'RIGHT' | 'FULL'
+      readonly right: SourceStep
+      readonly leftKey: Expression
+      readonly rightKey: Expression
+      readonly beforeMs: number
+      readonly afterMs: number
+      readonly graceMs: number
+      readonly schema: LogicalSchema
+    }
+  /**
    * Foreign-key table-table join (Kafka Streams' KTable-KTable FK join): the left table's rows
    * subscribe to the right row whose key is `foreignKey` (over the left row); stores hold the left
    * rows, the right rows and the subscriptions per foreign key. Results are keyed by the left key.

@@ -2,7 +2,7 @@ import type { ExecutionStep, SourceStep } from './execution-plan.ts'
 
 /** The join steps: each reads a second source besides the rows flowing into it. */
 export type JoinStep = ExecutionStep & {
-  kind: 'streamTableJoinV1' | 'tableTableJoinV1' | 'foreignKeyJoinV1'
+  kind: 'streamTableJoinV1' | 'tableTableJoinV1' | 'foreignKeyJoinV1' | 'streamStreamJoinV1'
 }
 
 export function isJoinStep(step: ExecutionStep): step is JoinStep {
@@ -10,6 +10,7 @@ export function isJoinStep(step: ExecutionStep): step is JoinStep {
     case 'streamTableJoinV1':
     case 'tableTableJoinV1':
     case 'foreignKeyJoinV1':
+    case 'streamStreamJoinV1':
       return true
     default:
       return false

@@ -17,6 +17,8 @@ import { createProjectOperator } from './operators/project-operator.ts'
 import { createSourceOperator } from './operators/source-operator.ts'
 import { createStreamTableJoinOperator } from './operators/stream-table-join-operator.ts'
 import { createTableTableJoinOperator } from './operators/table-table-join-operator.ts'
+import { createStreamStreamJoinOperator } from './operators/stream-stream-join-operator.ts'
+import { sideWidth } from './operators/join-row.ts'
 import { createForeignKeyJoinOperator } from './operators/foreign-key-join-operator.ts'
 import { isJoinStep } from '../planner/join-steps.ts'
 
@@ -101,8 +103,21 @@ export function buildTopology(
         addSideInput(step.right.topic, join.tableRecord)
         return join.stream
       }
+      case 'streamStreamJoinV1': {
+        const right = step.right
+        const rightScope = joinRightScope(right, context)
+        const join = createStreamStreamJoinOperator(
+          step,
+          { left: scopeFor(l), right: rightScope },
+          { left: joinedWidth(l.slots, inputKeyNames) + (l.windowBounds ? 2 : 0), right: sideWidth(right) },
+          context,
+          downstream,
+        )
+        addSideInput(right.topic, join.rightRecord)
+        return join.left
+      }
       case 'tableTableJoinV1': {
-        const leftWidth = joinedWidth(l.slots, inputKeyNames)
+        const leftWidth = joinedWidth(l.slots, inputKeyNames) + (l.windowBounds ? 2 : 0)
         const join = createTableTableJoinOperator(step, leftWidth, context, downstream)
         addSideInput(step.right.topic, join.rightRecord)
         return join.left
@@ -127,6 +142,18 @@ export function buildTopology(
         return assertNever(step, 'execution step')
     }
   }
+}
+
+/** The scope a stream-stream join's right side evaluates its join expression in. */
+function joinRightScope(
+  right: Extract<ExecutionStep, { kind: 'streamStreamJoinV1' }>['right'],
+  context: OperatorContext,
+): CompileScope {
+  return scopeOverSlots(slotsOf(right.schema), {
+    functions: context.functions,
+    qualifiers: [right.name, right.alias],
+    windowBounds: right.window !== null,
+  })
 }
 
 /** Layout of the rows entering a step. */
@@ -242,6 +269,9 @@ function nextLayout(
     }
     case 'streamTableJoinV1':
     case 'tableTableJoinV1':
+    case 'streamStreamJoinV1':
+      // Windowed sources join on the windowed key: the joined rows keep the window.
+      return { slots: slotsOf(step.schema), windowBounds: step.right.window !== null }
     case 'foreignKeyJoinV1':
       return { slots: slotsOf(step.schema), windowBounds: false }
     case 'projectV1':

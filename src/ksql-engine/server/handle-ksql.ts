@@ -1,5 +1,5 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http'
-import { splitStatements } from '../parser/split-statements.ts'
+import { splitStatements } from '../../shared/split-statements.ts'
 import { entityFor, commandIdFor, type KsqlEntity } from './entities.ts'
 import { selectOnKsql } from './error-codes.ts'
 import { extendDescription } from './describe-extended.ts'

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { type IncomingMessage, type ServerResponse } from 'node:http'
-import { splitStatements } from '../parser/split-statements.ts'
+import { splitStatements } from '../../shared/split-statements.ts'
 import type { SourceInfo } from '../engine-api.ts'
 import { badRequest } from './error-codes.ts'
 import { startPushQuery } from './push-query.ts'

@@ -14,10 +14,13 @@ describe('resolveCommonType', () => {
   })
 
   it('converts numeric STRING literals to the numeric type (QTT create_array.json)', () => {
-    const items = [{ type: null }, lit(INTEGER, 10), lit(STRING, '2e1'), col(INTEGER), col(INTEGER)]
+    // Text with an exponent is a DECIMAL in ksqlDB ('2e1' is DECIMAL(2, 0)): with INT and BIGINT
+    // columns the upstream case's schema is ARRAY<DECIMAL(19, 0)>.
+    const items = [{ type: null }, lit(INTEGER, 10), lit(STRING, '2e1'), col(INTEGER), col(BIGINT)]
     const result = resolveCommonType(items)
-    expect(result).toEqual({ ok: true, type: INTEGER })
-    expect(createCoercer(items[2] as never, INTEGER)('2e1')).toBe(20)
+    expect(result).toEqual({ ok: true, type: decimal(19, 0) })
+    expect(String(createCoercer(items[2] as never, decimal(19, 0))('2e1'))).toBe('20')
+    expect(resolveCommonType([col(INTEGER), lit(STRING, '20')])).toEqual({ ok: true, type: INTEGER })
     expect(resolveCommonType([col(INTEGER), lit(STRING, '2147483648')])).toEqual({ ok: true, type: BIGINT })
   })
 

@@ -113,7 +113,12 @@ export function numericLiteralType(text: string): SqlType | undefined {
   } catch {
     return undefined
   }
-  // BigDecimal semantics: '2e1' (scale -1) is whole, '4.000' (scale 3) is a DECIMAL.
+  // As ksqlDB: text with a decimal point or an exponent is a DECIMAL ('2e1' is DECIMAL(2, 0)),
+  // whole text an INT or BIGINT when it fits.
+  if (/[.eE]/.test(text) && d.scale <= 0) {
+    const n = d.toBigInt()
+    return { kind: 'DECIMAL', precision: (n < 0n ? -n : n).toString().length, scale: 0 }
+  }
   if (d.scale <= 0) {
     const n = d.toBigInt()
     if (n >= -2147483648n && n <= 2147483647n) return { kind: 'INTEGER' }

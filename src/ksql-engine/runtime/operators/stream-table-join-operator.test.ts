@@ -94,6 +94,7 @@ describe('stream-table join', () => {
     const engine = engineWith('CREATE STREAM j AS SELECT * FROM tx LEFT JOIN users ON tx.user_id = users.id;')
     user(engine, 3, { name: 'bob', country: 'DE' }, 0)
     tx(engine, 'a', { user_id: 3, amount: 1 }, 10)
+    // Each side lists its key columns first, then its values (ksqlDB's `*` order).
     expect(schemaOf(engine, 'J')).toEqual([
       'TX_USER_ID INTEGER KEY',
       'TX_TX_ID STRING',
@@ -188,7 +189,7 @@ describe('stream-table join', () => {
         ),
       ).info.message,
     ).toBe(
-      'The query used to build `NOKEY` must include the join expression T.USER_ID in its projection (eg, SELECT T.USER_ID...).',
+      'Key missing from projection. See https://cnfl.io/2LV7ouS.\nThe query used to build `NOKEY` must include the join expressions T.USER_ID or U.ID in its projection.',
     )
   })
 

@@ -5,6 +5,7 @@ import type { StoredRecord } from '../in-memory-topics.ts'
 import { createInMemoryStore } from '../state/key-value-store.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 import { createSourceOperator } from './source-operator.ts'
+import { sideColumns, sideWidth, windowedKey } from './join-row.ts'
 
 export type StreamTableJoinStep = ExecutionStep & { kind: 'streamTableJoinV1' }
 
@@ -28,10 +29,11 @@ export function createStreamTableJoinOperator(
 ): StreamTableJoinOperator {
   const store = createInMemoryStore<Row>()
   const leftKey = compileExpression(step.leftKey, streamScope).evaluate
-  const rightWidth = step.right.schema.value.length + 3 + step.right.schema.key.length
+  const rightWidth = sideWidth(step.right)
   const tableRecord = createSourceOperator(step.right, context, (row) => {
-    const key = storeKey(row.key[0])
-    if (key === null) return
+    const plain = storeKey(row.key[0])
+    if (plain === null) return
+    const key = windowedKey(plain, row.window, step.right.window)
     if (row.value === null) store.delete(key)
     else store.put(key, row)
   })
@@ -46,20 +48,16 @@ export function createStreamTableJoinOperator(
       return
     }
     const key = storeKey(joinKey)
-    const match = key === null ? undefined : store.get(key)
+    const match = key === null ? undefined : store.get(windowedKey(key, row.window, step.right.window))
     if (match === undefined && step.joinType === 'INNER') return
-    const tableColumns =
-      match === undefined
-        ? new Array<unknown>(rightWidth).fill(null)
-        : [...(match.value ?? []), match.timestamp, match.partition, match.offset, ...match.key]
     next(
       {
         key: [joinKey ?? null],
-        value: [...row.value, row.timestamp, row.partition, row.offset, ...row.key, ...tableColumns],
+        value: [...sideColumns(row, 0), ...sideColumns(match, rightWidth)],
         timestamp: row.timestamp,
         partition: row.partition,
         offset: row.offset,
-        window: null,
+        window: row.window,
       },
       null,
     )

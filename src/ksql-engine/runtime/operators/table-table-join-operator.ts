@@ -5,6 +5,7 @@ import { createInMemoryStore } from '../state/key-value-store.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 import { createSourceOperator } from './source-operator.ts'
 import { storeKey } from './stream-table-join-operator.ts'
+import { sideColumns, sideWidth, windowedKey } from './join-row.ts'
 
 export type TableTableJoinStep = ExecutionStep & { kind: 'tableTableJoinV1' }
 
@@ -31,15 +32,13 @@ export function createTableTableJoinOperator(
   const leftStore = createInMemoryStore<Row>()
   const rightStore = createInMemoryStore<Row>()
   const emitted = createInMemoryStore<Row>()
-  const rightWidth = step.right.schema.value.length + 3 + step.right.schema.key.length
-  const columns = (row: Row | undefined, width: number): unknown[] =>
-    row === undefined
-      ? new Array<unknown>(width).fill(null)
-      : [...(row.value ?? []), row.timestamp, row.partition, row.offset, ...row.key]
+  const rightWidth = sideWidth(step.right)
+  const columns = sideColumns
 
   const onChange = (side: 'left' | 'right', row: Row): void => {
-    const key = storeKey(row.key[0])
-    if (key === null) return
+    const plain = storeKey(row.key[0])
+    if (plain === null) return
+    const key = windowedKey(plain, row.window, step.right.window)
     const store = side === 'left' ? leftStore : rightStore
     if (row.value === null) store.delete(key)
     else store.put(key, row)
@@ -68,7 +67,7 @@ export function createTableTableJoinOperator(
       timestamp: Math.max(row.timestamp, other?.timestamp ?? row.timestamp),
       partition: row.partition,
       offset: row.offset,
-      window: null,
+      window: row.window,
     }
     if (holds) emitted.put(key, result)
     else emitted.delete(key)
