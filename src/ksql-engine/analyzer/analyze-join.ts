@@ -93,18 +93,7 @@ export function planJoin(
   checkReservedJoinAliases(query)
   checkJoinSources(leftSide, rightSide)
   const [leftExpr, rightExpr] = joinSides(join.criteria, leftSide, rightSide)
-  if (left.type === 'STREAM' && right.type === 'TABLE') {
-    const tableKey = right.schema.key
-    if (
-      tableKey.length !== 1 ||
-      rightExpr.kind !== 'column' ||
-      rightExpr.name !== (tableKey[0] as Column).name
-    ) {
-      throw new StatementError(
-        `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(qualified(leftExpr, leftSide))} = ${formatExpression(qualified(rightExpr, rightSide))}.`,
-      )
-    }
-  }
+  checkStreamTableKey(leftSide, rightSide, leftExpr, rightExpr)
   const kinds = `${left.type.toLowerCase()}-${right.type.toLowerCase()}`
   const tableJoin =
     left.type === 'TABLE' && right.type === 'TABLE'
@@ -137,31 +126,12 @@ export function planJoin(
   } else if (left.window !== null || right.window !== null) {
     throw new UnsupportedStatementError(`${kinds} JOIN of windowed sources`)
   }
-  // A repartition keeps the stream's partition count, so the inputs must have the same count
-  // (a foreign-key join subscribes across partitions: any counts).
-  const leftPartitions = kind === 'foreignKey' ? undefined : partitionsOf(left.topic)
-  const rightPartitions = partitionsOf(right.topic)
-  if (leftPartitions !== undefined && rightPartitions !== undefined && leftPartitions !== rightPartitions) {
-    const [l, r] = [leftSide.alias, rightSide.alias]
-    throw new StatementError(
-      `Can't join \`${l}\` with \`${r}\` since the number of partitions don't match. \`${l}\` partitions = ${leftPartitions}; \`${r}\` partitions = ${rightPartitions}. Please repartition either one so that the number of partitions match.`,
-    )
-  }
+  // A foreign-key join subscribes across partitions: any counts.
+  checkPartitionCounts(leftSide, rightSide, kind === 'foreignKey', partitionsOf)
   const unqualifiedLeft = mapExpression(leftExpr, (e) =>
     e.kind === 'column' ? { ...e, qualifier: null } : e,
   )
-  // ksqlDB names the key after the left join column (the right one for RIGHT joins), else the
-  // right one, else a synthetic ROWKEY (always for FULL OUTER: either side may be missing).
-  const keyName =
-    join.type === 'FULL'
-      ? 'ROWKEY'
-      : join.type === 'RIGHT' && rightExpr.kind === 'column'
-        ? `${rightSide.alias}_${rightExpr.name}`
-        : unqualifiedLeft.kind === 'column'
-          ? `${leftSide.alias}_${unqualifiedLeft.name}`
-          : rightExpr.kind === 'column'
-            ? `${rightSide.alias}_${rightExpr.name}`
-            : 'ROWKEY'
+  const keyName = joinKeyName(join.type, leftSide, rightSide, unqualifiedLeft, rightExpr)
   const columnType = (side: JoinSide, e: Expression): Column['type'] | undefined =>
     e.kind === 'column'
       ? [...side.source.schema.key, ...side.source.schema.value, ...PSEUDO_COLUMNS].find(
@@ -219,6 +189,66 @@ export function planJoin(
           ? `${rightSide.alias}_${rightExpr.name}`
           : null,
     }),
+  }
+}
+
+/**
+ * ksqlDB names the key after the left join column (the right one for RIGHT joins), else the
+ * right one, else a synthetic ROWKEY (always for FULL OUTER: either side may be missing).
+ */
+function joinKeyName(
+  joinType: JoinClause['type'],
+  leftSide: JoinSide,
+  rightSide: JoinSide,
+  unqualifiedLeft: Expression,
+  rightExpr: Expression,
+): string {
+  return joinType === 'FULL'
+    ? 'ROWKEY'
+    : joinType === 'RIGHT' && rightExpr.kind === 'column'
+      ? `${rightSide.alias}_${rightExpr.name}`
+      : unqualifiedLeft.kind === 'column'
+        ? `${leftSide.alias}_${unqualifiedLeft.name}`
+        : rightExpr.kind === 'column'
+          ? `${rightSide.alias}_${rightExpr.name}`
+          : 'ROWKEY'
+}
+
+/** A stream-table join joins on the table's primary key, as ksqlDB requires. */
+function checkStreamTableKey(
+  leftSide: JoinSide,
+  rightSide: JoinSide,
+  leftExpr: Expression,
+  rightExpr: Expression,
+): void {
+  if (leftSide.source.type === 'STREAM' && rightSide.source.type === 'TABLE') {
+    const tableKey = rightSide.source.schema.key
+    if (
+      tableKey.length !== 1 ||
+      rightExpr.kind !== 'column' ||
+      rightExpr.name !== (tableKey[0] as Column).name
+    ) {
+      throw new StatementError(
+        `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(qualified(leftExpr, leftSide))} = ${formatExpression(qualified(rightExpr, rightSide))}.`,
+      )
+    }
+  }
+}
+
+/** A repartition keeps the stream's partition count, so both inputs must have the same count. */
+function checkPartitionCounts(
+  leftSide: JoinSide,
+  rightSide: JoinSide,
+  anyCounts: boolean,
+  partitionsOf: (topic: string) => number | undefined,
+): void {
+  const leftPartitions = anyCounts ? undefined : partitionsOf(leftSide.source.topic)
+  const rightPartitions = partitionsOf(rightSide.source.topic)
+  if (leftPartitions !== undefined && rightPartitions !== undefined && leftPartitions !== rightPartitions) {
+    const [l, r] = [leftSide.alias, rightSide.alias]
+    throw new StatementError(
+      `Can't join \`${l}\` with \`${r}\` since the number of partitions don't match. \`${l}\` partitions = ${leftPartitions}; \`${r}\` partitions = ${rightPartitions}. Please repartition either one so that the number of partitions match.`,
+    )
   }
 }
 
