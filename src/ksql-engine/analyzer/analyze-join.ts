@@ -93,7 +93,8 @@ export function planJoin(
   checkReservedJoinAliases(query)
   checkJoinSources(leftSide, rightSide)
   const [leftExpr, rightExpr] = joinSides(join.criteria, leftSide, rightSide)
-  checkStreamTableKey(leftSide, rightSide, leftExpr, rightExpr)
+  if (left.type === 'STREAM' && right.type === 'TABLE')
+    checkOnTableKey(leftSide, leftExpr, rightSide, rightExpr)
   const kinds = `${left.type.toLowerCase()}-${right.type.toLowerCase()}`
   const tableJoin =
     left.type === 'TABLE' && right.type === 'TABLE'
@@ -126,12 +127,17 @@ export function planJoin(
   } else if (left.window !== null || right.window !== null) {
     throw new UnsupportedStatementError(`${kinds} JOIN of windowed sources`)
   }
-  // A foreign-key join subscribes across partitions: any counts.
-  checkPartitionCounts(leftSide, rightSide, kind === 'foreignKey', partitionsOf)
+  // A foreign-key join subscribes across partitions: any partition counts.
+  checkCoPartitioned(
+    leftSide,
+    kind === 'foreignKey' ? undefined : partitionsOf(left.topic),
+    rightSide,
+    partitionsOf(right.topic),
+  )
   const unqualifiedLeft = mapExpression(leftExpr, (e) =>
     e.kind === 'column' ? { ...e, qualifier: null } : e,
   )
-  const keyName = joinKeyName(join.type, leftSide, rightSide, unqualifiedLeft, rightExpr)
+  const keyName = joinKeyName(join.type, leftSide, unqualifiedLeft, rightSide, rightExpr)
   const columnType = (side: JoinSide, e: Expression): Column['type'] | undefined =>
     e.kind === 'column'
       ? [...side.source.schema.key, ...side.source.schema.value, ...PSEUDO_COLUMNS].find(
@@ -192,6 +198,40 @@ export function planJoin(
   }
 }
 
+/** A stream-table join must use the table's primary key on its right side. */
+function checkOnTableKey(
+  leftSide: JoinSide,
+  leftExpr: Expression,
+  rightSide: JoinSide,
+  rightExpr: Expression,
+): void {
+  const tableKey = rightSide.source.schema.key
+  if (
+    tableKey.length !== 1 ||
+    rightExpr.kind !== 'column' ||
+    rightExpr.name !== (tableKey[0] as Column).name
+  ) {
+    throw new StatementError(
+      `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(qualified(leftExpr, leftSide))} = ${formatExpression(qualified(rightExpr, rightSide))}.`,
+    )
+  }
+}
+
+/** A repartition keeps the stream's partition count, so the inputs must have the same count. */
+function checkCoPartitioned(
+  leftSide: JoinSide,
+  leftPartitions: number | undefined,
+  rightSide: JoinSide,
+  rightPartitions: number | undefined,
+): void {
+  if (leftPartitions === undefined || rightPartitions === undefined || leftPartitions === rightPartitions)
+    return
+  const [l, r] = [leftSide.alias, rightSide.alias]
+  throw new StatementError(
+    `Can't join \`${l}\` with \`${r}\` since the number of partitions don't match. \`${l}\` partitions = ${leftPartitions}; \`${r}\` partitions = ${rightPartitions}. Please repartition either one so that the number of partitions match.`,
+  )
+}
+
 /**
  * ksqlDB names the key after the left join column (the right one for RIGHT joins), else the
  * right one, else a synthetic ROWKEY (always for FULL OUTER: either side may be missing).
@@ -199,57 +239,14 @@ export function planJoin(
 function joinKeyName(
   joinType: JoinClause['type'],
   leftSide: JoinSide,
+  leftExpr: Expression,
   rightSide: JoinSide,
-  unqualifiedLeft: Expression,
   rightExpr: Expression,
 ): string {
-  return joinType === 'FULL'
-    ? 'ROWKEY'
-    : joinType === 'RIGHT' && rightExpr.kind === 'column'
-      ? `${rightSide.alias}_${rightExpr.name}`
-      : unqualifiedLeft.kind === 'column'
-        ? `${leftSide.alias}_${unqualifiedLeft.name}`
-        : rightExpr.kind === 'column'
-          ? `${rightSide.alias}_${rightExpr.name}`
-          : 'ROWKEY'
-}
-
-/** A stream-table join joins on the table's primary key, as ksqlDB requires. */
-function checkStreamTableKey(
-  leftSide: JoinSide,
-  rightSide: JoinSide,
-  leftExpr: Expression,
-  rightExpr: Expression,
-): void {
-  if (leftSide.source.type === 'STREAM' && rightSide.source.type === 'TABLE') {
-    const tableKey = rightSide.source.schema.key
-    if (
-      tableKey.length !== 1 ||
-      rightExpr.kind !== 'column' ||
-      rightExpr.name !== (tableKey[0] as Column).name
-    ) {
-      throw new StatementError(
-        `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(qualified(leftExpr, leftSide))} = ${formatExpression(qualified(rightExpr, rightSide))}.`,
-      )
-    }
-  }
-}
-
-/** A repartition keeps the stream's partition count, so both inputs must have the same count. */
-function checkPartitionCounts(
-  leftSide: JoinSide,
-  rightSide: JoinSide,
-  anyCounts: boolean,
-  partitionsOf: (topic: string) => number | undefined,
-): void {
-  const leftPartitions = anyCounts ? undefined : partitionsOf(leftSide.source.topic)
-  const rightPartitions = partitionsOf(rightSide.source.topic)
-  if (leftPartitions !== undefined && rightPartitions !== undefined && leftPartitions !== rightPartitions) {
-    const [l, r] = [leftSide.alias, rightSide.alias]
-    throw new StatementError(
-      `Can't join \`${l}\` with \`${r}\` since the number of partitions don't match. \`${l}\` partitions = ${leftPartitions}; \`${r}\` partitions = ${rightPartitions}. Please repartition either one so that the number of partitions match.`,
-    )
-  }
+  if (joinType === 'FULL') return 'ROWKEY'
+  if (joinType === 'RIGHT' && rightExpr.kind === 'column') return `${rightSide.alias}_${rightExpr.name}`
+  if (leftExpr.kind === 'column') return `${leftSide.alias}_${leftExpr.name}`
+  return rightExpr.kind === 'column' ? `${rightSide.alias}_${rightExpr.name}` : 'ROWKEY'
 }
 
 /** A foreign-key join's rows are keyed by the left table's key (`A_K`), value laid out as any join's. */
