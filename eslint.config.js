@@ -36,6 +36,12 @@ const ENGINE_PATTERNS = [
     message: 'The engine never imports the stack: take what it needs as a port passed in by the caller.',
   },
 ]
+/** Runtime, planner and expression code imports neither the parser nor the analyzer (issue 12). */
+const STAGES_LOOK_DOWN = {
+  group: ['**/parser/**', '**/analyzer/**'],
+  message:
+    'The runtime, planner and expression code import only what lies below them: take expression nodes and helpers from src/ksql-engine/expression/, plan types from src/ksql-engine/planner/.',
+}
 /** Files allowed to import a service library: the adapters. */
 const ADAPTER_FILES = ['src/kafka/**', 'src/mysql/**', 'src/stack/native/mariadb-native.ts']
 
@@ -129,6 +135,16 @@ export default tseslint.config(
   {
     files: ['src/ksql-engine/**/*.ts'],
     rules: { 'no-restricted-imports': ['error', { patterns: ENGINE_PATTERNS }] },
+  },
+  {
+    // The engine's stages only look down: the runtime and planner run a plan, they never re-read
+    // the statement. Expression nodes and their helpers live in src/ksql-engine/expression/.
+    files: [
+      'src/ksql-engine/runtime/**/*.ts',
+      'src/ksql-engine/planner/**/*.ts',
+      'src/ksql-engine/expression/**/*.ts',
+    ],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...ENGINE_PATTERNS, STAGES_LOOK_DOWN] }] },
   },
   {
     // Small files: counted with blank lines and comments.

@@ -15,6 +15,7 @@ import { ParseError } from './parser/parse-error.ts'
 import { parseStatement, UnsupportedStatementError } from './parser/parser.ts'
 import { splitStatements, type StatementSlice } from '../shared/split-statements.ts'
 import { substituteVariables } from './parser/substitute-variables.ts'
+import { variableKey } from '../shared/substitute-variables.ts'
 import type { ExecutionPlan } from './planner/execution-plan.ts'
 import { InMemoryTopics, type StoredRecord } from './runtime/in-memory-topics.ts'
 import { ProcessingLog } from './runtime/processing-log.ts'
@@ -205,7 +206,7 @@ function validate(ctx: EngineContext, sql: string, executeOptions: ExecuteOption
   const slices = splitStatements(sql)
   const newScope = (): RequestScope => ({
     properties: new Map(Object.entries(executeOptions.properties ?? {})),
-    variables: new Map(Object.entries(executeOptions.variables ?? {}).map(([k, v]) => [k.toUpperCase(), v])),
+    variables: new Map(Object.entries(executeOptions.variables ?? {}).map(([k, v]) => [variableKey(k), v])),
     live: executeOptions.live,
     history: executeOptions.history,
   })

@@ -9,6 +9,7 @@ import {
 import type { MigrationFile } from './migration-files.ts'
 import { planMigrations, type MigrationPlan } from './plan-migrations.ts'
 import { sleep } from '../shared/sleep.ts'
+import { variableKey } from '../shared/substitute-variables.ts'
 
 /** The slice of a ksqlDB server the migrations need (the REST client in production, fakes in tests). */
 export interface MigrationsServer {
@@ -114,7 +115,7 @@ async function runFile(
   progress: (message: string) => void,
 ): Promise<number> {
   const properties = new Map(Object.entries(DEFAULT_PROPERTIES))
-  const variables = new Map(Object.entries(options.variables).map(([k, v]) => [k.toLowerCase(), v]))
+  const variables = new Map(Object.entries(options.variables).map(([k, v]) => [variableKey(k), v]))
   let count = 0
   for (const statement of fileStatements(file.sql)) {
     switch (statement.kind) {
@@ -125,10 +126,10 @@ async function runFile(
         properties.delete(statement.name)
         continue
       case 'define':
-        variables.set(statement.name.toLowerCase(), substituteVariables(statement.value, variables))
+        variables.set(variableKey(statement.name), substituteVariables(statement.value, variables))
         continue
       case 'undefine':
-        variables.delete(statement.name.toLowerCase())
+        variables.delete(variableKey(statement.name))
         continue
       case 'server':
         break

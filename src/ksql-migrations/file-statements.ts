@@ -1,5 +1,6 @@
 import { splitStatements } from '../shared/split-statements.ts'
 import { DipError } from '../shared/errors.ts'
+import { substituteVariables as substituteShared } from '../shared/substitute-variables.ts'
 
 /** A statement of a migration file, with its line for error messages. */
 export type FileStatement =
@@ -44,15 +45,14 @@ export function fileStatements(sql: string): FileStatement[] {
   })
 }
 
-/** `${name}` → value (names case-insensitive); `$${x}` stays a literal `${x}`. */
+/** `${name}` → value (names case-insensitive, keyed by variableKey); `$${x}` stays a literal `${x}`. */
 export function substituteVariables(text: string, variables: ReadonlyMap<string, string>): string {
-  return text.replace(/\$?\$\{([A-Za-z_]\w*)\}/g, (whole, name: string) => {
-    if (whole.startsWith('$$')) return whole.slice(1)
-    const value = variables.get(name.toLowerCase())
-    if (value === undefined)
-      throw new DipError('DIP_USAGE', `Variable \${${name}} is not defined.`, {
+  return substituteShared(
+    text,
+    variables,
+    (name) =>
+      new DipError('DIP_USAGE', `Variable \${${name}} is not defined.`, {
         hint: `define it in the file (DEFINE ${name} = '...';) or pass --define ${name}=...`,
-      })
-    return value
-  })
+      }),
+  )
 }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { fileStatements, substituteVariables } from './file-statements.ts'
+import { variableKey } from '../shared/substitute-variables.ts'
 import { parseMigrationFileName } from './migration-files.ts'
 import { planMigrations, type AppliedVersion } from './plan-migrations.ts'
 
@@ -57,7 +58,7 @@ describe('file statements', () => {
   })
 
   it('substitutes ${var} and keeps $${escaped}', () => {
-    const vars = new Map([['topic', 'events']])
+    const vars = new Map([[variableKey('topic'), 'events']])
     expect(substituteVariables("'${TOPIC}' $${topic}", vars)).toBe("'events' ${topic}")
     expect(() => substituteVariables('${missing}', vars)).toThrow(/missing/)
   })

@@ -5,11 +5,11 @@ import { scopeOverSlots as scopeOver } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { Column, DataSource } from '../metastore/source.ts'
 import type { Expression, Query } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import type { AggregateCall, ExecutionStep, ProjectedColumn } from '../planner/execution-plan.ts'
 import type { SqlType } from '../types/sql-type.ts'
 import type { AnalyzeOptions, QueryAnalysis } from './analyze-query.ts'
-import { expressionKey, stripQualifiers, visitExpression } from './expression-utils.ts'
+import { expressionKey, stripQualifiers, visitExpression } from '../expression/expression-utils.ts'
 import {
   checkDuplicates,
   checkNoWindowBounds,

@@ -1,7 +1,7 @@
 import { StatementError } from '../expression/statement-error.ts'
 import type { Column } from '../metastore/source.ts'
 import type { Expression, JoinClause, Query } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 
 /** One side of a table-table join, as the checks need it. */

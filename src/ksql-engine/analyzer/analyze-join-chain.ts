@@ -2,12 +2,12 @@ import { StatementError } from '../expression/statement-error.ts'
 import type { Metastore } from '../metastore/metastore.ts'
 import type { Column, DataSource, LogicalSchema } from '../metastore/source.ts'
 import type { Expression, JoinClause, Query } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import { BIGINT, INTEGER, STRING } from '../types/sql-type.ts'
 import { classifyTableTableJoin } from './analyze-fk-join.ts'
 import type { JoinLink, PlannedJoin } from './analyze-join.ts'
-import { stripQualifiers } from './expression-utils.ts'
+import { stripQualifiers } from '../expression/expression-utils.ts'
 import {
   joinedName,
   memberColumns,

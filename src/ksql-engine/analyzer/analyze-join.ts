@@ -10,9 +10,9 @@ import {
   checkWindowedSources,
   joinExpressionType,
 } from './analyze-stream-join.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import { STRING } from '../types/sql-type.ts'
-import { mapExpression } from './expression-utils.ts'
+import { mapExpression } from '../expression/expression-utils.ts'
 import { orderOperands, PSEUDO_COLUMNS, rewriteJoinQuery, windowColumnsOf } from './join-rewrite.ts'
 import { classifyTableTableJoin, type TableJoinSide } from './analyze-fk-join.ts'
 import { planJoinChain } from './analyze-join-chain.ts'

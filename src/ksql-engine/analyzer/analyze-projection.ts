@@ -3,11 +3,11 @@ import { scopeOverSlots, type ColumnSlot } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { Column, DataSource } from '../metastore/source.ts'
 import type { Expression, Query } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import type { ExecutionStep, ProjectedColumn } from '../planner/execution-plan.ts'
 import type { SqlType } from '../types/sql-type.ts'
 import type { AnalyzeOptions, QueryAnalysis } from './analyze-query.ts'
-import { expressionKey, stripQualifiers } from './expression-utils.ts'
+import { expressionKey, stripQualifiers } from '../expression/expression-utils.ts'
 import {
   aggregateNotAllowed,
   checkDuplicates,

@@ -3,17 +3,16 @@ import type { ColumnSlot } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Expression, Query } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import type { ExecutionStep, TableFunctionCall } from '../planner/execution-plan.ts'
+import { syntheticColumnName, valueWidthOf } from '../planner/flat-map-columns.ts'
 import type { SqlType } from '../types/sql-type.ts'
-import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
-
-/** The column holding the values of the n-th table function call after the flatMap step. */
-export const syntheticColumnName = (n: number): string => `KSQL_SYNTH_${n}`
-
-export function isSyntheticColumn(name: string): boolean {
-  return /^KSQL_SYNTH_\d+$/.test(name)
-}
+import {
+  expressionKey,
+  mapExpression,
+  stripQualifiers,
+  visitExpression,
+} from '../expression/expression-utils.ts'
 
 interface Entry {
   readonly expr: Expression
@@ -127,11 +126,4 @@ export function planTableFunctions<E extends Entry>(
     entries: entries.map((e) => ({ ...e, expr: rewrite(e.expr) })),
     slots: [...context.inputSlots, ...synthetic],
   }
-}
-
-/** Number of value columns rows carry with these slots (the flatMap appends after them). */
-export function valueWidthOf(slots: readonly ColumnSlot[]): number {
-  let width = 0
-  for (const s of slots) if (s.namespace === 'value') width = Math.max(width, s.index + 1)
-  return width
 }

@@ -1,6 +1,6 @@
 import { StatementError } from '../expression/statement-error.ts'
 import type { Expression, Query } from '../parser/ast.ts'
-import { visitExpression } from './expression-utils.ts'
+import { visitExpression } from '../expression/expression-utils.ts'
 
 /** Pseudo columns a pull query cannot read: they describe a record's place in Kafka, not a row. */
 const KAFKA_POSITION_COLUMNS = ['ROWPARTITION', 'ROWOFFSET']

@@ -1,7 +1,7 @@
 import { StatementError } from '../expression/statement-error.ts'
 import type { Column } from '../metastore/source.ts'
 import type { Expression } from '../parser/ast.ts'
-import { visitExpression } from './expression-utils.ts'
+import { visitExpression } from '../expression/expression-utils.ts'
 
 /**
  * ksqlDB's pull-query rules for LIKE in WHERE (its QueryFilterNode validator): a column operand

@@ -1,9 +1,9 @@
 import { StatementError } from '../expression/statement-error.ts'
 import type { Column } from '../metastore/source.ts'
 import type { Expression } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import { formatSqlType, isNumeric } from '../types/sql-type.ts'
-import { stripQualifiers, visitExpression } from './expression-utils.ts'
+import { stripQualifiers, visitExpression } from '../expression/expression-utils.ts'
 
 /**
  * ksqlDB's pull-query WHERE rules on tables: NULL keys and unconvertible key literals are always

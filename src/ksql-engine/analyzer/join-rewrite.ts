@@ -1,10 +1,10 @@
 import { StatementError } from '../expression/statement-error.ts'
 import type { Column, DataSource } from '../metastore/source.ts'
 import type { Expression, Query, SelectItem } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import { SYSTEM_COLUMNS } from '../expression/schema-scope.ts'
 import { BIGINT, INTEGER } from '../types/sql-type.ts'
-import { expressionKey, mapExpression, visitExpression } from './expression-utils.ts'
+import { expressionKey, mapExpression, visitExpression } from '../expression/expression-utils.ts'
 
 /**
  * Column resolution and query rewriting over joined rows, for any number of joined sources

@@ -6,12 +6,17 @@ import { LAMBDA_FUNCTIONS } from '../expression/compile-lambda-call.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Column, DataSource } from '../metastore/source.ts'
 import type { Expression, Query } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import type { SourceStep } from '../planner/execution-plan.ts'
 import { effectiveGraceMs, retentionError } from '../planner/window-retention.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
-import { isSyntheticColumn } from './analyze-table-functions.ts'
-import { expressionKey, mapExpression, stripQualifiers, visitExpression } from './expression-utils.ts'
+import { isSyntheticColumn } from '../planner/flat-map-columns.ts'
+import {
+  expressionKey,
+  mapExpression,
+  stripQualifiers,
+  visitExpression,
+} from '../expression/expression-utils.ts'
 
 export interface SelectEntry {
   readonly expr: Expression

@@ -1,5 +1,5 @@
-import type { Expression } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import type { Expression } from './nodes.ts'
+import { formatExpression } from './format-sql.ts'
 import { Decimal, fitDecimal, isDecimal } from '../types/decimal.ts'
 import { arithmeticResultType } from '../types/implicit-cast.ts'
 import { INTEGER, STRING, formatSqlType, isNumeric, type SqlType } from '../types/sql-type.ts'

@@ -1,4 +1,4 @@
-import type { Expression } from '../parser/ast.ts'
+import type { Expression } from './nodes.ts'
 import { createCoercer, parseSqlBoolean, resolveCommonType } from '../types/coercion.ts'
 import { widerNumeric } from '../types/implicit-cast.ts'
 import { STRING, formatSqlType, isNumeric, type SqlType } from '../types/sql-type.ts'

@@ -1,7 +1,7 @@
 import { assertNever } from '../../shared/assert-never.ts'
 import type { ArgumentInfo, FunctionRegistry } from '../functions/function-types.ts'
-import type { Expression } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import type { Expression } from './nodes.ts'
+import { formatExpression } from './format-sql.ts'
 import { Decimal } from '../types/decimal.ts'
 import { RecordError } from '../types/record-error.ts'
 import {

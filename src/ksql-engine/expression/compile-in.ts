@@ -1,5 +1,5 @@
-import type { Expression } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import type { Expression } from './nodes.ts'
+import { formatExpression } from './format-sql.ts'
 import { createCoercer, resolveCommonType } from '../types/coercion.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import type { Compiled } from './compile-expression.ts'

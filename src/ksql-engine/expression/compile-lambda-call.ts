@@ -1,4 +1,4 @@
-import type { Expression } from '../parser/ast.ts'
+import type { Expression } from './nodes.ts'
 import { BOOLEAN, formatSqlType, type SqlType } from '../types/sql-type.ts'
 import type { CompileScope, Compiled, Evaluator } from './compile-expression.ts'
 import { StatementError } from './statement-error.ts'

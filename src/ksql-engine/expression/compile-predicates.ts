@@ -1,6 +1,6 @@
 import { coerceInList } from './compile-in.ts'
-import type { Expression } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import type { Expression } from './nodes.ts'
+import { formatExpression } from './format-sql.ts'
 import { BIGINT, BOOLEAN, formatSqlType, isNumeric, type SqlType } from '../types/sql-type.ts'
 import { castValue, valueToString } from './cast-value.ts'
 import { parseTimestampLiteral } from './parse-timestamp-literal.ts'

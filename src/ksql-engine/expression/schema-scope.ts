@@ -1,7 +1,7 @@
 import type { Row } from './row.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Column, LogicalSchema } from '../metastore/source.ts'
-import type { Expression } from '../parser/ast.ts'
+import type { Expression } from './nodes.ts'
 import { BIGINT, INTEGER } from '../types/sql-type.ts'
 import type { CompileScope, Compiled } from './compile-expression.ts'
 import { StatementError } from './statement-error.ts'

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { formatExpression } from './format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 import { ParseError } from './parse-error.ts'
 import { parseStatement, UnsupportedStatementError } from './parser.ts'
 import { splitStatements } from '../../shared/split-statements.ts'

@@ -1,6 +1,6 @@
 import type { KeyFormat, ValueFormat } from '../engine-api.ts'
 import type { FormatInfo, LogicalSchema, WindowInfo } from '../metastore/source.ts'
-import type { Expression, WindowSpec } from '../parser/ast.ts'
+import type { Expression, WindowSpec } from '../expression/nodes.ts'
 
 /**
  * A persistent query as immutable, JSON-serializable data: the runtime compiles it into operators,

@@ -1,4 +1,4 @@
-import type { WindowSpec } from '../parser/ast.ts'
+import type { WindowSpec } from '../expression/nodes.ts'
 import type { ExecutionStep } from './execution-plan.ts'
 
 /** ksqlDB's grace period when the WINDOW clause leaves it out. */

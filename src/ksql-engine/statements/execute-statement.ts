@@ -1,4 +1,5 @@
 import { assertNever } from '../../shared/assert-never.ts'
+import { variableKey } from '../../shared/substitute-variables.ts'
 import type { StatementResult } from '../engine-api.ts'
 import { EngineError } from '../engine-error.ts'
 import { StatementError } from '../expression/statement-error.ts'
@@ -55,10 +56,10 @@ export function executeStatement(
       scope.properties.delete(statement.name)
       return { kind: 'propertySet', name: statement.name, value: null }
     case 'defineVariable':
-      scope.variables.set(statement.name.toUpperCase(), statement.value)
+      scope.variables.set(variableKey(statement.name), statement.value)
       return { kind: 'variableSet', name: statement.name, value: statement.value }
     case 'undefineVariable':
-      scope.variables.delete(statement.name.toUpperCase())
+      scope.variables.delete(variableKey(statement.name))
       return { kind: 'variableSet', name: statement.name, value: null }
     case 'show':
       return show(ctx, statement, s, scope)

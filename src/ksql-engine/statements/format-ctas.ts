@@ -2,7 +2,7 @@ import type { QueryAnalysis } from '../analyzer/analyze-query.ts'
 import { qualifyAll } from '../analyzer/query-helpers.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { Expression, PropertyValue, Statement } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import { formatExpression } from '../expression/format-sql.ts'
 
 /**
  * The text ksqlDB shows after "Statement:" for a CSAS/CTAS it rejects while building the sink: its

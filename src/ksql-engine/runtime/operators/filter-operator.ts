@@ -1,7 +1,7 @@
 import { compileExpression } from '../../expression/compile-expression.ts'
 import type { CompileScope } from '../../expression/compile-expression.ts'
 import type { Row } from '../../expression/row.ts'
-import type { Expression } from '../../parser/ast.ts'
+import type { Expression } from '../../expression/nodes.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 
 /** WHERE: streams drop non-matching rows; tables turn them into tombstones for the key. */

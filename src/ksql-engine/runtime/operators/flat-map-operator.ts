@@ -4,7 +4,7 @@ import type { ColumnSlot } from '../../expression/schema-scope.ts'
 import { StatementError } from '../../expression/statement-error.ts'
 import type { FunctionRegistry } from '../../functions/function-types.ts'
 import type { ResolvedTableFunction } from '../../functions/table-functions.ts'
-import { syntheticColumnName, valueWidthOf } from '../../analyzer/analyze-table-functions.ts'
+import { syntheticColumnName, valueWidthOf } from '../../planner/flat-map-columns.ts'
 import type { TableFunctionCall } from '../../planner/execution-plan.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 

@@ -1,6 +1,6 @@
 import { compileExpression, type Evaluator } from '../../expression/compile-expression.ts'
 import type { CompileScope } from '../../expression/compile-expression.ts'
-import type { Expression } from '../../parser/ast.ts'
+import type { Expression } from '../../expression/nodes.ts'
 import type { Downstream, OperatorContext } from './operator.ts'
 
 /** PARTITION BY: new key from expressions over the input; old key and value columns move to the value. */

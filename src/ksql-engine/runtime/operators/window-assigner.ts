@@ -1,4 +1,4 @@
-import type { WindowSpec } from '../../parser/ast.ts'
+import type { WindowSpec } from '../../expression/nodes.ts'
 import type { WindowBounds } from '../../expression/row.ts'
 
 /** Time windows (tumbling = hopping with advance = size) containing `timestamp`, ascending by start. */

@@ -1,6 +1,6 @@
 import { assertNever } from '../../shared/assert-never.ts'
-import type { Expression } from '../parser/ast.ts'
-import { formatExpression } from '../parser/format-sql.ts'
+import type { Expression } from './nodes.ts'
+import { formatExpression } from './format-sql.ts'
 
 /** Removes source qualifiers (`S.COL` → `COL`) so equal expressions compare equal by text. */
 export function stripQualifiers(expr: Expression): Expression {

@@ -1,6 +1,6 @@
 import { formatSqlType } from '../types/sql-type.ts'
 import { assertNever } from '../../shared/assert-never.ts'
-import type { Expression } from './ast.ts'
+import type { Expression } from './nodes.ts'
 
 /** AST → ksqlDB's canonical expression text, as used in its error messages: `(F1 + F2)`, `SUBSTRING(S, 0, 1)`. */
 export function formatExpression(expr: Expression): string {
