@@ -5,6 +5,7 @@ import {
   type RecordBatch,
 } from '../kafka/ports.ts'
 import { isDipError } from '../shared/errors.ts'
+import { sleep } from '../shared/sleep.ts'
 import { registerAsyncDoFn } from './async-do-fn.ts'
 import { resourcesOf } from './run-pipeline.ts'
 
@@ -118,7 +119,8 @@ registerAsyncDoFn<ReadSlice, ReadOutput, { readonly run: string }>(READ_KAFKA, {
           )
             throw error
           resources.warn(`${error.message}; reconnecting (attempt ${attempt + 1} of ${RUN_ATTEMPTS})`)
-          await new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS * attempt))
+          // A stop ends the pause early; the loop then sees the aborted signal and winds down.
+          await sleep(RETRY_DELAY_MS * attempt, stop.signal)
         } finally {
           await source.close().catch(() => undefined)
         }

@@ -1,76 +1,22 @@
 import { createContext, type GlobalOptions } from '../app/context.ts'
 import { reportBrokerOutages } from '../kafka/broker-watch.ts'
-import { assertTimeZone } from '../lake/partition-path.ts'
-import { usageError } from '../shared/errors.ts'
 import { formatBytes } from '../shared/format-bytes.ts'
-import { batchChoice, type BatchRunner } from '../beam/runner-choice.ts'
-import { consumeLake, LAKE_DEFAULTS } from '../consume/lake-job.ts'
-import type { LakeBatchSummary, LakePlan, LakeSummary } from '../consume/lake-job-types.ts'
+import { consumeLake } from '../consume/lake-job.ts'
+import { lakeConfigOverrides, planConsumeLake, type ConsumeLakeFlags } from '../consume/lake-plan.ts'
+import type { LakeBatchSummary, LakeSummary } from '../consume/lake-job-types.ts'
 import { printStages } from '../consume/print-stages.ts'
 import { onStopSignals } from '../app/stop-signals.ts'
 
-export interface ConsumeLakeFlags {
-  readonly batch?: boolean
-  readonly topics?: readonly string[]
-  readonly format?: 'jsonl' | 'parquet'
-  readonly lakeRoot?: string
-  readonly timeZone?: string
-  readonly maxFileRecords?: number
-  readonly maxFileMb?: number
-  readonly idleFlush?: number
-  readonly group?: string
-  readonly commit?: boolean
-  readonly progressEvery?: number
-  readonly runner?: BatchRunner
-  readonly flinkMaster?: string
-}
+export type { ConsumeLakeFlags } from '../consume/lake-plan.ts'
 
+/** `dip consume lake`: the lake job for the flags' plan, then its per-topic table. */
 export async function runConsumeLake(
   global: GlobalOptions,
   flags: ConsumeLakeFlags,
 ): Promise<LakeSummary | LakeBatchSummary> {
-  const overrides: Record<string, unknown> = {}
-  const lake: Record<string, unknown> = {}
-  if (flags.lakeRoot !== undefined) lake['root'] = flags.lakeRoot
-  if (flags.format !== undefined) lake['format'] = flags.format
-  if (flags.timeZone !== undefined) lake['timeZone'] = flags.timeZone
-  if (Object.keys(lake).length > 0) overrides['lake'] = lake
-  const { loaded, reporter } = createContext(global, overrides)
+  const { loaded, reporter } = createContext(global, lakeConfigOverrides(flags))
   const { config } = loaded
-  try {
-    assertTimeZone(config.lake.timeZone)
-  } catch (error) {
-    throw usageError(
-      `lake time zone: ${(error as Error).message}`,
-      'use an IANA name such as UTC or Europe/Paris',
-    )
-  }
-  if (flags.runner !== undefined && flags.batch !== true)
-    throw usageError('--runner applies to batch runs only.', 'add --batch, or drop --runner to stream')
-  if (flags.flinkMaster !== undefined && flags.batch !== true)
-    throw usageError(
-      '--flink-master applies to batch runs only.',
-      'add --batch --runner flink, or drop --flink-master to stream',
-    )
-  const choice = batchChoice(flags, { ...config.beam, stateDir: loaded.stateDir })
-  if (flags.topics !== undefined && flags.topics.length === 0)
-    throw usageError('--topics is empty.', 'name at least one topic: --topics transaction_log,S1')
-  const plan: LakePlan = {
-    root: loaded.lakeRoot,
-    mode: flags.batch === true ? 'batch' : 'streaming',
-    format: config.lake.format,
-    topics: flags.topics,
-    timeZone: config.lake.timeZone,
-    maxFileRecords: flags.maxFileRecords ?? LAKE_DEFAULTS.maxFileRecords,
-    maxFileBytes: (flags.maxFileMb ?? LAKE_DEFAULTS.maxFileMb) * 1024 * 1024,
-    idleFlushMs: flags.idleFlush ?? LAKE_DEFAULTS.idleFlushMs,
-    maxWindowAgeMs: Math.max(LAKE_DEFAULTS.maxWindowAgeMs, flags.idleFlush ?? 0),
-    groupId: flags.group ?? LAKE_DEFAULTS.groupId,
-    commit: flags.commit ?? true,
-    ...(flags.progressEvery === undefined ? {} : { progressEveryMs: flags.progressEvery }),
-    runner: choice.runner,
-    ...(choice.beam === undefined ? {} : { beam: choice.beam }),
-  }
+  const plan = planConsumeLake(flags, loaded)
   const { createKafka, createKsql } = await import('../app/create-deps.ts')
   const controller = new AbortController()
   const release = onStopSignals(() => controller.abort())

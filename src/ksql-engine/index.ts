@@ -11,3 +11,12 @@ export {
   type BasicAuth,
 } from './server/basic-auth.ts'
 export { watchStack, type StackWatchdogOptions } from './kafka-bridge/stack-watchdog.ts'
+export {
+  loadServerAuth,
+  planKsqlServe,
+  serveUntilStopped,
+  startKsqlServe,
+  type KsqlServeOptions,
+  type KsqlServePlan,
+  type ServerAuthSettings,
+} from './kafka-bridge/serve-ksql.ts'

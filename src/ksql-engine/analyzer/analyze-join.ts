@@ -93,18 +93,8 @@ export function planJoin(
   checkReservedJoinAliases(query)
   checkJoinSources(leftSide, rightSide)
   const [leftExpr, rightExpr] = joinSides(join.criteria, leftSide, rightSide)
-  if (left.type === 'STREAM' && right.type === 'TABLE') {
-    const tableKey = right.schema.key
-    if (
-      tableKey.length !== 1 ||
-      rightExpr.kind !== 'column' ||
-      rightExpr.name !== (tableKey[0] as Column).name
-    ) {
-      throw new StatementError(
-        `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(qualified(leftExpr, leftSide))} = ${formatExpression(qualified(rightExpr, rightSide))}.`,
-      )
-    }
-  }
+  if (left.type === 'STREAM' && right.type === 'TABLE')
+    checkOnTableKey(leftSide, leftExpr, rightSide, rightExpr)
   const kinds = `${left.type.toLowerCase()}-${right.type.toLowerCase()}`
   const tableJoin =
     left.type === 'TABLE' && right.type === 'TABLE'
@@ -137,31 +127,17 @@ export function planJoin(
   } else if (left.window !== null || right.window !== null) {
     throw new UnsupportedStatementError(`${kinds} JOIN of windowed sources`)
   }
-  // A repartition keeps the stream's partition count, so the inputs must have the same count
-  // (a foreign-key join subscribes across partitions: any counts).
-  const leftPartitions = kind === 'foreignKey' ? undefined : partitionsOf(left.topic)
-  const rightPartitions = partitionsOf(right.topic)
-  if (leftPartitions !== undefined && rightPartitions !== undefined && leftPartitions !== rightPartitions) {
-    const [l, r] = [leftSide.alias, rightSide.alias]
-    throw new StatementError(
-      `Can't join \`${l}\` with \`${r}\` since the number of partitions don't match. \`${l}\` partitions = ${leftPartitions}; \`${r}\` partitions = ${rightPartitions}. Please repartition either one so that the number of partitions match.`,
-    )
-  }
+  // A foreign-key join subscribes across partitions: any partition counts.
+  checkCoPartitioned(
+    leftSide,
+    kind === 'foreignKey' ? undefined : partitionsOf(left.topic),
+    rightSide,
+    partitionsOf(right.topic),
+  )
   const unqualifiedLeft = mapExpression(leftExpr, (e) =>
     e.kind === 'column' ? { ...e, qualifier: null } : e,
   )
-  // ksqlDB names the key after the left join column (the right one for RIGHT joins), else the
-  // right one, else a synthetic ROWKEY (always for FULL OUTER: either side may be missing).
-  const keyName =
-    join.type === 'FULL'
-      ? 'ROWKEY'
-      : join.type === 'RIGHT' && rightExpr.kind === 'column'
-        ? `${rightSide.alias}_${rightExpr.name}`
-        : unqualifiedLeft.kind === 'column'
-          ? `${leftSide.alias}_${unqualifiedLeft.name}`
-          : rightExpr.kind === 'column'
-            ? `${rightSide.alias}_${rightExpr.name}`
-            : 'ROWKEY'
+  const keyName = joinKeyName(join.type, leftSide, unqualifiedLeft, rightSide, rightExpr)
   const columnType = (side: JoinSide, e: Expression): Column['type'] | undefined =>
     e.kind === 'column'
       ? [...side.source.schema.key, ...side.source.schema.value, ...PSEUDO_COLUMNS].find(
@@ -220,6 +196,57 @@ export function planJoin(
           : null,
     }),
   }
+}
+
+/** A stream-table join must use the table's primary key on its right side. */
+function checkOnTableKey(
+  leftSide: JoinSide,
+  leftExpr: Expression,
+  rightSide: JoinSide,
+  rightExpr: Expression,
+): void {
+  const tableKey = rightSide.source.schema.key
+  if (
+    tableKey.length !== 1 ||
+    rightExpr.kind !== 'column' ||
+    rightExpr.name !== (tableKey[0] as Column).name
+  ) {
+    throw new StatementError(
+      `Invalid join condition: stream-table joins require to join on the table's primary key. Got ${formatExpression(qualified(leftExpr, leftSide))} = ${formatExpression(qualified(rightExpr, rightSide))}.`,
+    )
+  }
+}
+
+/** A repartition keeps the stream's partition count, so the inputs must have the same count. */
+function checkCoPartitioned(
+  leftSide: JoinSide,
+  leftPartitions: number | undefined,
+  rightSide: JoinSide,
+  rightPartitions: number | undefined,
+): void {
+  if (leftPartitions === undefined || rightPartitions === undefined || leftPartitions === rightPartitions)
+    return
+  const [l, r] = [leftSide.alias, rightSide.alias]
+  throw new StatementError(
+    `Can't join \`${l}\` with \`${r}\` since the number of partitions don't match. \`${l}\` partitions = ${leftPartitions}; \`${r}\` partitions = ${rightPartitions}. Please repartition either one so that the number of partitions match.`,
+  )
+}
+
+/**
+ * ksqlDB names the key after the left join column (the right one for RIGHT joins), else the
+ * right one, else a synthetic ROWKEY (always for FULL OUTER: either side may be missing).
+ */
+function joinKeyName(
+  joinType: JoinClause['type'],
+  leftSide: JoinSide,
+  leftExpr: Expression,
+  rightSide: JoinSide,
+  rightExpr: Expression,
+): string {
+  if (joinType === 'FULL') return 'ROWKEY'
+  if (joinType === 'RIGHT' && rightExpr.kind === 'column') return `${rightSide.alias}_${rightExpr.name}`
+  if (leftExpr.kind === 'column') return `${leftSide.alias}_${leftExpr.name}`
+  return rightExpr.kind === 'column' ? `${rightSide.alias}_${rightExpr.name}` : 'ROWKEY'
 }
 
 /** A foreign-key join's rows are keyed by the left table's key (`A_K`), value laid out as any join's. */
