@@ -7,12 +7,12 @@ import type {
   QueryError,
   StatementResult,
 } from './engine-api.ts'
+import { statementErrorKind } from './engine-errors.ts'
 import { createFunctionRegistry, functionRegistryOptionsFromProperties } from './functions/index.ts'
 import type { FunctionRegistry } from './functions/function-types.ts'
 import { Metastore } from './metastore/metastore.ts'
 import type { ParsedStatement } from './parser/ast.ts'
-import { ParseError } from './parser/parse-error.ts'
-import { parseStatement, UnsupportedStatementError } from './parser/parser.ts'
+import { parseStatement } from './parser/parser.ts'
 import { splitStatements, type StatementSlice } from '../shared/split-statements.ts'
 import { substituteVariables } from './parser/substitute-variables.ts'
 import { variableKey } from '../shared/substitute-variables.ts'
@@ -217,9 +217,8 @@ function validate(ctx: EngineContext, sql: string, executeOptions: ExecuteOption
         text = substituteVariables(text, scope.variables)
       return parseStatement({ ...slice, text })
     } catch (error) {
-      if (error instanceof ParseError) return fail('parse', error.message, slice.text)
-      if (error instanceof UnsupportedStatementError) return fail('unsupported', error.message, slice.text)
-      return fail('statement', (error as Error).message, slice.text)
+      // Whatever stops a statement from parsing (e.g. an undefined variable) is a statement error.
+      return fail(statementErrorKind(error) ?? 'statement', (error as Error).message, slice.text)
     }
   }
   const sandbox: ExecutionState = sandboxOf(ctx.state)

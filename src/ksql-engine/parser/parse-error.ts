@@ -1,5 +1,7 @@
 /** A syntax error with ksqlDB's `line L:C: ...` prefix (1-based line, 0-based column as ANTLR reports). */
 export class ParseError extends Error {
+  /** Its row in ERROR_RESPONSES (engine-errors.ts). */
+  readonly code = 'parse'
   readonly line: number
   readonly column: number
 

@@ -13,6 +13,8 @@ import type { StatementSlice } from '../../shared/split-statements.ts'
 
 /** Thrown for statements ksqlDB has but the embedded engine does not implement. */
 export class UnsupportedStatementError extends Error {
+  /** Its row in ERROR_RESPONSES (engine-errors.ts). */
+  readonly code = 'unsupported'
   readonly feature: string
   constructor(feature: string) {
     super(`not supported by the embedded engine: ${feature}`)

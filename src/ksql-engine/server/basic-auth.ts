@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto'
 import { assertNever } from '../../shared/assert-never.ts'
 import { DipError } from '../../shared/errors.ts'
-import type { KsqlErrorBody } from './error-codes.ts'
+import { errorResponse, type KsqlErrorBody } from '../engine-errors.ts'
 
 /**
  * HTTP Basic authentication as ksqlDB does it (`authentication.method=BASIC`): users and passwords
@@ -23,18 +23,13 @@ export type AuthRefusal =
 export const DEFAULT_REALM = 'KsqlServer-Props'
 
 /** What ksqlDB answers a request without valid credentials (its FailureHandler, 401). */
-export const UNAUTHORIZED_BODY: KsqlErrorBody = {
-  '@type': 'generic_error',
-  error_code: 40100,
-  message: 'Unauthorized',
-}
+export const UNAUTHORIZED_BODY: KsqlErrorBody = errorResponse('unauthorized', 'Unauthorized').body
 
 /** What ksqlDB answers a Basic header it cannot decode (its KsqlBasicAuthHandler, 400). */
-export const MALFORMED_BODY: KsqlErrorBody = {
-  '@type': 'generic_error',
-  error_code: 40000,
-  message: 'Malformed authorization header',
-}
+export const MALFORMED_BODY: KsqlErrorBody = errorResponse(
+  'bad-request',
+  'Malformed authorization header',
+).body
 
 /** A stored password: plain text, or Jetty's `MD5:<hex>` / `OBF:<obfuscated>` forms. */
 type StoredPassword =

@@ -2,6 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import { createInterface } from 'node:readline'
 import { errorMessage } from '../../shared/errors.ts'
 import { isEngineError } from '../engine-error.ts'
+import { ERROR_RESPONSES } from '../engine-errors.ts'
 import { badRequest } from './error-codes.ts'
 import type { KsqlBackend } from './ksql-backend.ts'
 
@@ -63,8 +64,10 @@ export async function handleInsertsStream(
       })
       res.write(`${JSON.stringify({ status: 'ok', seq })}\n`)
     } catch (error) {
+      // ksqlDB answers every failed row of /inserts-stream with its bad-request code.
       const message = isEngineError(error) ? error.info.message : errorMessage(error)
-      res.write(`${JSON.stringify({ status: 'error', seq, error_code: 40000, message })}\n`)
+      const errorCode = ERROR_RESPONSES['bad-request'].errorCode
+      res.write(`${JSON.stringify({ status: 'error', seq, error_code: errorCode, message })}\n`)
     }
     seq++
   }

@@ -2,9 +2,9 @@ import { assertNever } from '../../shared/assert-never.ts'
 import { variableKey } from '../../shared/substitute-variables.ts'
 import type { StatementResult } from '../engine-api.ts'
 import { EngineError } from '../engine-error.ts'
+import { statementErrorKind } from '../engine-errors.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { ParsedStatement, Statement } from '../parser/ast.ts'
-import { UnsupportedStatementError } from '../parser/parser.ts'
 import { alter } from './alter.ts'
 import { createAsSelect, createSource } from './create.ts'
 import { drop } from './drop.ts'
@@ -25,8 +25,8 @@ export function runStatement(
     return executeStatement(ctx, parsed.statement, parsed.text, s, scope)
   } catch (error) {
     if (error instanceof EngineError) throw error
-    if (error instanceof UnsupportedStatementError) return fail('unsupported', error.message, parsed.text)
-    if (error instanceof StatementError) return fail('statement', error.message, parsed.text)
+    const kind = statementErrorKind(error)
+    if (kind !== undefined) return fail(kind, (error as Error).message, parsed.text)
     throw error
   }
 }

@@ -4,6 +4,8 @@
  * where ksqlDB would log a record-level error instead of failing the query.
  */
 export class RecordError extends Error {
+  /** Its row in ERROR_RESPONSES (engine-errors.ts). */
+  readonly code = 'record'
   constructor(message: string, options?: { readonly cause?: unknown }) {
     super(message, options)
     this.name = 'RecordError'
