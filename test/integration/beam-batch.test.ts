@@ -108,6 +108,9 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
     const first = await child
     expect(first.signal).toBe('SIGKILL')
     const atKill = (await lakeOffsets(killed)).length
+    // A dead letter can be durable ahead of its partition's position (its file is written as soon as
+    // it is met); the rerun reads it again and rewrites the same file, so it may count once more.
+    const errorsAtKill = (await lakeRows(killed, '_errors')).length
     expect(atKill).toBeGreaterThan(0)
     expect(atKill).toBeLessThan(RECORDS)
 
@@ -119,11 +122,13 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
     expect(duplicates(offsets)).toEqual([])
     expect(offsets.length).toBe(RECORDS)
     // The rerun read what the killed run had not put in a file (a kill loses at most open windows).
-    expect(summary['recordsIn']).toBe(RECORDS - atKill)
-    expect(Number(summary['recordsOut']) + Number(summary['deadLetters'])).toBe(RECORDS - atKill)
+    const reread = Number(summary['recordsIn']) - (RECORDS - atKill)
+    expect(reread).toBeGreaterThanOrEqual(0)
+    expect(reread).toBeLessThanOrEqual(errorsAtKill)
+    expect(Number(summary['recordsOut']) + Number(summary['deadLetters'])).toBe(summary['recordsIn'])
     const stages = summary['stages'] as { stage: string; in: number; out: number }[]
     expect(stages.map((s) => s.stage)).toEqual(['ReadKafka', 'DecodeValidate', 'WriteLake'])
-    expect(stages[1]?.in).toBe(RECORDS - atKill + PARTITIONS)
+    expect(stages[1]?.in).toBe(Number(summary['recordsIn']) + PARTITIONS)
     expect((await lakeRows(killed, '_errors')).length).toBe(RECORDS / 500)
     const all = await readdir(killed, { recursive: true })
     expect(all.filter((p) => p.endsWith('.tmp'))).toEqual([])

@@ -135,6 +135,9 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
     const first = await child
     expect(first.signal).toBe('SIGKILL')
     const atKill = (await lakeOffsets(killed)).length
+    // A dead letter can be durable ahead of its partition's position (its file is written as soon as
+    // it is met); the rerun reads it again and rewrites the same file, so it may count once more.
+    const errorsAtKill = (await lakeRows(killed, '_errors')).length
     expect(atKill).toBeGreaterThan(0)
     expect(atKill).toBeLessThan(RECORDS)
     // The job server goes with the killed dip (it watches dip's end of a pipe).
@@ -147,8 +150,10 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
     const offsets = await lakeOffsets(killed)
     expect(duplicates(offsets)).toEqual([])
     expect(offsets.length).toBe(RECORDS)
-    expect(summary['recordsIn']).toBe(RECORDS - atKill)
-    expect(Number(summary['recordsOut']) + Number(summary['deadLetters'])).toBe(RECORDS - atKill)
+    const reread = Number(summary['recordsIn']) - (RECORDS - atKill)
+    expect(reread).toBeGreaterThanOrEqual(0)
+    expect(reread).toBeLessThanOrEqual(errorsAtKill)
+    expect(Number(summary['recordsOut']) + Number(summary['deadLetters'])).toBe(summary['recordsIn'])
     const stages = summary['stages'] as { stage: string; in: number; out: number }[]
     expect(stages.map((s) => s.stage)).toEqual(['ReadKafka', 'DecodeValidate', 'WriteLake'])
     expect((await lakeRows(killed, '_errors')).length).toBe(RECORDS / 500)
