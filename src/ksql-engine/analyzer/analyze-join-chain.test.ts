@@ -1,9 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { createEngine } from '../engine.ts'
-
-const earliest = { properties: { 'auto.offset.reset': 'earliest' } }
-
-type Engine = ReturnType<typeof createEngine>
+import { EARLIEST as earliest, bigintKey, engineWith, type Engine } from '../testing/join-test-engine.ts'
 
 const STREAM_TABLE_TABLE = [
   "CREATE STREAM S1 (ID INT KEY, K INT, V0 bigint) WITH (kafka_topic='left', key_format='KAFKA', value_format='JSON', partitions=1);",
@@ -17,21 +13,9 @@ const TABLES = [
   "CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f3 BIGINT) WITH (kafka_topic='right_topic', key_format='KAFKA', value_format='JSON', partitions=1);",
 ]
 
-function engineWith(ddl: readonly string[], ...statements: string[]): Engine {
-  const engine = createEngine(earliest)
-  for (const s of [...ddl, ...statements]) engine.execute(s, earliest)
-  return engine
-}
-
 function intKey(n: number): Buffer {
   const b = Buffer.alloc(4)
   b.writeInt32BE(n)
-  return b
-}
-
-function bigintKey(n: number): Buffer {
-  const b = Buffer.alloc(8)
-  b.writeBigInt64BE(BigInt(n))
   return b
 }
 

@@ -1,25 +1,18 @@
 import { describe, expect, it } from 'vitest'
-import { createEngine } from '../../engine.ts'
-
-const earliest = { properties: { 'auto.offset.reset': 'earliest' } }
+import {
+  EARLIEST as earliest,
+  bigintKey,
+  engineWith as engineOver,
+  type Engine,
+} from '../../testing/join-test-engine.ts'
 
 const DDL = [
   "CREATE TABLE left_table (l_id BIGINT PRIMARY KEY, name VARCHAR, foreign_key BIGINT) WITH (kafka_topic='left_topic', key_format='KAFKA', value_format='JSON', partitions=2);",
   "CREATE TABLE right_table (r_id BIGINT PRIMARY KEY, f1 VARCHAR, f2 BIGINT) WITH (kafka_topic='right_topic', key_format='KAFKA', value_format='JSON', partitions=1);",
 ]
 
-type Engine = ReturnType<typeof createEngine>
-
 function engineWith(...statements: string[]): Engine {
-  const engine = createEngine(earliest)
-  for (const s of [...DDL, ...statements]) engine.execute(s, earliest)
-  return engine
-}
-
-function bigintKey(n: number): Buffer {
-  const b = Buffer.alloc(8)
-  b.writeBigInt64BE(BigInt(n))
-  return b
+  return engineOver(DDL, ...statements)
 }
 
 type Input = readonly [

@@ -1,25 +1,13 @@
 import { describe, expect, it } from 'vitest'
-import { createEngine } from '../../engine.ts'
-
-const earliest = { properties: { 'auto.offset.reset': 'earliest' } }
+import { bigintKey, engineWith as engineOver, type Engine } from '../../testing/join-test-engine.ts'
 
 const DDL = [
   "CREATE TABLE t1 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='T1', key_format='KAFKA', value_format='JSON', partitions=1);",
   "CREATE TABLE t2 (id BIGINT PRIMARY KEY, total INT) WITH (kafka_topic='T2', key_format='KAFKA', value_format='JSON', partitions=1);",
 ]
 
-type Engine = ReturnType<typeof createEngine>
-
 function engineWith(...statements: string[]): Engine {
-  const engine = createEngine(earliest)
-  for (const s of [...DDL, ...statements]) engine.execute(s, earliest)
-  return engine
-}
-
-function bigintKey(n: number): Buffer {
-  const b = Buffer.alloc(8)
-  b.writeBigInt64BE(BigInt(n))
-  return b
+  return engineOver(DDL, ...statements)
 }
 
 /** The input sequence of ksqlDB's corpus cases 'on join' / 'sum int left join of table'. */
