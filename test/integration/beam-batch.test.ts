@@ -1,16 +1,21 @@
-import { randomInt } from 'node:crypto'
 import { mkdtemp, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { KafkaPorts, ProducedRecord, TopicAdmin } from '../../src/kafka/ports.ts'
+import type { KafkaPorts, TopicAdmin } from '../../src/kafka/ports.ts'
 import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
+import {
+  expectedWarehouseRows,
+  fillLakeTopic,
+  fillWarehouseTopic,
+  sendInSlices,
+} from './helpers/batch-inputs.ts'
 import { dip as dipWithStackConfig } from './helpers/dip-cli.ts'
-import { lakeDigest, lakeFiles, lakeRows } from './helpers/lake-files.ts'
+import { duplicates, lakeDigest, lakeFiles, lakeOffsets, lakeRows } from './helpers/lake-files.ts'
+import { waitFor } from './helpers/wait.ts'
 import {
   closeWarehouseStack,
   dip,
   openWarehouseStack,
-  sleep,
   storedOffsets,
   tableDescription,
   tableRows,
@@ -29,8 +34,6 @@ let pool: MysqlPool
 let ksql: KsqlStub
 const RECORDS = 20_000
 const PARTITIONS = 3
-const DAY1 = Date.UTC(2025, 3, 8, 23, 0)
-const DAY2 = Date.UTC(2025, 3, 9, 1, 0)
 
 beforeAll(async () => {
   ;({ kafka, admin, pool, ksql } = await openWarehouseStack(inject('stack'), 'dip-it-beam'))
@@ -38,55 +41,15 @@ beforeAll(async () => {
 
 afterAll(() => closeWarehouseStack({ admin, pool, ksql }))
 
-async function send(records: readonly ProducedRecord[]): Promise<void> {
-  const sink = kafka.sink()
-  try {
-    for (let at = 0; at < records.length; at += 2000) await sink.send(records.slice(at, at + 2000))
-  } finally {
-    await sink.close()
-  }
-}
-
 async function totalHigh(topic: string): Promise<bigint> {
   return (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
-}
-
-/** Every (partition, offset) in the lake: data rows and dead letters. */
-async function lakeOffsets(root: string): Promise<string[]> {
-  const rows = await lakeRows(root, 'streams')
-  const errors = await lakeRows(root, '_errors')
-  return [
-    ...rows.map((r) => `${String(r['_partition'])}:${String(r['_offset'])}`),
-    ...errors.map((e) => `${String(e['partition'])}:${String(e['offset'])}`),
-  ]
-}
-
-function duplicates(values: readonly string[]): string[] {
-  const seen = new Set<string>()
-  return values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)))
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
 }
 
 describe('the batch jobs on Apache Beam (direct runner)', () => {
   it('lake: killed with -9 part-way through 20,000 records and run again, holds every record once, named as an uninterrupted run names them', async () => {
     const topic = `it-beam-lake-${process.pid}`
-    await admin.createTopics([{ name: topic, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }])
-    await send(
-      Array.from({ length: RECORDS }, (_, i) => ({
-        topic,
-        key: `k${i % 97}`,
-        // One record in 500 is malformed: the dead-letter side output must be exactly-once too.
-        value: i % 500 === 499 ? `{"broken": ${i}` : JSON.stringify({ n: i, pad: 'x'.repeat(100) }),
-        timestamp: i % 3 === 0 ? DAY1 : DAY2,
-      })),
-    )
+    // One record in 500 is malformed: the dead-letter side output must be exactly-once too.
+    await fillLakeTopic(kafka, admin, topic, { count: RECORDS, partitions: PARTITIONS })
     const work = inject('stack').workDir
     const killed = await mkdtemp(join(work, 'beam-lake-killed-'))
     const args = (root: string) => [
@@ -159,22 +122,9 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
         value: { SEQ: { type: 'BIGINT' }, NOTE: { type: 'STRING' } },
       }),
     )
-    await admin.createTopics([{ name: topic, partitions: PARTITIONS }])
+    const input = await fillWarehouseTopic(kafka, admin, topic, { count: RECORDS, partitions: PARTITIONS })
+    const malformed = input.malformed
     const config = await writeWarehouseConfig(inject('stack'), topic, { ksql: { url: ksql.url } })
-    const last = new Map<string, number>()
-    let malformed = 0
-    const records: ProducedRecord[] = []
-    for (let seq = 1; seq <= RECORDS; seq++) {
-      const key = `K${String(randomInt(500)).padStart(4, '0')}`
-      if (seq % 400 === 0) {
-        malformed++
-        records.push({ topic, key, value: `{"SEQ": ${seq},` })
-        continue
-      }
-      last.set(key, seq)
-      records.push({ topic, key, value: JSON.stringify({ SEQ: seq, NOTE: `update ${seq}` }) })
-    }
-    await send(records)
     const consumer = 'beam-test'
     const args = [
       'consume',
@@ -209,9 +159,7 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
     expect(rerun.stdout).toMatch(/WriteWarehouse/)
 
     const rows = await tableRows(pool, `SELECT id, seq FROM \`${table}\` ORDER BY id`)
-    expect(rows).toEqual(
-      [...last].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, seq]) => ({ id, seq: String(seq) })),
-    )
+    expect(rows).toEqual(expectedWarehouseRows(input))
     // The dead letters (undecodable values) are in dip_rejects, each once.
     const rejects = await tableRows(
       pool,
@@ -224,7 +172,7 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
     )
 
     // New records: the next run's --json names the runner and its stages, and counts the dead letter.
-    await send([
+    await sendInSlices(kafka, [
       { topic, key: 'K9998', value: JSON.stringify({ SEQ: RECORDS + 1, NOTE: 'late' }) },
       { topic, key: 'K9999', value: '{"SEQ": ' },
     ])

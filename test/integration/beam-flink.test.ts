@@ -1,17 +1,17 @@
-import { randomInt } from 'node:crypto'
 import { mkdtemp, readdir } from 'node:fs/promises'
 import { join } from 'node:path'
 import { execa } from 'execa'
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import type { KafkaPorts, ProducedRecord, TopicAdmin } from '../../src/kafka/ports.ts'
+import type { KafkaPorts, TopicAdmin } from '../../src/kafka/ports.ts'
 import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
 import { findProcesses } from '../../src/stack/native/processes.ts'
+import { expectedWarehouseRows, fillLakeTopic, fillWarehouseTopic } from './helpers/batch-inputs.ts'
 import { repoRoot } from './helpers/dip-cli.ts'
-import { lakeDigest, lakeFiles, lakeRows } from './helpers/lake-files.ts'
+import { duplicates, lakeDigest, lakeFiles, lakeOffsets, lakeRows } from './helpers/lake-files.ts'
+import { waitFor } from './helpers/wait.ts'
 import {
   closeWarehouseStack,
   openWarehouseStack,
-  sleep,
   storedOffsets,
   tableDescription,
   tableRows,
@@ -31,8 +31,6 @@ let pool: MysqlPool
 let ksql: KsqlStub
 const RECORDS = 20_000
 const PARTITIONS = 3
-const DAY1 = Date.UTC(2025, 3, 8, 23, 0)
-const DAY2 = Date.UTC(2025, 3, 9, 1, 0)
 
 beforeAll(async () => {
   ;({ kafka, admin, pool, ksql } = await openWarehouseStack(inject('stack'), 'dip-it-flink'))
@@ -55,38 +53,6 @@ function dip(configFile: string, args: readonly string[]) {
   })
 }
 
-async function send(records: readonly ProducedRecord[]): Promise<void> {
-  const sink = kafka.sink()
-  try {
-    for (let at = 0; at < records.length; at += 2000) await sink.send(records.slice(at, at + 2000))
-  } finally {
-    await sink.close()
-  }
-}
-
-/** Every (partition, offset) in the lake: data rows and dead letters. */
-async function lakeOffsets(root: string): Promise<string[]> {
-  const rows = await lakeRows(root, 'streams')
-  const errors = await lakeRows(root, '_errors')
-  return [
-    ...rows.map((r) => `${String(r['_partition'])}:${String(r['_offset'])}`),
-    ...errors.map((e) => `${String(e['partition'])}:${String(e['offset'])}`),
-  ]
-}
-
-function duplicates(values: readonly string[]): string[] {
-  const seen = new Set<string>()
-  return values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)))
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 120_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(20)
-  }
-}
-
 /** Beam's Flink job servers (and their watchdog shells) started under this test's state dir. */
 function jobServers(): number[] {
   return findProcesses(join(inject('stack').stateDir, 'beam-flink'))
@@ -96,16 +62,8 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
   it('lake: killed with -9 part-way through 20,000 records and run again, holds every record once, in the files the direct runner writes', async () => {
     const stack = inject('stack')
     const topic = `it-flink-lake-${process.pid}`
-    await admin.createTopics([{ name: topic, partitions: PARTITIONS, config: { 'retention.ms': '-1' } }])
-    await send(
-      Array.from({ length: RECORDS }, (_, i) => ({
-        topic,
-        key: `k${i % 97}`,
-        // One record in 500 is malformed: the dead-letter side output must be exactly-once too.
-        value: i % 500 === 499 ? `{"broken": ${i}` : JSON.stringify({ n: i, pad: 'x'.repeat(100) }),
-        timestamp: i % 3 === 0 ? DAY1 : DAY2,
-      })),
-    )
+    // One record in 500 is malformed: the dead-letter side output must be exactly-once too.
+    await fillLakeTopic(kafka, admin, topic, { count: RECORDS, partitions: PARTITIONS })
     const killed = await mkdtemp(join(stack.workDir, 'flink-lake-killed-'))
     const args = (root: string, runner: string) => [
       'consume',
@@ -124,10 +82,14 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
 
     const child = dip(stack.configFile, [...args(killed, 'flink'), '--flink-master', '[local]'])
     let sawJobServer = false
-    await waitFor('the Flink job to write a lake file', async () => {
-      sawJobServer ||= jobServers().length > 0
-      return (await lakeFiles(killed)).length > 0
-    })
+    await waitFor(
+      'the Flink job to write a lake file',
+      async () => {
+        sawJobServer ||= jobServers().length > 0
+        return (await lakeFiles(killed)).length > 0
+      },
+      { timeoutMs: 120_000 },
+    )
     sawJobServer ||= jobServers().length > 0
     // The records went through Beam's Flink job server, not through this process alone.
     expect(sawJobServer).toBe(true)
@@ -141,7 +103,9 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
     expect(atKill).toBeGreaterThan(0)
     expect(atKill).toBeLessThan(RECORDS)
     // The job server goes with the killed dip (it watches dip's end of a pipe).
-    await waitFor('the killed run’s job server to stop', async () => jobServers().length === 0, 30_000)
+    await waitFor('the killed run’s job server to stop', async () => jobServers().length === 0, {
+      timeoutMs: 30_000,
+    })
 
     const rerun = await dip(stack.configFile, [...args(killed, 'flink'), '--json'])
     expect(rerun.exitCode, String(rerun.stderr)).toBe(0)
@@ -179,22 +143,9 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
         value: { SEQ: { type: 'BIGINT' }, NOTE: { type: 'STRING' } },
       }),
     )
-    await admin.createTopics([{ name: topic, partitions: PARTITIONS }])
+    const input = await fillWarehouseTopic(kafka, admin, topic, { count: RECORDS, partitions: PARTITIONS })
+    const malformed = input.malformed
     const config = await writeWarehouseConfig(inject('stack'), topic, { ksql: { url: ksql.url } })
-    const last = new Map<string, number>()
-    let malformed = 0
-    const records: ProducedRecord[] = []
-    for (let seq = 1; seq <= RECORDS; seq++) {
-      const key = `K${String(randomInt(500)).padStart(4, '0')}`
-      if (seq % 400 === 0) {
-        malformed++
-        records.push({ topic, key, value: `{"SEQ": ${seq},` })
-        continue
-      }
-      last.set(key, seq)
-      records.push({ topic, key, value: JSON.stringify({ SEQ: seq, NOTE: `update ${seq}` }) })
-    }
-    await send(records)
     const consumer = 'flink-test'
     const args = [
       'consume',
@@ -219,7 +170,9 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
     }
     const total = (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
     const child = dip(config, args)
-    await waitFor('the Flink job to commit a write', async () => (await stored()) > 0n)
+    await waitFor('the Flink job to commit a write', async () => (await stored()) > 0n, {
+      timeoutMs: 120_000,
+    })
     child.kill('SIGKILL')
     const first = await child
     expect(first.signal).toBe('SIGKILL')
@@ -229,9 +182,7 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
     expect(rerun.exitCode, rerun.stderr).toBe(0)
     expect(JSON.parse(rerun.stdout)).toMatchObject({ runner: 'beam-flink', mode: 'batch' })
     const rows = await tableRows(pool, `SELECT id, seq FROM \`${table}\` ORDER BY id`)
-    expect(rows).toEqual(
-      [...last].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, seq]) => ({ id, seq: String(seq) })),
-    )
+    expect(rows).toEqual(expectedWarehouseRows(input))
     const rejects = await tableRows(
       pool,
       `SELECT COUNT(*) AS n, COUNT(DISTINCT \`partition\`, \`offset\`) AS distinct_n FROM dip_rejects WHERE consumer = '${consumer}' AND topic = '${topic}'`,

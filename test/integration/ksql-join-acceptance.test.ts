@@ -1,15 +1,6 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
-import type { ConsumedRecord, KafkaPorts } from '../../src/kafka/ports.ts'
-import { createKsqlClient, type KsqlClient } from '../../src/ksql-client/ksql-client.ts'
-import { runQuery } from '../../src/ksql-client/ksql-query.ts'
-import { readWholeTopic } from '../../src/ksql-engine/kafka-bridge/read-topic.ts'
-import {
-  startEmbeddedServer,
-  type EmbeddedServer,
-} from '../../src/ksql-engine/kafka-bridge/start-embedded-server.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { generateTransactions, serializeTransaction } from '../../src/produce/generate-transactions.ts'
+import { startJoinServer, type JoinServer } from './helpers/join-server.ts'
 
 /**
  * Issue 13's acceptance joins on the real broker and the real embedded server: the lab's generated
@@ -21,14 +12,7 @@ import { generateTransactions, serializeTransaction } from '../../src/produce/ge
  * written before any transaction), LEFT keeps unmatched transactions with NULL user columns,
  * INNER drops them, and the aggregate join follows each user's running totals.
  */
-const run = `${process.pid}_${Date.now() % 100000}`
-const txTopic = `it-joinacc-tx-${run}`
-const usersTopic = `it-joinacc-users-${run}`
-const prefix = `it_joinacc_${run}_`
-
-let ports: KafkaPorts
-let server: EmbeddedServer | undefined
-let client: KsqlClient
+let join: JoinServer<'tx' | 'users'>
 
 interface RawTransaction {
   readonly transaction_id: string
@@ -40,23 +24,8 @@ interface RawUser {
   readonly tier: number
 }
 
-async function readUntil(topic: string, count: number): Promise<ConsumedRecord[]> {
-  let records = await readWholeTopic(ports, topic, `it-joinacc-reader-${run}`)
-  for (let i = 0; i < 240 && records.length < count; i++) {
-    await sleep(500)
-    records = await readWholeTopic(ports, topic, `it-joinacc-reader-${run}`)
-  }
-  return records
-}
-
 async function pullCount(sql: string, count: number): Promise<number> {
-  let rows = 0
-  for (let i = 0; i < 240 && rows < count; i++) {
-    rows = 0
-    await runQuery(client.url, sql, {}, { onHeader: () => undefined, onRow: () => (rows += 1) })
-    if (rows < count) await sleep(500)
-  }
-  return rows
+  return (await join.pullUntil(sql, (rows) => rows.length >= count)).length
 }
 
 const text = (b: Buffer | null): string | null => (b === null ? null : b.toString('utf8'))
@@ -64,25 +33,11 @@ const json = (b: Buffer | null): Record<string, unknown> | null =>
   b === null ? null : (JSON.parse(b.toString('utf8')) as Record<string, unknown>)
 
 beforeAll(async () => {
-  ports = createKafkaPorts({ brokers: inject('stack').brokers, clientId: 'dip-it-joinacc' })
-  const admin = ports.admin()
-  await admin.createTopics([
-    { name: txTopic, partitions: 1 },
-    { name: usersTopic, partitions: 1 },
-  ])
-  await admin.close()
-  server = await startEmbeddedServer({
-    port: 0,
-    host: '127.0.0.1',
-    serviceId: prefix,
-    kafka: ports,
-    properties: { 'ksql.output.topic.name.prefix': prefix },
-  })
-  client = createKsqlClient({ url: server.url })
+  join = await startJoinServer('joinacc', ['tx', 'users'])
 })
 
 afterAll(async () => {
-  await server?.close()
+  await join?.close()
 })
 
 describe("joins on the lab's events give ksqlDB's rows", () => {
@@ -90,26 +45,22 @@ describe("joins on the lab's events give ksqlDB's rows", () => {
 
   it('stream-table LEFT and INNER joins, a table-table join of per-user totals with users, a foreign-key join', async () => {
     // Users first: every other distinct user of the events gets a row, as a producer would write it.
+    const { prefix, topics } = join
     const userIds = [...new Set(events.map((e) => e.user_id))].sort()
-    const sink = ports.sink({ idempotent: true })
-    try {
-      await sink.send(
-        userIds
-          .filter((_, i) => i % 2 === 0)
-          .map((id, i) => ({
-            topic: usersTopic,
-            key: id,
-            value: JSON.stringify({ name: `name-${id}`, tier: i % 3 }),
-          })),
-      )
-    } finally {
-      await sink.close()
-    }
+    await join.send(
+      userIds
+        .filter((_, i) => i % 2 === 0)
+        .map((id, i) => ({
+          topic: topics.users,
+          key: id,
+          value: JSON.stringify({ name: `name-${id}`, tier: i % 3 }),
+        })),
+    )
     const userCount = Math.ceil(userIds.length / 2)
 
-    await client.execute(
-      `CREATE STREAM tx (transaction_id STRING, user_id STRING, amount DOUBLE) WITH (kafka_topic='${txTopic}', value_format='JSON');` +
-        `CREATE TABLE users (user_id STRING PRIMARY KEY, name STRING, tier INT) WITH (kafka_topic='${usersTopic}', value_format='JSON');` +
+    await join.client.execute(
+      `CREATE STREAM tx (transaction_id STRING, user_id STRING, amount DOUBLE) WITH (kafka_topic='${topics.tx}', value_format='JSON');` +
+        `CREATE TABLE users (user_id STRING PRIMARY KEY, name STRING, tier INT) WITH (kafka_topic='${topics.users}', value_format='JSON');` +
         'CREATE TABLE users_view AS SELECT * FROM users;' +
         'CREATE STREAM enriched_left AS SELECT t.user_id, t.transaction_id, t.amount, u.name, u.tier FROM tx t LEFT JOIN users u ON t.user_id = u.user_id;' +
         'CREATE STREAM enriched_inner AS SELECT t.user_id, t.transaction_id, t.amount, u.name FROM tx t JOIN users u ON t.user_id = u.user_id;' +
@@ -121,22 +72,17 @@ describe("joins on the lab's events give ksqlDB's rows", () => {
     )
     expect(await pullCount('SELECT * FROM users_view;', userCount)).toBe(userCount)
 
-    const txSink = ports.sink({ idempotent: true })
-    try {
-      await txSink.send(events.map((e) => ({ topic: txTopic, key: null, value: serializeTransaction(e) })))
-    } finally {
-      await txSink.close()
-    }
+    await join.send(events.map((e) => ({ topic: topics.tx, key: null, value: serializeTransaction(e) })))
 
     // The inputs as consumed back from the broker: the oracle knows nothing but these records.
     const users = new Map<string, RawUser>()
-    for (const r of await readUntil(usersTopic, userCount)) {
+    for (const r of await join.readUntil(topics.users, userCount)) {
       const key = text(r.key) as string
       const value = json(r.value)
       if (value === null) users.delete(key)
       else users.set(key, { name: value['name'] as string, tier: value['tier'] as number })
     }
-    const transactions = (await readUntil(txTopic, events.length)).map((r) => {
+    const transactions = (await join.readUntil(topics.tx, events.length)).map((r) => {
       const v = json(r.value) as Record<string, unknown>
       return {
         transaction_id: v['transaction_id'],
@@ -150,7 +96,7 @@ describe("joins on the lab's events give ksqlDB's rows", () => {
     expect(matched.length).toBeLessThan(transactions.length)
 
     // Stream-table LEFT JOIN: one row per transaction, keyed by the join column, in input order.
-    const left = await readUntil(`${prefix}ENRICHED_LEFT`, transactions.length)
+    const left = await join.readUntil(`${prefix}ENRICHED_LEFT`, transactions.length)
     expect(left.map((r) => [text(r.key), json(r.value)])).toEqual(
       transactions.map((t) => [
         t.user_id,
@@ -164,7 +110,7 @@ describe("joins on the lab's events give ksqlDB's rows", () => {
     )
 
     // INNER: only the transactions whose user has a row.
-    const inner = await readUntil(`${prefix}ENRICHED_INNER`, matched.length)
+    const inner = await join.readUntil(`${prefix}ENRICHED_INNER`, matched.length)
     expect(inner.map((r) => [text(r.key), json(r.value)])).toEqual(
       matched.map((t) => [
         t.user_id,
@@ -182,12 +128,12 @@ describe("joins on the lab's events give ksqlDB's rows", () => {
       const user = users.get(t.user_id) as RawUser
       return [t.user_id, { TX_COUNT: now.count, TOTAL: now.total, NAME: user.name, TIER: user.tier }]
     })
-    const totals = await readUntil(`${prefix}TOTALS_NAMED`, expectedTotals.length)
+    const totals = await join.readUntil(`${prefix}TOTALS_NAMED`, expectedTotals.length)
     expect(totals.map((r) => [text(r.key), json(r.value)])).toEqual(expectedTotals)
 
     // Foreign-key table-table LEFT JOIN: each transaction's row (keyed by its id) points at its
     // buyer's user row through a value column; one result per transaction, in input order.
-    const buyers = await readUntil(`${prefix}TX_BUYER`, transactions.length)
+    const buyers = await join.readUntil(`${prefix}TX_BUYER`, transactions.length)
     expect(buyers.map((r) => [text(r.key), json(r.value)])).toEqual(
       transactions.map((t) => [
         t.transaction_id,

@@ -1,20 +1,12 @@
-import { setTimeout as sleep } from 'node:timers/promises'
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
-import { createKafkaPorts } from '../../src/kafka/kafkajs-client.ts'
-import type { KafkaPorts, ProducedRecord } from '../../src/kafka/ports.ts'
-import { createKsqlClient, type KsqlClient } from '../../src/ksql-client/ksql-client.ts'
-import { runQuery } from '../../src/ksql-client/ksql-query.ts'
-import { readWholeTopic } from '../../src/ksql-engine/kafka-bridge/read-topic.ts'
-import {
-  startEmbeddedServer,
-  type EmbeddedServer,
-} from '../../src/ksql-engine/kafka-bridge/start-embedded-server.ts'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { ProducedRecord } from '../../src/kafka/ports.ts'
 import {
   eventTime,
   generateTransactions,
   serializeTransaction,
   type TransactionEvent,
 } from '../../src/produce/generate-transactions.ts'
+import { startJoinServer, type JoinServer } from './helpers/join-server.ts'
 
 /**
  * A stream-stream JOIN … WITHIN 1 HOUR on the real broker: the lab's generated transactions (at
@@ -23,10 +15,6 @@ import {
  * the records sent (every transaction/login pair of one user at most an hour apart, at the later
  * of the two times), not by the engine.
  */
-const run = `${process.pid}_${Date.now() % 100000}`
-const txTopic = `it-ssjoin-transactions-${run}`
-const loginTopic = `it-ssjoin-logins-${run}`
-const prefix = `it_ssjoin_${run}_`
 const HOUR = 60 * 60 * 1000
 
 interface Login {
@@ -35,38 +23,17 @@ interface Login {
   readonly time: number
 }
 
-let ports: KafkaPorts
-let server: EmbeddedServer | undefined
-let client: KsqlClient
-
-async function startServer(): Promise<EmbeddedServer> {
-  return startEmbeddedServer({
-    port: 0,
-    host: '127.0.0.1',
-    serviceId: prefix,
-    kafka: ports,
-    properties: { 'ksql.output.topic.name.prefix': prefix },
-  })
-}
-
-async function send(records: ProducedRecord[]): Promise<void> {
-  const sink = ports.sink({ idempotent: true })
-  try {
-    await sink.send(records)
-  } finally {
-    await sink.close()
-  }
-}
+let join: JoinServer<'transactions' | 'logins'>
 
 const txRecord = (e: TransactionEvent): ProducedRecord => ({
-  topic: txTopic,
+  topic: join.topics.transactions,
   key: null,
   value: serializeTransaction(e),
   timestamp: eventTime(e),
 })
 
 const loginRecord = (l: Login): ProducedRecord => ({
-  topic: loginTopic,
+  topic: join.topics.logins,
   key: null,
   value: Buffer.from(JSON.stringify({ user_id: l.user_id, session_id: l.session_id })),
   timestamp: l.time,
@@ -117,12 +84,7 @@ function byPair(a: Row, b: Row): number {
 }
 
 async function joinedRows(count: number): Promise<Row[]> {
-  const topic = `${prefix}TX_LOGINS`
-  let records = await readWholeTopic(ports, topic, `it-ssjoin-reader-${run}`)
-  for (let i = 0; i < 240 && records.length < count; i++) {
-    await sleep(500)
-    records = await readWholeTopic(ports, topic, `it-ssjoin-reader-${run}`)
-  }
+  const records = await join.readUntil(`${join.prefix}TX_LOGINS`, count)
   return records
     .map((r) => ({
       key: r.key?.toString('utf8') ?? '',
@@ -134,35 +96,16 @@ async function joinedRows(count: number): Promise<Row[]> {
 
 /** Waits until a per-user COUNT table has counted `total` records (the server read them all). */
 async function countedUntil(table: string, total: number): Promise<number> {
-  let sum = 0
-  for (let i = 0; i < 240; i++) {
-    sum = 0
-    await runQuery(
-      client.url,
-      `SELECT * FROM ${table};`,
-      {},
-      { onHeader: () => undefined, onRow: (row) => (sum += Number(row[1])) },
-    )
-    if (sum >= total) return sum
-    await sleep(500)
-  }
-  return sum
+  const counted = (rows: readonly unknown[][]) => rows.reduce((sum, row) => sum + Number(row[1]), 0)
+  return counted(await join.pullUntil(`SELECT * FROM ${table};`, (rows) => counted(rows) >= total))
 }
 
 beforeAll(async () => {
-  ports = createKafkaPorts({ brokers: inject('stack').brokers, clientId: 'dip-it-ssjoin' })
-  const admin = ports.admin()
-  await admin.createTopics([
-    { name: txTopic, partitions: 1 },
-    { name: loginTopic, partitions: 1 },
-  ])
-  await admin.close()
-  server = await startServer()
-  client = createKsqlClient({ url: server.url })
+  join = await startJoinServer('ssjoin', ['transactions', 'logins'])
 })
 
 afterAll(async () => {
-  await server?.close()
+  await join?.close()
 })
 
 describe('stream-stream JOIN WITHIN on Kafka', () => {
@@ -175,15 +118,16 @@ describe('stream-stream JOIN WITHIN on Kafka', () => {
   const laterLogins = loginsFor(events.slice(1), 'b')
 
   it('joins each transaction with its user’s logins within an hour, and keeps its windows over a restart', async () => {
-    await client.execute(
-      `CREATE STREAM tx (transaction_id STRING, user_id STRING, amount DOUBLE) WITH (kafka_topic='${txTopic}', value_format='JSON');` +
-        `CREATE STREAM logins (user_id STRING, session_id STRING) WITH (kafka_topic='${loginTopic}', value_format='JSON');` +
+    const { topics } = join
+    await join.client.execute(
+      `CREATE STREAM tx (transaction_id STRING, user_id STRING, amount DOUBLE) WITH (kafka_topic='${topics.transactions}', value_format='JSON');` +
+        `CREATE STREAM logins (user_id STRING, session_id STRING) WITH (kafka_topic='${topics.logins}', value_format='JSON');` +
         'CREATE STREAM tx_logins AS SELECT t.user_id AS user_id, t.transaction_id AS transaction_id, t.amount AS amount, l.session_id AS session_id FROM tx t JOIN logins l WITHIN 1 HOUR ON t.user_id = l.user_id;' +
         'CREATE TABLE tx_seen AS SELECT user_id, COUNT(*) AS n FROM tx GROUP BY user_id;' +
         'CREATE TABLE logins_seen AS SELECT user_id, COUNT(*) AS n FROM logins GROUP BY user_id;',
     )
-    await send(events.map(txRecord))
-    await send(logins.map(loginRecord))
+    await join.send(events.map(txRecord))
+    await join.send(logins.map(loginRecord))
 
     const expected = expectedRows(events, logins)
     expect(expected.length).toBeGreaterThan(50)
@@ -198,12 +142,10 @@ describe('stream-stream JOIN WITHIN on Kafka', () => {
 
     // A restart rebuilds both window stores from the input topics; once the server has read them
     // again, new logins join transactions sent before the restart, and no pair is written twice.
-    await server?.close()
-    server = await startServer()
-    client = createKsqlClient({ url: server.url })
+    await join.restart()
     expect(await countedUntil('tx_seen', events.length)).toBe(events.length)
     expect(await countedUntil('logins_seen', logins.length)).toBe(logins.length)
-    await send(laterLogins.map(loginRecord))
+    await join.send(laterLogins.map(loginRecord))
 
     const all = expectedRows(events, [...logins, ...laterLogins])
     expect(all.length).toBeGreaterThan(expected.length)

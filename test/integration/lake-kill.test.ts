@@ -9,7 +9,7 @@ import { createExecaRunner } from '../../src/stack/command-runner.ts'
 import { nativePaths } from '../../src/stack/native/native-paths.ts'
 import { createNativeStack } from '../../src/stack/native/native-stack.ts'
 import { cleanEnv, dip } from './helpers/dip-cli.ts'
-import { lakeFiles, lakeRows } from './helpers/lake-files.ts'
+import { duplicates, lakeFiles, lakeOffsets } from './helpers/lake-files.ts'
 
 /**
  * Exactly-once under crashes: the sink runs as a child process and is killed with SIGKILL while it
@@ -66,21 +66,6 @@ async function highWatermarkTotal(topic: string): Promise<number> {
   } finally {
     await admin.close()
   }
-}
-
-/** Every (partition, offset) in the lake, data rows and dead letters together. */
-async function lakeOffsets(root: string): Promise<string[]> {
-  const rows = await lakeRows(root, 'streams')
-  const errors = await lakeRows(root, '_errors')
-  return [
-    ...rows.map((r) => `${String(r['_partition'])}:${String(r['_offset'])}`),
-    ...errors.map((e) => `${String(e['partition'])}:${String(e['offset'])}`),
-  ]
-}
-
-function duplicates(offsets: readonly string[]): string[] {
-  const seen = new Set<string>()
-  return offsets.filter((o) => (seen.has(o) ? true : (seen.add(o), false)))
 }
 
 beforeAll(() => {

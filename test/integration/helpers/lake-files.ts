@@ -38,3 +38,19 @@ export async function lakeDigest(root: string): Promise<Record<string, string>> 
       .digest('hex')
   return digest
 }
+
+/** Every (partition, offset) in the lake: data rows and dead letters together. */
+export async function lakeOffsets(root: string): Promise<string[]> {
+  const rows = await lakeRows(root, 'streams')
+  const errors = await lakeRows(root, '_errors')
+  return [
+    ...rows.map((r) => `${String(r['_partition'])}:${String(r['_offset'])}`),
+    ...errors.map((e) => `${String(e['partition'])}:${String(e['offset'])}`),
+  ]
+}
+
+/** The values seen before (each repeat listed once per extra occurrence): empty when all differ. */
+export function duplicates(values: readonly string[]): string[] {
+  const seen = new Set<string>()
+  return values.filter((v) => (seen.has(v) ? true : (seen.add(v), false)))
+}
