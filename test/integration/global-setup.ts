@@ -48,9 +48,49 @@ declare module 'vitest' {
 const cleanEnv = Object.fromEntries(
   Object.entries(process.env).filter(([key]) => !key.startsWith('DIP_') || key === 'DIP_CACHE_DIR'),
 )
-let teardownStack: (() => Promise<void>) | undefined
+
+/**
+ * The integration files run in two projects (`integration`, two files at a time, and
+ * `integration-serial`, the files that stop the shared servers or need the whole machine, one at a
+ * time and after the others). Vitest runs each project's global setup: they share one stack, kept
+ * on globalThis (both setups run in this one process), started by the first and stopped by the last.
+ */
+interface SharedStack {
+  readonly started: Promise<IntegrationStack>
+  users: number
+  teardown?: () => Promise<void>
+}
+const holder = globalThis as { __dipIntegrationStack?: SharedStack | undefined }
 
 export async function setup(project: TestProject): Promise<void> {
+  let shared = holder.__dipIntegrationStack
+  if (shared === undefined) {
+    const starting: SharedStack = {
+      started: startStack((teardown) => (starting.teardown = teardown)),
+      users: 0,
+    }
+    shared = holder.__dipIntegrationStack = starting
+  }
+  shared.users += 1
+  try {
+    project.provide('stack', await shared.started)
+  } catch (error) {
+    shared.users -= 1
+    if (shared.users === 0) holder.__dipIntegrationStack = undefined
+    throw error
+  }
+}
+
+export async function teardown(): Promise<void> {
+  const shared = holder.__dipIntegrationStack
+  if (shared === undefined) return
+  shared.users -= 1
+  if (shared.users > 0) return
+  holder.__dipIntegrationStack = undefined
+  await shared.teardown?.()
+}
+
+async function startStack(onStarted: (teardown: () => Promise<void>) => void): Promise<IntegrationStack> {
   const workDir = await mkdtemp(join(tmpdir(), 'dip-it-'))
   const stateDir = join(workDir, 'state')
   const [brokerPort, controllerPort, mysqlPort, ksqlPort] = await distinctFreePorts()
@@ -90,7 +130,7 @@ export async function setup(project: TestProject): Promise<void> {
     )
   })
   const stack = createNativeStack({ loaded, runner, env: cleanEnv })
-  teardownStack = async () => {
+  const teardownStack = async () => {
     await stack.down({ purge: true, timeoutMs: 20_000 })
     const left = findProcesses(stateDir)
     // Servers tests start themselves (e.g. the kill -9 test's `dip ksql server`) name workDir.
@@ -110,23 +150,17 @@ export async function setup(project: TestProject): Promise<void> {
     await stack.up({ timeoutMs: 180_000 })
   } catch (error) {
     await teardownStack()
-    teardownStack = undefined
     throw error
   }
-
-  project.provide('stack', {
+  onStarted(teardownStack)
+  return {
     brokers: [`127.0.0.1:${brokerPort}`],
     mysql: { ...config.mysql },
     stateDir,
     kafkaHome: runtime.home,
     configFile,
     workDir,
-  })
-}
-
-export async function teardown(): Promise<void> {
-  await teardownStack?.()
-  teardownStack = undefined
+  }
 }
 
 /** `pid (command line)`, so a leftover process can be recognised: Kafka, MariaDB or `dip ksql server`. */
