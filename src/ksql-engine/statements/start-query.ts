@@ -1,7 +1,9 @@
+import { buildExecutionPlan } from '../planner/build-execution-plan.ts'
+import { buildLogicalPlan } from '../planner/logical-plan.ts'
 import type { QueryInfo } from '../engine-api.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { QueryAnalysis } from '../analyzer/analyze-query.ts'
-import type { ExecutionPlan, SinkStep } from '../planner/execution-plan.ts'
+import type { SinkStep } from '../planner/execution-plan.ts'
 import { planInputTopics, planSourceNames } from '../planner/plan-topics.ts'
 import { buildTopology } from '../runtime/build-topology.ts'
 import { mergeByTimestamp } from '../runtime/merge-inputs.ts'
@@ -26,14 +28,8 @@ export function startQuery(
   s: ExecutionState,
   scope: RequestScope,
 ): void {
-  const plan: ExecutionPlan = {
-    version: 1,
-    queryId,
-    statement: text,
-    source: analysis.sourceStep,
-    steps: analysis.steps,
-    sink,
-  }
+  const { kind: _sink, ...target } = sink
+  const plan = buildExecutionPlan(buildLogicalPlan(analysis, target), { queryId, statement: text })
   const info: QueryInfo = {
     id: queryId,
     statement: text,
