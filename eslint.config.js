@@ -42,6 +42,17 @@ const STAGES_LOOK_DOWN = {
   message:
     'The runtime, planner and expression code import only what lies below them: take expression nodes and helpers from src/ksql-engine/expression/, plan types from src/ksql-engine/planner/.',
 }
+/** The analyzer states the query as data (planner/analysis.ts); it builds nothing the runtime runs. */
+const ANALYZER_BUILDS_NO_PLAN = {
+  group: [
+    '**/runtime/**',
+    '**/planner/execution-plan*',
+    '**/planner/logical-plan*',
+    '**/planner/build-execution-plan*',
+  ],
+  message:
+    'The analyzer returns a QueryAnalysis (src/ksql-engine/planner/analysis.ts), nothing executable: the planner builds the logical and execution plans from it.',
+}
 /** Files allowed to import a service library: the adapters. */
 const ADAPTER_FILES = ['src/kafka/**', 'src/mysql/**', 'src/stack/native/mariadb-native.ts']
 
@@ -145,6 +156,10 @@ export default tseslint.config(
       'src/ksql-engine/expression/**/*.ts',
     ],
     rules: { 'no-restricted-imports': ['error', { patterns: [...ENGINE_PATTERNS, STAGES_LOOK_DOWN] }] },
+  },
+  {
+    files: ['src/ksql-engine/analyzer/**/*.ts'],
+    rules: { 'no-restricted-imports': ['error', { patterns: [...ENGINE_PATTERNS, ANALYZER_BUILDS_NO_PLAN] }] },
   },
   {
     // Small files: counted with blank lines and comments.
