@@ -159,7 +159,9 @@ export default tseslint.config(
   },
   {
     files: ['src/ksql-engine/analyzer/**/*.ts'],
-    rules: { 'no-restricted-imports': ['error', { patterns: [...ENGINE_PATTERNS, ANALYZER_BUILDS_NO_PLAN] }] },
+    rules: {
+      'no-restricted-imports': ['error', { patterns: [...ENGINE_PATTERNS, ANALYZER_BUILDS_NO_PLAN] }],
+    },
   },
   {
     // Small files: counted with blank lines and comments.
