@@ -1,7 +1,7 @@
 import { assertNever } from '../../shared/assert-never.ts'
 import type { AnalyzedSource } from './analysis.ts'
 import type { ExecutionPlan, ExecutionStep, SinkStep, SourceStep } from './execution-plan.ts'
-import type { JoinSpec, LogicalNode, LogicalPlan } from './logical-plan.ts'
+import type { JoinSpec, LogicalNode, LogicalPlan, SinkNode } from './logical-plan.ts'
 
 export interface PlanIdentity {
   readonly queryId: string
@@ -9,11 +9,16 @@ export interface PlanIdentity {
 }
 
 /** The logical plan as the serializable execution plan the runtime runs and the command topic keeps. */
+export function buildExecutionPlan(logical: SinkNode, identity: PlanIdentity): PersistentPlan
+export function buildExecutionPlan(logical: LogicalPlan, identity: PlanIdentity): ExecutionPlan
 export function buildExecutionPlan(logical: LogicalPlan, identity: PlanIdentity): ExecutionPlan {
   const sink: SinkStep | null = logical.kind === 'sink' ? { kind: 'sinkV1', ...logical.target } : null
   const { source, steps } = stepsOf(logical.kind === 'sink' ? logical.input : logical)
   return { version: 1, queryId: identity.queryId, statement: identity.statement, source, steps, sink }
 }
+
+/** The plan of a persistent query: it writes a sink. */
+export type PersistentPlan = ExecutionPlan & { readonly sink: SinkStep }
 
 interface Steps {
   readonly source: SourceStep

@@ -80,6 +80,8 @@ export type LogicalNodeKind = LogicalPlan['kind']
  * The analysis as logical nodes, bottom up: source, joins, WHERE, table functions, PARTITION BY,
  * then the aggregation or the projection, and the sink when the query writes one.
  */
+export function buildLogicalPlan(analysis: QueryAnalysis, sink: SinkTarget): SinkNode
+export function buildLogicalPlan(analysis: QueryAnalysis, sink?: null): LogicalNode
 export function buildLogicalPlan(analysis: QueryAnalysis, sink: SinkTarget | null = null): LogicalPlan {
   let node: LogicalNode = { kind: 'dataSource', source: { source: analysis.source, alias: analysis.alias } }
   for (const { right, ...join } of analysis.joins) {
