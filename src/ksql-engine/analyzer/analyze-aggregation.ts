@@ -111,6 +111,8 @@ export function analyzeAggregation(input: AggregationInput): QueryAnalysis {
       emitFinal: query.emit === 'FINAL',
     },
     projection: { keyColumns, valueColumns },
+    emit: query.emit,
+    limit: query.limit,
     schema: { key: keySchema, value: valueSchema },
     isAggregate: true,
     isTable: true,

@@ -101,6 +101,8 @@ export function analyzeProjection(
     partitionBy: keyExpressions,
     aggregation: null,
     projection: { keyColumns, valueColumns },
+    emit: query.emit,
+    limit: query.limit,
     schema: { key: keySchema, value: valueSchema },
     isAggregate: false,
     isTable: source.type === 'TABLE',

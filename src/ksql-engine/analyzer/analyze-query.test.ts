@@ -75,6 +75,8 @@ describe('analyzeQuery: the resolved query as data, nothing executable', () => {
       tableFunctions: [],
       partitionBy: null,
       aggregation: null,
+      emit: null,
+      limit: null,
       projection: {
         keyColumns: [{ name: 'ID', expression: column('ID') }],
         valueColumns: [{ name: 'DOUBLED', expression: { kind: 'arith', op: '*' } }],
@@ -90,7 +92,7 @@ describe('analyzeQuery: the resolved query as data, nothing executable', () => {
 
   it('states a windowed aggregation with HAVING, its window and the aggregate calls', () => {
     const analysis = analyze(
-      'CREATE TABLE OUT AS SELECT USER_ID, COUNT(*) AS N FROM ORDERS WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY USER_ID HAVING COUNT(*) > 1;',
+      'CREATE TABLE OUT AS SELECT USER_ID, COUNT(*) AS N FROM ORDERS WINDOW TUMBLING (SIZE 1 MINUTE) GROUP BY USER_ID HAVING COUNT(*) > 1 EMIT FINAL;',
       'TABLE',
     )
     expect(analysis.aggregation).toMatchObject({
@@ -98,7 +100,7 @@ describe('analyzeQuery: the resolved query as data, nothing executable', () => {
       aggregates: [{ name: 'COUNT', star: true }],
       window: { type: 'TUMBLING', sizeMs: 60_000 },
       having: { kind: 'comparison', op: '>' },
-      emitFinal: false,
+      emitFinal: true,
     })
     expect(analysis).toMatchObject({
       isAggregate: true,
@@ -122,6 +124,21 @@ describe('analyzeQuery: the resolved query as data, nothing executable', () => {
       leftKey: column('USER_ID'),
     })
     expect(analysis.projection.valueColumns.map((c) => c.name)).toEqual(['NAME'])
+  })
+
+  it('states EMIT and LIMIT of a push query', () => {
+    const { statement } = parseStatement({
+      text: 'SELECT * FROM ORDERS EMIT CHANGES LIMIT 3;',
+      line: 1,
+      column: 1,
+    })
+    if (statement.kind !== 'select') throw new Error('not a SELECT')
+    const analysis = analyzeQuery(statement.query, metastore, {
+      functions: createFunctionRegistry(),
+      sinkName: 'ORDERS',
+      sinkType: null,
+    })
+    expect(analysis).toMatchObject({ emit: 'CHANGES', limit: 3 })
   })
 
   it('states PARTITION BY as the new key expressions', () => {

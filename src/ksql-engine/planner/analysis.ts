@@ -25,6 +25,10 @@ export interface QueryAnalysis {
   readonly aggregation: AnalyzedAggregation | null
   /** The output columns, key then value, with expressions over the rows they read. */
   readonly projection: AnalyzedProjection
+  /** EMIT CHANGES / FINAL, or null for a pull query or a persistent query without EMIT. */
+  readonly emit: 'CHANGES' | 'FINAL' | null
+  /** LIMIT (checked not negative; persistent queries refuse one), or null. */
+  readonly limit: number | null
   readonly schema: LogicalSchema
   readonly isAggregate: boolean
   readonly isTable: boolean

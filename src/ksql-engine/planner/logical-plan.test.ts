@@ -58,6 +58,8 @@ function analysis(overrides: Partial<QueryAnalysis>): QueryAnalysis {
     partitionBy: null,
     aggregation: null,
     projection: { keyColumns: [{ name: 'ID', expression: col('ID') }], valueColumns: [] },
+    emit: null,
+    limit: null,
     schema: ORDERS.schema,
     isAggregate: false,
     isTable: false,

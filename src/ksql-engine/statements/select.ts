@@ -120,7 +120,7 @@ interface Collected {
 }
 
 function runTransientQuery(ctx: EngineContext, q: TransientQuery): StatementResult {
-  const { query, source, analysis, push, scope } = q
+  const { source, analysis, push, scope } = q
   const plan = buildExecutionPlan(buildLogicalPlan(analysis), { queryId: 'transient', statement: '' })
   const materialize = !push && source.type === 'TABLE'
   // A windowed table's store drops windows past its retention, so a pull query no longer sees them:
@@ -139,7 +139,7 @@ function runTransientQuery(ctx: EngineContext, q: TransientQuery): StatementResu
     counter: 0,
     liveSink: null,
   }
-  const limit = query.limit ?? Number.POSITIVE_INFINITY
+  const limit = analysis.limit ?? Number.POSITIVE_INFINITY
   const handler = buildTopology(
     plan,
     operatorContext(ctx, 'transient', source.topic),
