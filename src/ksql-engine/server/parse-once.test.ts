@@ -109,6 +109,19 @@ describe('a request is parsed once', () => {
     expect(parsedSince(before)).toHaveLength(6)
   })
 
+  it('reports a parse error on /query at its place in the request, as /ksql does', async () => {
+    server = await startKsqlServer({ backend: inMemoryBackend(createEngine()), port: 0 })
+    await post('/ksql', { ksql: REQUEST })
+    const before = parses.mock.calls.length
+    const ksql = JSON.parse((await post('/ksql', { ksql: 'SHOW STREAMS;\n  SELEKT 1;' })).text) as object
+    const query = JSON.parse((await post('/query', { ksql: '\n  SELECT * FROM s WHERE;' })).text) as object
+    expect(ksql).toMatchObject({ '@type': 'statement_error', statementText: 'SELEKT 1;' })
+    expect((ksql as { message: string }).message).toMatch(/^line 2:3: /)
+    expect(query).toMatchObject({ '@type': 'statement_error', statementText: 'SELECT * FROM s WHERE;' })
+    expect((query as { message: string }).message).toMatch(/^line 2:24: Syntax Error/)
+    expect(parses.mock.calls.length - before).toBe(3)
+  })
+
   it('parses each statement of execute(sql) once', () => {
     const engine = createEngine()
     const before = parses.mock.calls.length
