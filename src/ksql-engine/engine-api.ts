@@ -95,7 +95,7 @@ export type StatementResult =
       readonly rows: readonly (readonly unknown[])[]
       /** Indexes of rows that are table tombstones (push queries on tables: key only, values null). */
       readonly tombstones?: readonly number[]
-      /** Set for a push query run with `ExecuteOptions.live`: stops its later rows. */
+      /** Set for a push query run with `RunOptions.live`: stops its later rows. */
       readonly close?: () => void
     } // pull query
 

@@ -68,7 +68,7 @@ export interface EmbeddedEngine extends ServingEngine {
   ): void
   /** Whether a running query was created with auto.offset.reset=latest. */
   startedFromLatest(queryId: string): boolean
-  /** Whether records(topic) still holds every record the topic received (see ExecuteOptions.history). */
+  /** Whether records(topic) still holds every record the topic received (see RunOptions.history). */
   holdsHistory(topic: string): boolean
   /** Calls `listener` with every record appended to any topic from now on, before its queries run. */
   onAppend(listener: (record: EngineRecord) => void): () => void
