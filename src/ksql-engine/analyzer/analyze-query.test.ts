@@ -1,31 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import { createFunctionRegistry } from '../functions/registry.ts'
 import { Metastore } from '../metastore/metastore.ts'
-import type { DataSource, LogicalSchema } from '../metastore/source.ts'
 import { parseStatement } from '../parser/parser.ts'
 import { analyzeQuery } from './analyze-query.ts'
-
-function source(name: string, type: 'STREAM' | 'TABLE', schema: LogicalSchema): DataSource {
-  return {
-    name,
-    type,
-    topic: name.toLowerCase(),
-    schema,
-    formats: {
-      keyFormat: 'KAFKA',
-      valueFormat: 'JSON',
-      keyDelimiter: ',',
-      valueDelimiter: ',',
-      wrapSingleValue: true,
-    },
-    window: null,
-    timestampColumn: null,
-    timestampFormat: null,
-    isSource: true,
-    statement: '',
-    createdBy: null,
-  }
-}
+import { testSource as source } from '../testing/test-source.ts'
 
 const metastore = new Metastore(
   new Map([

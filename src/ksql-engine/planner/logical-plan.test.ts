@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest'
 import type { Expression, WindowSpec } from '../expression/nodes.ts'
-import type { DataSource, LogicalSchema } from '../metastore/source.ts'
+import type { LogicalSchema } from '../metastore/source.ts'
 import type { QueryAnalysis } from './analysis.ts'
 import { buildExecutionPlan } from './build-execution-plan.ts'
 import { buildLogicalPlan, type LogicalPlan, type SinkTarget } from './logical-plan.ts'
+import { testSource as source } from '../testing/test-source.ts'
 
 const col = (name: string, qualifier: string | null = null): Expression => ({
   kind: 'column',
@@ -12,28 +13,6 @@ const col = (name: string, qualifier: string | null = null): Expression => ({
 })
 const int = (value: number): Expression => ({ kind: 'literal', type: 'INTEGER', value })
 const gt = (left: Expression, right: Expression): Expression => ({ kind: 'comparison', op: '>', left, right })
-
-function source(name: string, type: 'STREAM' | 'TABLE', schema: LogicalSchema): DataSource {
-  return {
-    name,
-    type,
-    topic: name.toLowerCase(),
-    schema,
-    formats: {
-      keyFormat: 'KAFKA',
-      valueFormat: 'JSON',
-      keyDelimiter: ',',
-      valueDelimiter: ',',
-      wrapSingleValue: true,
-    },
-    window: null,
-    timestampColumn: null,
-    timestampFormat: null,
-    isSource: true,
-    statement: '',
-    createdBy: null,
-  }
-}
 
 const ORDERS = source('ORDERS', 'STREAM', {
   key: [{ name: 'ID', type: { kind: 'INTEGER' } }],
