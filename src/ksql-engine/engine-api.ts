@@ -1,5 +1,7 @@
 import type { SqlType } from './types/sql-type.ts'
 import type { QueryDescription } from './explain/describe-plan.ts'
+import type { ParsedStatement } from './parser/ast.ts'
+import type { StatementSlice } from '../shared/split-statements.ts'
 
 /**
  * The embedded engine's in-process surface (no HTTP): what the conformance runner, the lab tests
@@ -93,14 +95,19 @@ export type StatementResult =
       readonly rows: readonly (readonly unknown[])[]
       /** Indexes of rows that are table tombstones (push queries on tables: key only, values null). */
       readonly tombstones?: readonly number[]
-      /** Set for a push query run with `ExecuteOptions.live`: stops its later rows. */
+      /** Set for a push query run with `RunOptions.live`: stops its later rows. */
       readonly close?: () => void
     } // pull query
 
-export interface ExecuteOptions {
+/** What a request's statements are parsed with (see Engine.prepare). */
+export interface PrepareOptions {
   /** Statement-scoped overrides, e.g. { 'auto.offset.reset': 'earliest' }. */
   readonly properties?: Readonly<Record<string, string>>
   readonly variables?: Readonly<Record<string, string>>
+}
+
+/** What a prepared request runs with beyond its statements (see Engine.executePrepared). */
+export interface RunOptions {
   /**
    * Push queries (EMIT CHANGES) keep running: the rows of the records the engine still holds are
    * returned as usual, and every row of a record appended later goes to `onRow` until `close()`.
@@ -111,6 +118,30 @@ export interface ExecuteOptions {
    * on streams (ksqlDB scans the topic): read from where the embedder keeps it (Kafka).
    */
   readonly history?: ReadonlyMap<string, readonly OffsetRecord[]>
+}
+
+export interface ExecuteOptions extends PrepareOptions, RunOptions {}
+
+/**
+ * One statement of a request as written (its text before variable substitution, with its `;`,
+ * and where it starts in the request), parsed once: the AST, or why it does not parse, which is
+ * reported (as the EngineError it holds) when validation reaches it.
+ */
+export type PreparedStatement = StatementSlice &
+  (
+    | { readonly kind: 'parsed'; readonly parsed: ParsedStatement }
+    | { readonly kind: 'unparsable'; readonly error: EngineErrorInfo }
+  )
+
+/**
+ * A request split into statements once and each statement parsed once, `${name}` references
+ * substituted in request order (DEFINE/UNDEFINE and SET/UNSET of earlier statements apply):
+ * the sandbox validation and the real run both take these statements, never the text again.
+ */
+export interface PreparedRequest {
+  readonly statements: readonly PreparedStatement[]
+  /** The request's own properties and variables: every run of it starts its scope from them. */
+  readonly options: PrepareOptions
 }
 
 export interface LiveRows {
@@ -160,4 +191,20 @@ export interface Engine {
   sources(): SourceInfo[]
   queries(): QueryInfo[]
   processingLog(): readonly ProcessingLogEntry[]
+}
+
+/**
+ * The engine a server runs requests on: it splits and parses a request once (prepare), looks at
+ * its statements, and hands the same parsed statements to validation and execution.
+ */
+export interface ServingEngine extends Engine {
+  /** prepare() then executePrepared(): for callers that have text (tests, migrations, replays). */
+  execute(sql: string, options?: ExecuteOptions): StatementResult[]
+  /** Splits and parses a request once, changing nothing; parse errors are data, not thrown. */
+  prepare(sql: string, options?: PrepareOptions): PreparedRequest
+  /**
+   * Validates every statement (all first, in a sandbox: nothing runs unless all are valid), then
+   * executes them; throws EngineError (a statement that did not parse fails here, in its turn).
+   */
+  executePrepared(request: PreparedRequest, options?: RunOptions): StatementResult[]
 }

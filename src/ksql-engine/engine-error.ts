@@ -1,18 +1,18 @@
-import { DipError, type DipErrorCode } from '../shared/errors.ts'
-import type { EngineErrorInfo, EngineErrorKind } from './engine-api.ts'
+import { DipError } from '../shared/errors.ts'
+import type { EngineErrorInfo } from './engine-api.ts'
+import { ERROR_RESPONSES } from './engine-errors.ts'
 
-const CODES: Readonly<Record<EngineErrorKind, DipErrorCode>> = {
-  parse: 'DIP_KSQL_PARSE',
-  statement: 'DIP_KSQL_STATEMENT',
-  unsupported: 'DIP_KSQL_UNSUPPORTED',
-}
-
-/** A statement-level failure of Engine.execute; the REST layer maps it to a 400 statement_error. */
+/**
+ * A statement-level failure of Engine.execute. Its DipError code and its REST answer (a 400
+ * statement_error) both come from its kind's row in ERROR_RESPONSES.
+ */
 export class EngineError extends DipError {
   readonly info: EngineErrorInfo
 
   constructor(info: EngineErrorInfo) {
-    super(CODES[info.kind], info.message, { details: { statementText: info.statementText } })
+    super(ERROR_RESPONSES[info.kind].dipCode, info.message, {
+      details: { statementText: info.statementText },
+    })
     this.name = 'EngineError'
     this.info = info
   }

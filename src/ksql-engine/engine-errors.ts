@@ -1,3 +1,4 @@
+import type { DipErrorCode } from '../shared/errors.ts'
 import type { EngineErrorKind } from './engine-api.ts'
 import { StatementError } from './expression/statement-error.ts'
 import { ParseError } from './parser/parse-error.ts'
@@ -35,20 +36,32 @@ export interface ErrorResponse {
   /** ksqlDB's own code: the HTTP status times 100 plus a number. */
   readonly errorCode: number
   readonly type: KsqlErrorBody['@type']
+  /**
+   * The DipError code (src/shared/errors.ts, which gives its exit code) this answer stands for: the
+   * code an EngineError carries, and the answer a DipError of that code gets over REST. Null when
+   * no DipError means it (each DipError code names at most one row).
+   */
+  readonly dipCode: DipErrorCode | null
 }
 
-/** The one table from a code to its REST answer; a code without a row fails typecheck. */
+/** The one table from a code to its REST answer and DipError code; a code without a row fails typecheck. */
 export const ERROR_RESPONSES = {
-  parse: { status: 400, errorCode: 40001, type: 'statement_error' },
-  statement: { status: 400, errorCode: 40001, type: 'statement_error' },
-  unsupported: { status: 400, errorCode: 40001, type: 'statement_error' },
-  record: { status: 500, errorCode: 50000, type: 'generic_error' },
-  'bad-request': { status: 400, errorCode: 40000, type: 'generic_error' },
-  'select-on-ksql': { status: 400, errorCode: 40002, type: 'statement_error' },
-  'not-found': { status: 404, errorCode: 40400, type: 'generic_error' },
-  unauthorized: { status: 401, errorCode: 40100, type: 'generic_error' },
-  internal: { status: 500, errorCode: 50000, type: 'generic_error' },
+  parse: { status: 400, errorCode: 40001, type: 'statement_error', dipCode: 'DIP_KSQL_PARSE' },
+  statement: { status: 400, errorCode: 40001, type: 'statement_error', dipCode: 'DIP_KSQL_STATEMENT' },
+  unsupported: { status: 400, errorCode: 40001, type: 'statement_error', dipCode: 'DIP_KSQL_UNSUPPORTED' },
+  record: { status: 500, errorCode: 50000, type: 'generic_error', dipCode: null },
+  'bad-request': { status: 400, errorCode: 40000, type: 'generic_error', dipCode: 'DIP_USAGE' },
+  'select-on-ksql': { status: 400, errorCode: 40002, type: 'statement_error', dipCode: null },
+  'not-found': { status: 404, errorCode: 40400, type: 'generic_error', dipCode: null },
+  unauthorized: { status: 401, errorCode: 40100, type: 'generic_error', dipCode: null },
+  internal: { status: 500, errorCode: 50000, type: 'generic_error', dipCode: 'DIP_INTERNAL' },
 } as const satisfies Readonly<Record<EngineErrorCode, ErrorResponse>>
+
+/** The row a DipError code names, read off ERROR_RESPONSES; `internal` for a code no row names. */
+export function engineCodeOf(dipCode: DipErrorCode): EngineErrorCode {
+  const codes = Object.keys(ERROR_RESPONSES) as EngineErrorCode[]
+  return codes.find((code) => ERROR_RESPONSES[code].dipCode === dipCode) ?? 'internal'
+}
 
 /** The REST answer for a code: statement errors carry the statement text and an empty entity list. */
 export function errorResponse(code: EngineErrorCode, message: string, statementText = ''): HttpError {

@@ -1,36 +1,29 @@
 import type {
-  Engine,
   EngineOptions,
   EngineRecord,
   ExecuteOptions,
+  PreparedRequest,
+  PrepareOptions,
   ProcessingLogEntry,
   QueryError,
+  RunOptions,
+  ServingEngine,
   StatementResult,
 } from './engine-api.ts'
-import { statementErrorKind } from './engine-errors.ts'
 import { createFunctionRegistry, functionRegistryOptionsFromProperties } from './functions/index.ts'
 import type { FunctionRegistry } from './functions/function-types.ts'
 import { Metastore } from './metastore/metastore.ts'
-import type { ParsedStatement } from './parser/ast.ts'
-import { parseStatement } from './parser/parser.ts'
-import { splitStatements, type StatementSlice } from '../shared/split-statements.ts'
-import { substituteVariables } from './parser/substitute-variables.ts'
-import { variableKey } from '../shared/substitute-variables.ts'
 import type { ExecutionPlan } from './planner/execution-plan.ts'
 import { InMemoryTopics, type StoredRecord } from './runtime/in-memory-topics.ts'
 import { ProcessingLog } from './runtime/processing-log.ts'
 import { processingLogSettings, processingLogStreamStatement } from './runtime/processing-log-record.ts'
 import {
-  fail,
   NO_QUERIES,
-  property,
   sandboxOf,
   type EngineContext,
-  type ExecutionState,
   type PendingBackfill,
-  type RequestScope,
 } from './statements/engine-context.ts'
-import { runStatement } from './statements/execute-statement.ts'
+import { prepareRequest, runPrepared } from './statements/prepare-request.ts'
 import { sourceInfo } from './statements/source-info.ts'
 
 export type { PendingBackfill } from './statements/engine-context.ts'
@@ -58,7 +51,7 @@ const DEFAULT_PROPERTIES: Readonly<Record<string, string>> = {
 }
 
 /** The engine plus what the embedded implementation exposes beyond the Engine contract. */
-export interface EmbeddedEngine extends Engine {
+export interface EmbeddedEngine extends ServingEngine {
   /** Lint warnings raised while analyzing statements (e.g. grouping by a masked column). */
   warnings(): readonly string[]
   /** The serializable execution plan of a running persistent query. */
@@ -75,7 +68,7 @@ export interface EmbeddedEngine extends Engine {
   ): void
   /** Whether a running query was created with auto.offset.reset=latest. */
   startedFromLatest(queryId: string): boolean
-  /** Whether records(topic) still holds every record the topic received (see ExecuteOptions.history). */
+  /** Whether records(topic) still holds every record the topic received (see RunOptions.history). */
   holdsHistory(topic: string): boolean
   /** Calls `listener` with every record appended to any topic from now on, before its queries run. */
   onAppend(listener: (record: EngineRecord) => void): () => void
@@ -94,32 +87,36 @@ export interface EmbeddedEngine extends Engine {
   /** Calls `listener` with every processing-log entry of a persistent query from now on. */
   onProcessingLog(listener: (entry: ProcessingLogEntry) => void): () => void
   /**
-   * Validates `sql` as execute() would, changing nothing (throws EngineError as execute() does),
-   * and tells which topics executing it would create (→ partitions): the embedder creates them
-   * where they must exist (Kafka) before execute(), so a topic the broker refuses fails the
-   * statement before any query starts.
+   * Validates a prepared request as executePrepared() would, changing nothing (throws EngineError
+   * as it does), and tells which topics executing it would create (→ partitions): the embedder
+   * creates them where they must exist (Kafka) before executePrepared(), so a topic the broker
+   * refuses fails the statement before any query starts.
    */
-  topicsToCreate(sql: string, options?: ExecuteOptions): ReadonlyMap<string, number>
+  topicsToCreate(request: PreparedRequest): ReadonlyMap<string, number>
 }
 
 /** Creates the in-process ksqlDB-compatible engine over in-memory topics. */
 export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngine {
   const ctx = createContext(options)
   const { state, topics } = ctx
-  const execute = (sql: string, executeOptions: ExecuteOptions = {}): StatementResult[] => {
-    const { slices, parseSlice, newScope } = validate(ctx, sql, executeOptions)
-    // 2. Execute for real.
-    const scope = newScope()
-    const results: StatementResult[] = []
-    for (const slice of slices) {
-      const result = runStatement(ctx, parseSlice(slice, scope), state, scope)
-      if (result !== null) results.push(result)
-    }
-    return results
+  const prepare = (sql: string, prepareOptions: PrepareOptions = {}): PreparedRequest =>
+    prepareRequest(ctx, sql, prepareOptions)
+  const executePrepared = (request: PreparedRequest, runOptions: RunOptions = {}): StatementResult[] => {
+    // 1. Validate every statement in a sandbox: nothing runs unless every statement is valid.
+    runPrepared(ctx, request, sandboxOf(state), runOptions)
+    // 2. Execute for real, the same parsed statements.
+    return runPrepared(ctx, request, state, runOptions)
   }
+  const execute = (sql: string, executeOptions: ExecuteOptions = {}): StatementResult[] =>
+    executePrepared(prepare(sql, executeOptions), {
+      ...(executeOptions.live === undefined ? {} : { live: executeOptions.live }),
+      ...(executeOptions.history === undefined ? {} : { history: executeOptions.history }),
+    })
   createProcessingLogStream(ctx, execute)
   return {
     execute,
+    prepare,
+    executePrepared,
     onProcessingLog: (listener) => {
       ctx.processingLogListeners.add(listener)
       return () => ctx.processingLogListeners.delete(listener)
@@ -152,7 +149,11 @@ export function createEngine(options: EmbeddedEngineOptions = {}): EmbeddedEngin
       const query = state.queries.get(queryId)
       if (query !== undefined) for (const record of records) query.feed(record)
     },
-    topicsToCreate: (sql, executeOptions) => validate(ctx, sql, executeOptions ?? {}).newTopics,
+    topicsToCreate: (request) => {
+      const sandbox = sandboxOf(state)
+      runPrepared(ctx, request, sandbox, {})
+      return sandbox.sandboxTopics
+    },
     failQuery: (queryId, error) => failQuery(ctx, queryId, error),
   }
 }
@@ -199,32 +200,6 @@ function createProcessingLogStream(ctx: EngineContext, execute: (sql: string) =>
     execute(processingLogStreamStatement(processingLog))
     state.commandSeq = commandSeq
   }
-}
-
-/** 1. Validates every statement in a sandbox: nothing runs unless every statement is valid. */
-function validate(ctx: EngineContext, sql: string, executeOptions: ExecuteOptions) {
-  const slices = splitStatements(sql)
-  const newScope = (): RequestScope => ({
-    properties: new Map(Object.entries(executeOptions.properties ?? {})),
-    variables: new Map(Object.entries(executeOptions.variables ?? {}).map(([k, v]) => [variableKey(k), v])),
-    live: executeOptions.live,
-    history: executeOptions.history,
-  })
-  const parseSlice = (slice: StatementSlice, scope: RequestScope): ParsedStatement => {
-    let text = slice.text
-    try {
-      if (property(ctx, scope, 'ksql.variable.substitution.enable') !== 'false')
-        text = substituteVariables(text, scope.variables)
-      return parseStatement({ ...slice, text })
-    } catch (error) {
-      // Whatever stops a statement from parsing (e.g. an undefined variable) is a statement error.
-      return fail(statementErrorKind(error) ?? 'statement', (error as Error).message, slice.text)
-    }
-  }
-  const sandbox: ExecutionState = sandboxOf(ctx.state)
-  const sandboxScope = newScope()
-  for (const slice of slices) runStatement(ctx, parseSlice(slice, sandboxScope), sandbox, sandboxScope)
-  return { slices, parseSlice, newScope, newTopics: sandbox.sandboxTopics }
 }
 
 /**

@@ -1,38 +1,55 @@
 import { describe, expect, it } from 'vitest'
 import { DipError } from '../shared/errors.ts'
-import { labStepError, planLab, type LabSettings } from './lab-plan.ts'
+import { labStepError, planLab, type LabPlan, type LabSettings } from './lab-plan.ts'
 
 const DIRECT: LabSettings = { runner: 'direct' }
 
+const kinds = (plan: LabPlan): readonly string[] => plan.steps.map((step) => step.kind)
+
 describe('planLab', () => {
-  it('runs every batch step by default, doctor first and summary last', () => {
+  it('runs every batch step by default, doctor first and summary last, the sinks on beam.runner', () => {
     expect(planLab({}, DIRECT)).toEqual({
-      steps: ['doctor', 'up', 'db apply', 'produce', 'ksql apply', 'settle', 'lake', 'warehouse', 'summary'],
-      doctor: true,
-      reset: false,
-      sinks: { kind: 'batch', runner: 'direct' },
+      steps: [
+        { kind: 'doctor' },
+        { kind: 'up' },
+        { kind: 'db apply' },
+        { kind: 'produce' },
+        { kind: 'ksql apply' },
+        { kind: 'settle' },
+        { kind: 'lake', runner: 'direct' },
+        { kind: 'warehouse', runner: 'direct' },
+        { kind: 'summary' },
+      ],
+      sinks: 'batch',
     })
   })
 
   it('purges right after up with --reset, and skips doctor with --skip-doctor', () => {
     const plan = planLab({ reset: true, skipDoctor: true }, DIRECT)
-    expect(plan.steps.slice(0, 3)).toEqual(['up', 'reset', 'db apply'])
-    expect(plan).toMatchObject({ doctor: false, reset: true })
+    expect(kinds(plan).slice(0, 3)).toEqual(['up', 'reset', 'db apply'])
+    expect(kinds(plan)).not.toContain('doctor')
   })
 
-  it('swaps the batch sinks for one streaming step with --stream', () => {
+  it('swaps the batch sinks for one streaming step with --stream, and gives produce its count and seed', () => {
     const plan = planLab({ streamMs: 30_000, count: 200, seed: 7 }, DIRECT)
-    expect(plan.steps).toEqual(['doctor', 'up', 'db apply', 'produce', 'ksql apply', 'stream', 'summary'])
-    expect(plan).toMatchObject({ sinks: { kind: 'stream', ms: 30_000 }, count: 200, seed: 7 })
+    expect(kinds(plan)).toEqual(['doctor', 'up', 'db apply', 'produce', 'ksql apply', 'stream', 'summary'])
+    expect(plan.sinks).toBe('stream')
+    expect(plan.steps).toContainEqual({ kind: 'stream', ms: 30_000 })
+    expect(plan.steps).toContainEqual({ kind: 'produce', count: 200, seed: 7 })
   })
 
   it("runs the lake and warehouse steps on the config's beam.runner", () => {
-    expect(planLab({}, { runner: 'flink' }).sinks).toEqual({ kind: 'batch', runner: 'flink' })
-    expect(planLab({}, { runner: 'dip' }).sinks).toEqual({ kind: 'batch', runner: 'dip' })
+    for (const runner of ['flink', 'dip'] as const) {
+      const { steps } = planLab({}, { runner })
+      expect(steps.filter((step) => step.kind === 'lake' || step.kind === 'warehouse')).toEqual([
+        { kind: 'lake', runner },
+        { kind: 'warehouse', runner },
+      ])
+    }
   })
 
   it('produces before ksql apply: the migrations need the raw topic', () => {
-    const { steps } = planLab({}, DIRECT)
+    const steps = kinds(planLab({}, DIRECT))
     expect(steps.indexOf('produce')).toBeLessThan(steps.indexOf('ksql apply'))
   })
 })

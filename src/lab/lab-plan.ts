@@ -15,71 +15,67 @@ export interface LabOptions {
   readonly reset?: boolean
 }
 
-export type LabStepName =
-  | 'doctor'
-  | 'up'
-  | 'reset'
-  | 'db apply'
-  | 'produce'
-  | 'ksql apply'
-  | 'settle'
-  | 'lake'
-  | 'warehouse'
-  | 'stream'
-  | 'summary'
-
 /**
- * How the lake and warehouse are filled: the batch jobs once on a runner (Beam direct, Flink, or
- * dip's own loop), or the streaming sinks for a while.
+ * One step of the lab, with what it is given. The steps run in the plan's order, each by its own
+ * executor (lab-execute.ts); a failing step stops the run.
  */
-export type LabSinks =
-  { readonly kind: 'batch'; readonly runner: BatchRunner } | { readonly kind: 'stream'; readonly ms: number }
+export type LabStep =
+  | { readonly kind: 'doctor' }
+  | { readonly kind: 'up' }
+  | { readonly kind: 'reset' }
+  | { readonly kind: 'db apply' }
+  | { readonly kind: 'produce'; readonly count?: number; readonly seed?: number }
+  | { readonly kind: 'ksql apply' }
+  | { readonly kind: 'settle' }
+  | { readonly kind: 'lake'; readonly runner: BatchRunner }
+  | { readonly kind: 'warehouse'; readonly runner: BatchRunner }
+  | { readonly kind: 'stream'; readonly ms: number }
+  | { readonly kind: 'summary' }
+
+export type LabStepName = LabStep['kind']
+
+/** How the lake and warehouse are filled: the batch jobs once on a runner, or the streaming sinks for a while. */
+export type LabSinks = 'batch' | 'stream'
 
 /** What the lab takes from the config: the batch jobs' runner (`beam.runner`, DIP_BEAM_RUNNER). */
 export interface LabSettings {
   readonly runner: BatchRunner
 }
 
-/** The lab as data: which steps run, in order, and what they are given. */
+/** The lab as data: the steps that run, in order, with what each is given. */
 export interface LabPlan {
-  readonly steps: readonly LabStepName[]
-  readonly doctor: boolean
-  readonly reset: boolean
-  readonly count?: number
-  readonly seed?: number
+  readonly steps: readonly LabStep[]
   readonly sinks: LabSinks
 }
 
 /**
  * Options → the lab's steps: doctor → up → (reset) → db apply → produce → ksql apply → the sinks →
- * summary. The batch sinks run on the config's `beam.runner`. Produce comes before ksql apply: the migrations' CREATE STREAM needs the topic, and
- * reads it from the earliest offset.
+ * summary. The batch sinks (settle, lake, warehouse) run on the config's `beam.runner`; --stream
+ * swaps them for one streaming step. Produce comes before ksql apply: the migrations' CREATE STREAM
+ * needs the topic, and reads it from the earliest offset.
  */
 export function planLab(options: LabOptions, settings: LabSettings): LabPlan {
-  const doctor = options.skipDoctor !== true
-  const reset = options.reset === true
-  const sinks: LabSinks =
+  const { runner } = settings
+  const sinkSteps: readonly LabStep[] =
     options.streamMs === undefined
-      ? { kind: 'batch', runner: settings.runner }
-      : { kind: 'stream', ms: options.streamMs }
-  const sinkSteps: readonly LabStepName[] =
-    sinks.kind === 'batch' ? ['settle', 'lake', 'warehouse'] : ['stream']
+      ? [{ kind: 'settle' }, { kind: 'lake', runner }, { kind: 'warehouse', runner }]
+      : [{ kind: 'stream', ms: options.streamMs }]
   return {
     steps: [
-      ...(doctor ? (['doctor'] as const) : []),
-      'up',
-      ...(reset ? (['reset'] as const) : []),
-      'db apply',
-      'produce',
-      'ksql apply',
+      ...(options.skipDoctor === true ? [] : [{ kind: 'doctor' } as const]),
+      { kind: 'up' },
+      ...(options.reset === true ? [{ kind: 'reset' } as const] : []),
+      { kind: 'db apply' },
+      {
+        kind: 'produce',
+        ...(options.count === undefined ? {} : { count: options.count }),
+        ...(options.seed === undefined ? {} : { seed: options.seed }),
+      },
+      { kind: 'ksql apply' },
       ...sinkSteps,
-      'summary',
+      { kind: 'summary' },
     ],
-    doctor,
-    reset,
-    ...(options.count === undefined ? {} : { count: options.count }),
-    ...(options.seed === undefined ? {} : { seed: options.seed }),
-    sinks,
+    sinks: options.streamMs === undefined ? 'batch' : 'stream',
   }
 }
 

@@ -1,5 +1,4 @@
 import type { Reporter } from '../app/reporter.ts'
-import type { BatchRunner } from '../beam/runner-choice.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { LakeSummary } from '../consume/lake-job-types.ts'
 import type { ConsumeWarehouseResult } from '../consume/warehouse-job.ts'
@@ -7,9 +6,9 @@ import type { KafkaPorts } from '../kafka/ports.ts'
 import type { KsqlClient } from '../ksql-client/ksql-client.ts'
 import { nextSeed } from '../produce/continue-seed.ts'
 import type { ProduceSummary } from '../produce/produce-run.ts'
-import { labStepError, type LabPlan, type LabStepName } from './lab-plan.ts'
+import { executeLabPlan, requireFinding, type LabExecutors } from './lab-execute.ts'
+import type { LabPlan, LabStepName } from './lab-plan.ts'
 import type { LabResetReport } from './lab-reset.ts'
-import type * as LabSteps from './lab-steps.ts'
 import type { LabAggregates, LabFeedRow } from './lab-summary.ts'
 
 export interface LabSummary {
@@ -17,6 +16,8 @@ export interface LabSummary {
   readonly mode: string
   readonly alreadyRunning: boolean
   readonly sinks: 'batch' | 'stream'
+  /** The plan's steps, in the order they ran. */
+  readonly steps: readonly LabStepName[]
   /** Ctrl-C / SIGTERM arrived: the running step stopped cleanly and the later ones stopped at once. */
   readonly interrupted: boolean
   readonly reset: LabResetReport | null
@@ -41,156 +42,161 @@ export interface LabRunDeps {
 const RAW_TOPIC = 'transaction_log'
 
 /**
- * Runs a lab plan: each step is an existing command's core; a failing step stops the run and is
- * named in the error. Returns the summary; printing it is the caller's.
+ * Runs a lab plan, step by step in its order (lab-execute.ts): each step is an existing command's
+ * core; a failing step stops the run and is named in the error. Returns the summary; printing it
+ * is the caller's.
  */
 export async function runLab(plan: LabPlan, deps: LabRunDeps): Promise<LabSummary> {
   const started = Date.now()
-  const { loaded, reporter, signal } = deps
-  const steps = await import('./lab-steps.ts')
-  // The steps print their own progress; only the lab's summary is the --json document.
-  const quiet: Reporter = { ...reporter, result: () => undefined, table: () => undefined }
-  if (plan.doctor) await step('doctor', () => steps.runDoctor(loaded, quiet))
-  const upResult = await step('up', () => steps.runUp(loaded, quiet))
-  const { createKafka, createKsql } = await import('../app/create-deps.ts')
-  const { connectMysql } = await import('../mysql/connect.ts')
-  const kafka = await createKafka(loaded.config)
-  const ksql = await createKsql(loaded.config)
-  const reset = plan.reset
-    ? await step('reset', async () => {
-        const { describeReset, resetLab } = await import('./lab-reset.ts')
-        const spinner = reporter.spinner('purging the lab: ksqlDB, topics, lake, warehouse, run log')
-        const report = await resetLab({
-          loaded,
-          kafka,
-          ksql,
-          connectMysql: () => connectMysql({ ...loaded.config.mysql, createDatabase: true }),
-          migrationTopics: await steps.migrationTopics(loaded),
-          ownKsqlServer: upResult.mode === 'native' ? await steps.nativeKsqlServer(loaded) : null,
-        }).catch((error: unknown) => {
-          spinner.fail('the reset stopped')
-          throw error
-        })
-        spinner.succeed('purged the lab:')
-        for (const line of describeReset(report)) reporter.info(`  ${line}`)
-        return report
-      })
-    : null
-  await step('db apply', async () => {
-    const { applySchema } = await import('../warehouse/apply-schema.ts')
-    return applySchema({}, { reporter: quiet, config: loaded.config, baseDir: loaded.baseDir })
-  })
-  const { seed, produced } = await step('produce', async () => {
-    const { planProduce } = await import('../produce/produce-plan.ts')
-    const { produce } = await import('../produce/produce-run.ts')
-    const seed = plan.seed ?? (await nextSeed(kafka, RAW_TOPIC))
-    const producePlan = planProduce({ ...(plan.count === undefined ? {} : { count: plan.count }), seed })
-    return { seed, produced: await produce(producePlan, { kafka, reporter: quiet, signal }) }
-  })
-  const ksqlApplied = await step('ksql apply', () => steps.runKsqlMigrations(loaded, quiet, signal))
-  const sinkDeps: SinkDeps = { loaded, kafka, ksql, reporter: quiet, signal, steps }
-  const sinks = await runSinks(plan.sinks, sinkDeps)
-  const { summarize } = await import('./lab-summary.ts')
-  const spinner = reporter.spinner('summing up topics, lake and warehouse')
-  const { feeds, aggregates } = await step('summary', () =>
-    summarize(loaded, kafka, sinks.warehouse.tables),
-  ).catch((error: unknown) => {
-    spinner.fail('the summary failed')
-    throw error
-  })
-  const interrupted = signal.aborted
-  spinner.succeed(interrupted ? 'lab interrupted; what it holds:' : 'lab complete')
+  const outcome = await executeLabPlan(plan, labExecutors(deps))
+  const up = requireFinding(outcome.up, 'up')
+  const lake = requireFinding(outcome.lake, plan.sinks === 'batch' ? 'lake' : 'stream')
+  const warehouse = requireFinding(outcome.warehouse, plan.sinks === 'batch' ? 'warehouse' : 'stream')
   return {
     ok: true,
-    mode: upResult.mode,
-    alreadyRunning: upResult.alreadyRunning,
-    sinks: plan.sinks.kind,
-    interrupted,
-    reset,
-    seed,
-    produced,
-    ksqlApplied,
-    lake: { records: sinks.lake.records, files: sinks.lake.files, seconds: sinks.lake.seconds },
-    warehouse: { records: sinks.warehouse.records, created: sinks.warehouse.created },
-    feeds,
-    aggregates,
+    mode: up.mode,
+    alreadyRunning: up.alreadyRunning,
+    sinks: plan.sinks,
+    steps: outcome.ran,
+    interrupted: deps.signal.aborted,
+    reset: outcome.reset ?? null,
+    seed: requireFinding(outcome.seed, 'produce'),
+    produced: requireFinding(outcome.produced, 'produce'),
+    ksqlApplied: requireFinding(outcome.ksqlApplied, 'ksql apply'),
+    lake: { records: lake.records, files: lake.files, seconds: lake.seconds },
+    warehouse: { records: warehouse.records, created: warehouse.created },
+    feeds: requireFinding(outcome.feeds, 'summary'),
+    aggregates: requireFinding(outcome.aggregates, 'summary'),
     seconds: Math.round((Date.now() - started) / 100) / 10,
   }
 }
 
-interface SinkDeps {
-  readonly loaded: LoadedConfig
-  readonly kafka: KafkaPorts
-  readonly ksql: KsqlClient
-  readonly reporter: Reporter
-  readonly signal: AbortSignal
-  readonly steps: typeof LabSteps
-}
-
-async function runSinks(
-  sinks: LabPlan['sinks'],
-  deps: SinkDeps,
-): Promise<{ lake: LakeSummary; warehouse: ConsumeWarehouseResult }> {
-  switch (sinks.kind) {
-    case 'batch':
-      return runBatchSinks(sinks.runner, deps)
-    case 'stream':
-      return step('stream', async () => {
-        const { runStreamingSinks } = await import('./lab-stream.ts')
-        const { createKafka } = await import('../app/create-deps.ts')
-        return runStreamingSinks(sinks.ms, {
-          loaded: deps.loaded,
-          kafka: deps.kafka,
-          warehouseKafka: await createKafka(deps.loaded.config, 'warehouse'),
-          ksql: deps.ksql,
-          reporter: deps.reporter,
-          signal: deps.signal,
-        })
-      })
-  }
-}
-
-async function runBatchSinks(
-  runner: BatchRunner,
-  deps: SinkDeps,
-): Promise<{ lake: LakeSummary; warehouse: ConsumeWarehouseResult }> {
-  const { loaded, kafka, ksql, reporter, signal, steps } = deps
-  await step('settle', () => steps.waitForQuietTopics(kafka, reporter, signal))
-  const lake = await step('lake', async () => {
-    const { batchLakePlan, consumeLake } = await import('../consume/lake-job.ts')
-    return consumeLake(batchLakePlan(loaded, { runner }), {
-      kafka,
-      ksql,
-      configFeeds: loaded.config.feeds,
-      reporter,
-      signal,
-    })
-  })
-  const warehouse = await step('warehouse', async () => {
-    const { runConsumeWarehouse } = await import('../consume/warehouse-job.ts')
-    const { tableFailuresError } = await import('../warehouse/table-failure.ts')
+/** The lab's step executors on the real stack: each calls the core of the command it stands for. */
+function labExecutors(deps: LabRunDeps): LabExecutors {
+  const { loaded, reporter, signal } = deps
+  // The steps print their own progress; only the lab's summary is the --json document.
+  const quiet: Reporter = { ...reporter, result: () => undefined, table: () => undefined }
+  const steps = once(() => import('./lab-steps.ts'))
+  // The clients are made once, when a step after `up` first needs them.
+  const kafka = once(async (): Promise<KafkaPorts> => {
     const { createKafka } = await import('../app/create-deps.ts')
-    const result = await runConsumeWarehouse(
-      { batch: true, autoCreate: true, runner },
-      {
-        config: loaded.config,
-        stateDir: loaded.stateDir,
-        kafka: await createKafka(loaded.config, 'warehouse'),
-        ksql,
-        reporter,
-        signal,
-      },
-    )
-    if (result.failed.length > 0) throw tableFailuresError(result.failed)
-    return result
+    return createKafka(loaded.config)
   })
-  return { lake, warehouse }
+  const ksql = once(async (): Promise<KsqlClient> => {
+    const { createKsql } = await import('../app/create-deps.ts')
+    return createKsql(loaded.config)
+  })
+  const warehouseKafka = async (): Promise<KafkaPorts> => {
+    const { createKafka } = await import('../app/create-deps.ts')
+    return createKafka(loaded.config, 'warehouse')
+  }
+  return {
+    doctor: async () => {
+      await (await steps()).runDoctor(loaded, quiet)
+      return {}
+    },
+    up: async () => {
+      const { mode, alreadyRunning } = await (await steps()).runUp(loaded, quiet)
+      return { up: { mode, alreadyRunning } }
+    },
+    reset: async (_step, found) => {
+      const { describeReset, resetLab } = await import('./lab-reset.ts')
+      const { connectMysql } = await import('../mysql/connect.ts')
+      const labSteps = await steps()
+      const spinner = reporter.spinner('purging the lab: ksqlDB, topics, lake, warehouse, run log')
+      const ownKsqlServer =
+        requireFinding(found.up, 'up').mode === 'native' ? await labSteps.nativeKsqlServer(loaded) : null
+      const report = await resetLab({
+        loaded,
+        kafka: await kafka(),
+        ksql: await ksql(),
+        connectMysql: () => connectMysql({ ...loaded.config.mysql, createDatabase: true }),
+        migrationTopics: await labSteps.migrationTopics(loaded),
+        ownKsqlServer,
+      }).catch((error: unknown) => {
+        spinner.fail('the reset stopped')
+        throw error
+      })
+      spinner.succeed('purged the lab:')
+      for (const line of describeReset(report)) reporter.info(`  ${line}`)
+      return { reset: report }
+    },
+    'db apply': async () => {
+      const { applySchema } = await import('../warehouse/apply-schema.ts')
+      await applySchema({}, { reporter: quiet, config: loaded.config, baseDir: loaded.baseDir })
+      return {}
+    },
+    produce: async (step) => {
+      const { planProduce } = await import('../produce/produce-plan.ts')
+      const { produce } = await import('../produce/produce-run.ts')
+      const ports = await kafka()
+      const seed = step.seed ?? (await nextSeed(ports, RAW_TOPIC))
+      const producePlan = planProduce({ ...(step.count === undefined ? {} : { count: step.count }), seed })
+      return { seed, produced: await produce(producePlan, { kafka: ports, reporter: quiet, signal }) }
+    },
+    'ksql apply': async () => ({
+      ksqlApplied: await (await steps()).runKsqlMigrations(loaded, quiet, signal),
+    }),
+    settle: async () => {
+      await (await steps()).waitForQuietTopics(await kafka(), quiet, signal)
+      return {}
+    },
+    lake: async (step) => {
+      const { batchLakePlan, consumeLake } = await import('../consume/lake-job.ts')
+      const lake = await consumeLake(batchLakePlan(loaded, { runner: step.runner }), {
+        kafka: await kafka(),
+        ksql: await ksql(),
+        configFeeds: loaded.config.feeds,
+        reporter: quiet,
+        signal,
+      })
+      return { lake }
+    },
+    warehouse: async (step) => {
+      const { runConsumeWarehouse } = await import('../consume/warehouse-job.ts')
+      const { tableFailuresError } = await import('../warehouse/table-failure.ts')
+      const warehouse = await runConsumeWarehouse(
+        { batch: true, autoCreate: true, runner: step.runner },
+        {
+          config: loaded.config,
+          stateDir: loaded.stateDir,
+          kafka: await warehouseKafka(),
+          ksql: await ksql(),
+          reporter: quiet,
+          signal,
+        },
+      )
+      if (warehouse.failed.length > 0) throw tableFailuresError(warehouse.failed)
+      return { warehouse }
+    },
+    stream: async (step) => {
+      const { runStreamingSinks } = await import('./lab-stream.ts')
+      return runStreamingSinks(step.ms, {
+        loaded,
+        kafka: await kafka(),
+        warehouseKafka: await warehouseKafka(),
+        ksql: await ksql(),
+        reporter: quiet,
+        signal,
+      })
+    },
+    summary: async (_step, found) => {
+      const { summarize } = await import('./lab-summary.ts')
+      const ports = await kafka()
+      const spinner = reporter.spinner('summing up topics, lake and warehouse')
+      const tables = requireFinding(found.warehouse, 'warehouse').tables
+      const { feeds, aggregates } = await summarize(loaded, ports, tables).catch((error: unknown) => {
+        spinner.fail('the summary failed')
+        throw error
+      })
+      spinner.succeed(signal.aborted ? 'lab interrupted; what it holds:' : 'lab complete')
+      return { feeds, aggregates }
+    },
+  }
 }
 
-async function step<T>(name: LabStepName, run: () => Promise<T>): Promise<T> {
-  try {
-    return await run()
-  } catch (error) {
-    throw labStepError(name, error)
-  }
+/** `make` run on the first call only; later calls share its promise. */
+function once<T>(make: () => Promise<T>): () => Promise<T> {
+  let made: Promise<T> | undefined
+  return () => (made ??= make())
 }

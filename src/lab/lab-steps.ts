@@ -159,7 +159,7 @@ async function totalEndOffsets(admin: ReturnType<KafkaPorts['admin']>): Promise<
 export async function nativeKsqlServer(loaded: LoadedConfig): Promise<OwnKsqlServer> {
   const { ksqldbPaths } = await import('../stack/native/ksqldb-native.ts')
   const { readPidFile, removePidFile, stopProcess } = await import('../stack/native/processes.ts')
-  const { commandTopicName } = await import('../ksql-engine/kafka-bridge/command-log.ts')
+  const { commandTopicName } = await import('../ksql-engine/light-api.ts')
   const { createExecaRunner } = await import('../stack/command-runner.ts')
   const { createDriver } = await import('../stack/select-driver.ts')
   const paths = ksqldbPaths(loaded.stateDir)

@@ -1,6 +1,6 @@
 import { DipError } from '../shared/errors.ts'
 import { isValidIdentifier, validateIdentifier } from '../mysql/quote-identifier.ts'
-import type { SqlType } from '../ksql-engine/index.ts'
+import type { SqlType } from '../ksql-engine/light-api.ts'
 import type { ColumnRole, WarehouseOverrides, WarehouseSource } from './source-schema.ts'
 
 export interface ColumnMapping {

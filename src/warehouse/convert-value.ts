@@ -1,4 +1,4 @@
-import type { SqlType } from '../ksql-engine/index.ts'
+import type { SqlType } from '../ksql-engine/light-api.ts'
 import type { MysqlColumn } from './mysql-columns.ts'
 
 /** A value that cannot be stored in its column: the row goes to dip_rejects with this message. */

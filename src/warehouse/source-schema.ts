@@ -1,4 +1,4 @@
-import type { SqlType } from '../ksql-engine/index.ts'
+import type { SqlType } from '../ksql-engine/light-api.ts'
 
 /** How a column reaches the warehouse: from the record key, the window of a windowed key, or the value. */
 export type ColumnRole = 'key' | 'window' | 'value'

@@ -1,6 +1,6 @@
 import { quoteIdentifier } from '../mysql/quote-identifier.ts'
 import { assertNever } from '../shared/assert-never.ts'
-import type { SqlType } from '../ksql-engine/index.ts'
+import type { SqlType } from '../ksql-engine/light-api.ts'
 import type { ColumnMapping, TableMapping } from './column-mapping.ts'
 
 /**

@@ -1,6 +1,5 @@
 import type { KsqlFieldSchema, SourceSchema } from '../ksql-client/index.ts'
-import { sqlTypes as types } from '../ksql-engine/index.ts'
-import type { SqlType } from '../ksql-engine/index.ts'
+import { sqlTypes as types, type SqlType } from '../ksql-engine/light-api.ts'
 import type { MysqlColumn } from './mysql-columns.ts'
 import { WINDOW_END, WINDOW_START, type SourceColumn, type WarehouseSource } from './source-schema.ts'
 

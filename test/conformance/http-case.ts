@@ -9,7 +9,7 @@
  * Deliberately stricter than upstream in one place: upstream lets a case with `expectedError` pass
  * when its admin request succeeds and it has no query; here an expected error must be raised.
  */
-import type { Engine } from '../../src/ksql-engine/engine-api.ts'
+import type { Engine, ServingEngine } from '../../src/ksql-engine/engine-api.ts'
 import { inMemoryBackend } from '../../src/ksql-engine/server/ksql-backend.ts'
 import { startKsqlServer } from '../../src/ksql-engine/server/ksql-server.ts'
 import { partitionForKey } from '../../src/shared/murmur2-partition.ts'
@@ -18,7 +18,7 @@ import { errorMismatch, responsesMismatch, type ActualResponse, type ErrorRespon
 import { postKsql, postQuery } from './rest-client.ts'
 import { firstWords, outputsProblem, produceInputs, thrownInfo, type CaseOutcome } from './run-case.ts'
 
-export type ServerEngineFactory = (serverProperties: Readonly<Record<string, string>>) => Engine
+export type ServerEngineFactory = (serverProperties: Readonly<Record<string, string>>) => ServingEngine
 
 /**
  * The server configuration of upstream's RQTT app (TestKsqlRestApp + RestQueryTranslationTest):

@@ -7,7 +7,7 @@ import {
   functionRegistryOptionsFromProperties,
 } from '../../src/ksql-engine/functions/index.ts'
 import { createEngine } from '../../src/ksql-engine/index.ts'
-import type { EngineFactory } from './run-case.ts'
+import type { ServerEngineFactory } from './http-case.ts'
 import type { FileReport } from './run-suite.ts'
 
 const HERE = dirname(fileURLToPath(import.meta.url))
@@ -29,7 +29,7 @@ export function suiteAvailable(suiteDir: string): boolean {
  * A fresh engine per case with the harness properties; like upstream's harness, it also loads the
  * test-classpath UDFs (BAD_UDF, WHENCONDITION...) that some cases call.
  */
-export function engineFactory(): EngineFactory {
+export function engineFactory(): ServerEngineFactory {
   return (properties) =>
     createEngine({
       properties,

@@ -6,9 +6,9 @@ import { StatementError } from '../expression/statement-error.ts'
 import type { Column, DataSource } from '../metastore/source.ts'
 import type { Expression, Query } from '../parser/ast.ts'
 import { formatExpression } from '../expression/format-sql.ts'
-import type { AggregateCall, ExecutionStep, ProjectedColumn } from '../planner/execution-plan.ts'
+import type { AnalyzedAggregateCall, AnalyzedColumn, QueryAnalysis } from '../planner/analysis.ts'
 import type { SqlType } from '../types/sql-type.ts'
-import type { AnalyzeOptions, QueryAnalysis } from './analyze-query.ts'
+import type { AnalyzeOptions } from './analyze-query.ts'
 import { expressionKey, stripQualifiers, visitExpression } from '../expression/expression-utils.ts'
 import {
   checkDuplicates,
@@ -19,7 +19,6 @@ import {
   maskedGroupingWarnings,
   qualifyAll,
   resolveAggregateType,
-  sourceStepOf,
   validateWindow,
   type SelectEntry,
 } from './query-helpers.ts'
@@ -35,7 +34,8 @@ export interface AggregationInput {
   readonly inputScope: (clause: string) => ReturnType<typeof scopeOverSlots>
   readonly entries: readonly SelectEntry[]
   readonly aggregateCalls: readonly (Expression & { kind: 'call' })[]
-  readonly steps: ExecutionStep[]
+  /** The analyzed WHERE (the aggregation reads the rows it keeps), or null. */
+  readonly where: Expression | null
   readonly warnings: string[]
 }
 
@@ -45,16 +45,16 @@ type AggregationScope = (
 ) => ReturnType<typeof scopeOverSlots>
 
 interface AggregationProjection {
-  readonly keyColumns: ProjectedColumn[]
+  readonly keyColumns: AnalyzedColumn[]
   readonly keySchema: Column[]
-  readonly valueColumns: ProjectedColumn[]
+  readonly valueColumns: AnalyzedColumn[]
   readonly valueSchema: Column[]
   readonly selectOrder: { namespace: 'key' | 'value'; index: number }[]
 }
 
 /** GROUP BY and aggregates: the aggregate step, its key (the grouping) and value columns. */
 export function analyzeAggregation(input: AggregationInput): QueryAnalysis {
-  const { query, source, options, inputScope, aggregateCalls, warnings, steps, alias } = input
+  const { query, source, options, inputScope, aggregateCalls, warnings, where, alias } = input
   const functions = options.functions
   const groupBy = checkGrouping(input)
   // Type-check grouping expressions and aggregate arguments against the input.
@@ -90,26 +90,29 @@ export function analyzeAggregation(input: AggregationInput): QueryAnalysis {
   if (valueSchema.length === 0 && options.sinkType !== null) {
     throw new StatementError('The projection contains no value columns.')
   }
-  const aggregates: AggregateCall[] = aggregateCalls.map((c) => ({
+  const aggregates: AnalyzedAggregateCall[] = aggregateCalls.map((c) => ({
     name: c.name,
     args: c.args,
     star: c.star,
   }))
-  steps.push({
-    kind: 'aggregateV1',
-    groupBy,
-    aggregates,
-    window: query.window,
-    having: query.having,
-    keyColumns,
-    valueColumns,
-    emitFinal: query.emit === 'FINAL',
-  })
   if (query.window !== null) validateWindow(query.window, query.emit === 'FINAL')
   return {
     source,
-    sourceStep: sourceStepOf(source, alias),
-    steps,
+    alias,
+    joins: [],
+    where,
+    tableFunctions: [],
+    partitionBy: null,
+    aggregation: {
+      groupBy,
+      aggregates,
+      window: query.window,
+      having: query.having,
+      emitFinal: query.emit === 'FINAL',
+    },
+    projection: { keyColumns, valueColumns },
+    emit: query.emit,
+    limit: query.limit,
     schema: { key: keySchema, value: valueSchema },
     isAggregate: true,
     isTable: true,
@@ -242,7 +245,7 @@ function projectAggregation(
   const groupKeys = groupBy.map(expressionKey)
   const offending: string[] = []
   // Keys: each grouping expression must be selected exactly once.
-  const keyColumns: ProjectedColumn[] = []
+  const keyColumns: AnalyzedColumn[] = []
   const keyEntryIndexes = new Set<number>()
   const usedNames = new Set<string>([...source.schema.key, ...source.schema.value].map((c) => c.name))
   const missing: string[] = []
@@ -268,14 +271,14 @@ function projectAggregation(
     keySchema.push({ name: name ?? '', type: groupTypes[gi] as SqlType })
   })
   // Name generated keys and value columns in SELECT order (KSQL_COL_n counts generated names only).
-  const valueColumns: ProjectedColumn[] = []
+  const valueColumns: AnalyzedColumn[] = []
   const valueSchema: Column[] = []
   const selectOrder: { namespace: 'key' | 'value'; index: number }[] = []
   entries.forEach((e, i) => {
     if (keyEntryIndexes.has(i)) {
       const ki = keyColumns.findIndex((kc) => kc.expression === e.expr)
       selectOrder.push({ namespace: 'key', index: ki })
-      const kc = keyColumns[ki] as ProjectedColumn
+      const kc = keyColumns[ki] as AnalyzedColumn
       if (kc.name === '') {
         const name = namer.generated()
         keyColumns[ki] = { name, expression: kc.expression }

@@ -4,9 +4,9 @@ import { StatementError } from '../expression/statement-error.ts'
 import type { Column, DataSource } from '../metastore/source.ts'
 import type { Expression, Query } from '../parser/ast.ts'
 import { formatExpression } from '../expression/format-sql.ts'
-import type { ExecutionStep, ProjectedColumn } from '../planner/execution-plan.ts'
+import type { AnalyzedColumn, QueryAnalysis } from '../planner/analysis.ts'
 import type { SqlType } from '../types/sql-type.ts'
-import type { AnalyzeOptions, QueryAnalysis } from './analyze-query.ts'
+import type { AnalyzeOptions, InputClauses } from './analyze-query.ts'
 import { expressionKey, stripQualifiers } from '../expression/expression-utils.ts'
 import {
   aggregateNotAllowed,
@@ -15,7 +15,6 @@ import {
   createColumnNamer,
   defaultName,
   qualifyAll,
-  sourceStepOf,
   type SelectEntry,
 } from './query-helpers.ts'
 
@@ -23,12 +22,12 @@ export function analyzeProjection(
   query: Query,
   source: DataSource,
   entries: readonly SelectEntry[],
-  steps: ExecutionStep[],
+  clauses: InputClauses,
   options: AnalyzeOptions & { qualifiers: string[]; inputSlots: ColumnSlot[]; warnings: string[] },
 ): QueryAnalysis {
   const { functions, qualifiers } = options
   const windowedSource = source.window !== null
-  const partition = planPartitionBy(query, source, steps, options)
+  const partition = analyzePartitionBy(query, source, options)
   const slots = partition?.slots ?? options.inputSlots
   const keyExpressions = partition?.keyExpressions ?? null
   const partitionTypes = partition?.types ?? []
@@ -51,9 +50,9 @@ export function analyzeProjection(
   })
   const usedNames = new Set<string>([...source.schema.key, ...source.schema.value].map((c) => c.name))
   const namer = createColumnNamer(usedNames)
-  const keyColumns: ProjectedColumn[] = []
+  const keyColumns: AnalyzedColumn[] = []
   const keySchema: Column[] = []
-  const valueColumns: ProjectedColumn[] = []
+  const valueColumns: AnalyzedColumn[] = []
   const valueSchema: Column[] = []
   const keyEntry = matchKeyEntries(query, source, entries, keyExpressions, partitionKeys, options)
   // Key columns are ordered as the source key / partition expressions, not as selected.
@@ -70,7 +69,7 @@ export function analyzeProjection(
     if (keyEntry.has(i)) {
       const pos = keyOrder.findIndex(([j]) => j === i)
       selectOrder.push({ namespace: 'key', index: pos })
-      const kc = keyColumns[pos] as ProjectedColumn
+      const kc = keyColumns[pos] as AnalyzedColumn
       if (kc.name === '') {
         const name = namer.generated()
         keyColumns[pos] = { name, expression: kc.expression }
@@ -94,12 +93,16 @@ export function analyzeProjection(
   checkDuplicates(keySchema, valueSchema)
   if (valueSchema.length === 0 && options.sinkType !== null)
     throw new StatementError('The projection contains no value columns.')
-  steps.push({ kind: 'projectV1', keyColumns, valueColumns })
-  const alias = query.from.alias ?? source.name
   return {
     source,
-    sourceStep: sourceStepOf(source, alias),
-    steps,
+    alias: query.from.alias ?? source.name,
+    joins: [],
+    ...clauses,
+    partitionBy: keyExpressions,
+    aggregation: null,
+    projection: { keyColumns, valueColumns },
+    emit: query.emit,
+    limit: query.limit,
     schema: { key: keySchema, value: valueSchema },
     isAggregate: false,
     isTable: source.type === 'TABLE',
@@ -117,11 +120,10 @@ interface PartitionBy {
   readonly types: SqlType[]
 }
 
-/** PARTITION BY: re-keys the stream before the projection (pushes its step), or null without one. */
-function planPartitionBy(
+/** PARTITION BY: re-keys the stream before the projection, or null without one. */
+function analyzePartitionBy(
   query: Query,
   source: DataSource,
-  steps: ExecutionStep[],
   options: AnalyzeOptions & { qualifiers: string[]; inputSlots: ColumnSlot[] },
 ): PartitionBy | null {
   if (query.partitionBy === null) return null
@@ -155,7 +157,6 @@ function planPartitionBy(
       throw error
     }
   })
-  steps.push({ kind: 'partitionByV1', keyExpressions })
   // After re-keying, old key and value columns are all in the value, in that order.
   const slots = options.inputSlots.map((s) => ({
     ...s,

@@ -4,16 +4,16 @@ import { scopeOverSlots, slotsOf } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Metastore } from '../metastore/metastore.ts'
-import type { DataSource, LogicalSchema, WindowInfo } from '../metastore/source.ts'
-import type { Query } from '../parser/ast.ts'
+import type { DataSource } from '../metastore/source.ts'
+import type { Expression, Query } from '../parser/ast.ts'
 import { formatExpression } from '../expression/format-sql.ts'
-import type { ExecutionStep, SourceStep } from '../planner/execution-plan.ts'
-import { formatSqlType, type SqlType } from '../types/sql-type.ts'
+import type { AnalyzedJoin, QueryAnalysis } from '../planner/analysis.ts'
+import { formatSqlType } from '../types/sql-type.ts'
 import { planTableFunctions, rejectMisplacedTableFunctions } from './analyze-table-functions.ts'
 import { UnsupportedStatementError } from '../parser/parser.ts'
 import { planJoin, type JoinLink, type PlannedJoin } from './analyze-join.ts'
 import { missingForeignKeyJoinKeys } from './analyze-fk-join.ts'
-import { checkJoinWithin, missingJoinKeyMessage, streamStreamJoinStep } from './analyze-stream-join.ts'
+import { checkJoinWithin, missingJoinKeyMessage, streamStreamJoinOf } from './analyze-stream-join.ts'
 import { expressionKey, stripQualifiers } from '../expression/expression-utils.ts'
 import { analyzeAggregation } from './analyze-aggregation.ts'
 import { analyzeProjection } from './analyze-projection.ts'
@@ -24,22 +24,14 @@ import {
   collectAggregates,
   expandSelect,
   RESERVED_OUTPUT_NAMES,
-  sourceStepOf,
 } from './query-helpers.ts'
 
-export interface QueryAnalysis {
-  readonly source: DataSource
-  readonly sourceStep: SourceStep
-  readonly steps: readonly ExecutionStep[]
-  readonly schema: LogicalSchema
-  readonly isAggregate: boolean
-  readonly isTable: boolean
-  readonly window: WindowInfo | null
-  readonly warnings: readonly string[]
-  /** Output columns in SELECT order (transient queries print them so). */
-  readonly selectOrder: readonly { readonly namespace: 'key' | 'value'; readonly index: number }[]
-  /** State types of the aggregates (formats must be able to hold them). */
-  readonly intermediateTypes: readonly SqlType[]
+export type { QueryAnalysis } from '../planner/analysis.ts'
+
+/** The clauses analyzed before the projection or aggregation: WHERE and the table functions. */
+export interface InputClauses {
+  readonly where: Expression | null
+  readonly tableFunctions: QueryAnalysis['tableFunctions']
 }
 
 export interface AnalyzeOptions {
@@ -58,7 +50,7 @@ export interface AnalyzeOptions {
   readonly pullQuery?: boolean
 }
 
-/** AST query + metastore → typed projection and the ordered execution steps (all errors raised here). */
+/** AST query + metastore → the resolved query as data for the planner (all errors raised here). */
 export function analyzeQuery(query: Query, metastore: Metastore, options: AnalyzeOptions): QueryAnalysis {
   const source = metastore.get(query.from.name)
   if (source === undefined) {
@@ -83,13 +75,11 @@ export function analyzeQuery(query: Query, metastore: Metastore, options: Analyz
   return {
     ...analysis,
     source,
-    sourceStep: sourceStepOf(source, join.left.alias),
-    steps: [
-      ...(join.kind === 'streamStream' && join.links === undefined
-        ? [streamStreamJoinStep(join, sourceStepOf(join.right.source, join.right.alias))]
-        : (join.links ?? [linkOf(join)]).map(joinStep)),
-      ...analysis.steps,
-    ],
+    alias: join.left.alias,
+    joins:
+      join.kind === 'streamStream' && join.links === undefined
+        ? [streamStreamJoinOf(join)]
+        : (join.links ?? [linkOf(join)]).map(analyzedJoinOf),
   }
 }
 
@@ -124,16 +114,15 @@ function linkOf(join: PlannedJoin): JoinLink {
   return { kind, joinType, right, leftKey, schema: join.joined.schema }
 }
 
-function joinStep(join: JoinLink): ExecutionStep {
-  const right = sourceStepOf(join.right.source, join.right.alias)
+/** A join link as the analysis states it; a stream row's lookup of a table is a stream-table join. */
+function analyzedJoinOf(join: JoinLink): AnalyzedJoin {
+  const right = { source: join.right.source, alias: join.right.alias }
   const schema = join.schema
-  if (join.kind === 'tableTable') return { kind: 'tableTableJoinV1', joinType: join.joinType, right, schema }
-  if (join.kind === 'foreignKey') {
-    const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
-    return { kind: 'foreignKeyJoinV1', joinType, right, foreignKey: join.leftKey, schema }
-  }
+  if (join.kind === 'tableTable') return { kind: 'tableTable', joinType: join.joinType, right, schema }
   const joinType = join.joinType === 'LEFT' ? 'LEFT' : 'INNER'
-  return { kind: 'streamTableJoinV1', joinType, right, leftKey: join.leftKey, schema }
+  if (join.kind === 'foreignKey')
+    return { kind: 'foreignKey', joinType, right, foreignKey: join.leftKey, schema }
+  return { kind: 'streamTable', joinType, right, leftKey: join.leftKey, schema }
 }
 /** Analyzes a query reading one source (a stored one, or a join's rows). */
 function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOptions): QueryAnalysis {
@@ -178,35 +167,8 @@ function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOpti
   }
   checkFunctionsExist(query, functions)
   rejectMisplacedTableFunctions(query, functions)
-  const steps: ExecutionStep[] = []
   const warnings: string[] = []
-
-  if (query.where !== null) {
-    checkNoWindowBounds(query.where, windowedSource, 'WHERE', query.window !== null)
-    let where: Compiled
-    try {
-      where = compileExpression(query.where, inputScope('WHERE'))
-    } catch (error) {
-      if (
-        error instanceof StatementError &&
-        /^(Cannot compare |Error processing expression)/.test(error.message)
-      ) {
-        // Pull queries type-check their WHERE apart, with their own prefix.
-        if (options.pullQuery === true && error instanceof BetweenTypeError)
-          throw new StatementError(`Invalid expression: ${error.message}`)
-        throw new StatementError(
-          `Error in WHERE expression: ${error.message}\nStatement: ${formatExpression(stripQualifiers(query.where))}`,
-        )
-      }
-      throw error
-    }
-    if (where.type !== null && where.type.kind !== 'BOOLEAN') {
-      throw new StatementError(
-        `Type error in WHERE expression: Should evaluate to boolean but is ${formatExpression(query.where)} (${formatSqlType(where.type)}) instead.`,
-      )
-    }
-    steps.push({ kind: 'filterV1', predicate: query.where })
-  }
+  const where = analyzeWhere(query, windowedSource, inputScope('WHERE'), options)
 
   const aggregateCalls = collectAggregates(
     [...entries.map((e) => e.expr), ...(query.having === null ? [] : [query.having])],
@@ -225,8 +187,8 @@ function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOpti
     scope: inputScope('SELECT'),
   })
   if (tableFunctions !== null) {
-    steps.push(tableFunctions.step)
-    return analyzeProjection(query, source, tableFunctions.entries, steps, {
+    const clauses = { where, tableFunctions: tableFunctions.calls }
+    return analyzeProjection(query, source, tableFunctions.entries, clauses, {
       ...options,
       qualifiers,
       inputSlots: [...tableFunctions.slots],
@@ -237,7 +199,13 @@ function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOpti
   if (!isAggregate) {
     if (query.having !== null) throw new StatementError('HAVING clause requires a GROUP BY clause.')
     if (query.window !== null) throw new StatementError('WINDOW clause requires a GROUP BY clause.')
-    return analyzeProjection(query, source, entries, steps, { ...options, qualifiers, inputSlots, warnings })
+    const clauses = { where, tableFunctions: [] }
+    return analyzeProjection(query, source, entries, clauses, {
+      ...options,
+      qualifiers,
+      inputSlots,
+      warnings,
+    })
   }
 
   return analyzeAggregation({
@@ -250,9 +218,43 @@ function analyzeQueryOver(query: Query, source: DataSource, options: AnalyzeOpti
     inputScope,
     entries,
     aggregateCalls,
-    steps,
+    where,
     warnings,
   })
+}
+
+/** WHERE type-checked over the input rows (a boolean), or null without one. */
+function analyzeWhere(
+  query: Query,
+  windowedSource: boolean,
+  scope: ReturnType<typeof scopeOverSlots>,
+  options: AnalyzeOptions,
+): Expression | null {
+  if (query.where === null) return null
+  checkNoWindowBounds(query.where, windowedSource, 'WHERE', query.window !== null)
+  let compiledWhere: Compiled
+  try {
+    compiledWhere = compileExpression(query.where, scope)
+  } catch (error) {
+    if (
+      error instanceof StatementError &&
+      /^(Cannot compare |Error processing expression)/.test(error.message)
+    ) {
+      // Pull queries type-check their WHERE apart, with their own prefix.
+      if (options.pullQuery === true && error instanceof BetweenTypeError)
+        throw new StatementError(`Invalid expression: ${error.message}`)
+      throw new StatementError(
+        `Error in WHERE expression: ${error.message}\nStatement: ${formatExpression(stripQualifiers(query.where))}`,
+      )
+    }
+    throw error
+  }
+  if (compiledWhere.type !== null && compiledWhere.type.kind !== 'BOOLEAN') {
+    throw new StatementError(
+      `Type error in WHERE expression: Should evaluate to boolean but is ${formatExpression(query.where)} (${formatSqlType(compiledWhere.type)}) instead.`,
+    )
+  }
+  return query.where
 }
 
 export { defaultName, keyFormatSupports, valueFormatName } from './query-helpers.ts'

@@ -3,7 +3,7 @@ import { SYSTEM_COLUMNS, scopeOverSlots, slotsOf } from '../expression/schema-sc
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { Expression, Query } from '../parser/ast.ts'
-import type { ExecutionStep, SourceStep } from '../planner/execution-plan.ts'
+import type { AnalyzedJoin } from '../planner/analysis.ts'
 import type { SqlType } from '../types/sql-type.ts'
 import type { JoinSide, PlannedJoin } from './analyze-join.ts'
 
@@ -89,14 +89,14 @@ export function checkJoinWithin(join: PlannedJoin): void {
   )
 }
 
-/** The plan step of a stream-stream join (its WITHIN was checked by `checkJoinWithin`). */
-export function streamStreamJoinStep(join: PlannedJoin, right: SourceStep): ExecutionStep {
+/** A stream-stream join as the analysis states it (its WITHIN was checked by `checkJoinWithin`). */
+export function streamStreamJoinOf(join: PlannedJoin): AnalyzedJoin {
   const within = join.within ?? { beforeMs: 0, afterMs: 0, graceMs: null }
   const rightKey = join.rightKey ?? join.leftKey
   return {
-    kind: 'streamStreamJoinV1',
+    kind: 'streamStream',
     joinType: join.joinType,
-    right,
+    right: { source: join.right.source, alias: join.right.alias },
     leftKey: join.leftKey,
     rightKey,
     beforeMs: within.beforeMs,

@@ -4,7 +4,7 @@ import { StatementError } from '../expression/statement-error.ts'
 import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Expression, Query } from '../parser/ast.ts'
 import { formatExpression } from '../expression/format-sql.ts'
-import type { ExecutionStep, TableFunctionCall } from '../planner/execution-plan.ts'
+import type { AnalyzedTableFunction } from '../planner/analysis.ts'
 import { syntheticColumnName, valueWidthOf } from '../planner/flat-map-columns.ts'
 import type { SqlType } from '../types/sql-type.ts'
 import {
@@ -20,7 +20,8 @@ interface Entry {
 }
 
 export interface TableFunctionPlan<E extends Entry> {
-  readonly step: ExecutionStep & { readonly kind: 'flatMapV1' }
+  /** The calls in order: call n's values become column `KSQL_SYNTH_<n>`. */
+  readonly calls: readonly AnalyzedTableFunction[]
   /** The SELECT entries with every table function call replaced by its synthetic column. */
   readonly entries: readonly E[]
   /** The input slots plus one value slot per call, as the rows after the flatMap lay out. */
@@ -120,9 +121,8 @@ export function planTableFunctions<E extends Entry>(
       const n = keys.indexOf(expressionKey(e))
       return n < 0 ? e : { kind: 'column', qualifier: null, name: syntheticColumnName(n) }
     })
-  const tableFunctions: TableFunctionCall[] = calls.map((c) => ({ name: c.name.toUpperCase(), args: c.args }))
   return {
-    step: { kind: 'flatMapV1', tableFunctions },
+    calls: calls.map((c) => ({ name: c.name.toUpperCase(), args: c.args })),
     entries: entries.map((e) => ({ ...e, expr: rewrite(e.expr) })),
     slots: [...context.inputSlots, ...synthetic],
   }

@@ -7,7 +7,6 @@ import type { FunctionRegistry } from '../functions/function-types.ts'
 import type { Column, DataSource } from '../metastore/source.ts'
 import type { Expression, Query } from '../parser/ast.ts'
 import { formatExpression } from '../expression/format-sql.ts'
-import type { SourceStep } from '../planner/execution-plan.ts'
 import { effectiveGraceMs, retentionError } from '../planner/window-retention.ts'
 import { formatSqlType, type SqlType } from '../types/sql-type.ts'
 import { isSyntheticColumn } from '../planner/flat-map-columns.ts'
@@ -33,21 +32,6 @@ export function validateWindow(window: NonNullable<Query['window']>, emitFinal: 
         `ADVANCE BY (${window.advanceMs}) must be less than or equal to SIZE (${window.sizeMs})`,
       )
     }
-  }
-}
-
-export function sourceStepOf(source: DataSource, alias: string): SourceStep {
-  return {
-    kind: 'sourceV1',
-    name: source.name,
-    alias,
-    sourceType: source.type,
-    topic: source.topic,
-    schema: source.schema,
-    formats: source.formats,
-    window: source.window,
-    timestampColumn: source.timestampColumn,
-    timestampFormat: source.timestampFormat,
   }
 }
 

@@ -1,4 +1,4 @@
-import { splitStatements } from '../../shared/split-statements.ts'
+import type { PreparedRequest } from '../engine-api.ts'
 import type { AcceptedRequest } from '../server/ksql-backend.ts'
 
 /** The command topic's name, as ksqlDB names it for a service id. */
@@ -54,9 +54,9 @@ export function decodeCommand(value: Buffer | null): AcceptedRequest | null {
  * What a replay re-executes: INSERT … VALUES rows already sit in their Kafka topic and come back
  * when the sources are re-read, so running them again would count them twice.
  */
-export function replayableSql(sql: string): string {
-  return splitStatements(sql)
-    .map((slice) => slice.text)
-    .filter((text) => !/^\s*INSERT\s+INTO\s[\s\S]*?\bVALUES\s*\(/i.test(text) || /\bSELECT\b/i.test(text))
-    .join('\n')
+export function replayable(request: PreparedRequest): PreparedRequest {
+  const statements = request.statements.filter(
+    (s) => s.kind !== 'parsed' || s.parsed.statement.kind !== 'insertValues',
+  )
+  return { ...request, statements }
 }

@@ -58,9 +58,9 @@ export function createKafkaBackend(options: KafkaBackendOptions): KafkaBackend {
     describeTopic: (topic) => describeKafkaTopic(state, topic),
     readHistory: (topic) => readHistory(state, topic),
     deleteTopic: (name) => deleteKafkaTopic(state, name),
-    async beforeExecute(request) {
+    async beforeExecute(request, prepared) {
       await mirrorKafkaTopics(state)
-      await createRequestTopicsInKafka(state, request)
+      await createRequestTopicsInKafka(state, request, prepared)
     },
     stop: () => stopBackend(state),
   }

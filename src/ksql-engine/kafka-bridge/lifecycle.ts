@@ -7,7 +7,7 @@ import {
   restartConsumer,
   restartConsumerIfInputsChanged,
 } from './backend-state.ts'
-import { decodeCommand, decodeLatestStarts, encodeCommand, replayableSql } from './command-log.ts'
+import { decodeCommand, decodeLatestStarts, encodeCommand, replayable } from './command-log.ts'
 import { consumeLoop } from './consume-inputs.ts'
 import { runBackfills } from './history-reads.ts'
 import { readWholeTopic } from './read-topic.ts'
@@ -38,13 +38,12 @@ export async function startBackend(state: BackendState): Promise<{ replayedComma
     const request = decodeCommand(record.value)
     state.sequence = Number(record.offset)
     if (request === null) continue
-    const sql = replayableSql(request.sql)
-    if (sql.trim() === '') continue
+    const replay = replayable(
+      engine.prepare(request.sql, { properties: request.properties, variables: request.variables }),
+    )
+    if (replay.statements.length === 0) continue
     try {
-      output.noteCaching(
-        request,
-        engine.execute(sql, { properties: request.properties, variables: request.variables }),
-      )
+      output.noteCaching(request, engine.executePrepared(replay))
     } catch (error) {
       log(`command ${record.offset} not replayed: ${errorMessage(error)}`)
     }

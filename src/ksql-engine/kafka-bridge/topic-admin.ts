@@ -1,4 +1,5 @@
 import { errorMessage } from '../../shared/errors.ts'
+import type { PreparedRequest } from '../engine-api.ts'
 import { EngineError } from '../engine-error.ts'
 import type { TopicShape } from '../server/describe-extended.ts'
 import type { AcceptedRequest } from '../server/ksql-backend.ts'
@@ -126,13 +127,11 @@ export async function createEngineTopicsInKafka(state: BackendState): Promise<vo
 export async function createRequestTopicsInKafka(
   state: BackendState,
   request: AcceptedRequest,
+  prepared: PreparedRequest,
 ): Promise<void> {
-  const wanted = [
-    ...state.engine.topicsToCreate(request.sql, {
-      properties: request.properties,
-      variables: request.variables,
-    }),
-  ].filter(([name]) => !state.knownKafkaTopics.has(name))
+  const wanted = [...state.engine.topicsToCreate(prepared)].filter(
+    ([name]) => !state.knownKafkaTopics.has(name),
+  )
   if (wanted.length === 0) return
   const admin = state.ports.admin()
   try {

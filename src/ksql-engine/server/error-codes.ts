@@ -1,5 +1,11 @@
 import { isEngineError } from '../engine-error.ts'
-import { errorResponse, type EngineErrorCode, type HttpError, type KsqlErrorBody } from '../engine-errors.ts'
+import {
+  engineCodeOf,
+  errorResponse,
+  type EngineErrorCode,
+  type HttpError,
+  type KsqlErrorBody,
+} from '../engine-errors.ts'
 import { errorMessage, isDipError } from '../../shared/errors.ts'
 
 export type { HttpError, KsqlErrorBody } from '../engine-errors.ts'
@@ -12,7 +18,8 @@ export function toHttpError(error: unknown): HttpError {
   if (isEngineError(error))
     return errorResponse(error.info.kind, error.info.message, error.info.statementText)
   if (error instanceof RequestError) return { status: error.status, body: error.body }
-  if (isDipError(error) && error.code === 'DIP_USAGE') return errorResponse('bad-request', error.message)
+  // Any other coded error answers as its code's row says (DIP_USAGE a 400 bad request), else a 500.
+  if (isDipError(error)) return errorResponse(engineCodeOf(error.code), error.message)
   return errorResponse('internal', errorMessage(error))
 }
 

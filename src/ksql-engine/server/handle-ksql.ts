@@ -1,5 +1,4 @@
 import { type IncomingMessage, type ServerResponse } from 'node:http'
-import { splitStatements } from '../../shared/split-statements.ts'
 import { entityFor, commandIdFor, type KsqlEntity } from './entities.ts'
 import { selectOnKsql } from './error-codes.ts'
 import { extendDescription } from './describe-extended.ts'
@@ -12,18 +11,20 @@ export async function handleKsql(
   res: ServerResponse,
 ): Promise<void> {
   const request = parseKsqlRequest(await readJson(req), 'ksql')
-  const slices = splitStatements(request.sql)
-  for (const slice of slices) if (isQueryStatement(slice.text)) throw selectOnKsql(slice.text)
+  // Split and parsed once: the checks below, the Kafka topics and the engine's runs share it.
+  const prepared = ctx.engine.prepare(request.sql, {
+    properties: request.properties,
+    variables: request.variables,
+  })
+  const { statements } = prepared
+  for (const { text } of statements) if (isQueryStatement(text)) throw selectOnKsql(text)
   const { results, sequence } = await ctx.backend.exclusive(async () => {
-    await ctx.backend.beforeExecute?.(request)
-    const executed = ctx.engine.execute(request.sql, {
-      properties: request.properties,
-      variables: request.variables,
-    })
+    await ctx.backend.beforeExecute?.(request, prepared)
+    const executed = ctx.engine.executePrepared(prepared)
     // Topics go before the commit: a later statement of the same request may create a sink of
     // the same name, which the commit must then create anew (not write into the doomed one).
     for (const [i, result] of executed.entries()) {
-      const statementText = slices[i]?.text ?? ''
+      const statementText = statements[i]?.text ?? ''
       if (result.kind === 'sourceDropped' && /\bDELETE\s+TOPIC\s*;?\s*$/i.test(statementText)) {
         const topic = /\(topic: ([^)]+)\)/.exec(result.message)?.[1]
         if (topic !== undefined) await ctx.backend.deleteTopic(topic)
@@ -35,7 +36,7 @@ export async function handleKsql(
   const entities: KsqlEntity[] = []
   const queries = ctx.engine.queries()
   for (const [i, result] of results.entries()) {
-    const statementText = slices[i]?.text ?? ''
+    const statementText = statements[i]?.text ?? ''
     let entity = entityFor(result, {
       statementText,
       commandSequenceNumber: sequence,

@@ -1,4 +1,10 @@
-import type { Engine, EngineRecord, OffsetRecord, StatementResult } from '../engine-api.ts'
+import type {
+  EngineRecord,
+  OffsetRecord,
+  PreparedRequest,
+  ServingEngine,
+  StatementResult,
+} from '../engine-api.ts'
 import type { TopicShape } from './describe-extended.ts'
 import { engineTopicTail, type TopicTail } from './print/print-topic.ts'
 
@@ -14,7 +20,7 @@ export interface AcceptedRequest {
  * commands and moves records between Kafka and the engine.
  */
 export interface KsqlBackend {
-  readonly engine: Engine
+  readonly engine: ServingEngine
   /** Runs `work` while no Kafka batch is being processed, so engine output is attributed correctly. */
   exclusive<T>(work: () => T | Promise<T>): Promise<T>
   /** Persists an executed request and forwards its output; returns its command sequence number. */
@@ -22,8 +28,9 @@ export interface KsqlBackend {
   /**
    * Before a request's statements run: brings the engine's view of Kafka topics up to date and
    * creates the topics they would create (a topic Kafka refuses fails the request, nothing runs).
+   * `prepared` is the request as the engine parsed it (once, for all that follows).
    */
-  beforeExecute?(request: AcceptedRequest): Promise<void>
+  beforeExecute?(request: AcceptedRequest, prepared: PreparedRequest): Promise<void>
   /**
    * A stream topic's whole history for a pull query when the engine keeps only its newest records
    * (undefined: the engine holds it all, or there is nowhere else to read it from).
@@ -41,7 +48,7 @@ export interface KsqlBackend {
 
 /** The backend of unit tests and `--in-memory`: the engine alone, nothing persisted. */
 export function inMemoryBackend(
-  engine: Engine & {
+  engine: ServingEngine & {
     onAppend?(listener: (record: EngineRecord) => void): () => void
     endOffsets?(topic: string): readonly number[]
   },

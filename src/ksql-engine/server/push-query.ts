@@ -1,10 +1,9 @@
-import type { ColumnInfo, Engine } from '../engine-api.ts'
+import type { ColumnInfo, PreparedRequest, PreparedStatement, ServingEngine } from '../engine-api.ts'
 
 export interface PushQueryOptions {
-  readonly engine: Engine
-  readonly sql: string
-  readonly properties: Readonly<Record<string, string>>
-  readonly variables: Readonly<Record<string, string>>
+  readonly engine: ServingEngine
+  /** The SELECT … EMIT CHANGES, prepared (parsed) once by the caller. */
+  readonly request: PreparedRequest
   /** Serialises engine access with the Kafka bridge. */
   readonly exclusive: <T>(work: () => T) => Promise<T>
   readonly onHeader: (columns: readonly ColumnInfo[]) => void
@@ -25,10 +24,10 @@ export interface PushQuery {
  * as it arrives, so the cost is per record and nothing is re-run.
  */
 export async function startPushQuery(options: PushQueryOptions): Promise<PushQuery> {
-  const limit = /\bLIMIT\s+(\d+)\s*;?\s*$/i.exec(options.sql)
+  const limit = TRAILING_LIMIT.exec(options.request.statements[0]?.text ?? '')
   const maxRows = limit === null ? Number.POSITIVE_INFINITY : Number(limit[1])
   // LIMIT is counted here, over the held rows and the live ones together.
-  const sql = options.sql.replace(/\bLIMIT\s+\d+\s*(;?)\s*$/i, '$1')
+  const request = limit === null ? options.request : withoutLimit(options.request)
   let sent = 0
   let closed = false
   // Live rows that arrive before the first answer was sent wait their turn.
@@ -47,9 +46,7 @@ export async function startPushQuery(options: PushQueryOptions): Promise<PushQue
     if (sent >= maxRows) finish('limit')
   }
   const first = await options.exclusive(() => {
-    const [result] = options.engine.execute(sql, {
-      properties: options.properties,
-      variables: options.variables,
+    const [result] = options.engine.executePrepared(request, {
       live: {
         onRow: (row, tombstone) => {
           if (pending !== null) pending.push({ row, tombstone })
@@ -70,4 +67,24 @@ export async function startPushQuery(options: PushQueryOptions): Promise<PushQue
   pending = null
   for (const { row, tombstone } of waiting) send(row, tombstone)
   return { close: () => finish('closed') }
+}
+
+const TRAILING_LIMIT = /\bLIMIT\s+(\d+)\s*(;?)\s*$/i
+
+/** The request with its statement's trailing LIMIT taken off, as if it had been written without. */
+function withoutLimit(request: PreparedRequest): PreparedRequest {
+  return { ...request, statements: request.statements.map(statementWithoutLimit) }
+}
+
+function statementWithoutLimit(statement: PreparedStatement): PreparedStatement {
+  const strip = (text: string): string => text.replace(TRAILING_LIMIT, '$2')
+  const text = strip(statement.text)
+  if (statement.kind === 'unparsable')
+    return { ...statement, text, error: { ...statement.error, statementText: text } }
+  const { parsed } = statement
+  const ast =
+    parsed.statement.kind === 'select'
+      ? { ...parsed.statement, query: { ...parsed.statement.query, limit: null } }
+      : parsed.statement
+  return { ...statement, text, parsed: { statement: ast, text: strip(parsed.text) } }
 }

@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto'
 import { type IncomingMessage, type ServerResponse } from 'node:http'
-import { splitStatements } from '../../shared/split-statements.ts'
 import type { SourceInfo } from '../engine-api.ts'
 import { badRequest } from './error-codes.ts'
 import { startPushQuery } from './push-query.ts'
@@ -22,10 +21,12 @@ export async function runQuery(
   variables: Readonly<Record<string, string>>,
   writer: QueryWriter,
 ): Promise<void> {
-  const slices = splitStatements(sql)
-  const text = slices[0]?.text ?? ''
-  if (slices.length === 1 && isPrintStatement(text)) return servePrint(req, res, text, ctx.backend)
-  if (slices.length !== 1 || !/^\s*SELECT\b/i.test(stripComments(text)))
+  // Split and parsed once: the checks below and the engine's runs share it.
+  const prepared = ctx.engine.prepare(sql, { properties, variables })
+  const { statements } = prepared
+  const text = statements[0]?.text ?? ''
+  if (statements.length === 1 && isPrintStatement(text)) return servePrint(req, res, text, ctx.backend)
+  if (statements.length !== 1 || !/^\s*SELECT\b/i.test(stripComments(text)))
     throw badRequest('Expected exactly one SELECT statement.')
   const from = /\bFROM\s+(`[^`]+`|[A-Za-z_]\w*)/i.exec(text)?.[1]
   const sourceName = from === undefined ? '' : from.startsWith('`') ? from.slice(1, -1) : from.toUpperCase()
@@ -38,7 +39,7 @@ export async function runQuery(
     const history =
       streamTopic === undefined || past === undefined ? undefined : new Map([[streamTopic, past]])
     const [result] = await ctx.backend.exclusive(() =>
-      ctx.engine.execute(text, { properties, variables, ...(history === undefined ? {} : { history }) }),
+      ctx.engine.executePrepared(prepared, history === undefined ? {} : { history }),
     )
     if (result?.kind !== 'queryRows') throw badRequest('Expected a SELECT statement.')
     writer.header(res, queryId, result.columns)
@@ -56,9 +57,7 @@ export async function runQuery(
   }
   const query = await startPushQuery({
     engine: ctx.engine,
-    sql: text,
-    properties,
-    variables,
+    request: prepared,
     exclusive: (work) => ctx.backend.exclusive(work),
     onHeader: (columns) => {
       writer.header(res, queryId, columns)

@@ -15,7 +15,8 @@ import { StatementError } from '../expression/statement-error.ts'
 import { INTERMEDIATE_TYPE_NOT_SUPPORTED_MESSAGE } from '../functions/index.ts'
 import type { DataSource } from '../metastore/source.ts'
 import type { Statement } from '../parser/ast.ts'
-import type { SinkStep } from '../planner/execution-plan.ts'
+import { buildExecutionPlan } from '../planner/build-execution-plan.ts'
+import { buildLogicalPlan, type SinkTarget } from '../planner/logical-plan.ts'
 import { formatSqlType } from '../types/sql-type.ts'
 import {
   defaultKeyFormat,
@@ -156,7 +157,12 @@ export function createAsSelect(
   }
   if (isReplace && existing.createdBy !== null) stopQuery(existing.createdBy, s)
   s.metastore.put(source)
-  startQuery(ctx, queryId, text, analysis, sink, s, scope)
+  startQuery(
+    ctx,
+    buildExecutionPlan(buildLogicalPlan(analysis, sink), { queryId, statement: text }),
+    s,
+    scope,
+  )
   return {
     kind: 'sourceCreated',
     source: sourceInfo(source),
@@ -174,7 +180,7 @@ export function buildSink(
   props: Readonly<Record<string, string | number | boolean>>,
   scope: RequestScope,
   s: ExecutionState,
-): SinkStep {
+): SinkTarget {
   const src = analysis.source
   const formats = resolveFormats(props, {
     keyFormat: src.formats.keyFormat === 'NONE' ? defaultKeyFormat(ctx) : src.formats.keyFormat,
@@ -217,7 +223,6 @@ export function buildSink(
   if (!topicExists(ctx, s, topic)) ensureTopic(ctx, s, topic, partitions)
   const window = analysis.window
   return {
-    kind: 'sinkV1',
     name,
     topic,
     schema: analysis.schema,

@@ -1,5 +1,4 @@
 import { assertNever } from '../../shared/assert-never.ts'
-import { variableKey } from '../../shared/substitute-variables.ts'
 import type { StatementResult } from '../engine-api.ts'
 import { EngineError } from '../engine-error.ts'
 import { statementErrorKind } from '../engine-errors.ts'
@@ -10,6 +9,7 @@ import { createAsSelect, createSource } from './create.ts'
 import { drop } from './drop.ts'
 import { fail, type EngineContext, type ExecutionState, type RequestScope } from './engine-context.ts'
 import { insertInto, insertValues } from './insert.ts'
+import { changeScope } from './request-scope.ts'
 import { select } from './select.ts'
 import { explain, show } from './show.ts'
 import { sourceInfo } from './source-info.ts'
@@ -50,17 +50,10 @@ export function executeStatement(
     case 'select':
       return select(ctx, statement.query, s, scope)
     case 'setProperty':
-      scope.properties.set(statement.name, statement.value)
-      return { kind: 'propertySet', name: statement.name, value: statement.value }
     case 'unsetProperty':
-      scope.properties.delete(statement.name)
-      return { kind: 'propertySet', name: statement.name, value: null }
     case 'defineVariable':
-      scope.variables.set(variableKey(statement.name), statement.value)
-      return { kind: 'variableSet', name: statement.name, value: statement.value }
     case 'undefineVariable':
-      scope.variables.delete(variableKey(statement.name))
-      return { kind: 'variableSet', name: statement.name, value: null }
+      return changeScope(statement, scope)
     case 'show':
       return show(ctx, statement, s, scope)
     case 'describe': {

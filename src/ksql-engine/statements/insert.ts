@@ -6,7 +6,8 @@ import { scopeOverSlots } from '../expression/schema-scope.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { Statement } from '../parser/ast.ts'
 import { formatExpression } from '../expression/format-sql.ts'
-import type { SinkStep } from '../planner/execution-plan.ts'
+import { buildExecutionPlan } from '../planner/build-execution-plan.ts'
+import { buildLogicalPlan, type SinkTarget } from '../planner/logical-plan.ts'
 import { partitionForKey } from '../../shared/murmur2-partition.ts'
 import { createKeyCodec, createValueCodec } from '../runtime/record-serdes.ts'
 import {
@@ -55,8 +56,7 @@ export function insertInto(
   }
   s.commandSeq++
   const queryId = queryIdFor('INSERTQUERY', null, s, {})
-  const sink: SinkStep = {
-    kind: 'sinkV1',
+  const sink: SinkTarget = {
     name: target.name,
     topic: target.topic,
     schema: target.schema,
@@ -68,7 +68,12 @@ export function insertInto(
     timestampColumn: null,
     timestampFormat: null,
   }
-  startQuery(ctx, queryId, text, analysis, sink, s, scope)
+  startQuery(
+    ctx,
+    buildExecutionPlan(buildLogicalPlan(analysis, sink), { queryId, statement: text }),
+    s,
+    scope,
+  )
   return { kind: 'inserted', queryId, message: `Created query with ID ${queryId}` }
 }
 

@@ -1,3 +1,5 @@
+import { buildExecutionPlan } from '../planner/build-execution-plan.ts'
+import { buildLogicalPlan } from '../planner/logical-plan.ts'
 import { analyzeQuery, type QueryAnalysis } from '../analyzer/analyze-query.ts'
 import { lookupKeyOrder, lookupPosition } from '../analyzer/pull-key-order.ts'
 import type { ColumnInfo, EngineRecord, LiveRows, StatementResult } from '../engine-api.ts'
@@ -5,7 +7,6 @@ import type { Row } from '../expression/row.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { Column, DataSource } from '../metastore/source.ts'
 import type { Query, SelectItem } from '../parser/ast.ts'
-import type { ExecutionPlan } from '../planner/execution-plan.ts'
 import { planInputTopics } from '../planner/plan-topics.ts'
 import { isExpired, storeRetentionOf } from '../planner/window-retention.ts'
 import { buildTopology } from '../runtime/build-topology.ts'
@@ -119,15 +120,8 @@ interface Collected {
 }
 
 function runTransientQuery(ctx: EngineContext, q: TransientQuery): StatementResult {
-  const { query, source, analysis, push, scope } = q
-  const plan: ExecutionPlan = {
-    version: 1,
-    queryId: 'transient',
-    statement: '',
-    source: analysis.sourceStep,
-    steps: analysis.steps,
-    sink: null,
-  }
+  const { source, analysis, push, scope } = q
+  const plan = buildExecutionPlan(buildLogicalPlan(analysis), { queryId: 'transient', statement: '' })
   const materialize = !push && source.type === 'TABLE'
   // A windowed table's store drops windows past its retention, so a pull query no longer sees them:
   // the table's rows are replayed, so its store's stream time is the latest window time among them
@@ -145,7 +139,7 @@ function runTransientQuery(ctx: EngineContext, q: TransientQuery): StatementResu
     counter: 0,
     liveSink: null,
   }
-  const limit = query.limit ?? Number.POSITIVE_INFINITY
+  const limit = analysis.limit ?? Number.POSITIVE_INFINITY
   const handler = buildTopology(
     plan,
     operatorContext(ctx, 'transient', source.topic),

@@ -1,3 +1,5 @@
+import { buildExecutionPlan } from '../planner/build-execution-plan.ts'
+import { buildLogicalPlan } from '../planner/logical-plan.ts'
 import { assertNever } from '../../shared/assert-never.ts'
 import { analyzeQuery } from '../analyzer/analyze-query.ts'
 import type { StatementResult } from '../engine-api.ts'
@@ -5,7 +7,6 @@ import { describePlan, describeRunningQuery } from '../explain/describe-plan.ts'
 import { StatementError } from '../expression/statement-error.ts'
 import type { BuiltinFunctionRegistry } from '../functions/index.ts'
 import type { Statement } from '../parser/ast.ts'
-import type { ExecutionPlan } from '../planner/execution-plan.ts'
 import { sandboxOf, type EngineContext, type ExecutionState, type RequestScope } from './engine-context.ts'
 
 /** Runs one parsed statement (EXPLAIN runs the statement it explains in a sandbox). */
@@ -109,14 +110,10 @@ export function explain(
       sinkName: inner.query.from.name,
       sinkType: null,
     })
-    const plan: ExecutionPlan = {
-      version: 1,
+    const plan = buildExecutionPlan(buildLogicalPlan(analysis), {
       queryId: 'transient',
       statement: innerText,
-      source: analysis.sourceStep,
-      steps: analysis.steps,
-      sink: null,
-    }
+    })
     return {
       kind: 'queryDescription',
       description: describePlan(

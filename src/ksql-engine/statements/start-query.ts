@@ -1,7 +1,6 @@
+import type { PersistentPlan } from '../planner/build-execution-plan.ts'
 import type { QueryInfo } from '../engine-api.ts'
 import { StatementError } from '../expression/statement-error.ts'
-import type { QueryAnalysis } from '../analyzer/analyze-query.ts'
-import type { ExecutionPlan, SinkStep } from '../planner/execution-plan.ts'
 import { planInputTopics, planSourceNames } from '../planner/plan-topics.ts'
 import { buildTopology } from '../runtime/build-topology.ts'
 import { mergeByTimestamp } from '../runtime/merge-inputs.ts'
@@ -17,23 +16,14 @@ import {
   type RunningQuery,
 } from './engine-context.ts'
 
+/** Registers and runs a persistent query's plan (dry runs register it only). */
 export function startQuery(
   ctx: EngineContext,
-  queryId: string,
-  text: string,
-  analysis: QueryAnalysis,
-  sink: SinkStep,
+  plan: PersistentPlan,
   s: ExecutionState,
   scope: RequestScope,
 ): void {
-  const plan: ExecutionPlan = {
-    version: 1,
-    queryId,
-    statement: text,
-    source: analysis.sourceStep,
-    steps: analysis.steps,
-    sink,
-  }
+  const { queryId, statement: text, sink } = plan
   const info: QueryInfo = {
     id: queryId,
     statement: text,
@@ -42,7 +32,7 @@ export function startQuery(
     sources: planSourceNames(plan),
     state: 'RUNNING',
   }
-  checkNoFeedbackLoop(queryId, analysis.source.topic, sink.topic, s)
+  checkNoFeedbackLoop(queryId, plan.source.topic, sink.topic, s)
   const fromEarliest = (property(ctx, scope, 'auto.offset.reset') ?? 'latest') === 'earliest'
   const running: RunningQuery = {
     info,
@@ -54,7 +44,7 @@ export function startQuery(
   s.queries.set(queryId, running)
   if (s.dryRun) return
   if (sink.isTable) keepTableLatest(ctx, s, sink.topic)
-  const context = operatorContext(ctx, queryId, analysis.source.topic)
+  const context = operatorContext(ctx, queryId, plan.source.topic)
   const handler = buildTopology(plan, context, createSinkOperator(sink, context, ctx.topics))
   running.feed = (record) => {
     try {
