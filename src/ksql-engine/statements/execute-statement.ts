@@ -20,7 +20,7 @@ export function runStatement(
   parsed: ParsedStatement,
   s: ExecutionState,
   scope: RequestScope,
-): StatementResult | null {
+): StatementResult {
   try {
     return executeStatement(ctx, parsed.statement, parsed.text, s, scope)
   } catch (error) {
@@ -37,7 +37,7 @@ export function executeStatement(
   text: string,
   s: ExecutionState,
   scope: RequestScope,
-): StatementResult | null {
+): StatementResult {
   switch (statement.kind) {
     case 'createSource':
       return createSource(ctx, statement, text, s, scope)

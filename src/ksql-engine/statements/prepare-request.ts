@@ -58,11 +58,9 @@ export function runPrepared(
   run: RunOptions,
 ): StatementResult[] {
   const scope = requestScope(request.options, run)
-  const results: StatementResult[] = []
-  for (const statement of request.statements) {
+  // One result per statement, in order: the server pairs result i with statement i's text.
+  return request.statements.map((statement) => {
     if (statement.kind === 'unparsable') throw new EngineError(statement.error)
-    const result = runStatement(ctx, statement.parsed, s, scope)
-    if (result !== null) results.push(result)
-  }
-  return results
+    return runStatement(ctx, statement.parsed, s, scope)
+  })
 }

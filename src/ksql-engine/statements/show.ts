@@ -16,7 +16,7 @@ export type StatementRunner = (
   text: string,
   s: ExecutionState,
   scope: RequestScope,
-) => StatementResult | null
+) => StatementResult
 
 export function show(
   ctx: EngineContext,
