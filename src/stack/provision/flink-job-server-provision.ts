@@ -1,9 +1,9 @@
-import { existsSync, readdirSync } from 'node:fs'
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { DipError } from '../../shared/errors.ts'
 import type { CommandRunner } from '../command-runner.ts'
-import { cacheDir } from './cache-dir.ts'
+import { cacheDir, PROVISION_MARKER } from './cache-dir.ts'
+import { copyMavenLibs, countJars, lastLines } from './maven-libs.ts'
 
 /**
  * Beam's Flink job server, for `--runner flink`. Beam publishes it as a shaded
@@ -21,7 +21,6 @@ export const FLINK_VERSION = '1.15'
 export const FLINK_JOB_SERVER_MAIN = 'org.apache.beam.runners.flink.FlinkJobServerDriver'
 const RUNNER_ARTIFACT = `beam-runners-flink-${FLINK_VERSION}`
 const SLF4J_VERSION = '1.7.30'
-const MARKER = '.dip-complete.json'
 
 export interface FlinkJobServerRuntime {
   readonly home: string
@@ -49,7 +48,7 @@ export function findProvisionedFlinkJobServer(
 ): FlinkJobServerRuntime | undefined {
   const runtime = flinkJobServerRuntime(env)
   const complete =
-    existsSync(join(runtime.home, MARKER)) &&
+    existsSync(join(runtime.home, PROVISION_MARKER)) &&
     existsSync(join(runtime.libsDir, `${RUNNER_ARTIFACT}-${BEAM_VERSION}.jar`))
   return complete ? runtime : undefined
 }
@@ -92,49 +91,27 @@ export async function provisionFlinkJobServer(options: {
   if (existing !== undefined) return { ...existing, downloaded: false, jarCount: countJars(existing.libsDir) }
 
   const runtime = flinkJobServerRuntime(env)
-  const staging = join(runtime.home, 'libs.partial')
-  await mkdir(runtime.home, { recursive: true })
-  await rm(staging, { recursive: true, force: true })
-  await writeFile(join(runtime.home, 'pom.xml'), renderFlinkJobServerPom())
-  const result = await options.runner.run(
-    'mvn',
-    [
-      '-q',
-      '-B',
-      '-f',
-      join(runtime.home, 'pom.xml'),
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${staging}`,
-    ],
-    { cwd: runtime.home, ...(options.signal === undefined ? {} : { signal: options.signal }) },
-  )
-  if (result.notFound)
-    throw new DipError(
-      'DIP_PREREQUISITE',
-      "Maven (mvn) is not installed; it is needed to download Beam's Flink job server.",
-      { hint: 'Install it (Debian/Ubuntu: `apt-get install maven`), then run `dip setup --with-flink`.' },
-    )
-  if (result.exitCode !== 0) {
-    const output = `${result.stdout}\n${result.stderr}`.trim().split('\n').slice(-8).join('\n')
-    throw new DipError(
-      'DIP_PREREQUISITE',
-      `mvn could not download Beam's Flink job server (${RUNNER_ARTIFACT} ${BEAM_VERSION}, exit ${result.exitCode}):\n${output}`,
-      {
-        hint: 'Check network access to repo.maven.apache.org (or your ~/.m2/settings.xml mirror), then run `dip setup --with-flink`.',
-      },
-    )
-  }
-  await rm(runtime.libsDir, { recursive: true, force: true })
-  await rename(staging, runtime.libsDir)
-  const jarCount = countJars(runtime.libsDir)
-  await writeFile(
-    join(runtime.home, MARKER),
-    `${JSON.stringify({ beam: BEAM_VERSION, flink: FLINK_VERSION, jarCount, completedAt: new Date().toISOString() }, null, 2)}\n`,
-  )
+  const jarCount = await copyMavenLibs({
+    home: runtime.home,
+    libsDir: runtime.libsDir,
+    pom: renderFlinkJobServerPom(),
+    runner: options.runner,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    mavenMissing: () =>
+      new DipError(
+        'DIP_PREREQUISITE',
+        "Maven (mvn) is not installed; it is needed to download Beam's Flink job server.",
+        { hint: 'Install it (Debian/Ubuntu: `apt-get install maven`), then run `dip setup --with-flink`.' },
+      ),
+    mavenFailed: (exitCode, output) =>
+      new DipError(
+        'DIP_PREREQUISITE',
+        `mvn could not download Beam's Flink job server (${RUNNER_ARTIFACT} ${BEAM_VERSION}, exit ${exitCode}):\n${lastLines(output, 8)}`,
+        {
+          hint: 'Check network access to repo.maven.apache.org (or your ~/.m2/settings.xml mirror), then run `dip setup --with-flink`.',
+        },
+      ),
+    markerFields: { beam: BEAM_VERSION, flink: FLINK_VERSION },
+  })
   return { ...runtime, downloaded: true, jarCount }
-}
-
-function countJars(dir: string): number {
-  return readdirSync(dir).filter((name) => name.endsWith('.jar')).length
 }

@@ -1,10 +1,11 @@
-import { existsSync, readdirSync } from 'node:fs'
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { DipError } from '../../shared/errors.ts'
 import type { CommandRunner } from '../command-runner.ts'
-import { kafkaHomeFor } from './cache-dir.ts'
+import { kafkaHomeFor, PROVISION_MARKER } from './cache-dir.ts'
 import { renderKafkaPom } from './kafka-pom.ts'
+import { copyMavenLibs, countJars, lastLines } from './maven-libs.ts'
 
 /** A Kafka runtime on disk: `java -cp '<libsDir>/*' kafka.Kafka …`. */
 export interface KafkaRuntime {
@@ -19,8 +20,6 @@ export interface ProvisionResult extends KafkaRuntime {
   readonly downloaded: boolean
   readonly jarCount: number
 }
-
-const MARKER = '.dip-complete.json'
 
 export function kafkaRuntime(
   version: string,
@@ -38,7 +37,7 @@ export function findProvisionedKafka(
 ): KafkaRuntime | undefined {
   const runtime = kafkaRuntime(version, env)
   const complete =
-    existsSync(join(runtime.home, MARKER)) &&
+    existsSync(join(runtime.home, PROVISION_MARKER)) &&
     existsSync(join(runtime.libsDir, `kafka_2.13-${version}.jar`)) &&
     existsSync(join(runtime.libsDir, `kafka-tools-${version}.jar`))
   return complete ? runtime : undefined
@@ -67,51 +66,33 @@ export async function provisionKafka(options: {
   if (existing !== undefined) return { ...existing, downloaded: false, jarCount: countJars(existing.libsDir) }
 
   const runtime = kafkaRuntime(options.version, env)
-  const staging = join(runtime.home, 'libs.partial')
-  await mkdir(runtime.home, { recursive: true })
-  await rm(staging, { recursive: true, force: true })
-  await writeFile(join(runtime.home, 'pom.xml'), renderKafkaPom(options.version))
-  const result = await options.runner.run(
-    'mvn',
-    [
-      '-q',
-      '-B',
-      '-f',
-      join(runtime.home, 'pom.xml'),
-      'dependency:copy-dependencies',
-      '-DincludeScope=runtime',
-      `-DoutputDirectory=${staging}`,
-    ],
-    { cwd: runtime.home, ...(options.signal === undefined ? {} : { signal: options.signal }) },
-  )
-  if (result.notFound) {
-    throw new DipError('DIP_PREREQUISITE', 'Maven (mvn) is not installed; it is needed to download Kafka.', {
-      hint: 'Install it (Debian/Ubuntu: `apt-get install maven`), then run `dip setup` again.',
-    })
-  }
-  if (result.exitCode !== 0) {
-    const output = `${result.stdout}\n${result.stderr}`
-    const missing = /Could not (?:find|resolve) artifact ([^\s]+)/.exec(output)?.[1]
-    throw new DipError(
-      'DIP_PREREQUISITE',
-      missing === undefined
-        ? `mvn could not download Apache Kafka ${options.version} (exit ${result.exitCode}):\n${lastLines(output, 8)}`
-        : `Apache Kafka ${options.version} is not on Maven Central (missing ${missing}).`,
-      {
-        hint:
-          missing === undefined
-            ? 'Check network access to repo.maven.apache.org (or your ~/.m2/settings.xml mirror), then rerun `dip setup`.'
-            : 'Set kafka.version to a published 4.x release (e.g. 4.3.1) in dip.config.yaml or DIP_KAFKA_VERSION.',
-      },
-    )
-  }
-  await rm(runtime.libsDir, { recursive: true, force: true })
-  await rename(staging, runtime.libsDir)
-  const jarCount = countJars(runtime.libsDir)
-  await writeFile(
-    join(runtime.home, MARKER),
-    `${JSON.stringify({ version: options.version, jarCount, completedAt: new Date().toISOString() }, null, 2)}\n`,
-  )
+  const jarCount = await copyMavenLibs({
+    home: runtime.home,
+    libsDir: runtime.libsDir,
+    pom: renderKafkaPom(options.version),
+    runner: options.runner,
+    ...(options.signal === undefined ? {} : { signal: options.signal }),
+    mavenMissing: () =>
+      new DipError('DIP_PREREQUISITE', 'Maven (mvn) is not installed; it is needed to download Kafka.', {
+        hint: 'Install it (Debian/Ubuntu: `apt-get install maven`), then run `dip setup` again.',
+      }),
+    mavenFailed: (exitCode, output) => {
+      const missing = /Could not (?:find|resolve) artifact ([^\s]+)/.exec(output)?.[1]
+      return new DipError(
+        'DIP_PREREQUISITE',
+        missing === undefined
+          ? `mvn could not download Apache Kafka ${options.version} (exit ${exitCode}):\n${lastLines(output, 8)}`
+          : `Apache Kafka ${options.version} is not on Maven Central (missing ${missing}).`,
+        {
+          hint:
+            missing === undefined
+              ? 'Check network access to repo.maven.apache.org (or your ~/.m2/settings.xml mirror), then rerun `dip setup`.'
+              : 'Set kafka.version to a published 4.x release (e.g. 4.3.1) in dip.config.yaml or DIP_KAFKA_VERSION.',
+        },
+      )
+    },
+    markerFields: { version: options.version },
+  })
   return { ...runtime, downloaded: true, jarCount }
 }
 
@@ -120,16 +101,10 @@ export async function readProvisionMarker(
   runtime: KafkaRuntime,
 ): Promise<{ completedAt?: string } | undefined> {
   try {
-    return JSON.parse(await readFile(join(runtime.home, MARKER), 'utf8')) as { completedAt?: string }
+    return JSON.parse(await readFile(join(runtime.home, PROVISION_MARKER), 'utf8')) as {
+      completedAt?: string
+    }
   } catch {
     return undefined
   }
-}
-
-function countJars(dir: string): number {
-  return readdirSync(dir).filter((name) => name.endsWith('.jar')).length
-}
-
-function lastLines(text: string, count: number): string {
-  return text.trim().split('\n').slice(-count).join('\n')
 }

@@ -4,7 +4,7 @@ import { homedir } from 'node:os'
 import { join } from 'node:path'
 import { DipError, errorMessage } from '../../shared/errors.ts'
 import type { CommandRunner } from '../command-runner.ts'
-import { cacheDir } from './cache-dir.ts'
+import { cacheDir, PROVISION_MARKER } from './cache-dir.ts'
 import { downloadFile, sha1Of } from './download-file.ts'
 import {
   artifactPath,
@@ -34,8 +34,6 @@ export interface MariadbProvisionResult extends MariadbRuntime {
   readonly source: 'cache' | 'download' | 'mvn' | 'm2'
 }
 
-const MARKER = '.dip-complete.json'
-
 export function mariadbRuntime(artifact: MariadbArtifact, env: Env = process.env): MariadbRuntime {
   const home = join(cacheDir(env), `mariadb-${artifact.version}-${artifact.platform}`)
   return {
@@ -55,7 +53,11 @@ export function findProvisionedMariadb(env: Env = process.env, platform = platfo
 }
 
 function isComplete(runtime: MariadbRuntime): boolean {
-  return existsSync(join(runtime.home, MARKER)) && existsSync(runtime.server) && existsSync(runtime.installDb)
+  return (
+    existsSync(join(runtime.home, PROVISION_MARKER)) &&
+    existsSync(runtime.server) &&
+    existsSync(runtime.installDb)
+  )
 }
 
 export function unsupportedPlatformError(platform: string): DipError {
@@ -111,7 +113,7 @@ export async function provisionMariadb(options: {
   await rm(runtime.home, { recursive: true, force: true })
   await rename(staging, runtime.home)
   await writeFile(
-    join(runtime.home, MARKER),
+    join(runtime.home, PROVISION_MARKER),
     `${JSON.stringify({ artifact: `${artifact.groupId}:${artifact.artifactId}:${artifact.version}`, sha1: artifact.sha1, serverVersion, completedAt: new Date().toISOString() }, null, 2)}\n`,
   )
   // dip's own download is only a means to the unpacked server; ~/.m2 belongs to Maven.
@@ -204,7 +206,9 @@ export async function readMariadbMarker(
   runtime: MariadbRuntime,
 ): Promise<{ serverVersion?: string } | undefined> {
   try {
-    return JSON.parse(await readFile(join(runtime.home, MARKER), 'utf8')) as { serverVersion?: string }
+    return JSON.parse(await readFile(join(runtime.home, PROVISION_MARKER), 'utf8')) as {
+      serverVersion?: string
+    }
   } catch {
     return undefined
   }
