@@ -1,5 +1,6 @@
 import { Option, type Command } from 'commander'
 import type { GlobalOptions } from '../app/context.ts'
+import type { ConsumeLakeFlags } from '../consume/lake-plan.ts'
 import { registerWarehouseCommand } from './commands-consume-warehouse.ts'
 import { choice, commaList, durationMs, positiveInt } from './parse-flags.ts'
 
@@ -22,22 +23,6 @@ where the lake ends, with no offset lost or written twice.
 --batch runs an Apache Beam pipeline (read → decode/validate → dead letters as a tagged side
 output → lake writer) on Beam's direct runner, in this process; --runner flink runs it on Apache
 Flink (Beam's Flink job server, fetched once from Maven Central by dip setup --with-flink).`
-
-interface LakeCliOptions {
-  readonly batch?: boolean
-  readonly topics?: string[]
-  readonly format?: 'jsonl' | 'parquet'
-  readonly lakeRoot?: string
-  readonly timeZone?: string
-  readonly maxFileRecords?: number
-  readonly maxFileMb?: number
-  readonly idleFlush?: number
-  readonly group?: string
-  readonly commit?: boolean
-  readonly progressEvery?: number
-  readonly runner?: 'direct' | 'flink' | 'dip'
-  readonly flinkMaster?: string
-}
 
 export function registerConsumeCommands(program: Command): Command {
   const consume = program
@@ -98,7 +83,7 @@ Examples:
       'with --runner flink: [local] (an embedded Flink, the default) or host:port of your Flink JobManager (default: beam.flinkMaster)',
     )
     .addHelpText('after', LAKE_EXAMPLES)
-    .action(async (options: LakeCliOptions, command: Command) => {
+    .action(async (options: ConsumeLakeFlags, command: Command) => {
       const { runConsumeLake } = await import('../commands/consume-lake.ts')
       await runConsumeLake(command.optsWithGlobals<GlobalOptions>(), options)
     })
