@@ -37,34 +37,17 @@ export async function provisionRuntimes(
   return { kafka, mariadb }
 }
 
-async function provisionKafkaWithSpinner(
+function provisionKafkaWithSpinner(
   version: string,
   reporter: Reporter,
   runner: CommandRunner,
   signal: AbortSignal | undefined,
 ): Promise<ProvisionResult> {
-  const text = `Apache Kafka ${version} (from Maven Central with mvn, once)`
-  const spinner = reporter.spinner(text)
-  const started = Date.now()
-  // mvn -q reports nothing while it downloads: the elapsed time shows it is still working.
-  const ticker = setInterval(
-    () => spinner.update(`${text}: ${Math.round((Date.now() - started) / 1000)} s`),
-    1000,
-  )
-  try {
-    const kafka = await provisionKafka({ version, runner, ...(signal === undefined ? {} : { signal }) })
-    spinner.succeed(
-      kafka.downloaded
-        ? `Apache Kafka ${version} downloaded to ${kafka.home} (${kafka.jarCount} jars, ${seconds(started)})`
-        : `Apache Kafka ${version} is provisioned (${kafka.home})`,
-    )
-    return kafka
-  } catch (error) {
-    spinner.fail(`Apache Kafka ${version} could not be provisioned`)
-    throw error
-  } finally {
-    clearInterval(ticker)
-  }
+  return withMavenSpinner(reporter, {
+    what: `Apache Kafka ${version}`,
+    fetch: () => provisionKafka({ version, runner, ...(signal === undefined ? {} : { signal }) }),
+    failed: `Apache Kafka ${version} could not be provisioned`,
+  })
 }
 
 async function provisionMariadbWithSpinner(
@@ -102,12 +85,36 @@ async function provisionMariadbWithSpinner(
 }
 
 /** Beam's Flink job server (for `--runner flink`), with a spinner; instant when cached. */
-export async function provisionFlinkJobServerWithSpinner(
+export function provisionFlinkJobServerWithSpinner(
   reporter: Reporter,
   runner: CommandRunner,
   signal?: AbortSignal,
 ): Promise<FlinkJobServerProvision> {
-  const text = `Beam ${BEAM_VERSION} Flink ${FLINK_VERSION} job server (from Maven Central with mvn, once)`
+  return withMavenSpinner(reporter, {
+    what: `Beam ${BEAM_VERSION} Flink ${FLINK_VERSION} job server`,
+    done: "Beam's Flink job server",
+    fetch: () => provisionFlinkJobServer({ runner, ...(signal === undefined ? {} : { signal }) }),
+    failed: "Beam's Flink job server could not be provisioned",
+  })
+}
+
+/**
+ * A runtime fetched with mvn, behind a spinner. mvn -q reports nothing while it downloads: the
+ * elapsed time shows it is still working.
+ */
+async function withMavenSpinner<T extends { downloaded: boolean; home: string; jarCount: number }>(
+  reporter: Reporter,
+  run: {
+    /** Named in the spinner. */
+    readonly what: string
+    /** Named in the success line (default: `what`). */
+    readonly done?: string
+    readonly fetch: () => Promise<T>
+    readonly failed: string
+  },
+): Promise<T> {
+  const text = `${run.what} (from Maven Central with mvn, once)`
+  const done = run.done ?? run.what
   const spinner = reporter.spinner(text)
   const started = Date.now()
   const ticker = setInterval(
@@ -115,18 +122,15 @@ export async function provisionFlinkJobServerWithSpinner(
     1000,
   )
   try {
-    const jobServer = await provisionFlinkJobServer({
-      runner,
-      ...(signal === undefined ? {} : { signal }),
-    })
+    const runtime = await run.fetch()
     spinner.succeed(
-      jobServer.downloaded
-        ? `Beam's Flink job server downloaded to ${jobServer.home} (${jobServer.jarCount} jars, ${seconds(started)})`
-        : `Beam's Flink job server is provisioned (${jobServer.home})`,
+      runtime.downloaded
+        ? `${done} downloaded to ${runtime.home} (${runtime.jarCount} jars, ${seconds(started)})`
+        : `${done} is provisioned (${runtime.home})`,
     )
-    return jobServer
+    return runtime
   } catch (error) {
-    spinner.fail("Beam's Flink job server could not be provisioned")
+    spinner.fail(run.failed)
     throw error
   } finally {
     clearInterval(ticker)
