@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { KafkaPorts, TopicAdmin } from '../../src/kafka/ports.ts'
 import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
 import {
-  expectedWarehouseRows,
+  expectWarehouseExactlyOnce,
   fillLakeTopic,
   fillWarehouseTopic,
   sendInSlices,
@@ -16,7 +16,7 @@ import {
   closeWarehouseStack,
   dip,
   openWarehouseStack,
-  storedOffsets,
+  storedTotal,
   tableDescription,
   tableRows,
   writeWarehouseConfig,
@@ -123,7 +123,6 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
       }),
     )
     const input = await fillWarehouseTopic(kafka, admin, topic, { count: RECORDS, partitions: PARTITIONS })
-    const malformed = input.malformed
     const config = await writeWarehouseConfig(inject('stack'), topic, { ksql: { url: ksql.url } })
     const consumer = 'beam-test'
     const args = [
@@ -138,13 +137,8 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
       '--records-per-write',
       '200',
     ]
-    const stored = async () => {
-      try {
-        return [...(await storedOffsets(pool, consumer, topic)).values()].reduce((a, b) => a + b, 0n)
-      } catch {
-        return 0n // the bookkeeping tables are not created yet
-      }
-    }
+    // 0 while the bookkeeping tables are not created yet.
+    const stored = () => storedTotal(pool, consumer, topic, 0n)
     const child = dip(config, args)
     await waitFor('the pipeline to commit a write', async () => (await stored()) > 0n)
     child.kill('SIGKILL')
@@ -158,18 +152,8 @@ describe('the batch jobs on Apache Beam (direct runner)', () => {
     expect(rerun.stdout).toMatch(/beam-direct stage\s+in\s+out\s+own time/)
     expect(rerun.stdout).toMatch(/WriteWarehouse/)
 
-    const rows = await tableRows(pool, `SELECT id, seq FROM \`${table}\` ORDER BY id`)
-    expect(rows).toEqual(expectedWarehouseRows(input))
-    // The dead letters (undecodable values) are in dip_rejects, each once.
-    const rejects = await tableRows(
-      pool,
-      `SELECT COUNT(*) AS n, COUNT(DISTINCT \`partition\`, \`offset\`) AS distinct_n FROM dip_rejects WHERE consumer = '${consumer}' AND topic = '${topic}'`,
-    )
-    expect(rejects).toEqual([{ n: String(malformed), distinct_n: String(malformed) }])
-    const high = await admin.topicOffsets(topic)
-    expect(await storedOffsets(pool, consumer, topic)).toEqual(
-      new Map(high.filter((p) => p.high > 0n).map((p) => [p.partition, p.high])),
-    )
+    // The table equals the input; the dead letters (undecodable values) are in dip_rejects, each once.
+    await expectWarehouseExactlyOnce(pool, admin, { table, topic, consumer, input })
 
     // New records: the next run's --json names the runner and its stages, and counts the dead letter.
     await sendInSlices(kafka, [

@@ -5,16 +5,15 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest'
 import type { KafkaPorts, TopicAdmin } from '../../src/kafka/ports.ts'
 import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
 import { findProcesses } from '../../src/stack/native/processes.ts'
-import { expectedWarehouseRows, fillLakeTopic, fillWarehouseTopic } from './helpers/batch-inputs.ts'
+import { expectWarehouseExactlyOnce, fillLakeTopic, fillWarehouseTopic } from './helpers/batch-inputs.ts'
 import { repoRoot } from './helpers/dip-cli.ts'
 import { duplicates, lakeDigest, lakeFiles, lakeOffsets, lakeRows } from './helpers/lake-files.ts'
 import { waitFor } from './helpers/wait.ts'
 import {
   closeWarehouseStack,
   openWarehouseStack,
-  storedOffsets,
+  storedTotal,
   tableDescription,
-  tableRows,
   writeWarehouseConfig,
   type KsqlStub,
 } from './warehouse-helpers.ts'
@@ -144,7 +143,6 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
       }),
     )
     const input = await fillWarehouseTopic(kafka, admin, topic, { count: RECORDS, partitions: PARTITIONS })
-    const malformed = input.malformed
     const config = await writeWarehouseConfig(inject('stack'), topic, { ksql: { url: ksql.url } })
     const consumer = 'flink-test'
     const args = [
@@ -161,13 +159,8 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
       '--runner',
       'flink',
     ]
-    const stored = async () => {
-      try {
-        return [...(await storedOffsets(pool, consumer, topic)).values()].reduce((a, b) => a + b, 0n)
-      } catch {
-        return 0n // the bookkeeping tables are not created yet
-      }
-    }
+    // 0 while the bookkeeping tables are not created yet.
+    const stored = () => storedTotal(pool, consumer, topic, 0n)
     const total = (await admin.topicOffsets(topic)).reduce((sum, p) => sum + p.high, 0n)
     const child = dip(config, args)
     await waitFor('the Flink job to commit a write', async () => (await stored()) > 0n, {
@@ -181,17 +174,7 @@ describe('the batch jobs on Apache Flink (--runner flink)', () => {
     const rerun = await dip(config, [...args, '--json'])
     expect(rerun.exitCode, rerun.stderr).toBe(0)
     expect(JSON.parse(rerun.stdout)).toMatchObject({ runner: 'beam-flink', mode: 'batch' })
-    const rows = await tableRows(pool, `SELECT id, seq FROM \`${table}\` ORDER BY id`)
-    expect(rows).toEqual(expectedWarehouseRows(input))
-    const rejects = await tableRows(
-      pool,
-      `SELECT COUNT(*) AS n, COUNT(DISTINCT \`partition\`, \`offset\`) AS distinct_n FROM dip_rejects WHERE consumer = '${consumer}' AND topic = '${topic}'`,
-    )
-    expect(rejects).toEqual([{ n: String(malformed), distinct_n: String(malformed) }])
-    const high = await admin.topicOffsets(topic)
-    expect(await storedOffsets(pool, consumer, topic)).toEqual(
-      new Map(high.filter((p) => p.high > 0n).map((p) => [p.partition, p.high])),
-    )
+    await expectWarehouseExactlyOnce(pool, admin, { table, topic, consumer, input })
     expect(jobServers()).toEqual([])
   })
 })

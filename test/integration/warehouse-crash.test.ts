@@ -6,6 +6,7 @@ import type { MysqlPool } from '../../src/mysql/mysql-port.ts'
 import { createExecaRunner } from '../../src/stack/command-runner.ts'
 import { createNativeStack } from '../../src/stack/native/native-stack.ts'
 import { readPidFile, stopProcess } from '../../src/stack/native/processes.ts'
+import { waitFor } from './helpers/wait.ts'
 import {
   closeWarehouseStack,
   dip,
@@ -13,6 +14,7 @@ import {
   openWarehouseStack,
   sleep,
   storedOffsets,
+  storedTotal,
   tableDescription,
   tableRows,
   writeWarehouseConfig,
@@ -77,20 +79,8 @@ async function prepareTopic(name: string) {
   return { topic, table: topic.toLowerCase(), config }
 }
 
-async function totalStored(consumer: string, topic: string): Promise<bigint> {
-  try {
-    return [...(await storedOffsets(pool, consumer, topic)).values()].reduce((a, b) => a + b, 0n)
-  } catch {
-    return -1n // MySQL down or the table not created yet
-  }
-}
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 90_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`)
-    await sleep(50)
-  }
+function totalStored(consumer: string, topic: string): Promise<bigint> {
+  return storedTotal(pool, consumer, topic, -1n) // -1: MySQL down or the table not created yet
 }
 
 async function expectExactlyOnce(topic: string, table: string, consumer: string, last: Map<string, number>) {
@@ -257,7 +247,7 @@ describe('dip consume warehouse under failures', () => {
       await waitFor(
         'the sink to catch up after the restart',
         async () => (await totalStored(consumer, topic)) === high,
-        150_000,
+        { timeoutMs: 150_000, pollMs: 50 },
       )
     } finally {
       child.kill('SIGTERM')

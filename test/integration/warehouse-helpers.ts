@@ -168,6 +168,20 @@ export async function storedOffsets(
   return new Map(rows.map((row) => [Number(row['partition']), BigInt(String(row['next_offset']))]))
 }
 
+/** The sum of the positions `consumer` stored for `topic`; `ifMissing` while MySQL or the bookkeeping table is not there. */
+export async function storedTotal(
+  pool: MysqlPool,
+  consumer: string,
+  topic: string,
+  ifMissing: bigint,
+): Promise<bigint> {
+  try {
+    return [...(await storedOffsets(pool, consumer, topic)).values()].reduce((a, b) => a + b, 0n)
+  } catch {
+    return ifMissing
+  }
+}
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms))
 }

@@ -1,5 +1,8 @@
 import { randomInt } from 'node:crypto'
+import { expect } from 'vitest'
 import type { KafkaPorts, ProducedRecord, TopicAdmin } from '../../../src/kafka/ports.ts'
+import type { MysqlPool } from '../../../src/mysql/mysql-port.ts'
+import { storedOffsets, tableRows } from '../warehouse-helpers.ts'
 
 /**
  * The inputs of the batch kill -9 tests (direct runner and Flink alike): a lake topic with one
@@ -78,4 +81,32 @@ export async function fillWarehouseTopic(
 /** The rows the warehouse table must hold for `input`: one per key, its last SEQ, ordered by id. */
 export function expectedWarehouseRows(input: WarehouseInput): { id: string; seq: string }[] {
   return [...input.last].sort(([a], [b]) => (a < b ? -1 : 1)).map(([id, seq]) => ({ id, seq: String(seq) }))
+}
+
+/**
+ * After a warehouse batch ran to the end: the table equals the input, each dead letter is in
+ * dip_rejects once, and the stored positions are the topic's ends.
+ */
+export async function expectWarehouseExactlyOnce(
+  pool: MysqlPool,
+  admin: TopicAdmin,
+  run: {
+    readonly table: string
+    readonly topic: string
+    readonly consumer: string
+    readonly input: WarehouseInput
+  },
+): Promise<void> {
+  const { table, topic, consumer, input } = run
+  const rows = await tableRows(pool, `SELECT id, seq FROM \`${table}\` ORDER BY id`)
+  expect(rows).toEqual(expectedWarehouseRows(input))
+  const rejects = await tableRows(
+    pool,
+    `SELECT COUNT(*) AS n, COUNT(DISTINCT \`partition\`, \`offset\`) AS distinct_n FROM dip_rejects WHERE consumer = '${consumer}' AND topic = '${topic}'`,
+  )
+  expect(rejects).toEqual([{ n: String(input.malformed), distinct_n: String(input.malformed) }])
+  const high = await admin.topicOffsets(topic)
+  expect(await storedOffsets(pool, consumer, topic)).toEqual(
+    new Map(high.filter((p) => p.high > 0n).map((p) => [p.partition, p.high])),
+  )
 }
