@@ -17,6 +17,7 @@ import { closeStatsKey, firstFailure, openStatsKey } from './async-do-fn.ts'
 import { startFlinkJobServer } from './flink-job-server.ts'
 import { DIRECT, type BeamTarget } from './runner-choice.ts'
 import type { StageStats } from './stage-stats.ts'
+import { sleep } from '../shared/sleep.ts'
 
 export interface PipelineRun<T> {
   readonly result: T
@@ -89,7 +90,7 @@ async function runOnFlink(
       for (;;) {
         const { state } = await job.getState()
         if (isTerminal(state)) return state
-        await new Promise((resolve) => setTimeout(resolve, POLL_MS))
+        await sleep(POLL_MS)
       }
     })
     if (state !== JobState_Enum.DONE) {

@@ -182,9 +182,7 @@ export async function storedTotal(
   }
 }
 
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms))
-}
+export { sleep } from '../../src/shared/sleep.ts'
 
 /** What the warehouse-side integration tests share: the real broker, MariaDB and a ksqlDB stub. */
 export interface WarehouseStack {

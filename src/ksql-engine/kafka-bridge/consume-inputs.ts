@@ -2,6 +2,7 @@ import type { RecordBatch, TopicPartitionOffset } from '../../kafka/ports.ts'
 import { errorMessage } from '../../shared/errors.ts'
 import { type BackendState, exclusive, inputTopics } from './backend-state.ts'
 import { commitTransaction, deliverable, settled } from './transactions.ts'
+import { sleep } from '../../shared/sleep.ts'
 
 /** First pause before the consumer reconnects after Kafka failed; doubles up to the max. */
 const CONSUME_RETRY_MS = 500
@@ -50,7 +51,7 @@ export function consumeLoop(state: BackendState): Promise<void> {
         state.healthy = false
         failedSince ??= Date.now()
         log(`consuming ${topics.join(', ')} failed: ${errorMessage(error)}; retrying in ${retryMs / 1000} s`)
-        await new Promise((resolve) => setTimeout(resolve, retryMs))
+        await sleep(retryMs)
         // Backoff: a broker being restarted is back in seconds, one that stays down is not hammered.
         retryMs = Math.min(retryMs * 2, MAX_CONSUME_RETRY_MS)
       } finally {

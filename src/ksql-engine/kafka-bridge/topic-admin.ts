@@ -10,6 +10,7 @@ import {
   restartConsumerIfInputsChanged,
   sinkTopics,
 } from './backend-state.ts'
+import { sleep } from '../../shared/sleep.ts'
 
 /** How often (100 ms apart) a deleted topic is looked for before DROP … DELETE TOPIC answers. */
 const DELETION_CHECKS = 100
@@ -183,8 +184,7 @@ export async function deleteKafkaTopic(state: BackendState, name: string): Promi
     state.knownKafkaTopics.delete(name)
     // Deletion completes asynchronously: a statement right after this one must not see the
     // topic still listed (it would be taken for an existing one, and never created again).
-    for (let i = 0; i < DELETION_CHECKS && (await admin.listTopics()).includes(name); i++)
-      await new Promise((resolve) => setTimeout(resolve, 100))
+    for (let i = 0; i < DELETION_CHECKS && (await admin.listTopics()).includes(name); i++) await sleep(100)
   } finally {
     await admin.close()
   }

@@ -2,6 +2,7 @@ import type { ProducedRecord, SinkTransaction } from '../../kafka/ports.ts'
 import { errorMessage } from '../../shared/errors.ts'
 import type { BackendState } from './backend-state.ts'
 import { failWritersOfMissingTopics } from './topic-admin.ts'
+import { sleep } from '../../shared/sleep.ts'
 
 /**
  * Commits one transaction, retrying what the broker reports as transient before anything of the
@@ -31,7 +32,7 @@ export async function commitTransaction(
       state.log(`Kafka transaction failed (attempt ${attempt}): ${errorMessage(error)}; retrying`)
       // The usual cause, the previous commit's markers still being written, clears within
       // milliseconds (the Java client retries after 20 ms); anything else gets longer pauses.
-      await new Promise((resolve) => setTimeout(resolve, attempt <= 2 ? 20 * attempt : 300 * attempt))
+      await sleep(attempt <= 2 ? 20 * attempt : 300 * attempt)
     }
   }
 }
